@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+export const port = z.coerce.number().int().min(0).max(65535);
+
+export const httpHost = z.string().min(1);
+
+export const durationMs = z.coerce.number().int().positive();
+
+export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+export const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+/** `host:port[,host:port...]` as kafkajs expects it. */
+export const brokerList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(",")
+      .map((broker) => broker.trim())
+      .filter((broker) => broker.length > 0),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "each broker must be host:port"))
+      .min(1, "at least one broker"),
+  );
+
+export const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// URL");
+
+/** Environment every service reads: logging, the infrastructure it talks to, its HTTP listener and shutdown. */
+export const commonServiceEnv = {
+  LOG_LEVEL: logLevel.default("info"),
+  HTTP_HOST: httpHost.default("0.0.0.0"),
+  KAFKA_BROKERS: brokerList,
+  SCHEMA_REGISTRY_URL: z.url(),
+  DATABASE_URL: postgresUrl,
+  SHUTDOWN_TIMEOUT_MS: durationMs.default(15_000),
+};
