@@ -1,0 +1,158 @@
+// The local infrastructure and the local run, for people and CI:
+//   start | stop | status          Kafka, Apicurio Registry and Postgres as background processes
+//   with-infra -- <command...>     run a command with KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL set
+//   up                             the whole system in the foreground; Ctrl-C stops everything it started
+import { spawn } from "node:child_process";
+import { redactUrlCredentials } from "@flyt/logging";
+import { createCliLogger } from "./cli-logger";
+import { stopLocalKafka } from "./kafka";
+import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
+import { isRunning, readManaged } from "./process-control";
+import { stopLocalRegistry } from "./registry";
+import { type Infrastructure, resolveInfrastructure, startReaper } from "./resolver";
+import {
+  deadService,
+  localServices,
+  serviceProcessName,
+  startLocalServices,
+  stopLocalServices,
+} from "./services";
+import { loadSettings } from "./settings";
+
+const logger = createCliLogger();
+const settings = loadSettings();
+const [command, ...rest] = process.argv.slice(2);
+
+const commands: Record<string, () => Promise<number>> = {
+  start: async () => {
+    const infra = await resolveInfrastructure({ settings, logger });
+    printInfrastructure(infra);
+    console.log("\nStop with: npm run infra:stop");
+    return 0;
+  },
+  stop: async () => {
+    await stopLocalServices(settings.stateDir);
+    const stopped = {
+      registry: await stopLocalRegistry(settings.stateDir),
+      kafka: await stopLocalKafka(settings.stateDir),
+      postgres: await stopEmbeddedPostgres(settings.stateDir),
+    };
+    logger.info({ stopped }, "local infrastructure stopped");
+    return 0;
+  },
+  status: async () => {
+    const names = ["postgres", "kafka", "registry", ...localServices.map((s) => serviceProcessName(s.name))];
+    for (const name of names) {
+      const managed = await readManaged(settings.stateDir, name);
+      const state = !managed
+        ? "not started by us"
+        : isRunning(managed)
+          ? `running (pid ${managed.pid})`
+          : "dead";
+      console.log(`${name.padEnd(30)} ${state}${managed ? `  log: ${managed.logFile}` : ""}`);
+    }
+    return 0;
+  },
+  "with-infra": async () => {
+    const argv = rest[0] === "--" ? rest.slice(1) : rest;
+    const [program, ...args] = argv;
+    if (!program) throw new Error("usage: with-infra -- <command> [args...]");
+    const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
+    try {
+      return await runChild(program, args, {
+        ...process.env,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+        SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+        DATABASE_URL: infra.postgresUrl,
+      });
+    } finally {
+      await infra.stop();
+    }
+  },
+  up: async () => {
+    const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
+    const databaseUrl = await ensureDatabase(infra.postgresUrl, "flyt");
+    const reaper = startReaper(
+      settings.stateDir,
+      localServices.map((s) => serviceProcessName(s.name)),
+    );
+    const stopAll = async () => {
+      await stopLocalServices(settings.stateDir);
+      reaper.kill();
+      await infra.stop();
+    };
+    try {
+      await startLocalServices(settings.stateDir, { ...infra, databaseUrl }, logger);
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+    printInfrastructure(infra);
+    printServices();
+    const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
+    logger.info("stopping services and the infrastructure this run started");
+    await stopAll();
+    return exitCode;
+  },
+};
+
+function printInfrastructure(infra: Infrastructure) {
+  console.log(`
+Flyt local infrastructure
+  Kafka brokers     ${infra.kafkaBrokers.join(",")}   (${infra.provenance.kafka})
+  Schema registry   ${infra.schemaRegistryUrl}   (${infra.provenance.registry})
+  Postgres          ${redactUrlCredentials(infra.postgresUrl)}   (${infra.provenance.postgres})
+  State and logs    ${settings.stateDir}`);
+}
+
+function printServices() {
+  console.log("\nFlyt services (health: /livez /readyz, metrics: /metrics)");
+  for (const service of localServices) {
+    console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${service.port}/readyz`);
+  }
+  console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
+}
+
+/** 0 on SIGINT/SIGTERM, 1 if a service dies on its own. */
+function untilSignalOrServiceDeath(stateDir: string): Promise<number> {
+  return new Promise((resolve) => {
+    const watch = setInterval(async () => {
+      const dead = await deadService(stateDir);
+      if (dead) {
+        logger.error({ service: dead }, "service exited unexpectedly; see its log");
+        finish(1);
+      }
+    }, 1_000);
+    const finish = (code: number) => {
+      clearInterval(watch);
+      resolve(code);
+    };
+    process.once("SIGINT", () => finish(0));
+    process.once("SIGTERM", () => finish(0));
+  });
+}
+
+function runChild(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: "inherit", env });
+    // The terminal sends Ctrl-C to the child too; we only wait for it, then clean up.
+    const ignore = () => {};
+    process.on("SIGINT", ignore);
+    process.on("SIGTERM", () => child.kill("SIGTERM"));
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const run = command ? commands[command] : undefined;
+if (!run) {
+  console.error(`usage: cli.ts <${Object.keys(commands).join(" | ")}>`);
+  process.exit(2);
+}
+run().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    logger.error({ err: error }, (error as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,172 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Logger } from "@flyt/logging";
+import { Kafka, logLevel } from "kafkajs";
+import { exists } from "./files";
+import { findJava } from "./java";
+import { ensureMavenArtifacts } from "./maven";
+import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
+import type { InfraSettings } from "./settings";
+import { portAnswers, waitFor } from "./wait";
+
+const run = promisify(execFile);
+const NAME = "kafka";
+
+/** Ready when the broker answers a metadata request. */
+export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: "flyt-infra-probe",
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A single-node KRaft broker (Apache Kafka 3.9.1 from Maven Central), started unless one of ours already runs.
+ * Returns whether this call started it.
+ */
+export async function ensureLocalKafka(settings: InfraSettings, logger: Logger) {
+  const log = logger.child({ component: NAME });
+  const brokers = [`127.0.0.1:${settings.kafka.port}`];
+  const stateDir = settings.stateDir;
+
+  const existing = await readManaged(stateDir, NAME);
+  if (existing && isRunning(existing)) {
+    try {
+      await waitFor("kafka", () => kafkaAnswers(brokers), {
+        timeoutMs: 60_000,
+        stillPossible: () => isRunning(existing),
+      });
+      log.info({ pid: existing.pid, brokers }, "reusing running broker");
+      return { brokers, startedHere: false };
+    } catch {
+      log.warn({ pid: existing.pid }, "running broker never became ready; restarting it");
+    }
+  }
+  await stopManaged(stateDir, NAME);
+  if (await portAnswers("127.0.0.1", settings.kafka.port)) {
+    throw new Error(
+      `port ${settings.kafka.port} is taken by a process that is not ours: stop it, set FLYT_KAFKA_PORT, or point KAFKA_BROKERS at it`,
+    );
+  }
+
+  const [jarsDir, java] = await Promise.all([
+    ensureMavenArtifacts({ name: "kafka-3.9.1", pom: "kafka/pom.xml" }, settings.cacheDir, log),
+    findJava(17, [settings.javaHome]),
+  ]);
+  const home = join(stateDir, NAME);
+  const dataDir = join(home, "data");
+  await mkdir(dataDir, { recursive: true });
+  const serverProperties = join(home, "server.properties");
+  const log4jProperties = join(home, "log4j.properties");
+  await writeFile(serverProperties, brokerConfig(settings, dataDir));
+  await writeFile(log4jProperties, LOG4J_CONFIG);
+  const classpath = `${join(jarsDir, "lib")}/*`;
+  const jvmLogging = `-Dlog4j.configuration=file:${log4jProperties}`;
+
+  if (!(await exists(join(dataDir, "meta.properties")))) {
+    const clusterId = await clusterIdOf(home);
+    await run(java.bin, [
+      jvmLogging,
+      "-cp",
+      classpath,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      serverProperties,
+      "--ignore-formatted",
+    ]);
+  }
+
+  const managed = await spawnManaged({
+    stateDir,
+    name: NAME,
+    command: java.bin,
+    marker: serverProperties,
+    args: [
+      "-Xms256m",
+      "-Xmx512m",
+      "-XX:+UseG1GC",
+      "-Djava.awt.headless=true",
+      jvmLogging,
+      "-cp",
+      classpath,
+      "kafka.Kafka",
+      serverProperties,
+    ],
+  });
+  try {
+    await waitFor("kafka", () => kafkaAnswers(brokers), {
+      timeoutMs: 120_000,
+      stillPossible: () => isRunning(managed),
+    });
+  } catch (error) {
+    const tail = await logTail(managed.logFile);
+    await stopManaged(stateDir, NAME);
+    throw new Error(`${(error as Error).message}\n--- ${managed.logFile} ---\n${tail}`, { cause: error });
+  }
+  log.info({ pid: managed.pid, brokers, log: managed.logFile }, "broker ready");
+  return { brokers, startedHere: true };
+}
+
+export const stopLocalKafka = (stateDir: string) => stopManaged(stateDir, NAME);
+
+function brokerConfig(settings: InfraSettings, dataDir: string): string {
+  const { port, controllerPort } = settings.kafka;
+  return `# Written by deploy/local: a single-node KRaft broker for local runs and tests.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:${controllerPort}
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port}
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=${dataDir}
+# One broker: internal topics cannot be replicated, or consumers never join a group.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+# Topics are provisioned from the catalogue; nothing may appear by accident.
+auto.create.topics.enable=false
+num.partitions=3
+`;
+}
+
+const LOG4J_CONFIG = `log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka=INFO
+log4j.logger.org.apache.kafka=INFO
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.request.logger=WARN
+`;
+
+/** KRaft needs a cluster id at format time; keep it beside the data so a restart reuses the same one. */
+async function clusterIdOf(home: string): Promise<string> {
+  const file = join(home, "cluster.id");
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch {
+    const id = randomBytes(16).toString("base64url");
+    await writeFile(file, id);
+    return id;
+  }
+}

@@ -1,0 +1,79 @@
+import { join } from "node:path";
+import type { Logger } from "@flyt/logging";
+import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
+import { repoRoot } from "./settings";
+import { waitFor } from "./wait";
+
+/** The services of the local run and the port each serves (the gateway's API; the others' health and metrics). */
+export const localServices = [
+  { name: "gateway", port: 8080 },
+  { name: "validation", port: 8091 },
+  { name: "archive-adapter", port: 8092 },
+  { name: "status-projection", port: 8093 },
+  { name: "callback-dispatcher", port: 8094 },
+] as const;
+
+export const serviceProcessName = (service: string) => `service-${service}`;
+
+export interface ServiceEnvironment {
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  readonly databaseUrl: string;
+}
+
+/** Starts every service from its build (`dist/main.js`) as a tracked background process and waits for /readyz. */
+export async function startLocalServices(stateDir: string, infra: ServiceEnvironment, logger: Logger) {
+  for (const service of localServices) {
+    const entry = join(repoRoot, "services", service.name, "dist", "main.js");
+    const managed = await spawnManaged({
+      stateDir,
+      name: serviceProcessName(service.name),
+      command: process.execPath,
+      args: ["--enable-source-maps", entry],
+      marker: entry,
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: "info",
+        HTTP_HOST: "127.0.0.1",
+        HTTP_PORT: String(service.port),
+        KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+        SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+        DATABASE_URL: infra.databaseUrl,
+      },
+    });
+    logger.info({ service: service.name, pid: managed.pid, log: managed.logFile }, "service starting");
+  }
+  await Promise.all(
+    localServices.map(async (service) => {
+      const managed = await readManaged(stateDir, serviceProcessName(service.name));
+      if (!managed) throw new Error(`${service.name} has no PID file`);
+      try {
+        await waitFor(
+          service.name,
+          async () => (await fetch(`http://127.0.0.1:${service.port}/readyz`)).status === 200,
+          { timeoutMs: 60_000, stillPossible: () => isRunning(managed) },
+        );
+      } catch (error) {
+        throw new Error(
+          `${(error as Error).message}\n--- ${managed.logFile} ---\n${await logTail(managed.logFile)}`,
+        );
+      }
+    }),
+  );
+}
+
+/** The first service that is no longer running, if any. */
+export async function deadService(stateDir: string): Promise<string | undefined> {
+  for (const service of localServices) {
+    const managed = await readManaged(stateDir, serviceProcessName(service.name));
+    if (!managed || !isRunning(managed)) return service.name;
+  }
+  return undefined;
+}
+
+/** SIGTERM to every service at once; each drains within its own shutdown deadline. */
+export async function stopLocalServices(stateDir: string): Promise<void> {
+  await Promise.all(
+    localServices.map((service) => stopManaged(stateDir, serviceProcessName(service.name), 20_000)),
+  );
+}
