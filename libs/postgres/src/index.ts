@@ -1,0 +1,1 @@
+export { createDatabase, type DatabaseOptions, postgresHealthCheck } from "./database";
