@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { repoRoot } from "@flyt/local-infra";
+import { testInfra } from "./fixtures";
+
+export interface ServiceProcess {
+  readonly port: number;
+  readonly baseUrl: string;
+  /** Every log record the service has written so far. */
+  readonly records: readonly Record<string, unknown>[];
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Runs a service's built entry point (`services/<name>/dist/main.js`) as its own process against the test
+ * infrastructure, on a free port, and resolves once it has logged "service started".
+ */
+export async function startServiceProcess(
+  service: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ServiceProcess> {
+  const infra = testInfra();
+  const child = spawn(process.execPath, [join(repoRoot, "services", service, "dist", "main.js")], {
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "info",
+      HTTP_HOST: "127.0.0.1",
+      HTTP_PORT: "0",
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      DATABASE_URL: infra.databaseUrl,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const records: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      const record = parseRecord(line);
+      records.push(record);
+      if (record.msg === "service started") resolve(Number(record.port));
+    });
+    void exited.then((code) =>
+      reject(new Error(`${service} exited with ${code} before it started:\n${stderr}`)),
+    );
+  });
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    records,
+    stop: (signal = "SIGTERM") => stopChild(child, signal, exited),
+  };
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<number | null>) {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  return exited;
+}
+
+function parseRecord(line: string): Record<string, unknown> {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return { msg: line };
+  }
+}
