@@ -1,0 +1,3 @@
+import { describeServiceLifecycle } from "@flyt/testing";
+
+describeServiceLifecycle("validation");
