@@ -84,10 +84,8 @@ export async function ensureLocalKafka(settings: InfraSettings, logger: Logger) 
       classpath,
       "kafka.tools.StorageTool",
       "format",
-      "-t",
-      clusterId,
-      "-c",
-      serverProperties,
+      `--cluster-id=${clusterId}`,
+      `--config=${serverProperties}`,
       "--ignore-formatted",
     ]);
   }
@@ -162,11 +160,19 @@ log4j.logger.kafka.request.logger=WARN
 /** KRaft needs a cluster id at format time; keep it beside the data so a restart reuses the same one. */
 async function clusterIdOf(home: string): Promise<string> {
   const file = join(home, "cluster.id");
-  try {
-    return (await readFile(file, "utf8")).trim();
-  } catch {
-    const id = randomBytes(16).toString("base64url");
-    await writeFile(file, id);
-    return id;
+  const stored = await readFile(file, "utf8").catch(() => "");
+  if (isUsableClusterId(stored.trim())) return stored.trim();
+  const id = newClusterId();
+  await writeFile(file, id);
+  return id;
+}
+
+/** 16 random bytes in base64url, as Kafka makes them; never starting with "-", which tools read as an option. */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString("base64url");
+    if (isUsableClusterId(id)) return id;
   }
 }
+
+const isUsableClusterId = (id: string) => /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/.test(id);
