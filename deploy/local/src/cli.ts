@@ -92,6 +92,7 @@ const commands: Record<string, () => Promise<number>> = {
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
+    logger.info("everything this run started has stopped");
     return exitCode;
   },
 };
@@ -152,7 +153,8 @@ if (!run) {
 run().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    logger.error({ err: error }, (error as Error).message);
+    // The message carries the failing process's log tail; the stack adds nothing for the person reading it.
+    console.error(`\n${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   },
 );

