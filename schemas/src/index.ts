@@ -1,0 +1,4 @@
+export { backwardIncompatibility } from "./compatibility";
+export * from "./generated/events";
+export * from "./generated/schemas";
+export { avroType, logicalTypes } from "./logical-types";
