@@ -319,25 +319,8 @@ export interface SubmissionRejected {
 }
 
 /** Status of a submission, as the source-system API reports it. */
-export type SubmissionStatus =
-  | "RECEIVED"
-  | "VALIDATED"
-  | "WAITING_FOR_CASE"
-  | "ARCHIVING"
-  | "ARCHIVED"
-  | "REJECTED"
-  | "FAILED"
-  | "CANCELLED";
-export const submissionStatusValues = [
-  "RECEIVED",
-  "VALIDATED",
-  "WAITING_FOR_CASE",
-  "ARCHIVING",
-  "ARCHIVED",
-  "REJECTED",
-  "FAILED",
-  "CANCELLED",
-] as const;
+export type SubmissionStatus = "RECEIVED" | "VALIDATED" | "WAITING_FOR_CASE" | "ARCHIVING" | "ARCHIVED" | "REJECTED" | "FAILED" | "CANCELLED";
+export const submissionStatusValues = ["RECEIVED", "VALIDATED", "WAITING_FOR_CASE", "ARCHIVING", "ARCHIVED", "REJECTED", "FAILED", "CANCELLED"] as const;
 
 /** A submission that passed validation, normalised for its archive: defaults applied, codes converted. Keyed by case key. */
 export interface SubmissionValidated {
