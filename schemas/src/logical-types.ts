@@ -28,8 +28,10 @@ class CalendarDate extends avro.types.LogicalType {
     const ms = Date.parse(`${value}T00:00:00Z`);
     return Number.isNaN(ms) ? undefined : ms / MS_PER_DAY;
   }
+  /** Reading data written as a plain int, or as this logical type (then avsc hands us the writer's string). */
   override _resolve(type: avro.Type) {
-    if (avro.Type.isType(type, "int", "logical:date")) return (value: number) => this._fromValue(value);
+    if (avro.Type.isType(type, "logical:date")) return (value: string) => value;
+    if (avro.Type.isType(type, "int")) return (value: number) => this._fromValue(value);
     return undefined;
   }
 }

@@ -121,6 +121,32 @@ describe("encoding", () => {
     expect(decoded.receivedAt).toBeInstanceOf(Date);
   });
 
+  it("reads dates and timestamps through schema resolution, from logical and from plain writers", () => {
+    const schemaWith = (fields: object[]) => ({ type: "record", name: "R", fields });
+    const logical = avroType(
+      schemaWith([
+        { name: "at", type: { type: "long", logicalType: "timestamp-millis" } },
+        { name: "day", type: { type: "int", logicalType: "date" } },
+      ]),
+    );
+    const plain = avroType(
+      schemaWith([
+        { name: "at", type: "long" },
+        { name: "day", type: "int" },
+      ]),
+    );
+    const fromLogical = logical.fromBuffer(
+      logical.toBuffer({ at: new Date("2026-11-20T08:00:00Z"), day: "2026-11-20" }),
+      logical.createResolver(logical),
+    );
+    expect(fromLogical).toEqual({ at: new Date("2026-11-20T08:00:00Z"), day: "2026-11-20" });
+    const fromPlain = logical.fromBuffer(
+      plain.toBuffer({ at: Date.parse("2026-11-20T08:00:00Z"), day: Date.parse("2026-11-20") / 86_400_000 }),
+      logical.createResolver(plain),
+    );
+    expect(fromPlain).toEqual({ at: new Date("2026-11-20T08:00:00Z"), day: "2026-11-20" });
+  });
+
   it("refuses a date that is not a calendar date", () => {
     const type = avroType({
       type: "record",

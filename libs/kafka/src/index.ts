@@ -1,3 +1,33 @@
 export { createKafka, type KafkaOptions } from "./create-kafka";
+export {
+  childTraceparent,
+  type EventHeaders,
+  eventHeadersOf,
+  headerNames,
+  readHeaders,
+  toKafkaHeaders,
+} from "./headers";
 export { kafkaHealthCheck, schemaRegistryHealthCheck } from "./health-checks";
-export { type CompatibilityLevel, SchemaRegistryClient } from "./schema-registry";
+export {
+  EventProducer,
+  type EventProducerOptions,
+  type OutgoingEvent,
+  PublishTimeoutError,
+} from "./producer";
+export {
+  type ConsumedMessage,
+  ConsumerRunner,
+  type ConsumerRunnerOptions,
+  HandlerTimeoutError,
+  handlerFor,
+  type MessageHandler,
+  retryHeaders,
+} from "./runner/consumer-runner";
+export { defaultRetryPolicy, type RetryPolicy } from "./runner/retry-policy";
+export {
+  type CompatibilityLevel,
+  SchemaRegistryClient,
+  SchemaRegistryUnavailableError,
+  UndecodableMessageError,
+} from "./schema-registry";
+export { type TopicDefinition, valueSubject } from "./topic";

@@ -50,7 +50,16 @@ describe("SchemaRegistryClient over Apicurio's Confluent-compatible API", () => 
     const config = await fetch(`${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`);
     expect(await config.json()).toEqual({ compatibilityLevel: "BACKWARD" });
 
-    const decoded = await client.decode(await client.encode(id, { submissionId: "sub_1" }));
+    const topic = {
+      name: "probe",
+      topic: subject.replace(/-value$/, ""),
+      valueSchema: recordV1,
+      key: "submission id",
+      partitions: 1,
+      retentionMs: -1,
+      cleanupPolicy: "delete" as const,
+    };
+    const decoded = await client.decode(client.encode(topic, id, { submissionId: "sub_1" }), recordV1);
     expect(decoded).toEqual({ submissionId: "sub_1" });
 
     const breaking = { ...recordV1, fields: [...recordV1.fields, { name: "caseNumber", type: "string" }] };

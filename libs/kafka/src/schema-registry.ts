@@ -1,31 +1,40 @@
-import { SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import { PermanentError, TransientError } from "@flyt/errors";
+import { avroType, logicalTypes } from "@flyt/schemas";
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import type avro from "avsc";
+import { type TopicDefinition, valueSubject } from "./topic";
 
-export type CompatibilityLevel =
-  | "BACKWARD"
-  | "BACKWARD_TRANSITIVE"
-  | "FORWARD"
-  | "FORWARD_TRANSITIVE"
-  | "FULL"
-  | "FULL_TRANSITIVE"
-  | "NONE";
+type Resolver = ReturnType<avro.Type["createResolver"]>;
+
+export type CompatibilityLevel = keyof typeof COMPATIBILITY;
+
+/** A value that is not in the Confluent wire format, or that its writer schema cannot read. */
+export class UndecodableMessageError extends PermanentError {}
+
+/** The registry did not answer or refused a request; worth retrying. */
+export class SchemaRegistryUnavailableError extends TransientError {}
+
+const MAGIC_BYTE = 0;
 
 /**
- * The Confluent client library over a Confluent-compatible registry (Apicurio's `/apis/ccompat/v7` here),
- * with registration made to work the same on both.
+ * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary) through a
+ * Confluent-compatible registry (Apicurio's `/apis/ccompat/v7` here). Schema ids and parsed types are cached;
+ * reading resolves the writer's schema into the reader's, so consumers survive compatible schema changes.
  *
- * Why: for a subject that exists but has no subject-level compatibility, Confluent answers
- * `GET /config/{subject}` with 404, while Apicurio answers 200 `{"compatibilityLevel":"NONE"}` even though
- * its global BACKWARD rule still applies. The library reads that NONE as a mismatch and refuses to register
- * (`Compatibility does not match the configuration`). Setting the level on the subject first (an idempotent
- * PUT) makes both registries report and enforce the level we ask for.
+ * Registration sets the subject's compatibility explicitly first. Why: for a subject without subject-level
+ * config Confluent answers `GET /config/{subject}` with 404, Apicurio with 200 `NONE` (while still enforcing
+ * its global rule); the Confluent client library takes that NONE for a mismatch and refuses to register.
  */
 export class SchemaRegistryClient {
   readonly library: SchemaRegistry;
   readonly #baseUrl: string;
+  readonly #ids = new Map<string, Promise<number>>();
+  readonly #readers = new Map<object, avro.Type>();
+  readonly #resolvers = new Map<avro.Type, Map<number, Resolver>>();
 
   constructor(baseUrl: string) {
     this.#baseUrl = baseUrl.replace(/\/$/, "");
-    this.library = new SchemaRegistry({ host: this.#baseUrl });
+    this.library = new SchemaRegistry({ host: this.#baseUrl }, { [SchemaType.AVRO]: { logicalTypes } });
   }
 
   /** Registers an Avro schema under `subject` (or finds it registered) and returns its id. */
@@ -33,7 +42,7 @@ export class SchemaRegistryClient {
     await this.setSubjectCompatibility(subject, compatibility);
     const { id } = await this.library.register(
       { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-      { subject, compatibility: compatibility as never },
+      { subject, compatibility: COMPATIBILITY[compatibility] },
     );
     return id;
   }
@@ -51,11 +60,98 @@ export class SchemaRegistryClient {
     }
   }
 
-  encode(schemaId: number, value: unknown): Promise<Buffer> {
-    return this.library.encode(schemaId, value);
+  /**
+   * The id of the exact schema a topic is written with. `register` registers it when missing (local runs and
+   * tests); otherwise it must have been registered by the deployment (`npm run schemas:register`).
+   */
+  schemaIdFor(topic: TopicDefinition, options: { register: boolean }): Promise<number> {
+    const subject = valueSubject(topic);
+    let id = this.#ids.get(subject);
+    if (!id) {
+      const schema = requireSchema(topic);
+      id = (
+        options.register
+          ? this.registerAvro(subject, schema, "BACKWARD")
+          : this.library.getRegistryIdBySchema(subject, {
+              type: SchemaType.AVRO,
+              schema: JSON.stringify(schema),
+            })
+      ).catch((error: unknown) => {
+        this.#ids.delete(subject);
+        throw new SchemaRegistryUnavailableError(`no schema id for ${subject}`, { cause: error });
+      });
+      this.#ids.set(subject, id);
+    }
+    return id;
   }
 
-  decode(buffer: Buffer): Promise<unknown> {
-    return this.library.decode(buffer);
+  /** Encodes `value` with the topic's schema under the given id. Throws on a value the schema refuses. */
+  encode(topic: TopicDefinition, schemaId: number, value: unknown): Buffer {
+    const type = this.#readerType(requireSchema(topic));
+    const header = Buffer.alloc(5);
+    header.writeUInt8(MAGIC_BYTE, 0);
+    header.writeInt32BE(schemaId, 1);
+    return Buffer.concat([header, type.toBuffer(value)]);
   }
+
+  /** Decodes a wire-format value into the shape of `readerSchema`. */
+  async decode<T>(buffer: Buffer | null, readerSchema: object): Promise<T> {
+    if (!buffer || buffer.length < 5 || buffer.readUInt8(0) !== MAGIC_BYTE) {
+      throw new UndecodableMessageError("value is not in the Confluent wire format");
+    }
+    const schemaId = buffer.readInt32BE(1);
+    const reader = this.#readerType(readerSchema);
+    const resolver = await this.#resolver(reader, schemaId);
+    try {
+      return reader.fromBuffer(buffer.subarray(5), resolver) as T;
+    } catch (error) {
+      throw new UndecodableMessageError(`value does not decode with schema ${schemaId}`, { cause: error });
+    }
+  }
+
+  #readerType(schema: object): avro.Type {
+    let type = this.#readers.get(schema);
+    if (!type) {
+      type = avroType(schema);
+      this.#readers.set(schema, type);
+    }
+    return type;
+  }
+
+  async #resolver(reader: avro.Type, schemaId: number): Promise<Resolver> {
+    let byWriter = this.#resolvers.get(reader);
+    if (!byWriter) {
+      byWriter = new Map();
+      this.#resolvers.set(reader, byWriter);
+    }
+    const cached = byWriter.get(schemaId);
+    if (cached) return cached;
+    let writer: avro.Type;
+    try {
+      writer = (await this.library.getSchema(schemaId)) as unknown as avro.Type;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) {
+        throw new UndecodableMessageError(`schema ${schemaId} is not in the registry`, { cause: error });
+      }
+      throw new SchemaRegistryUnavailableError(`could not fetch schema ${schemaId}`, { cause: error });
+    }
+    let resolver: Resolver;
+    try {
+      resolver = reader.createResolver(writer);
+    } catch (error) {
+      throw new UndecodableMessageError(
+        `schema ${schemaId} cannot be read as ${reader.name ?? "the reader"}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    byWriter.set(schemaId, resolver);
+    return resolver;
+  }
+}
+
+function requireSchema(topic: TopicDefinition): object {
+  if (!topic.valueSchema) throw new Error(`topic ${topic.topic} has no value schema`);
+  return topic.valueSchema;
 }

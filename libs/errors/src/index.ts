@@ -1,0 +1,1 @@
+export { FlytError, isRetriable, PermanentError, TransientError } from "./flyt-error";

@@ -1,0 +1,134 @@
+import type { TopicDefinition } from "@flyt/kafka";
+import {
+  type ArchiveCompleted,
+  type ArchiveFailed,
+  archiveCompletedV1Schema,
+  archiveFailedV1Schema,
+  type DeadLetter,
+  deadLetterV1Schema,
+  type SubmissionCompleted,
+  type SubmissionReceived,
+  type SubmissionRejected,
+  type SubmissionValidated,
+  submissionCompletedV1Schema,
+  submissionReceivedV1Schema,
+  submissionRejectedV1Schema,
+  submissionValidatedV1Schema,
+} from "@flyt/schemas";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Lifecycle events are kept longer than the status they back (365 days), so the status read model can be
+ * rebuilt from the topics. They carry file references and archive metadata, never document contents.
+ */
+const LIFECYCLE_RETENTION_MS = 400 * DAY_MS;
+/** Every lifecycle topic has the same partition count: a key maps to the same partition number everywhere. */
+const LIFECYCLE_PARTITIONS = 12;
+
+/** The services that consume, and so own a retry and a dead-letter topic each. */
+export const consumingServices = [
+  "validation",
+  "archive-adapter",
+  "status-projection",
+  "callback-dispatcher",
+] as const;
+export type ConsumingService = (typeof consumingServices)[number];
+
+export interface CatalogueOptions {
+  /** Prefixes every topic, e.g. a test run's id; deployments leave it empty. */
+  readonly namespace?: string;
+}
+
+/**
+ * The one catalogue of topics: logical name -> topic, value schema, key, partitions, retention, cleanup.
+ * Topic names are a contract (renaming one is a migration) and appear nowhere else in code.
+ */
+export function topicCatalogue(options: CatalogueOptions = {}) {
+  const name = (topic: string) => (options.namespace ? `${options.namespace}.${topic}` : topic);
+  const lifecycle = <T>(
+    logical: string,
+    topic: string,
+    valueSchema: object,
+    key: string,
+  ): TopicDefinition<T> => ({
+    name: logical,
+    topic: name(topic),
+    valueSchema,
+    key,
+    partitions: LIFECYCLE_PARTITIONS,
+    retentionMs: LIFECYCLE_RETENTION_MS,
+    cleanupPolicy: "delete",
+  });
+  return {
+    submissionReceived: lifecycle<SubmissionReceived>(
+      "submissionReceived",
+      "flyt.submission.received.v1",
+      submissionReceivedV1Schema,
+      "case key",
+    ),
+    submissionValidated: lifecycle<SubmissionValidated>(
+      "submissionValidated",
+      "flyt.submission.validated.v1",
+      submissionValidatedV1Schema,
+      "case key",
+    ),
+    submissionRejected: lifecycle<SubmissionRejected>(
+      "submissionRejected",
+      "flyt.submission.rejected.v1",
+      submissionRejectedV1Schema,
+      "case key",
+    ),
+    archiveCompleted: lifecycle<ArchiveCompleted>(
+      "archiveCompleted",
+      "flyt.archive.completed.v1",
+      archiveCompletedV1Schema,
+      "case key",
+    ),
+    archiveFailed: lifecycle<ArchiveFailed>(
+      "archiveFailed",
+      "flyt.archive.failed.v1",
+      archiveFailedV1Schema,
+      "case key",
+    ),
+    submissionCompleted: lifecycle<SubmissionCompleted>(
+      "submissionCompleted",
+      "flyt.submission.completed.v1",
+      submissionCompletedV1Schema,
+      "submission id",
+    ),
+  } as const;
+}
+
+export type TopicCatalogue = ReturnType<typeof topicCatalogue>;
+
+/** A consuming service's retry topic (messages waiting for a later attempt) and dead-letter topic. */
+export function serviceTopics(service: ConsumingService, options: CatalogueOptions = {}) {
+  const name = (topic: string) => (options.namespace ? `${options.namespace}.${topic}` : topic);
+  const retry: TopicDefinition = {
+    name: `${service}Retry`,
+    topic: name(`flyt.${service}.retry.v1`),
+    key: "the original message's key",
+    partitions: LIFECYCLE_PARTITIONS,
+    retentionMs: 14 * DAY_MS,
+    cleanupPolicy: "delete",
+  };
+  const deadLetter: TopicDefinition<DeadLetter> = {
+    name: `${service}DeadLetter`,
+    topic: name(`flyt.${service}.dlq.v1`),
+    valueSchema: deadLetterV1Schema,
+    key: "the original message's key",
+    partitions: 3,
+    retentionMs: 90 * DAY_MS,
+    cleanupPolicy: "delete",
+  };
+  return { retry, deadLetter } as const;
+}
+
+/** Every topic of a deployment: the lifecycle topics and each consuming service's retry and dead-letter topic. */
+export function allTopics(options: CatalogueOptions = {}): TopicDefinition[] {
+  return [
+    ...Object.values(topicCatalogue(options)),
+    ...consumingServices.flatMap((service) => Object.values(serviceTopics(service, options))),
+  ];
+}

@@ -1,0 +1,11 @@
+export {
+  allTopics,
+  type CatalogueOptions,
+  type ConsumingService,
+  consumingServices,
+  serviceTopics,
+  type TopicCatalogue,
+  topicCatalogue,
+} from "./catalogue";
+export { type ProvisionReport, provisionTopics } from "./provision";
+export { registerSchemas } from "./register-schemas";
