@@ -48,6 +48,7 @@ export class EventProducer {
   readonly #maxBatchSize: number;
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #scheduled: "now" | "later" | undefined;
   #inFlight: Promise<void> | undefined;
   readonly #published: Counter<"topic">;
   readonly #batchSize: Histogram;
@@ -107,15 +108,25 @@ export class EventProducer {
 
   #flushSoon(delayMs: number) {
     if (this.#inFlight) return; // The request in flight flushes the queue when it returns.
-    if (this.#timer && delayMs > 0) return;
+    if (this.#scheduled === "now" || (this.#scheduled === "later" && delayMs > 0)) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
+    const flush = () => {
+      this.#scheduled = undefined;
       this.#timer = undefined;
+      if (this.#inFlight) return;
       this.#inFlight = this.#send().finally(() => {
         this.#inFlight = undefined;
         if (this.#queue.length > 0) this.#flushSoon(0);
       });
-    }, delayMs);
+    };
+    // setTimeout(0) waits at least a millisecond; a full batch, or one queued behind a request, goes now.
+    if (delayMs > 0) {
+      this.#scheduled = "later";
+      this.#timer = setTimeout(flush, delayMs);
+    } else {
+      this.#scheduled = "now";
+      setImmediate(flush);
+    }
   }
 
   async #send(): Promise<void> {
@@ -142,6 +153,7 @@ export class EventProducer {
   async #flushAll(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#scheduled = undefined;
     while (this.#inFlight || this.#queue.length > 0) {
       if (this.#inFlight) await this.#inFlight;
       else {

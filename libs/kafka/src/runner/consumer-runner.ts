@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { isRetriable, TransientError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { DeadLetter } from "@flyt/schemas";
@@ -61,6 +62,8 @@ export interface ConsumerRunnerOptions {
   readonly maxInFlightPerPartition?: number;
   readonly commitIntervalMs?: number;
   readonly handlerTimeoutMs?: number;
+  /** How long the group waits for a silent member before handing its partitions to others. */
+  readonly sessionTimeoutMs?: number;
   /** A new consumer group starts at the beginning of its topics (default) or at their end. */
   readonly fromBeginning?: boolean;
   readonly random?: () => number;
@@ -80,6 +83,9 @@ export const retryHeaders = {
 
 /** A handler attempt that did not finish within its time. */
 export class HandlerTimeoutError extends TransientError {}
+
+/** A logger made on first use. */
+type LazyLogger = () => Logger;
 
 interface Fetched {
   readonly batchTopic: string;
@@ -111,15 +117,18 @@ export class ConsumerRunner {
   readonly #resumes = new Map<string, () => void>();
   /** Keys with messages waiting in the retry topic: later messages of the key queue up behind them there. */
   readonly #parked = new Map<string, number>();
+  #inFlight = 0;
   #commitTimer: NodeJS.Timeout | undefined;
   #committing: Promise<void> | undefined;
   readonly #random: () => number;
   readonly #now: () => number;
+  /** Metric children per topic: resolving labels on every message costs more than the handling. */
+  readonly #topicMetrics = new Map<string, ReturnType<typeof labelled>>();
 
   constructor(options: ConsumerRunnerOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: "consumer-runner", group: options.groupId });
-    this.#metrics = createRunnerMetrics(options.metrics);
+    this.#metrics = createRunnerMetrics(options.metrics, options.groupId, () => this.#inFlight);
     this.#handlers = new Map(options.handlers.map((handler) => [handler.topic.topic, handler]));
     this.#semaphore = new Semaphore(options.concurrency ?? 32);
     this.#random = options.random ?? Math.random;
@@ -128,6 +137,7 @@ export class ConsumerRunner {
       groupId: options.groupId,
       partitionAssigners: [coPartitionedAssigner],
       maxWaitTimeInMs: 250,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       retry: { retries: 10 },
     });
   }
@@ -212,10 +222,10 @@ export class ConsumerRunner {
       key,
       orderingKey: key ?? `\u0000${batchTopic}/${partition}/${message.offset}`,
     };
-    this.#metrics.inFlight.inc({ group: this.#options.groupId });
+    this.#inFlight += 1;
     this.#scheduler.enqueue(fetched.orderingKey, async () => {
       const done = await this.#process(fetched);
-      this.#metrics.inFlight.dec({ group: this.#options.groupId });
+      this.#inFlight -= 1;
       if (!done) return;
       progress.complete(message.offset);
       const partitionKey = `${batchTopic}/${partition}`;
@@ -233,13 +243,16 @@ export class ConsumerRunner {
     const headers = readHeaders(fetched.message.headers);
     const fromRetryTopic = fetched.batchTopic === this.#options.retryTopic?.topic;
     const topic = fromRetryTopic ? (headers[retryHeaders.originalTopic] ?? "") : fetched.batchTopic;
-    const logger = this.#logger.child({
-      topic: fetched.batchTopic,
-      partition: fetched.partition,
-      offset: fetched.message.offset,
-      key: fetched.key,
-      correlationId: headers[headerNames.correlationId],
-    });
+    // A child logger costs more than handling a message: build it only when something is logged.
+    let contextLogger: Logger | undefined;
+    const logger = () =>
+      (contextLogger ??= this.#logger.child({
+        topic: fetched.batchTopic,
+        partition: fetched.partition,
+        offset: fetched.message.offset,
+        key: fetched.key,
+        correlationId: headers[headerNames.correlationId],
+      }));
     const handler = this.#handlers.get(topic);
     if (!handler) {
       return this.#deadLetter(
@@ -276,14 +289,14 @@ export class ConsumerRunner {
     for (;;) {
       try {
         await this.#semaphore.run(() => this.#attempt(handler, fetched, headers, topic, attempt, logger));
-        this.#metrics.handled.inc({ group: this.#options.groupId, topic });
+        this.#metricsFor(topic).handled.inc();
         if (fromRetryTopic) this.#unpark(fetched.orderingKey);
         return true;
       } catch (error) {
-        this.#metrics.failed.inc({ group: this.#options.groupId, topic });
+        this.#metricsFor(topic).failed.inc();
         firstFailedAt ??= this.#now();
         if (error instanceof UndecodableMessageError) {
-          logger.error({ err: error }, "message cannot be decoded; dead-lettering it");
+          logger().error({ err: error }, "message cannot be decoded; dead-lettering it");
           const done = await this.#deadLetter(
             fetched,
             headers,
@@ -300,7 +313,7 @@ export class ConsumerRunner {
         const decision = decideAfterFailure(policy, { retriable: isRetriable(error), attempt }, this.#random);
         if (decision.action === "retry-in-place") {
           this.#metrics.retried.inc({ group: this.#options.groupId, topic, via: "in_place" });
-          logger.warn(
+          logger().warn(
             { err: error, attempt, delayMs: decision.delayMs },
             "handler failed; retrying in place",
           );
@@ -310,7 +323,7 @@ export class ConsumerRunner {
         }
         if (decision.action === "retry-topic" && this.#options.retryTopic) {
           this.#metrics.retried.inc({ group: this.#options.groupId, topic, via: "retry_topic" });
-          logger.warn(
+          logger().warn(
             { err: error, attempt, delayMs: decision.delayMs },
             "handler failed; retrying through the retry topic",
           );
@@ -328,7 +341,7 @@ export class ConsumerRunner {
           return done;
         }
         const reason = decision.action === "dead-letter" ? decision.reason : "RETRIES_EXHAUSTED";
-        logger.error({ err: error, attempt, reason }, "giving up on message; dead-lettering it");
+        logger().error({ err: error, attempt, reason }, "giving up on message; dead-lettering it");
         const done = await this.#deadLetter(
           fetched,
           headers,
@@ -352,11 +365,21 @@ export class ConsumerRunner {
     headers: Record<string, string>,
     topic: string,
     attempt: number,
-    logger: Logger,
+    logger: LazyLogger,
   ): Promise<void> {
     const timeoutMs = handler.timeoutMs ?? this.#options.handlerTimeoutMs ?? 30_000;
-    const signal = AbortSignal.timeout(timeoutMs);
-    const endTimer = this.#metrics.duration.startTimer({ group: this.#options.groupId, topic });
+    const metrics = this.#metricsFor(topic);
+    const started = performance.now();
+    // A plain timer, and an AbortController only for handlers that read `signal`: this runs for every
+    // message, and AbortSignal.timeout or an eager controller cost more than the handling itself.
+    let controller: AbortController | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller?.abort();
+        reject(new HandlerTimeoutError(`handler did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
     try {
       const value = await this.#options.registry.decode(
         fetched.message.value,
@@ -371,12 +394,18 @@ export class ConsumerRunner {
         offset: headers[retryHeaders.originalOffset] ?? fetched.message.offset,
         attempt,
         correlationId: headers[headerNames.correlationId] ?? "",
-        logger,
-        signal,
+        get logger() {
+          return logger();
+        },
+        get signal() {
+          controller ??= new AbortController();
+          return controller.signal;
+        },
       });
-      await Promise.race([handled, timeoutOf(signal, timeoutMs)]);
+      await Promise.race([handled, timedOut]);
     } finally {
-      endTimer();
+      clearTimeout(timer);
+      metrics.duration.observe((performance.now() - started) / 1000);
     }
   }
 
@@ -388,7 +417,7 @@ export class ConsumerRunner {
     delayMs: number,
     firstFailedAt: number | undefined,
     reason: unknown,
-    logger: Logger,
+    logger: LazyLogger,
   ): Promise<boolean> {
     const retryTopic = this.#options.retryTopic as TopicDefinition;
     const fromRetryTopic = fetched.batchTopic === retryTopic.topic;
@@ -421,7 +450,7 @@ export class ConsumerRunner {
     reason: DeadLetter["reason"],
     error: unknown,
     attempts: number,
-    logger: Logger,
+    logger: LazyLogger,
     firstFailedAt = this.#now(),
   ): Promise<boolean> {
     const deadLetter: DeadLetter = {
@@ -451,13 +480,13 @@ export class ConsumerRunner {
   }
 
   /** Keeps trying to publish (Kafka may be briefly away) until it works or the runner stops. */
-  async #publishReliably(logger: Logger, publish: () => Promise<void>): Promise<boolean> {
+  async #publishReliably(logger: LazyLogger, publish: () => Promise<void>): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await publish();
         return true;
       } catch (error) {
-        logger.error({ err: error, attempt }, "could not publish to the retry or dead-letter topic");
+        logger().error({ err: error, attempt }, "could not publish to the retry or dead-letter topic");
         if (!(await this.#sleep(Math.min(30_000, 200 * 2 ** attempt)))) return false;
       }
     }
@@ -467,6 +496,15 @@ export class ConsumerRunner {
     const left = (this.#parked.get(orderingKey) ?? 1) - 1;
     if (left > 0) this.#parked.set(orderingKey, left);
     else this.#parked.delete(orderingKey);
+  }
+
+  #metricsFor(topic: string) {
+    let metrics = this.#topicMetrics.get(topic);
+    if (!metrics) {
+      metrics = labelled(this.#metrics, this.#options.groupId, topic);
+      this.#topicMetrics.set(topic, metrics);
+    }
+    return metrics;
   }
 
   /** Waits `ms`; false if the runner began stopping meanwhile. */
@@ -516,14 +554,12 @@ export class ConsumerRunner {
   }
 }
 
-function timeoutOf(signal: AbortSignal, timeoutMs: number): Promise<never> {
-  return new Promise((_, reject) =>
-    signal.addEventListener(
-      "abort",
-      () => reject(new HandlerTimeoutError(`handler did not finish within ${timeoutMs} ms`)),
-      { once: true },
-    ),
-  );
+function labelled(metrics: RunnerMetrics, group: string, topic: string) {
+  return {
+    handled: metrics.handled.labels(group, topic),
+    failed: metrics.failed.labels(group, topic),
+    duration: metrics.duration.labels(group, topic),
+  };
 }
 
 function fromHeader(value: string | undefined): number | undefined {

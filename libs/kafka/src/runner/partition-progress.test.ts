@@ -28,3 +28,21 @@ describe("PartitionProgress", () => {
     expect(progress.pendingCommit()).toBeUndefined();
   });
 });
+
+describe("PartitionProgress over many messages", () => {
+  it("stays exact while it compacts its window", () => {
+    const progress = new PartitionProgress();
+    const offsets = Array.from({ length: 3_000 }, (_, i) => i);
+    for (const offset of offsets) progress.track(String(offset));
+    const shuffled = [...offsets].sort(() => Math.random() - 0.5);
+    for (const offset of shuffled.filter((o) => o !== 1_500)) progress.complete(String(offset));
+    expect(progress.pendingCommit()).toBe("1500");
+    expect(progress.inFlight).toBe(1_500);
+    progress.complete("1500");
+    expect(progress.pendingCommit()).toBe("3000");
+    expect(progress.inFlight).toBe(0);
+    progress.track("3000");
+    progress.complete("3000");
+    expect(progress.pendingCommit()).toBe("3001");
+  });
+});

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-/** The runner's Prometheus metrics; one set per process registry. */
-export function createRunnerMetrics(registry: Registry) {
+/** The runner's Prometheus metrics; one set per process registry. `inFlight` is read when scraped. */
+export function createRunnerMetrics(registry: Registry, group: string, inFlight: () => number) {
   const registers = [registry];
   return {
     handled: new Counter({
@@ -46,6 +46,9 @@ export function createRunnerMetrics(registry: Registry) {
       help: "Messages fetched and not yet handled.",
       labelNames: ["group"],
       registers,
+      collect() {
+        this.set({ group }, inFlight());
+      },
     }),
   };
 }

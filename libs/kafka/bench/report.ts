@@ -1,0 +1,43 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "@flyt/local-infra";
+
+/** Percentile of already sorted numbers (nearest rank). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** Samples this process's RSS until stopped; returns the peak in MB. */
+export function trackPeakRss(intervalMs = 50) {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, intervalMs);
+  return () => {
+    clearInterval(timer);
+    return Math.round(Math.max(peak, process.memoryUsage().rss) / 1_048_576);
+  };
+}
+
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 1_073_741_824)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+/** Replaces (or appends) the section between `<!-- bench:<id> -->` markers in docs/benchmarks.md. */
+export async function writeReportSection(id: string, markdown: string): Promise<void> {
+  const file = join(repoRoot, "docs", "benchmarks.md");
+  const header =
+    "# Benchmarks\n\nProduced by `npm run bench` (real Kafka, registry and Postgres, started as the tests start them). Each section is rewritten by its benchmark; numbers are from the machine named in it.\n";
+  const existing = await readFile(file, "utf8").catch(() => header);
+  const start = `<!-- bench:${id} -->`;
+  const end = `<!-- /bench:${id} -->`;
+  const section = `${start}\n${markdown.trim()}\n${end}`;
+  const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
+  const updated = pattern.test(existing)
+    ? existing.replace(pattern, section)
+    : `${existing.trimEnd()}\n\n${section}\n`;
+  await writeFile(file, updated);
+}
