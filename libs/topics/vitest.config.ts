@@ -1,3 +1,5 @@
 import { integrationTestConfig } from "@flyt/testing/vitest";
 
-export default integrationTestConfig();
+const config = integrationTestConfig();
+// The deployment script's test lives beside the script.
+export default { ...config, test: { ...config.test, include: ["src/**/*.test.ts", "scripts/**/*.test.ts"] } };

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "@flyt/local-infra";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Percentile of already sorted numbers (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {

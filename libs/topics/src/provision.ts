@@ -1,6 +1,9 @@
 import type { TopicDefinition } from "@flyt/kafka";
 import type { Logger } from "@flyt/logging";
-import { type Admin, ConfigResourceTypes } from "kafkajs";
+import kafkajs, { type Admin } from "kafkajs";
+
+// kafkajs is CommonJS and Node cannot see this export by name from ESM; vitest can, so only a real run fails.
+const { ConfigResourceTypes } = kafkajs;
 
 export interface ProvisionReport {
   readonly created: string[];

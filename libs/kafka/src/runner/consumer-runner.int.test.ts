@@ -3,7 +3,6 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { PermanentError, TransientError } from "@flyt/errors";
-import { repoRoot } from "@flyt/local-infra";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
 import { testInfra, uniqueName } from "@flyt/testing";
@@ -35,6 +34,7 @@ const testEventSchema = {
 };
 
 const logger = createLogger({ service: "runner-test", level: "silent" });
+const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 const infra = testInfra();
 const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
 let kafka: Kafka;
