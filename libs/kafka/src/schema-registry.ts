@@ -96,17 +96,25 @@ export class SchemaRegistryClient {
 
   /** Decodes a wire-format value into the shape of `readerSchema`. */
   async decode<T>(buffer: Buffer | null, readerSchema: object): Promise<T> {
+    const decoded = this.decodeIfKnown<T>(buffer, readerSchema);
+    if (decoded !== NOT_YET_KNOWN) return decoded;
+    const schemaId = (buffer as Buffer).readInt32BE(1);
+    const reader = this.#readerType(readerSchema);
+    return decodeWith<T>(reader, await this.#resolver(reader, schemaId), buffer as Buffer, schemaId);
+  }
+
+  /**
+   * Decodes without waiting when the writer's schema is already known (nearly always, after the first
+   * message of a schema); otherwise answers NOT_YET_KNOWN and `decode` fetches the schema.
+   */
+  decodeIfKnown<T>(buffer: Buffer | null, readerSchema: object): T | typeof NOT_YET_KNOWN {
     if (!buffer || buffer.length < 5 || buffer.readUInt8(0) !== MAGIC_BYTE) {
       throw new UndecodableMessageError("value is not in the Confluent wire format");
     }
     const schemaId = buffer.readInt32BE(1);
     const reader = this.#readerType(readerSchema);
-    const resolver = await this.#resolver(reader, schemaId);
-    try {
-      return reader.fromBuffer(buffer.subarray(5), resolver) as T;
-    } catch (error) {
-      throw new UndecodableMessageError(`value does not decode with schema ${schemaId}`, { cause: error });
-    }
+    const resolver = this.#resolvers.get(reader)?.get(schemaId);
+    return resolver ? decodeWith<T>(reader, resolver, buffer, schemaId) : NOT_YET_KNOWN;
   }
 
   #readerType(schema: object): avro.Type {
@@ -148,6 +156,16 @@ export class SchemaRegistryClient {
     }
     byWriter.set(schemaId, resolver);
     return resolver;
+  }
+}
+
+export const NOT_YET_KNOWN: unique symbol = Symbol("schema not yet known");
+
+function decodeWith<T>(reader: avro.Type, resolver: Resolver, buffer: Buffer, schemaId: number): T {
+  try {
+    return reader.fromBuffer(buffer.subarray(5), resolver) as T;
+  } catch (error) {
+    throw new UndecodableMessageError(`value does not decode with schema ${schemaId}`, { cause: error });
   }
 }
 

@@ -6,7 +6,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Registry } from "prom-client";
 import { eventHeadersOf, headerNames, readHeaders } from "../headers";
 import type { EventProducer } from "../producer";
-import { type SchemaRegistryClient, UndecodableMessageError } from "../schema-registry";
+import { NOT_YET_KNOWN, type SchemaRegistryClient, UndecodableMessageError } from "../schema-registry";
 import type { TopicDefinition } from "../topic";
 import { coPartitionedAssigner } from "./co-partitioned-assigner";
 import { KeyedScheduler, Semaphore } from "./keyed-scheduler";
@@ -288,7 +288,12 @@ export class ConsumerRunner {
     const policy = handler.retry ?? defaultRetryPolicy;
     for (;;) {
       try {
-        await this.#semaphore.run(() => this.#attempt(handler, fetched, headers, topic, attempt, logger));
+        if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
+        try {
+          await this.#attempt(handler, fetched, headers, topic, attempt, logger);
+        } finally {
+          this.#semaphore.release();
+        }
         this.#metricsFor(topic).handled.inc();
         if (fromRetryTopic) this.#unpark(fetched.orderingKey);
         return true;
@@ -381,10 +386,10 @@ export class ConsumerRunner {
       }, timeoutMs);
     });
     try {
-      const value = await this.#options.registry.decode(
-        fetched.message.value,
-        handler.topic.valueSchema ?? {},
-      );
+      const schema = handler.topic.valueSchema ?? {};
+      const known = this.#options.registry.decodeIfKnown(fetched.message.value, schema);
+      const value =
+        known === NOT_YET_KNOWN ? await this.#options.registry.decode(fetched.message.value, schema) : known;
       const handled = handler.handle({
         value,
         key: fetched.key,

@@ -54,14 +54,29 @@ export class Semaphore {
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#available > 0) this.#available -= 1;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    if (!this.tryAcquire()) await this.acquire();
     try {
       return await work();
     } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#available += 1;
+      this.release();
     }
+  }
+
+  /** Takes a slot if one is free, without waiting: the hot path makes no promise for it. */
+  tryAcquire(): boolean {
+    if (this.#available === 0) return false;
+    this.#available -= 1;
+    return true;
+  }
+
+  acquire(): Promise<void> {
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiter, or frees it. */
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#available += 1;
   }
 }
