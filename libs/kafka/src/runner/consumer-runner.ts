@@ -151,6 +151,8 @@ export class ConsumerRunner {
       // A new generation: partitions may have moved. Work still in flight from before finishes, but only
       // offsets tracked from now on are committed; whatever it leaves uncommitted is read again.
       this.#progress = new Map();
+      // kafkajs keeps a partition paused across rebalances; the new generation starts with nothing in flight.
+      for (const resume of this.#resumes.values()) resume();
       this.#resumes.clear();
       this.#logger.info({ memberAssignment: payload.memberAssignment }, "joined consumer group");
     });
