@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlytError, isRetriable, PermanentError, TransientError } from "./flyt-error";
+import { FlytError, isRetriable, PermanentError, retryWhileRetriable, TransientError } from "./flyt-error";
 
 class ArchiveUnavailableError extends TransientError {}
 
@@ -17,5 +17,25 @@ describe("FlytError", () => {
     expect(isRetriable(new TransientError("busy"))).toBe(true);
     expect(isRetriable(new PermanentError("no such integration"))).toBe(false);
     expect(isRetriable(new TypeError("a library's error"))).toBe(true);
+    expect(isRetriable(Object.assign(new Error("kafkajs: topic exists"), { retriable: false }))).toBe(false);
+  });
+
+  it("retries while the error is retriable, and not past a permanent one", async () => {
+    let calls = 0;
+    const flaky = async () => {
+      calls += 1;
+      if (calls < 3) throw new TransientError("not yet");
+      return "done";
+    };
+    expect(await retryWhileRetriable(flaky, { delayMs: 1 })).toBe("done");
+    expect(calls).toBe(3);
+
+    let permanentCalls = 0;
+    const permanent = async () => {
+      permanentCalls += 1;
+      throw new PermanentError("never");
+    };
+    await expect(retryWhileRetriable(permanent, { delayMs: 1 })).rejects.toThrow("never");
+    expect(permanentCalls).toBe(1);
   });
 });

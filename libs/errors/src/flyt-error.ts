@@ -28,9 +28,27 @@ export class PermanentError extends FlytError {
 }
 
 /**
- * Whether an error is worth retrying. Errors that are not ours (a driver's connection error, a timeout from a
- * library) count as retriable: they are usually transient, and a retry policy bounds the cost of being wrong.
+ * Whether an error is worth retrying. An error that says so itself (ours, or a library's such as kafkajs'
+ * with its own `retriable`) is taken at its word; any other counts as retriable: foreign errors are usually
+ * transient, and a retry policy bounds the cost of being wrong.
  */
 export function isRetriable(error: unknown): boolean {
-  return error instanceof FlytError ? error.retriable : true;
+  const retriable = (error as { retriable?: unknown } | null)?.retriable;
+  return typeof retriable === "boolean" ? retriable : true;
+}
+
+/** Runs `work` until it succeeds or fails with an error that is not retriable, at most `attempts` times. */
+export async function retryWhileRetriable<T>(
+  work: () => Promise<T>,
+  options: { attempts?: number; delayMs?: number } = {},
+): Promise<T> {
+  const attempts = options.attempts ?? 20;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isRetriable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 250));
+    }
+  }
 }

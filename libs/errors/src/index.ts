@@ -1,1 +1,1 @@
-export { FlytError, isRetriable, PermanentError, TransientError } from "./flyt-error";
+export { FlytError, isRetriable, PermanentError, retryWhileRetriable, TransientError } from "./flyt-error";

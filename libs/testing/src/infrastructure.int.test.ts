@@ -3,7 +3,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { Kafka, logLevel } from "kafkajs";
 import knex, { type Knex } from "knex";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, testInfra, uniqueName } from "./index";
 
 const caseV1 = {
@@ -42,7 +42,14 @@ describe("schema registry (Apicurio, Confluent-compatible API) and Kafka", () =>
     const consumer = kafka.consumer({ groupId: uniqueName("flyt.proof") });
     await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      // Right after creation KRaft may briefly call the topic unknown (retriable): try again.
+      await vi.waitFor(
+        () => admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
+        {
+          timeout: 10_000,
+          interval: 250,
+        },
+      );
       await producer.send({ topic, acks: -1, messages: [{ key: value.submissionId, value: encoded }] });
 
       await consumer.subscribe({ topic, fromBeginning: true });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { PermanentError, TransientError } from "@flyt/errors";
+import { PermanentError, retryWhileRetriable, TransientError } from "@flyt/errors";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
 import { testInfra, uniqueName } from "@flyt/testing";
@@ -72,10 +72,12 @@ async function freshTopics(partitions = 3) {
       partitions: 1,
     }) as TopicDefinition<DeadLetter>,
   };
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.values(topics).map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
-  });
+  await retryWhileRetriable(() =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(topics).map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
+    }),
+  );
   return topics;
 }
 
