@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import type { Logger } from "@flyt/logging";
+import { setGlobalCompatibility } from "./registry";
 import type { InfraSettings } from "./settings";
 
 /** True when a Docker-compatible engine answers `/_ping` (the client alone is not enough). */
@@ -49,11 +50,7 @@ export async function startContainers(logger: Logger) {
     new PostgreSqlContainer("postgres:15-alpine").start(),
   ]);
   const schemaRegistryUrl = `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`;
-  await fetch(`${schemaRegistryUrl}/config`, {
-    method: "PUT",
-    headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
-    body: JSON.stringify({ compatibility: "BACKWARD" }),
-  });
+  await setGlobalCompatibility(schemaRegistryUrl, "BACKWARD");
   return {
     kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
     schemaRegistryUrl,

@@ -17,6 +17,7 @@ export const confluentApiPath = "/apis/ccompat/v7";
 /** Ready when the registry answers its global config through the Confluent-compatible API. */
 export async function registryAnswers(registryUrl: string): Promise<boolean> {
   const res = await fetch(`${registryUrl}/config`, { signal: AbortSignal.timeout(2_000) });
+  await res.arrayBuffer(); // an unread body keeps its connection busy
   return res.ok;
 }
 
@@ -113,12 +114,14 @@ export async function ensureLocalRegistry(
 
 export const stopLocalRegistry = (stateDir: string) => stopManaged(stateDir, NAME);
 
-async function setGlobalCompatibility(registryUrl: string, level: string): Promise<void> {
+/** Sets the registry-wide compatibility (Apicurio starts at NONE; Confluent's default is BACKWARD). */
+export async function setGlobalCompatibility(registryUrl: string, level: string): Promise<void> {
   const res = await fetch(`${registryUrl}/config`, {
     method: "PUT",
     headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
     body: JSON.stringify({ compatibility: level }),
+    signal: AbortSignal.timeout(10_000),
   });
-  if (!res.ok)
-    throw new Error(`registry refused the global compatibility: ${res.status} ${await res.text()}`);
+  const body = await res.text(); // read it either way: an unread body keeps its connection busy
+  if (!res.ok) throw new Error(`registry refused the global compatibility: ${res.status} ${body}`);
 }

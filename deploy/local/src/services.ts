@@ -50,7 +50,11 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
       try {
         await waitFor(
           service.name,
-          async () => (await fetch(`http://127.0.0.1:${service.port}/readyz`)).status === 200,
+          async () => {
+            const res = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+            await res.arrayBuffer();
+            return res.status === 200;
+          },
           { timeoutMs: 60_000, stillPossible: () => isRunning(managed) },
         );
       } catch (error) {

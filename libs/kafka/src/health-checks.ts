@@ -45,6 +45,8 @@ export function schemaRegistryHealthCheck(registryUrl: string): HealthCheck {
     name: "schema-registry",
     check: async (signal) => {
       const res = await fetch(`${registryUrl.replace(/\/$/, "")}/config`, { signal });
+      // Always read the body: an unread one keeps its connection, and undici's fetch can then hang.
+      await res.arrayBuffer();
       if (!res.ok) throw new Error(`registry answered ${res.status}`);
     },
   };

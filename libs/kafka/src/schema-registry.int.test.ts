@@ -17,6 +17,7 @@ async function registerWithoutSubjectConfig(registryUrl: string, subject: string
     headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
     body: JSON.stringify({ schema: JSON.stringify(schema) }),
   });
+  await res.arrayBuffer();
   expect(res.status).toBe(200);
 }
 

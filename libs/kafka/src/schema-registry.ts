@@ -15,6 +15,7 @@ export class UndecodableMessageError extends PermanentError {}
 export class SchemaRegistryUnavailableError extends TransientError {}
 
 const MAGIC_BYTE = 0;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Avro values in the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary) through a
@@ -52,10 +53,13 @@ export class SchemaRegistryClient {
       method: "PUT",
       headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
       body: JSON.stringify({ compatibility }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
+    // Always read the body: an unread one keeps its connection, and undici's fetch can then hang.
+    const body = await res.text();
     if (!res.ok) {
-      throw new Error(
-        `registry refused compatibility ${compatibility} for ${subject}: ${res.status} ${await res.text()}`,
+      throw new SchemaRegistryUnavailableError(
+        `registry refused compatibility ${compatibility} for ${subject}: ${res.status} ${body}`,
       );
     }
   }
