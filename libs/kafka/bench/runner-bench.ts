@@ -1,13 +1,13 @@
 // Event backbone benchmark: the shared producer and consumer runner against raw kafkajs, on the same broker,
 // in the same run; then produce->handler latency at a fixed rate. Run through `npm run bench` (root).
 import { performance } from "node:perf_hooks";
-import { retryWhileRetriable } from "@flyt/errors";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
 import {
   ConsumerRunner,
+  createTopicsAndWait,
   EventProducer,
   SchemaRegistryClient,
   type TopicDefinition,
@@ -59,12 +59,7 @@ async function topic(name: string, partitions = PARTITIONS): Promise<TopicDefini
     retentionMs: 3_600_000,
     cleanupPolicy: "delete" as const,
   };
-  await retryWhileRetriable(() =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: definition.topic, numPartitions: partitions }],
-    }),
-  );
+  await createTopicsAndWait(admin, [{ topic: definition.topic, numPartitions: partitions }]);
   return definition;
 }
 const deadLetterTopic = (await topic("dlq", 1)) as unknown as TopicDefinition<DeadLetter>;

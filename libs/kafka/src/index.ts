@@ -31,3 +31,4 @@ export {
   UndecodableMessageError,
 } from "./schema-registry";
 export { type TopicDefinition, valueSubject } from "./topic";
+export { createTopicsAndWait } from "./topics-admin";

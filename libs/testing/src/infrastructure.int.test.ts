@@ -42,7 +42,7 @@ describe("schema registry (Apicurio, Confluent-compatible API) and Kafka", () =>
     const consumer = kafka.consumer({ groupId: uniqueName("flyt.proof") });
     await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
     try {
-      // Right after creation KRaft may briefly call the topic unknown (retriable): try again.
+      // Right after creation KRaft may briefly call the topic unknown (retriable): wait until it is usable.
       await vi.waitFor(
         () => admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
         {
@@ -50,6 +50,10 @@ describe("schema registry (Apicurio, Confluent-compatible API) and Kafka", () =>
           interval: 250,
         },
       );
+      await vi.waitFor(() => admin.fetchTopicMetadata({ topics: [topic] }), {
+        timeout: 10_000,
+        interval: 250,
+      });
       await producer.send({ topic, acks: -1, messages: [{ key: value.submissionId, value: encoded }] });
 
       await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,5 +1,4 @@
-import { retryWhileRetriable } from "@flyt/errors";
-import type { TopicDefinition } from "@flyt/kafka";
+import { createTopicsAndWait, type TopicDefinition } from "@flyt/kafka";
 import type { Logger } from "@flyt/logging";
 import kafkajs, { type Admin } from "kafkajs";
 
@@ -30,20 +29,13 @@ export async function provisionTopics(
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic.topic));
   if (missing.length > 0) {
-    // Right after creation KRaft may briefly answer metadata requests with UNKNOWN_TOPIC_OR_PARTITION, which
-    // kafkajs' wait for leaders does not ride out; creating again is harmless (existing topics are skipped).
-    await retryWhileRetriable(() =>
-      admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.topic,
-          numPartitions: topic.partitions,
-          configEntries: Object.entries(configOf(topic)).map(([name, value]) => ({ name, value })),
-        })),
-      }),
-    );
-    await retryWhileRetriable(() =>
-      admin.fetchTopicMetadata({ topics: missing.map((topic) => topic.topic) }),
+    await createTopicsAndWait(
+      admin,
+      missing.map((topic) => ({
+        topic: topic.topic,
+        numPartitions: topic.partitions,
+        configEntries: Object.entries(configOf(topic)).map(([name, value]) => ({ name, value })),
+      })),
     );
   }
 

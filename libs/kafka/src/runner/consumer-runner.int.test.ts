@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { PermanentError, retryWhileRetriable, TransientError } from "@flyt/errors";
+import { PermanentError, TransientError } from "@flyt/errors";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
 import { testInfra, uniqueName } from "@flyt/testing";
@@ -14,6 +14,7 @@ import { childTraceparent, type EventHeaders } from "../headers";
 import { EventProducer } from "../producer";
 import { SchemaRegistryClient } from "../schema-registry";
 import type { TopicDefinition } from "../topic";
+import { createTopicsAndWait } from "../topics-admin";
 import { type ConsumedMessage, ConsumerRunner, type MessageHandler } from "./consumer-runner";
 import type { RetryPolicy } from "./retry-policy";
 
@@ -72,11 +73,9 @@ async function freshTopics(partitions = 3) {
       partitions: 1,
     }) as TopicDefinition<DeadLetter>,
   };
-  await retryWhileRetriable(() =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: Object.values(topics).map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
-    }),
+  await createTopicsAndWait(
+    admin,
+    Object.values(topics).map((t) => ({ topic: t.topic, numPartitions: t.partitions })),
   );
   return topics;
 }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { isRetriable, TransientError } from "@flyt/errors";
+import { isRetriable, retryWhileRetriable, TransientError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { DeadLetter } from "@flyt/schemas";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
@@ -146,7 +146,10 @@ export class ConsumerRunner {
     const topics = [...this.#handlers.keys()];
     if (this.#options.retryTopic) topics.push(this.#options.retryTopic.topic);
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topics, fromBeginning: this.#options.fromBeginning ?? true });
+    // A just-created topic can briefly be unknown to the broker (retriable); kafkajs does not retry subscribe.
+    await retryWhileRetriable(() =>
+      this.#consumer.subscribe({ topics, fromBeginning: this.#options.fromBeginning ?? true }),
+    );
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       // A new generation: partitions may have moved. Work still in flight from before finishes, but only
       // offsets tracked from now on are committed; whatever it leaves uncommitted is read again.
