@@ -18,7 +18,7 @@ import {
   stopLocalServices,
 } from "./services";
 import { loadSettings } from "./settings";
-import { deployTopics } from "./topics";
+import { deployTopics, seedRegistries } from "./workspace-scripts";
 
 const logger = createCliLogger();
 const settings = loadSettings();
@@ -73,7 +73,7 @@ const commands: Record<string, () => Promise<number>> = {
   up: async () => {
     const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
     const databaseUrl = await ensureDatabase(infra.postgresUrl, "flyt");
-    await deployTopics(infra, logger);
+    await Promise.all([deployTopics(infra, logger), seedRegistries(databaseUrl, logger)]);
     const reaper = startReaper(
       settings.stateDir,
       localServices.map((s) => serviceProcessName(s.name)),

@@ -1,0 +1,107 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createTestDatabase } from "@flyt/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const script = fileURLToPath(new URL("./admin.ts", import.meta.url));
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+/** Runs the CLI as the platform team does, and reports its exit code and output. */
+async function admin(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", script, ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: database.url },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run admin", () => {
+  it("migrates, adds a tenant, source application, client and integration, and lists them", async () => {
+    expect(await admin("migrate")).toMatchObject({ code: 0, stdout: "applied 001-registries\n" });
+    expect(
+      await admin("tenant", "add", "--id", "buskerud", "--name", "Buskerud fylkeskommune"),
+    ).toMatchObject({
+      code: 0,
+      stdout: "tenant created\n",
+    });
+    expect(await admin("source-app", "add", "--id", "isy-graving", "--name", "ISY Graving")).toMatchObject({
+      code: 0,
+    });
+    expect(
+      await admin(
+        "client",
+        "add",
+        "--client-id",
+        "buskerud-isy-test",
+        "--tenant",
+        "buskerud",
+        "--source-app",
+        "isy-graving",
+        "--environment",
+        "test",
+      ),
+    ).toMatchObject({ code: 0 });
+    expect(
+      await admin(
+        "integration",
+        "add",
+        "--tenant",
+        "buskerud",
+        "--id",
+        "isy-graving-gravetillatelse",
+        "--source-app",
+        "isy-graving",
+        "--name",
+        "Gravetillatelser",
+      ),
+    ).toMatchObject({ code: 0 });
+
+    const listed = await admin("list", "--tenant", "buskerud");
+    expect(listed.stdout).toContain("client buskerud-isy-test  isy-graving  test");
+    expect(listed.stdout).toContain(
+      'integration isy-graving-gravetillatelse  isy-graving  IN_DEVELOPMENT  "Gravetillatelser"',
+    );
+  });
+
+  it("says nothing changed when it already exists", async () => {
+    expect(await admin("tenant", "add", "--id", "buskerud", "--name", "Buskerud")).toMatchObject({
+      code: 0,
+      stdout: "tenant already exists; nothing changed\n",
+    });
+  });
+
+  it("refuses an unknown reference with exit code 1", async () => {
+    const result = await admin(
+      "client",
+      "add",
+      "--client-id",
+      "c1",
+      "--tenant",
+      "atlantis",
+      "--source-app",
+      "isy-graving",
+      "--environment",
+      "test",
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("does not exist");
+  });
+
+  it("lists every bad argument at once, with exit code 2", async () => {
+    const result = await admin("integration", "add", "--tenant", "Buskerud", "--state", "LIVE");
+    expect(result.code).toBe(2);
+    for (const argument of ["--tenant", "--id", "--source-app", "--name", "--state"])
+      expect(result.stderr).toContain(argument);
+  });
+});

@@ -1,0 +1,24 @@
+import type { Knex } from "knex";
+import { registries } from "./migrations/001-registries";
+
+/** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
+const migrations = [registries];
+
+const source: Knex.MigrationSource<(typeof migrations)[number]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => migration,
+};
+
+const config = { migrationSource: source, tableName: "flyt_registry_migrations" };
+
+/** Brings the registry tables up to date; returns the migrations applied now. */
+export async function migrateRegistry(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+  return applied;
+}
+
+/** Undoes every registry migration (tests, and a deliberate reset). */
+export async function rollbackRegistry(db: Knex): Promise<void> {
+  await db.migrate.rollback(config, true);
+}
