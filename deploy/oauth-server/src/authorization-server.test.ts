@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  newSigningKey,
   type RunningAuthorizationServer,
   requestToken,
   startAuthorizationServer,
@@ -61,6 +62,24 @@ describe("local authorization server", () => {
       ).rejects.toThrow();
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe("a given signing key", () => {
+  it("is the one the server signs with and publishes", async () => {
+    const key = await newSigningKey();
+    const own = await startAuthorizationServer({
+      audience: "urn:flyt:gateway:test",
+      clients: [client],
+      signingKey: key,
+    });
+    try {
+      const jwks = (await (await fetch(own.jwksUri)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((published) => published.kid)).toEqual([key.kid]);
+      expect(decodeProtectedHeader(await own.tokenFor(client)).kid).toBe(key.kid);
+    } finally {
+      await own.stop();
     }
   });
 });

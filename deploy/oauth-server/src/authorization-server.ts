@@ -49,13 +49,7 @@ export async function startAuthorizationServer(
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host}:${port}`;
 
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const signingKey = {
-    ...(await exportJWK(privateKey)),
-    alg: "RS256",
-    use: "sig",
-    kid: `flyt-local-${Date.now().toString(36)}`,
-  };
+  const signingKey = options.signingKey ?? (await newSigningKey());
 
   const configuration: Configuration = {
     clients: options.clients.map((client) => ({
