@@ -1,0 +1,85 @@
+/** One problem with a submitted body: stable code, JSON pointer into the body, plain English. */
+export interface FieldError {
+  readonly code: string;
+  readonly pointer: string;
+  readonly detail: string;
+}
+
+interface SubmittedDocument {
+  readonly tilknyttetRegistreringSom?: unknown;
+  readonly innhold?: unknown;
+  readonly fileId?: unknown;
+  readonly filnavn?: unknown;
+  readonly mimeType?: unknown;
+}
+
+interface SubmittedJournalPost {
+  readonly dokumenter?: readonly SubmittedDocument[];
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * What the schema cannot say about documents: exactly one main document per journal post, content inline or
+ * by file id (not both, not neither), a name and type with inline content, and content that is real base64.
+ */
+export function documentRuleErrors(
+  journalPosts: readonly SubmittedJournalPost[],
+  pointer: string,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  journalPosts.forEach((journalPost, j) => {
+    const documents = journalPost.dokumenter ?? [];
+    const documentsPointer = `${pointer}/${j}/dokumenter`;
+    const mainDocuments = documents.filter((document) => document.tilknyttetRegistreringSom === "H").length;
+    if (documents.length > 0 && mainDocuments !== 1) {
+      errors.push({
+        code: "main-document-count",
+        pointer: documentsPointer,
+        detail: `A journal post has exactly one main document (tilknyttetRegistreringSom "H"); this one has ${mainDocuments}.`,
+      });
+    }
+    documents.forEach((document, d) => errors.push(...contentErrors(document, `${documentsPointer}/${d}`)));
+  });
+  return errors;
+}
+
+function contentErrors(document: SubmittedDocument, pointer: string): FieldError[] {
+  const inline = document.innhold !== undefined;
+  const uploaded = document.fileId !== undefined;
+  if (inline && uploaded) {
+    return [
+      {
+        code: "content-ambiguous",
+        pointer,
+        detail: "Give the content either inline (innhold) or as fileId, not both.",
+      },
+    ];
+  }
+  if (!inline && !uploaded) {
+    return [{ code: "content-missing", pointer, detail: "Give the content inline (innhold) or as fileId." }];
+  }
+  if (!inline) return [];
+  const errors: FieldError[] = [];
+  for (const field of ["filnavn", "mimeType"] as const) {
+    if (document[field] === undefined) {
+      errors.push({
+        code: "missing-field",
+        pointer: `${pointer}/${field}`,
+        detail: `${field} is required with inline content.`,
+      });
+    }
+  }
+  if (typeof document.innhold === "string") {
+    if (document.innhold.length === 0) {
+      errors.push({ code: "empty-content", pointer: `${pointer}/innhold`, detail: "The document is empty." });
+    } else if (!BASE64.test(document.innhold)) {
+      errors.push({
+        code: "invalid-base64",
+        pointer: `${pointer}/innhold`,
+        detail: "innhold is not valid base64.",
+      });
+    }
+  }
+  return errors;
+}
