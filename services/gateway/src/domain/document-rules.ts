@@ -39,7 +39,9 @@ export function documentRuleErrors(
         detail: `A journal post has exactly one main document (tilknyttetRegistreringSom "H"); this one has ${mainDocuments}.`,
       });
     }
-    documents.forEach((document, d) => errors.push(...contentErrors(document, `${documentsPointer}/${d}`)));
+    for (const [d, document] of documents.entries()) {
+      errors.push(...contentErrors(document, `${documentsPointer}/${d}`));
+    }
   });
   return errors;
 }
