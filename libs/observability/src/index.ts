@@ -1,3 +1,9 @@
 export { type HealthCheck, type HealthReport, runHealthChecks } from "./health";
 export { createMetricsRegistry } from "./metrics";
-export { createOpsServer, type OpsServer, type OpsServerOptions } from "./ops-server";
+export {
+  createOpsResponder,
+  createOpsServer,
+  type OpsResponse,
+  type OpsServer,
+  type OpsServerOptions,
+} from "./ops-server";

@@ -26,36 +26,23 @@ export interface OpsServer {
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const logger = options.logger.child({ component: "ops-server" });
-  const checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
   let shuttingDown = false;
-
-  const routes: Record<string, (res: ServerResponse) => Promise<void>> = {
-    "/livez": async (res) => sendJson(res, 200, { status: "alive" }),
-    "/readyz": async (res) => {
-      if (shuttingDown) return sendJson(res, 503, { status: "shutting_down", checks: {} });
-      const report = await runHealthChecks(options.checks, checkTimeoutMs);
-      sendJson(res, report.ready ? 200 : 503, {
-        status: report.ready ? "ready" : "not_ready",
-        checks: report.checks,
-      });
-    },
-    "/metrics": async (res) => {
-      const body = await options.metrics.metrics();
-      res.writeHead(200, { "content-type": options.metrics.contentType }).end(body);
-    },
-  };
+  const respond = createOpsResponder({ ...options, isShuttingDown: () => shuttingDown });
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://ops").pathname;
-    const route = routes[path];
-    if (req.method !== "GET" || !route) {
+    const response = req.method === "GET" ? respond(path) : undefined;
+    if (!response) {
       sendJson(res, 404, { status: "not_found" });
       return;
     }
-    route(res).catch((error: unknown) => {
-      logger.error({ err: error, path }, "ops request failed");
-      if (!res.headersSent) sendJson(res, 500, { status: "error" });
-    });
+    response.then(
+      (answer) => res.writeHead(answer.status, { "content-type": answer.contentType }).end(answer.body),
+      (error: unknown) => {
+        logger.error({ err: error, path }, "ops request failed");
+        if (!res.headersSent) sendJson(res, 500, { status: "error" });
+      },
+    );
   });
 
   return {
@@ -77,6 +64,46 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
         server.closeIdleConnections();
       }),
   };
+}
+
+export interface OpsResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/**
+ * The answers of `/livez`, `/readyz` and `/metrics`, for the standalone ops server and for services that
+ * serve them from their own HTTP app (the gateway). Undefined for any other path.
+ */
+export function createOpsResponder(options: {
+  readonly checks: readonly HealthCheck[];
+  readonly metrics: Registry;
+  readonly checkTimeoutMs?: number;
+  readonly isShuttingDown: () => boolean;
+}): (path: string) => Promise<OpsResponse> | undefined {
+  const json = (status: number, body: unknown): OpsResponse => ({
+    status,
+    contentType: "application/json; charset=utf-8",
+    body: JSON.stringify(body),
+  });
+  const routes: Record<string, () => Promise<OpsResponse>> = {
+    "/livez": async () => json(200, { status: "alive" }),
+    "/readyz": async () => {
+      if (options.isShuttingDown()) return json(503, { status: "shutting_down", checks: {} });
+      const report = await runHealthChecks(options.checks, options.checkTimeoutMs ?? 2_000);
+      return json(report.ready ? 200 : 503, {
+        status: report.ready ? "ready" : "not_ready",
+        checks: report.checks,
+      });
+    },
+    "/metrics": async () => ({
+      status: 200,
+      contentType: options.metrics.contentType,
+      body: await options.metrics.metrics(),
+    }),
+  };
+  return (path) => routes[path]?.();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -2,14 +2,8 @@ import type { OAuthClient } from "@flyt/registry";
 import { koaJwtSecret } from "jwks-rsa";
 import type { Context, Middleware, Next } from "koa";
 import koaJwt from "koa-jwt";
+import type { Caller } from "../../domain/caller";
 import { Problem } from "./problem";
-
-/** Who is calling: the registered client, and the one tenant and source application it acts for. */
-export interface Caller {
-  readonly clientId: string;
-  readonly tenantId: string;
-  readonly sourceApplicationId: string;
-}
 
 export interface AuthenticateOptions {
   readonly issuer: string;

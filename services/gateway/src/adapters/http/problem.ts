@@ -1,12 +1,8 @@
+import { FlytError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Context, Middleware, Next } from "koa";
 
-/** One field error of a problem body: a stable code, a JSON pointer into the request, and plain English. */
-export interface FieldError {
-  readonly code: string;
-  readonly pointer: string;
-  readonly detail: string;
-}
+import type { FieldError } from "../../domain/document-rules";
 
 /**
  * An RFC 9457 problem the gateway answers with. `code` is the stable identifier a source system switches on;
@@ -21,6 +17,8 @@ export class Problem extends Error {
     readonly extra: {
       readonly errors?: readonly FieldError[];
       readonly headers?: Record<string, string>;
+      /** Extension members of the problem body, e.g. the id of the submission a conflict is with. */
+      readonly members?: Record<string, unknown>;
     } = {},
   ) {
     super(detail);
@@ -50,6 +48,7 @@ export function problemDetails(logger: Logger): Middleware {
         status: problem.status,
         detail: problem.detail,
         instance: ctx.path,
+        ...problem.extra.members,
         ...(problem.extra.errors ? { errors: problem.extra.errors } : {}),
       };
     }
@@ -59,6 +58,17 @@ export function problemDetails(logger: Logger): Middleware {
 function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const status = (error as { status?: unknown }).status;
+  if (dependencyUnavailable(error)) {
+    return new Problem(
+      503,
+      "unavailable",
+      "Service unavailable",
+      "Nothing was accepted; try again shortly.",
+      {
+        headers: { "Retry-After": "5" },
+      },
+    );
+  }
   if (typeof status === "number" && status >= 400 && status < 500) {
     const message = (error as { expose?: boolean; message?: string }).expose
       ? (error as Error).message
@@ -71,4 +81,24 @@ function toProblem(error: unknown): Problem {
     "Internal error",
     "Something went wrong on our side; it has been logged.",
   );
+}
+
+const CONNECTION_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P03",
+  "08001",
+  "08006",
+]);
+
+/** Kafka or Postgres could not be reached, or did not answer in time: the client should retry, not give up. */
+function dependencyUnavailable(error: unknown): boolean {
+  const { retriable, code, name } = error as { retriable?: unknown; code?: unknown; name?: unknown };
+  if (error instanceof FlytError) return error.retriable;
+  if (typeof code === "string" && CONNECTION_ERRORS.has(code)) return true;
+  if (typeof name === "string" && name.startsWith("KafkaJS")) return retriable === true;
+  return error instanceof Error && /Knex: Timeout acquiring a connection/.test(error.message);
 }

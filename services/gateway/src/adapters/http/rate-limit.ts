@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from "koa";
-import type { Caller } from "./authenticate";
+import type { Caller } from "../../domain/caller";
 import { Problem } from "./problem";
 
 export interface RateLimitOptions {

@@ -1,0 +1,134 @@
+import type { Context, Middleware, Next } from "koa";
+import type { Caller } from "../../domain/caller";
+import { type SubmitDependencies, type SubmitOutcome, submitCase } from "../../handlers/submit-case";
+import type { IntakeRecord, IntakeStore } from "../postgres/intake-store";
+import { Problem } from "./problem";
+import { readJson } from "./read-json";
+
+export interface ApiDependencies {
+  readonly submit: SubmitDependencies;
+  readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
+  readonly bodyLimitBytes: number;
+  readonly newCorrelationId: () => string;
+}
+
+/** How long a source system should wait before polling again while a submission is not terminal. */
+const POLL_AFTER_SECONDS = "5";
+
+/** The source-system API's routes: each parses, calls its handler, and turns the outcome into HTTP. */
+export function apiRoutes(deps: ApiDependencies): Middleware {
+  return async function apiRoutes(ctx: Context, next: Next) {
+    const caller = ctx.state.caller as Caller;
+    if (ctx.method === "POST" && ctx.path === "/api/v1/cases") {
+      const outcome = await submitCase(deps.submit, {
+        caller,
+        body: await readJson(ctx, deps.bodyLimitBytes),
+        correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
+        traceparent: ctx.get("traceparent"),
+      });
+      return answerSubmission(ctx, outcome);
+    }
+    const byId = /^\/api\/v1\/submissions\/([^/]+)$/.exec(ctx.path);
+    if (ctx.method === "GET" && byId) {
+      return answerStatus(ctx, await deps.intake.find(caller, decodeURIComponent(byId[1] as string)));
+    }
+    if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
+      const { integrationId, sourceInstanceId } = ctx.query;
+      if (typeof integrationId !== "string" || typeof sourceInstanceId !== "string") {
+        throw new Problem(
+          400,
+          "invalid-query",
+          "Invalid query",
+          "Give integrationId and sourceInstanceId, once each.",
+        );
+      }
+      return answerStatus(
+        ctx,
+        await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId),
+      );
+    }
+    await next();
+  };
+}
+
+function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {
+  switch (outcome.outcome) {
+    case "accepted": {
+      const statusUrl = `/api/v1/submissions/${outcome.id}`;
+      ctx.status = 202;
+      ctx.set("Location", statusUrl);
+      ctx.body = { id: outcome.id, status: "RECEIVED", statusUrl };
+      return;
+    }
+    case "invalid":
+      throw new Problem(
+        400,
+        "invalid-request",
+        "The request has errors",
+        "See errors: every problem found, at once.",
+        {
+          errors: outcome.errors,
+        },
+      );
+    case "unknown-integration":
+      throw new Problem(
+        404,
+        "unknown-integration",
+        "Unknown integration",
+        `No integration ${outcome.integrationId} for this client.`,
+      );
+    case "integration-deactivated":
+      throw new Problem(
+        422,
+        "integration-deactivated",
+        "Integration deactivated",
+        `Integration ${outcome.integrationId} is deactivated.`,
+      );
+    case "conflict":
+      throw new Problem(
+        409,
+        "source-instance-conflict",
+        "Already submitted with another body",
+        `sourceInstanceId was used by submission ${outcome.existingId} with a different body.`,
+        {
+          members: { existingId: outcome.existingId },
+        },
+      );
+    case "in-flight":
+      throw new Problem(
+        409,
+        "submission-in-flight",
+        "Submission in flight",
+        `An identical submission (${outcome.existingId}) is still being written; repeat the request.`,
+        {
+          headers: { "Retry-After": "1" },
+          members: { existingId: outcome.existingId },
+        },
+      );
+  }
+}
+
+/**
+ * The status resource, from the intake table until the status projection owns the read model: an accepted
+ * submission is RECEIVED. Another tenant's or source application's submission is 404, never 403.
+ */
+function answerStatus(ctx: Context, record: IntakeRecord | undefined): void {
+  if (record?.state !== "accepted") {
+    throw new Problem(404, "unknown-submission", "Unknown submission", "No such submission for this client.");
+  }
+  const at = record.createdAt.toISOString();
+  ctx.set("Retry-After", POLL_AFTER_SECONDS);
+  ctx.body = {
+    id: record.id,
+    integrationId: record.integrationId,
+    sourceInstanceId: record.sourceInstanceId,
+    kind: record.kind === "CASE" ? "case" : "journal-posts",
+    status: "RECEIVED",
+    caseNumber: null,
+    journalPostNumbers: [],
+    errors: [],
+    history: [{ status: "RECEIVED", at }],
+    createdAt: at,
+    updatedAt: at,
+  };
+}

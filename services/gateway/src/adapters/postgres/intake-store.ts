@@ -1,0 +1,103 @@
+import type { Knex } from "knex";
+
+export interface IntakeRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly sourceApplicationId: string;
+  readonly integrationId: string;
+  readonly sourceInstanceId: string;
+  readonly kind: "CASE" | "JOURNAL_POSTS";
+  readonly caseRef: string | null;
+  readonly bodyHash: string;
+  readonly state: "pending" | "accepted";
+  readonly createdAt: Date;
+}
+
+export type Reservation =
+  | { readonly outcome: "reserved"; readonly record: IntakeRecord }
+  | { readonly outcome: "existing"; readonly record: IntakeRecord };
+
+/** The intake table: one row per (tenant, integration, source instance), written before Kafka is. */
+export class IntakeStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Claims (tenant, integrationId, sourceInstanceId) for a new submission, or answers the submission that
+   * already holds it. Concurrent claims are settled by the unique constraint: exactly one is reserved.
+   */
+  async reserve(record: Omit<IntakeRecord, "state" | "createdAt">): Promise<Reservation> {
+    const inserted = await this.db("intake_submissions")
+      .insert({
+        id: record.id,
+        tenant_id: record.tenantId,
+        source_application_id: record.sourceApplicationId,
+        integration_id: record.integrationId,
+        source_instance_id: record.sourceInstanceId,
+        kind: record.kind,
+        case_ref: record.caseRef,
+        body_hash: record.bodyHash,
+        state: "pending",
+      })
+      .onConflict(["tenant_id", "integration_id", "source_instance_id"])
+      .ignore()
+      .returning("*");
+    if (inserted[0]) return { outcome: "reserved", record: toRecord(inserted[0]) };
+    const existing = await this.db("intake_submissions")
+      .where({
+        tenant_id: record.tenantId,
+        integration_id: record.integrationId,
+        source_instance_id: record.sourceInstanceId,
+      })
+      .first();
+    if (!existing) throw new Error("intake row vanished between insert and read");
+    return { outcome: "existing", record: toRecord(existing) };
+  }
+
+  async markAccepted(id: string): Promise<void> {
+    await this.db("intake_submissions")
+      .where({ id })
+      .update({ state: "accepted", accepted_at: this.db.fn.now() });
+  }
+
+  /** A submission of this tenant and source application, or undefined (also when it belongs to another). */
+  async find(
+    owner: { tenantId: string; sourceApplicationId: string },
+    id: string,
+  ): Promise<IntakeRecord | undefined> {
+    const row = await this.db("intake_submissions")
+      .where({ id, tenant_id: owner.tenantId, source_application_id: owner.sourceApplicationId })
+      .first();
+    return row && toRecord(row);
+  }
+
+  async findBySourceInstance(
+    owner: { tenantId: string; sourceApplicationId: string },
+    integrationId: string,
+    sourceInstanceId: string,
+  ): Promise<IntakeRecord | undefined> {
+    const row = await this.db("intake_submissions")
+      .where({
+        tenant_id: owner.tenantId,
+        source_application_id: owner.sourceApplicationId,
+        integration_id: integrationId,
+        source_instance_id: sourceInstanceId,
+      })
+      .first();
+    return row && toRecord(row);
+  }
+}
+
+function toRecord(row: Record<string, unknown>): IntakeRecord {
+  return {
+    id: row.id as string,
+    tenantId: row.tenant_id as string,
+    sourceApplicationId: row.source_application_id as string,
+    integrationId: row.integration_id as string,
+    sourceInstanceId: row.source_instance_id as string,
+    kind: row.kind as IntakeRecord["kind"],
+    caseRef: (row.case_ref as string | null) ?? null,
+    bodyHash: row.body_hash as string,
+    state: row.state as IntakeRecord["state"],
+    createdAt: row.created_at as Date,
+  };
+}

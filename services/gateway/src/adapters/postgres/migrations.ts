@@ -1,0 +1,54 @@
+import type { Knex } from "knex";
+
+/** The gateway's own tables: what idempotent intake needs, and the file store. */
+const intake = {
+  name: "001-intake",
+  async up(db: Knex) {
+    await db.schema.createTable("intake_submissions", (t) => {
+      t.text("id").primary();
+      t.text("tenant_id").notNullable();
+      t.text("source_application_id").notNullable();
+      t.text("integration_id").notNullable();
+      t.text("source_instance_id").notNullable();
+      t.text("kind").notNullable().checkIn(["CASE", "JOURNAL_POSTS"]);
+      t.text("case_ref").nullable();
+      /** SHA-256 of the body as canonical JSON: the same body twice is the same submission. */
+      t.text("body_hash").notNullable();
+      /** `pending` until Kafka acknowledged the submission, then `accepted` (and only then answered 202). */
+      t.text("state").notNullable().checkIn(["pending", "accepted"]);
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.timestamp("accepted_at", { useTz: true }).nullable();
+      t.unique(["tenant_id", "integration_id", "source_instance_id"]);
+    });
+    await db.schema.createTable("files", (t) => {
+      t.text("id").primary();
+      t.text("tenant_id").notNullable();
+      t.text("filename").notNullable();
+      t.text("mime_type").notNullable();
+      t.bigInteger("size_bytes").notNullable();
+      t.text("sha256").notNullable();
+      t.binary("content").notNullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.index(["tenant_id"]);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("files");
+    await db.schema.dropTable("intake_submissions");
+  },
+};
+
+const migrations = [intake];
+const config = {
+  tableName: "flyt_gateway_migrations",
+  migrationSource: {
+    getMigrations: async () => migrations,
+    getMigrationName: (migration: (typeof migrations)[number]) => migration.name,
+    getMigration: async (migration: (typeof migrations)[number]) => migration,
+  },
+};
+
+export async function migrateGateway(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+  return applied;
+}

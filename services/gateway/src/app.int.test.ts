@@ -1,0 +1,376 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { createLogger } from "@flyt/logging";
+import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
+import { createMetricsRegistry } from "@flyt/observability";
+import { createDatabase } from "@flyt/postgres";
+import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
+import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
+import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
+import { topicCatalogue } from "@flyt/topics";
+import type { Consumer } from "kafkajs";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PostgresFileStore } from "./adapters/postgres/file-store";
+import { IntakeStore } from "./adapters/postgres/intake-store";
+import { migrateGateway } from "./adapters/postgres/migrations";
+import { createApp } from "./app";
+import { prefixedUlid } from "./domain/ids";
+
+const AUDIENCE = "urn:flyt:gateway:test";
+const egrunnerverv = { clientId: "demo-egrunnerverv-test", clientSecret: "s1" };
+const vigo = { clientId: "demo-vigo-test", clientSecret: "s2" };
+const otherTenant = { clientId: "vestland-egrunnerverv-test", clientSecret: "s3" };
+
+const logger = createLogger({ service: "gateway-test", level: "silent" });
+const infra = testInfra();
+const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
+const topics = topicCatalogue({ namespace: uniqueName("gw") });
+const kafka = createKafka({ clientId: "flyt.gateway-test", brokers: infra.kafkaBrokers, logger });
+const received: { key: string; headers: Record<string, string>; event: SubmissionReceived }[] = [];
+
+let oauth: RunningAuthorizationServer;
+let db: Knex;
+let dropDatabase: () => Promise<void>;
+let producer: EventProducer;
+let consumer: Consumer;
+let server: Server;
+let base: string;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  oauth = await startAuthorizationServer({ audience: AUDIENCE, clients: [egrunnerverv, vigo, otherTenant] });
+  const database = await createTestDatabase();
+  dropDatabase = database.drop;
+  db = createDatabase({ url: database.url, applicationName: "flyt.gateway-test" });
+  await migrateRegistry(db);
+  await migrateGateway(db);
+  const store = new RegistryStore(db);
+  await seedDemoCounty(store);
+  await store.addTenant({ id: "vestland", name: "Vestland fylkeskommune", organisationNumber: null });
+  await store.addClient({
+    clientId: otherTenant.clientId,
+    tenantId: "vestland",
+    sourceApplicationId: "egrunnerverv",
+    environment: "test",
+    description: null,
+  });
+  await store.addIntegration({
+    tenantId: "vestland",
+    integrationId: "egrunnerverv-sak",
+    sourceApplicationId: "egrunnerverv",
+    name: "Arkivsak",
+    state: "ACTIVE",
+    destinationId: null,
+  });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopicsAndWait(admin, [{ topic: topics.submissionReceived.topic, numPartitions: 3 }]);
+  await admin.disconnect();
+  producer = new EventProducer({
+    kafka,
+    registry,
+    logger,
+    metrics: createMetricsRegistry({ service: "t" }),
+    registerSchemas: true,
+  });
+  await producer.connect();
+  consumer = kafka.consumer({ groupId: uniqueName("flyt.gateway-test") });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.submissionReceived.topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      received.push({
+        key: String(message.key),
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        event: await registry.decode<SubmissionReceived>(message.value, submissionReceivedV1Schema),
+      });
+    },
+  });
+
+  const intake = new IntakeStore(db);
+  const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
+  const app = createApp({
+    logger,
+    metrics: createMetricsRegistry({ service: "gateway" }),
+    checks: [],
+    isShuttingDown: () => false,
+    auth: {
+      issuer: oauth.issuer,
+      audience: AUDIENCE,
+      jwksUri: oauth.jwksUri,
+      environment: "test",
+      clients: store,
+    },
+    rateLimit: { burst: 1_000, perSecond: 1_000 },
+    api: {
+      bodyLimitBytes: 1_000_000,
+      newCorrelationId: randomUUID,
+      intake,
+      submit: {
+        integrations: store,
+        intake,
+        files: new PostgresFileStore(db),
+        publish: (event, key, headers) =>
+          producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 10_000 }),
+        ids: { submission: newId("sub"), file: newId("file"), event: randomUUID },
+        now: () => new Date(),
+        stalePendingMs: 30_000,
+      },
+    },
+  });
+  server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const client of [egrunnerverv, vigo, otherTenant])
+    tokens[client.clientId] = await oauth.tokenFor(client);
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await consumer.disconnect();
+  await producer.disconnect();
+  await oauth.stop();
+  await db.destroy();
+  await dropDatabase();
+});
+
+const pdf = Buffer.from("%PDF-1.7\n% Flyt test document\n");
+
+function caseBody(sourceInstanceId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    integrationId: "egrunnerverv-sak",
+    sourceInstanceId,
+    case: {
+      tittel: "Erverv av grunn - gnr 12 bnr 4",
+      klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
+      part: [{ navn: "Kari Hansen", rolle: "GRUNNEIER" }],
+    },
+    journalPosts: [
+      {
+        tittel: "Kjøpekontrakt",
+        journalposttype: "I",
+        dokumentdato: "2026-11-20",
+        dokumenter: [
+          {
+            tittel: "Kjøpekontrakt signert",
+            tilknyttetRegistreringSom: "H",
+            filnavn: "søknad_æøå.pdf",
+            mimeType: "application/pdf",
+            innhold: pdf.toString("base64"),
+          },
+        ],
+      },
+    ],
+    ...overrides,
+  };
+}
+
+async function request(
+  method: string,
+  path: string,
+  options: { client?: { clientId: string }; body?: unknown; raw?: string; contentType?: string } = {},
+) {
+  const client = options.client ?? egrunnerverv;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokens[client.clientId]}`,
+      ...(options.body !== undefined || options.raw !== undefined
+        ? { "content-type": options.contentType ?? "application/json" }
+        : {}),
+    },
+    ...(options.raw !== undefined
+      ? { body: options.raw }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+const eventsFor = (sourceInstanceId: string) =>
+  received.filter((r) => r.event.submission.sourceInstanceId === sourceInstanceId);
+
+describe("POST /api/v1/cases", () => {
+  it("accepts a one-step case: 202 only once it is in Kafka, with the document stored and referenced", async () => {
+    const accepted = await request("POST", "/api/v1/cases", { body: caseBody("GRV-1") });
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.id as string;
+    expect(id).toMatch(/^sub_[0-9A-Z]{26}$/);
+    expect(accepted.body).toEqual({ id, status: "RECEIVED", statusUrl: `/api/v1/submissions/${id}` });
+    expect(accepted.headers.get("location")).toBe(`/api/v1/submissions/${id}`);
+
+    await vi.waitFor(() => expect(eventsFor("GRV-1")).toHaveLength(1), { timeout: 15_000 });
+    const [message] = eventsFor("GRV-1");
+    expect(message?.key).toBe(id);
+    expect(message?.headers).toMatchObject({
+      tenant: "demo",
+      "source-application": "egrunnerverv",
+      "submission-id": id,
+    });
+    expect(message?.event.submission).toEqual({
+      id,
+      tenant: "demo",
+      sourceApplication: "egrunnerverv",
+      integrationId: "egrunnerverv-sak",
+      sourceInstanceId: "GRV-1",
+      kind: "CASE",
+    });
+    expect(message?.event.case?.klassering).toEqual([
+      { ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: null },
+    ]);
+    const file = message?.event.journalPosts[0]?.dokumenter[0]?.file;
+    expect(file).toMatchObject({
+      filename: "søknad_æøå.pdf",
+      mimeType: "application/pdf",
+      sizeBytes: pdf.length,
+      sha256: createHash("sha256").update(pdf).digest("hex"),
+    });
+    const stored = await db("files").where({ id: file?.fileId }).first();
+    expect(Buffer.compare(stored.content, pdf)).toBe(0);
+  });
+
+  it("answers the same body again (in another key order) with the same id, and publishes it once", async () => {
+    const body = caseBody("GRV-2");
+    const first = await request("POST", "/api/v1/cases", { body });
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const second = await request("POST", "/api/v1/cases", { body: reordered });
+    expect(second.status).toBe(202);
+    expect(second.body.id).toBe(first.body.id);
+    await vi.waitFor(() => expect(eventsFor("GRV-2")).toHaveLength(1), { timeout: 15_000 });
+  });
+
+  it("answers 409 naming the existing submission when the same sourceInstanceId comes with another body", async () => {
+    const first = await request("POST", "/api/v1/cases", { body: caseBody("GRV-3") });
+    const other = await request("POST", "/api/v1/cases", {
+      body: caseBody("GRV-3", { case: { tittel: "Another title" } }),
+    });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({
+      type: "urn:flyt:problem:source-instance-conflict",
+      existingId: first.body.id,
+    });
+  });
+
+  it("turns 20 concurrent identical requests into one submission", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => request("POST", "/api/v1/cases", { body: caseBody("GRV-4") })),
+    );
+    const ids = new Set(
+      answers.map((answer) => (answer.status === 202 ? answer.body.id : answer.body.existingId)),
+    );
+    expect(ids.size).toBe(1);
+    for (const answer of answers) expect([202, 409]).toContain(answer.status);
+    expect(answers.some((answer) => answer.status === 202)).toBe(true);
+    await vi.waitFor(() => expect(eventsFor("GRV-4")).toHaveLength(1), { timeout: 15_000 });
+  });
+
+  it("answers 400 with every error at once, each with a code and a pointer", async () => {
+    const result = await request("POST", "/api/v1/cases", {
+      body: {
+        integrationId: "egrunnerverv-sak",
+        case: { tittel: "" },
+        journalPosts: [{ tittel: "x", journalposttype: "Q", dokumenter: [] }],
+      },
+    });
+    expect(result.status).toBe(400);
+    expect(result.headers.get("content-type")).toContain("application/problem+json");
+    expect((result.body.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual(
+      [
+        "/case/tittel",
+        "/journalPosts/0/dokumenter",
+        "/journalPosts/0/journalposttype",
+        "/sourceInstanceId",
+      ].sort(),
+    );
+  });
+
+  it("answers 415 for another content type, 400 for malformed JSON, 413 for a body over the limit", async () => {
+    expect(
+      (await request("POST", "/api/v1/cases", { raw: "<sak/>", contentType: "application/xml" })).status,
+    ).toBe(415);
+    const malformed = await request("POST", "/api/v1/cases", { raw: '{"integrationId": ' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.type).toBe("urn:flyt:problem:malformed-json");
+    const huge = caseBody("GRV-5");
+    (huge.journalPosts[0]?.dokumenter[0] as { innhold: string }).innhold =
+      Buffer.alloc(900_000).toString("base64");
+    expect((await request("POST", "/api/v1/cases", { body: huge })).status).toBe(413);
+  });
+
+  it("answers 404 for an integration the caller does not have, and 422 for a deactivated one", async () => {
+    expect(
+      (
+        await request("POST", "/api/v1/cases", {
+          body: caseBody("GRV-6", { integrationId: "no-such-integration" }),
+        })
+      ).status,
+    ).toBe(404);
+    expect((await request("POST", "/api/v1/cases", { client: vigo, body: caseBody("GRV-6") })).status).toBe(
+      404,
+    );
+    const whileActive = await request("POST", "/api/v1/cases", {
+      client: vigo,
+      body: caseBody("GRV-6", { integrationId: "vigo-ny-soker" }),
+    });
+    expect(whileActive.status).toBe(202);
+    await db("integrations")
+      .where({ tenant_id: "demo", integration_id: "vigo-ny-soker" })
+      .update({ state: "DEACTIVATED" });
+    const refused = await request("POST", "/api/v1/cases", {
+      client: vigo,
+      body: caseBody("GRV-7", { integrationId: "vigo-ny-soker" }),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.type).toBe("urn:flyt:problem:integration-deactivated");
+  });
+});
+
+describe("GET /api/v1/submissions", () => {
+  it("answers an accepted submission at once, by id and by integrationId + sourceInstanceId, with Retry-After", async () => {
+    const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-8") });
+    const byId = await request("GET", `/api/v1/submissions/${body.id}`);
+    expect(byId.status).toBe(200);
+    expect(byId.headers.get("retry-after")).toBe("5");
+    expect(byId.body).toMatchObject({
+      id: body.id,
+      integrationId: "egrunnerverv-sak",
+      sourceInstanceId: "GRV-8",
+      kind: "case",
+      status: "RECEIVED",
+    });
+    const lookup = await request(
+      "GET",
+      "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=GRV-8",
+    );
+    expect(lookup.body).toEqual(byId.body);
+  });
+
+  it("answers 404, not 403, for another tenant's or source application's submission", async () => {
+    const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-9") });
+    expect((await request("GET", `/api/v1/submissions/${body.id}`, { client: otherTenant })).status).toBe(
+      404,
+    );
+    expect((await request("GET", `/api/v1/submissions/${body.id}`, { client: vigo })).status).toBe(404);
+    expect((await request("GET", "/api/v1/submissions/sub_unknown")).status).toBe(404);
+  });
+});
+
+describe("operations endpoints on the gateway's own port", () => {
+  it("serves /livez, /readyz and /metrics without a token", async () => {
+    expect((await fetch(`${base}/livez`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain(
+      'process_resident_memory_bytes{service="gateway"}',
+    );
+  });
+});
