@@ -4,7 +4,9 @@
 //   up                             the whole system in the foreground; Ctrl-C stops everything it started
 import { spawn } from "node:child_process";
 import { redactUrlCredentials } from "@flyt/logging";
+import { type RegisteredClient, startAuthorizationServer } from "@flyt/oauth-server";
 import { createCliLogger } from "./cli-logger";
+import { curlSession, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
 import { stopLocalKafka } from "./kafka";
 import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
 import { isRunning, readManaged } from "./process-control";
@@ -18,7 +20,7 @@ import {
   stopLocalServices,
 } from "./services";
 import { loadSettings } from "./settings";
-import { deployTopics, seedRegistries } from "./workspace-scripts";
+import { deployTopics, registeredClientIds, seedRegistries } from "./workspace-scripts";
 
 const logger = createCliLogger();
 const settings = loadSettings();
@@ -74,6 +76,15 @@ const commands: Record<string, () => Promise<number>> = {
     const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
     const databaseUrl = await ensureDatabase(infra.postgresUrl, "flyt");
     await Promise.all([deployTopics(infra, logger), seedRegistries(databaseUrl, logger)]);
+    const clients = await demoClientSecrets(
+      settings.stateDir,
+      await registeredClientIds(databaseUrl, "demo"),
+    );
+    const oauth = await startAuthorizationServer({
+      port: settings.oauthPort,
+      audience: LOCAL_AUDIENCE,
+      clients,
+    });
     const reaper = startReaper(
       settings.stateDir,
       localServices.map((s) => serviceProcessName(s.name)),
@@ -81,16 +92,26 @@ const commands: Record<string, () => Promise<number>> = {
     const stopAll = async () => {
       await stopLocalServices(settings.stateDir);
       reaper.kill();
+      await oauth.stop();
       await infra.stop();
     };
+    const perService = {
+      gateway: {
+        FLYT_ENVIRONMENT: "test",
+        OAUTH_ISSUER: oauth.issuer,
+        OAUTH_AUDIENCE: LOCAL_AUDIENCE,
+        OAUTH_JWKS_URI: oauth.jwksUri,
+      },
+    };
     try {
-      await startLocalServices(settings.stateDir, { ...infra, databaseUrl }, logger);
+      await startLocalServices(settings.stateDir, { ...infra, databaseUrl, perService }, logger);
     } catch (error) {
       await stopAll();
       throw error;
     }
     printInfrastructure(infra);
     printServices();
+    printTryIt(oauth.tokenEndpoint, clients);
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
@@ -114,6 +135,16 @@ function printServices() {
     console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${service.port}/readyz`);
   }
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
+}
+
+function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[]) {
+  console.log(`\nLocal OAuth 2.0 server (client credentials): ${tokenEndpoint}`);
+  console.log("Demo clients of the demo county (environment: test):");
+  for (const client of clients) console.log(`  ${client.clientId.padEnd(30)} ${client.clientSecret}`);
+  const client = clients.find((candidate) => candidate.clientId === "demo-egrunnerverv-test") ?? clients[0];
+  if (!client) return;
+  console.log("\nTry it: get a token, submit a case, poll its status:\n");
+  console.log(curlSession({ gatewayUrl: "http://127.0.0.1:8080", tokenEndpoint, client }));
 }
 
 /** 0 on SIGINT/SIGTERM, 1 if a service dies on its own. */

@@ -19,6 +19,8 @@ export interface ServiceEnvironment {
   readonly kafkaBrokers: readonly string[];
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
+  /** Settings only some services take, by service name (the gateway's OAuth issuer, say). */
+  readonly perService?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Starts every service from its build (`dist/main.js`) as a tracked background process and waits for /readyz. */
@@ -39,6 +41,7 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         KAFKA_BROKERS: infra.kafkaBrokers.join(","),
         SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
         DATABASE_URL: infra.databaseUrl,
+        ...infra.perService?.[service.name],
       },
     });
     logger.info({ service: service.name, pid: managed.pid, log: managed.logFile }, "service starting");

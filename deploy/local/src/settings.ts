@@ -24,6 +24,7 @@ const envSchema = z
     FLYT_KAFKA_PORT: port.default(9092),
     FLYT_KAFKA_CONTROLLER_PORT: port.default(9093),
     FLYT_REGISTRY_PORT: port.default(8081),
+    FLYT_OAUTH_PORT: port.default(8090),
     FLYT_LOCAL_POSTGRES_URL: postgresUrl.default("postgres://postgres@127.0.0.1:5432/postgres"),
     FLYT_EMBEDDED_POSTGRES_PORT: port.default(54329),
     /** A JDK for the registry (Apicurio 3.3 needs Java 21+); found under /usr/lib/jvm when unset. */
@@ -43,6 +44,7 @@ const envSchema = z
     cacheDir: env.FLYT_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "flyt"),
     kafka: { port: env.FLYT_KAFKA_PORT, controllerPort: env.FLYT_KAFKA_CONTROLLER_PORT },
     registry: { port: env.FLYT_REGISTRY_PORT, javaHome: env.FLYT_REGISTRY_JAVA_HOME },
+    oauthPort: env.FLYT_OAUTH_PORT,
     postgres: { localUrl: env.FLYT_LOCAL_POSTGRES_URL, embeddedPort: env.FLYT_EMBEDDED_POSTGRES_PORT },
     javaHome: env.JAVA_HOME,
     dockerHost: env.DOCKER_HOST,

@@ -35,6 +35,17 @@ export async function deployTopics(infra: Infrastructure, logger: Logger): Promi
   logger.info("topics provisioned and schemas registered");
 }
 
+/** The OAuth client ids the registry has for a tenant (`npm run admin -- list`). */
+export async function registeredClientIds(databaseUrl: string, tenant: string): Promise<string[]> {
+  const listing = await runScript("libs/registry/scripts/admin.ts", ["list", "--tenant", tenant], {
+    DATABASE_URL: databaseUrl,
+  });
+  return listing
+    .split("\n")
+    .filter((line) => line.startsWith("client "))
+    .map((line) => line.split(/\s+/)[1] as string);
+}
+
 /** Migrates the registries and seeds the demo county (`npm run admin -- seed-demo`). */
 export async function seedRegistries(databaseUrl: string, logger: Logger): Promise<void> {
   const said = await runScript("libs/registry/scripts/admin.ts", ["seed-demo"], {

@@ -1,5 +1,6 @@
 import type { HealthCheck } from "@flyt/observability";
 import { type Admin, Kafka, logLevel } from "kafkajs";
+import { httpJson } from "./http-json";
 
 /**
  * Ready when the cluster answers a metadata request. Uses its own quiet client that never retries: an
@@ -43,11 +44,9 @@ export function kafkaHealthCheck(options: {
 export function schemaRegistryHealthCheck(registryUrl: string): HealthCheck {
   return {
     name: "schema-registry",
-    check: async (signal) => {
-      const res = await fetch(`${registryUrl.replace(/\/$/, "")}/config`, { signal });
-      // Always read the body: an unread one keeps its connection, and undici's fetch can then hang.
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`registry answered ${res.status}`);
+    check: async () => {
+      const answer = await httpJson("GET", `${registryUrl.replace(/\/$/, "")}/config`, { timeoutMs: 2_000 });
+      if (answer.status !== 200) throw new Error(`registry answered ${answer.status}`);
     },
   };
 }

@@ -8,6 +8,7 @@ export {
   toKafkaHeaders,
 } from "./headers";
 export { kafkaHealthCheck, schemaRegistryHealthCheck } from "./health-checks";
+export { type HttpAnswer, httpJson } from "./http-json";
 export {
   EventProducer,
   type EventProducerOptions,

@@ -1,6 +1,7 @@
 import { testInfra, uniqueName } from "@flyt/testing";
 import { SchemaType } from "@kafkajs/confluent-schema-registry";
 import { describe, expect, it } from "vitest";
+import { httpJson } from "./http-json";
 import { SchemaRegistryClient } from "./schema-registry";
 
 const recordV1 = {
@@ -12,13 +13,11 @@ const recordV1 = {
 
 /** Registers a schema the way another tool would: plain REST, no subject-level compatibility. */
 async function registerWithoutSubjectConfig(registryUrl: string, subject: string, schema: object) {
-  const res = await fetch(`${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
-    method: "POST",
-    headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
-    body: JSON.stringify({ schema: JSON.stringify(schema) }),
+  const answer = await httpJson("POST", `${registryUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+    body: { schema: JSON.stringify(schema) },
+    contentType: "application/vnd.schemaregistry.v1+json",
   });
-  await res.arrayBuffer();
-  expect(res.status).toBe(200);
+  expect(answer.status).toBe(200);
 }
 
 describe("SchemaRegistryClient over Apicurio's Confluent-compatible API", () => {
@@ -29,8 +28,8 @@ describe("SchemaRegistryClient over Apicurio's Confluent-compatible API", () => 
     await registerWithoutSubjectConfig(schemaRegistryUrl, subject, recordV1);
     const client = new SchemaRegistryClient(schemaRegistryUrl);
 
-    const config = await fetch(`${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`);
-    const body = (await config.json()) as { compatibilityLevel?: string };
+    const config = await httpJson("GET", `${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`);
+    const body = JSON.parse(config.body) as { compatibilityLevel?: string };
     // Confluent would answer 404 here; if Apicurio ever does too, this adapter can go.
     expect({ status: config.status, level: body.compatibilityLevel }).toEqual({ status: 200, level: "NONE" });
 
@@ -48,8 +47,8 @@ describe("SchemaRegistryClient over Apicurio's Confluent-compatible API", () => 
     const client = new SchemaRegistryClient(schemaRegistryUrl);
 
     const id = await client.registerAvro(subject, recordV1, "BACKWARD");
-    const config = await fetch(`${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`);
-    expect(await config.json()).toEqual({ compatibilityLevel: "BACKWARD" });
+    const config = await httpJson("GET", `${schemaRegistryUrl}/config/${encodeURIComponent(subject)}`);
+    expect(JSON.parse(config.body)).toEqual({ compatibilityLevel: "BACKWARD" });
 
     const topic = {
       name: "probe",

@@ -2,6 +2,7 @@ import { PermanentError, TransientError } from "@flyt/errors";
 import { avroType, logicalTypes } from "@flyt/schemas";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
+import { httpJson } from "./http-json";
 import { type TopicDefinition, valueSubject } from "./topic";
 
 type Resolver = ReturnType<avro.Type["createResolver"]>;
@@ -49,17 +50,14 @@ export class SchemaRegistryClient {
   }
 
   async setSubjectCompatibility(subject: string, compatibility: CompatibilityLevel): Promise<void> {
-    const res = await fetch(`${this.#baseUrl}/config/${encodeURIComponent(subject)}`, {
-      method: "PUT",
-      headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
-      body: JSON.stringify({ compatibility }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    const answer = await httpJson("PUT", `${this.#baseUrl}/config/${encodeURIComponent(subject)}`, {
+      body: { compatibility },
+      contentType: "application/vnd.schemaregistry.v1+json",
+      timeoutMs: REQUEST_TIMEOUT_MS,
     });
-    // Always read the body: an unread one keeps its connection, and undici's fetch can then hang.
-    const body = await res.text();
-    if (!res.ok) {
+    if (answer.status !== 200) {
       throw new SchemaRegistryUnavailableError(
-        `registry refused compatibility ${compatibility} for ${subject}: ${res.status} ${body}`,
+        `registry refused compatibility ${compatibility} for ${subject}: ${answer.status} ${answer.body}`,
       );
     }
   }

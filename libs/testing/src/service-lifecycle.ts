@@ -1,20 +1,37 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startServiceProcess } from "./service-process";
 
 /**
  * The contract every service process keeps, run against its build and the real infrastructure:
  * it starts, reports health and metrics, says which dependency is missing, and stops cleanly on SIGTERM/SIGINT.
  */
-export function describeServiceLifecycle(service: string): void {
+/** Polls /readyz until it answers 200 (work a service does at start-up may take a moment), or 10 s pass. */
+async function waitUntilReady(baseUrl: string): Promise<{ status: number; body: unknown }> {
+  let last = { status: 0, body: undefined as unknown };
+  await vi
+    .waitFor(
+      async () => {
+        const res = await fetch(`${baseUrl}/readyz`);
+        last = { status: res.status, body: await res.json() };
+        if (res.status !== 200) throw new Error("not ready yet");
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    .catch(() => undefined);
+  return last;
+}
+
+export function describeServiceLifecycle(service: string, env: Readonly<Record<string, string>> = {}): void {
   describe(`${service} process`, () => {
     it("starts, is live and ready, serves metrics, and exits 0 on SIGTERM", async () => {
-      const proc = await startServiceProcess(service);
+      const proc = await startServiceProcess(service, env);
       try {
         const live = await fetch(`${proc.baseUrl}/livez`);
         expect(live.status).toBe(200);
 
-        const ready = await fetch(`${proc.baseUrl}/readyz`);
-        expect(await ready.json()).toEqual({
+        // Every service checks Kafka, the registry and Postgres; some add their own (the gateway: its tables).
+        const ready = await waitUntilReady(proc.baseUrl);
+        expect(ready.body).toMatchObject({
           status: "ready",
           checks: {
             kafka: { status: "up" },
@@ -37,12 +54,15 @@ export function describeServiceLifecycle(service: string): void {
     });
 
     it("exits 0 on SIGINT too", async () => {
-      const proc = await startServiceProcess(service);
+      const proc = await startServiceProcess(service, env);
       expect(await proc.stop("SIGINT")).toBe(0);
     });
 
     it("is live but not ready while Postgres is unreachable, naming it", async () => {
-      const proc = await startServiceProcess(service, { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" });
+      const proc = await startServiceProcess(service, {
+        ...env,
+        DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      });
       try {
         expect((await fetch(`${proc.baseUrl}/livez`)).status).toBe(200);
         const ready = await fetch(`${proc.baseUrl}/readyz`);
@@ -58,6 +78,7 @@ export function describeServiceLifecycle(service: string): void {
     it("refuses to start on invalid configuration, naming every bad variable", async () => {
       await expect(
         startServiceProcess(service, {
+          ...env,
           KAFKA_BROKERS: "",
           SCHEMA_REGISTRY_URL: "not a url",
           HTTP_PORT: "99999",

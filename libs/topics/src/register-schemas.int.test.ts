@@ -1,6 +1,6 @@
 // The registry's own compatibility check, beside the local one in schemas/: every released version of every
 // schema is registered in order under a fresh subject, then the current schema must be accepted.
-import { SchemaRegistryClient, valueSubject } from "@flyt/kafka";
+import { httpJson, SchemaRegistryClient, valueSubject } from "@flyt/kafka";
 import { loadCurrentSchemas, loadReleasedVersions } from "@flyt/schemas/files";
 import { testInfra, uniqueName } from "@flyt/testing";
 import { describe, expect, it } from "vitest";
@@ -12,16 +12,13 @@ const registry = new SchemaRegistryClient(registryUrl);
 const current = await loadCurrentSchemas();
 
 async function registryCompatibility(subject: string, schema: object): Promise<boolean> {
-  const res = await fetch(
+  const answer = await httpJson(
+    "POST",
     `${registryUrl}/compatibility/subjects/${encodeURIComponent(subject)}/versions/latest`,
-    {
-      method: "POST",
-      headers: { "content-type": "application/vnd.schemaregistry.v1+json" },
-      body: JSON.stringify({ schema: JSON.stringify(schema) }),
-    },
+    { body: { schema: JSON.stringify(schema) }, contentType: "application/vnd.schemaregistry.v1+json" },
   );
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { is_compatible: boolean }).is_compatible;
+  expect(answer.status).toBe(200);
+  return (JSON.parse(answer.body) as { is_compatible: boolean }).is_compatible;
 }
 
 describe.each(current.map((file) => [file.name, file.schema] as const))("registry: %s", (name, schema) => {

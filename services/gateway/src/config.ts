@@ -1,15 +1,41 @@
-import { commonServiceEnv, parseConfig, port } from "@flyt/config";
+import { booleanFlag, commonServiceEnv, durationMs, parseConfig, port } from "@flyt/config";
 import { z } from "zod";
 
 const envSchema = z
   .object({
     ...commonServiceEnv,
     HTTP_PORT: port.default(8080),
+    /** test or production: a client registered for the other environment is refused. */
+    FLYT_ENVIRONMENT: z.enum(["test", "production"]),
+    OAUTH_ISSUER: z.url(),
+    OAUTH_AUDIENCE: z.string().min(1),
+    OAUTH_JWKS_URI: z.url(),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(50 * 1024 * 1024),
+    RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+    RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+    PUBLISH_TIMEOUT_MS: durationMs.default(10_000),
+    STALE_PENDING_MS: durationMs.default(30_000),
+    /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
+    REGISTER_SCHEMAS: booleanFlag.default(false),
+    FLYT_TOPIC_NAMESPACE: z.string().optional(),
   })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
-    kafka: { clientId: "flyt.gateway", brokers: env.KAFKA_BROKERS },
+    environment: env.FLYT_ENVIRONMENT,
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    oauth: { issuer: env.OAUTH_ISSUER, audience: env.OAUTH_AUDIENCE, jwksUri: env.OAUTH_JWKS_URI },
+    rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
+    intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
+    kafka: {
+      clientId: "flyt.gateway",
+      brokers: env.KAFKA_BROKERS,
+      registerSchemas: env.REGISTER_SCHEMAS,
+      topicNamespace: env.FLYT_TOPIC_NAMESPACE,
+    },
     schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
     database: { url: env.DATABASE_URL },
     shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },

@@ -1,30 +1,120 @@
-import { kafkaHealthCheck, schemaRegistryHealthCheck } from "@flyt/kafka";
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { retryWhileRetriable } from "@flyt/errors";
+import {
+  createKafka,
+  EventProducer,
+  kafkaHealthCheck,
+  SchemaRegistryClient,
+  schemaRegistryHealthCheck,
+} from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry, createOpsServer } from "@flyt/observability";
+import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase, postgresHealthCheck } from "@flyt/postgres";
+import { RegistryStore } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
+import { topicCatalogue } from "@flyt/topics";
+import { PostgresFileStore } from "./adapters/postgres/file-store";
+import { IntakeStore } from "./adapters/postgres/intake-store";
+import { migrateGateway } from "./adapters/postgres/migrations";
+import { createApp } from "./app";
 import { loadConfig } from "./config";
+import { prefixedUlid } from "./domain/ids";
 
 const SERVICE = "gateway";
 
 const config = loadConfig();
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const shutdown = new ShutdownRegistry({ logger, deadlineMs: config.shutdown.deadlineMs });
+const metrics = createMetricsRegistry({ service: SERVICE });
 
 const db = createDatabase({ url: config.database.url, applicationName: config.kafka.clientId });
 shutdown.register("database", () => db.destroy());
+// Migrate in the background, retrying while Postgres is away: the process stays live, and ready only after.
+let schemaReady = false;
+void retryWhileRetriable(
+  async () => {
+    try {
+      await migrateGateway(db);
+      schemaReady = true;
+    } catch (error) {
+      logger.warn({ err: error }, "gateway tables not migrated yet; retrying");
+      throw error;
+    }
+  },
+  { attempts: Number.POSITIVE_INFINITY, delayMs: 2_000 },
+);
+const schemaCheck = {
+  name: "schema",
+  check: async () => {
+    if (!schemaReady) throw new Error("gateway tables not migrated yet");
+  },
+};
+
+const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
+const registry = new SchemaRegistryClient(config.schemaRegistry.url);
+const producer = new EventProducer({
+  kafka,
+  registry,
+  logger,
+  metrics,
+  registerSchemas: config.kafka.registerSchemas,
+});
+await producer.connect();
+shutdown.register("kafka-producer", () => producer.disconnect());
 const kafkaHealth = kafkaHealthCheck(config.kafka);
 shutdown.register("kafka-admin", () => kafkaHealth.close());
 
-const ops = createOpsServer({
-  host: config.http.host,
-  port: config.http.port,
-  logger,
-  metrics: createMetricsRegistry({ service: SERVICE }),
-  checks: [kafkaHealth, schemaRegistryHealthCheck(config.schemaRegistry.url), postgresHealthCheck(db)],
-});
-shutdown.register("ops-server", () => ops.close());
+const topics = topicCatalogue(config.kafka.topicNamespace ? { namespace: config.kafka.topicNamespace } : {});
+const registries = new RegistryStore(db);
+const intake = new IntakeStore(db);
+const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
 
-const { port } = await ops.listen();
+const app = createApp({
+  logger,
+  metrics,
+  checks: [
+    kafkaHealth,
+    schemaRegistryHealthCheck(config.schemaRegistry.url),
+    postgresHealthCheck(db),
+    schemaCheck,
+  ],
+  isShuttingDown: () => shutdown.isShuttingDown,
+  auth: { ...config.oauth, environment: config.environment, clients: registries },
+  rateLimit: config.rateLimit,
+  api: {
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    newCorrelationId: randomUUID,
+    intake,
+    submit: {
+      integrations: registries,
+      intake,
+      files: new PostgresFileStore(db),
+      publish: (event, key, headers) =>
+        producer.publish(
+          topics.submissionReceived,
+          { key, value: event, headers },
+          {
+            timeoutMs: config.intake.publishTimeoutMs,
+          },
+        ),
+      ids: { submission: newId("sub"), file: newId("file"), event: randomUUID },
+      now: () => new Date(),
+      stalePendingMs: config.intake.stalePendingMs,
+    },
+  },
+});
+
+const server = createServer(app.callback());
+await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
+shutdown.register("http-server", async () => {
+  const closed = new Promise<void>((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
+  server.closeIdleConnections(); // keep-alive connections would otherwise hold the close open
+  await closed;
+});
+const { port } = server.address() as AddressInfo;
 exitOnSignals(shutdown, process);
 logger.info({ port }, "service started");
