@@ -102,7 +102,15 @@ export async function ensureLocalRegistry(
       timeoutMs: 120_000,
       stillPossible: () => isRunning(managed),
     });
-    await setGlobalCompatibility(url, "BACKWARD");
+    // Retried: a first request can meet a connection the registry has just closed.
+    await waitFor(
+      "registry global compatibility",
+      async () => {
+        await setGlobalCompatibility(url, "BACKWARD");
+        return true;
+      },
+      { timeoutMs: 30_000, stillPossible: () => isRunning(managed) },
+    );
   } catch (error) {
     const tail = await logTail(managed.logFile);
     await stopManaged(stateDir, NAME);

@@ -7,9 +7,9 @@ export interface HttpAnswer {
 }
 
 /**
- * One HTTP request on a connection of its own, bounded in time. For the schema registry: Node's fetch
- * (undici) reusing keep-alive connections to Apicurio was seen to hang a request forever without sending it,
- * and registry calls are rare (ids and schemas are cached), so a fresh connection costs nothing that matters.
+ * One HTTP request on a connection of its own, bounded in time. For the schema registry: reusing keep-alive
+ * connections to Apicurio was seen to hang a request forever or fail it with "socket hang up" (Apicurio
+ * closes idle connections), and registry calls are rare (ids and schemas are cached).
  */
 export function httpJson(
   method: string,

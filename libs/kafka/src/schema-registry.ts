@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { PermanentError, TransientError } from "@flyt/errors";
 import { avroType, logicalTypes } from "@flyt/schemas";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
@@ -36,17 +38,28 @@ export class SchemaRegistryClient {
 
   constructor(baseUrl: string) {
     this.#baseUrl = baseUrl.replace(/\/$/, "");
-    this.library = new SchemaRegistry({ host: this.#baseUrl }, { [SchemaType.AVRO]: { logicalTypes } });
+    // No keep-alive: Apicurio closes idle connections, and a request written to one it has just closed either
+    // fails ("socket hang up") or waits forever; both were seen in CI. Registry calls are rare (all cached).
+    const agent = this.#baseUrl.startsWith("https:")
+      ? new HttpsAgent({ keepAlive: false, timeout: REQUEST_TIMEOUT_MS })
+      : new HttpAgent({ keepAlive: false, timeout: REQUEST_TIMEOUT_MS });
+    this.library = new SchemaRegistry(
+      { host: this.#baseUrl, agent },
+      { [SchemaType.AVRO]: { logicalTypes } },
+    );
   }
 
   /** Registers an Avro schema under `subject` (or finds it registered) and returns its id. */
   async registerAvro(subject: string, schema: object, compatibility: CompatibilityLevel): Promise<number> {
-    await this.setSubjectCompatibility(subject, compatibility);
-    const { id } = await this.library.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-      { subject, compatibility: COMPATIBILITY[compatibility] },
-    );
-    return id;
+    // Both steps are idempotent, so a request lost to a reset connection is simply sent again.
+    return retryOnConnectionFailure(async () => {
+      await this.setSubjectCompatibility(subject, compatibility);
+      const { id } = await this.library.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+        { subject, compatibility: COMPATIBILITY[compatibility] },
+      );
+      return id;
+    });
   }
 
   async setSubjectCompatibility(subject: string, compatibility: CompatibilityLevel): Promise<void> {
@@ -158,6 +171,24 @@ export class SchemaRegistryClient {
     }
     byWriter.set(schemaId, resolver);
     return resolver;
+  }
+}
+
+const CONNECTION_FAILURES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
+
+/** Tries again, up to three times, when the connection failed; any answer from the registry stands. */
+async function retryOnConnectionFailure<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      const connectionFailed =
+        (code !== undefined && CONNECTION_FAILURES.has(code)) ||
+        /socket hang up|did not answer in time/.test(message ?? "");
+      if (!connectionFailed || attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
 

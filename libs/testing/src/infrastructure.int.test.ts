@@ -1,5 +1,6 @@
 // Proof that tests talk to real infrastructure: Apicurio Registry through the Confluent client library,
 // Kafka carrying the Confluent wire format, and knex migrations on Postgres.
+import { Agent } from "node:http";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import { Kafka, logLevel } from "kafkajs";
 import knex, { type Knex } from "knex";
@@ -18,7 +19,11 @@ const caseV1 = {
 
 describe("schema registry (Apicurio, Confluent-compatible API) and Kafka", () => {
   const infra = testInfra();
-  const registry = new SchemaRegistry({ host: infra.schemaRegistryUrl });
+  // No keep-alive, as SchemaRegistryClient does: Apicurio closes idle connections (see libs/kafka).
+  const registry = new SchemaRegistry({
+    host: infra.schemaRegistryUrl,
+    agent: new Agent({ keepAlive: false }),
+  });
 
   it("registers an Avro schema, produces it in the Confluent wire format and decodes it back", async () => {
     const topic = uniqueName("flyt.proof.case-received.v1");
