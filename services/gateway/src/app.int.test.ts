@@ -335,6 +335,78 @@ describe("POST /api/v1/cases", () => {
   });
 });
 
+function journalPostsBody(sourceInstanceId: string) {
+  const { journalPosts } = caseBody("unused");
+  return { integrationId: "egrunnerverv-journalpost", sourceInstanceId, journalPosts };
+}
+
+describe("POST /api/v1/cases/{caseRef}/journal-posts", () => {
+  it("accepts journal posts to a case submission not archived yet, keyed like the case so they follow it", async () => {
+    const theCase = await request("POST", "/api/v1/cases", { body: caseBody("GRV-20") });
+    const posts = await request("POST", `/api/v1/cases/${theCase.body.id}/journal-posts`, {
+      body: journalPostsBody("GRV-20-DOC-1"),
+    });
+    expect(posts.status).toBe(202);
+    await vi.waitFor(() => expect(eventsFor("GRV-20-DOC-1")).toHaveLength(1), { timeout: 15_000 });
+    const [message] = eventsFor("GRV-20-DOC-1");
+    expect(message?.key).toBe(theCase.body.id);
+    expect(message?.event.submission.kind).toBe("JOURNAL_POSTS");
+    expect(message?.event.caseRef).toBe(theCase.body.id);
+    expect(message?.event.case).toBeNull();
+    const status = await request("GET", `/api/v1/submissions/${posts.body.id}`);
+    expect(status.body).toMatchObject({ kind: "journal-posts", status: "RECEIVED" });
+  });
+
+  it("accepts journal posts to an archive case number, URL-encoded", async () => {
+    const posts = await request("POST", "/api/v1/cases/2026%2F123/journal-posts", {
+      body: journalPostsBody("GRV-21"),
+    });
+    expect(posts.status).toBe(202);
+    await vi.waitFor(() => expect(eventsFor("GRV-21")).toHaveLength(1), { timeout: 15_000 });
+    expect(eventsFor("GRV-21")[0]).toMatchObject({ key: "2026/123", event: { caseRef: "2026/123" } });
+  });
+
+  it("answers 404 for a case submission it does not know or that is another tenant's, 400 for a malformed caseRef", async () => {
+    const theirs = await request("POST", "/api/v1/cases", { client: otherTenant, body: caseBody("GRV-22") });
+    expect(theirs.status).toBe(202);
+    const toTheirs = await request("POST", `/api/v1/cases/${theirs.body.id}/journal-posts`, {
+      body: journalPostsBody("GRV-22-DOC"),
+    });
+    expect(toTheirs.status).toBe(404);
+    expect(toTheirs.body.type).toBe("urn:flyt:problem:unknown-case");
+    const unknown = await request("POST", "/api/v1/cases/sub_01ARYZ6S41TSV4RRFFQ69G5FAV/journal-posts", {
+      body: journalPostsBody("GRV-23"),
+    });
+    expect(unknown.status).toBe(404);
+    const malformed = await request("POST", "/api/v1/cases/not-a-case/journal-posts", {
+      body: journalPostsBody("GRV-24"),
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.type).toBe("urn:flyt:problem:invalid-case-ref");
+  });
+
+  it("treats the same journal posts sent to another case as another body (409)", async () => {
+    expect(
+      (await request("POST", "/api/v1/cases/2026%2F7/journal-posts", { body: journalPostsBody("GRV-25") }))
+        .status,
+    ).toBe(202);
+    const elsewhere = await request("POST", "/api/v1/cases/2026%2F8/journal-posts", {
+      body: journalPostsBody("GRV-25"),
+    });
+    expect(elsewhere.status).toBe(409);
+  });
+
+  it("needs at least one journal post", async () => {
+    const result = await request("POST", "/api/v1/cases/2026%2F9/journal-posts", {
+      body: { integrationId: "egrunnerverv-journalpost", sourceInstanceId: "GRV-26", journalPosts: [] },
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({ code: "too-few", pointer: "/journalPosts" }),
+    ]);
+  });
+});
+
 describe("GET /api/v1/submissions", () => {
   it("answers an accepted submission at once, by id and by integrationId + sourceInstanceId, with Retry-After", async () => {
     const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-8") });

@@ -1,6 +1,11 @@
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
-import { type SubmitDependencies, type SubmitOutcome, submitCase } from "../../handlers/submit-case";
+import {
+  type SubmitDependencies,
+  type SubmitOutcome,
+  submitCase,
+  submitJournalPosts,
+} from "../../handlers/submit";
 import type { IntakeRecord, IntakeStore } from "../postgres/intake-store";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
@@ -22,6 +27,17 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.method === "POST" && ctx.path === "/api/v1/cases") {
       const outcome = await submitCase(deps.submit, {
         caller,
+        body: await readJson(ctx, deps.bodyLimitBytes),
+        correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
+        traceparent: ctx.get("traceparent"),
+      });
+      return answerSubmission(ctx, outcome);
+    }
+    const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
+    if (ctx.method === "POST" && toCase) {
+      const outcome = await submitJournalPosts(deps.submit, {
+        caller,
+        caseRef: decodeURIComponent(toCase[1] as string),
         body: await readJson(ctx, deps.bodyLimitBytes),
         correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
         traceparent: ctx.get("traceparent"),
@@ -92,6 +108,29 @@ function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {
         `sourceInstanceId was used by submission ${outcome.existingId} with a different body.`,
         {
           members: { existingId: outcome.existingId },
+        },
+      );
+    case "unknown-case":
+      throw new Problem(
+        404,
+        "unknown-case",
+        "Unknown case",
+        `No case submission ${outcome.caseRef} for this tenant.`,
+      );
+    case "invalid-case-ref":
+      throw new Problem(
+        400,
+        "invalid-case-ref",
+        "Invalid case reference",
+        "caseRef is a case number (2026/123, URL-encoded as 2026%2F123) or the id of a case submission.",
+        {
+          errors: [
+            {
+              code: "invalid-case-ref",
+              pointer: "",
+              detail: `${outcome.caseRef} is neither a case number nor a submission id.`,
+            },
+          ],
         },
       );
     case "in-flight":

@@ -59,6 +59,12 @@ export class IntakeStore {
       .update({ state: "accepted", accepted_at: this.db.fn.now() });
   }
 
+  /** An accepted or pending case submission of this tenant (of any of its source applications). */
+  async findCase(tenantId: string, id: string): Promise<IntakeRecord | undefined> {
+    const row = await this.db("intake_submissions").where({ id, tenant_id: tenantId, kind: "CASE" }).first();
+    return row && toRecord(row);
+  }
+
   /** A submission of this tenant and source application, or undefined (also when it belongs to another). */
   async find(
     owner: { tenantId: string; sourceApplicationId: string },

@@ -14,7 +14,7 @@ export interface SubmitDependencies {
   readonly integrations: {
     integration(tenantId: string, integrationId: string): Promise<Integration | undefined>;
   };
-  readonly intake: Pick<IntakeStore, "reserve" | "markAccepted">;
+  readonly intake: Pick<IntakeStore, "reserve" | "markAccepted" | "findCase">;
   readonly files: FileStore;
   /** Resolves once Kafka has acknowledged (acks=all); rejects when it did not in time. */
   readonly publish: (event: SubmissionReceived, key: string, headers: EventHeaders) => Promise<void>;
@@ -37,16 +37,48 @@ export type SubmitOutcome =
   | { readonly outcome: "unknown-integration"; readonly integrationId: string }
   | { readonly outcome: "integration-deactivated"; readonly integrationId: string }
   | { readonly outcome: "conflict"; readonly existingId: string }
-  | { readonly outcome: "in-flight"; readonly existingId: string };
+  | { readonly outcome: "in-flight"; readonly existingId: string }
+  | { readonly outcome: "unknown-case"; readonly caseRef: string }
+  | { readonly outcome: "invalid-case-ref"; readonly caseRef: string };
+
+/** `POST /api/v1/cases`: a new case, with or without journal posts. */
+export function submitCase(deps: SubmitDependencies, request: SubmitRequest): Promise<SubmitOutcome> {
+  return submit(deps, request, { kind: "CASE", caseRef: null });
+}
 
 /**
- * `POST /api/v1/cases`: validates, checks the integration, claims (tenant, integration, source instance),
- * stores inline documents, publishes `submission.received` and only then accepts. The same body again is the
- * same submission; a crash between claiming and publishing leaves a pending claim that the next identical
- * request resumes, so a submission is never both unanswered and unretryable.
+ * `POST /api/v1/cases/{caseRef}/journal-posts`: journal posts to an existing case, named by its archive case
+ * number (`2026/123`) or by the id of an earlier case submission of the same tenant, archived or not yet.
  */
-export async function submitCase(deps: SubmitDependencies, request: SubmitRequest): Promise<SubmitOutcome> {
-  const errors = validateBody("case", request.body);
+export async function submitJournalPosts(
+  deps: SubmitDependencies,
+  request: SubmitRequest & { readonly caseRef: string },
+): Promise<SubmitOutcome> {
+  if (CASE_NUMBER.test(request.caseRef)) {
+    return submit(deps, request, { kind: "JOURNAL_POSTS", caseRef: request.caseRef });
+  }
+  if (!SUBMISSION_ID.test(request.caseRef)) return { outcome: "invalid-case-ref", caseRef: request.caseRef };
+  const caseSubmission = await deps.intake.findCase(request.caller.tenantId, request.caseRef);
+  if (!caseSubmission) return { outcome: "unknown-case", caseRef: request.caseRef };
+  return submit(deps, request, { kind: "JOURNAL_POSTS", caseRef: caseSubmission.id });
+}
+
+/** An archive case number, `YYYY/n`. */
+const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
+const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
+
+/**
+ * The intake both entry points share: validate, check the integration, claim (tenant, integration, source
+ * instance), store inline documents, publish `submission.received`, and only then accept. The same body
+ * (and case) again is the same submission; a crash between claiming and publishing leaves a pending claim that
+ * the next identical request resumes, so a submission is never both unanswered and unretryable.
+ */
+async function submit(
+  deps: SubmitDependencies,
+  request: SubmitRequest,
+  target: { readonly kind: "CASE" | "JOURNAL_POSTS"; readonly caseRef: string | null },
+): Promise<SubmitOutcome> {
+  const errors = validateBody(target.kind === "CASE" ? "case" : "journalPosts", request.body);
   if (errors.length > 0) return { outcome: "invalid", errors };
   const body = request.body as SubmittedBody;
   const { caller } = request;
@@ -55,21 +87,25 @@ export async function submitCase(deps: SubmitDependencies, request: SubmitReques
   if (!integration || integration.sourceApplicationId !== caller.sourceApplicationId) {
     return { outcome: "unknown-integration", integrationId: body.integrationId };
   }
-  if (integration.state === "DEACTIVATED")
+  if (integration.state === "DEACTIVATED") {
     return { outcome: "integration-deactivated", integrationId: body.integrationId };
+  }
 
   const uploaded = await uploadedFiles(deps.files, caller.tenantId, body);
   if (uploaded.errors.length > 0) return { outcome: "invalid", errors: uploaded.errors };
 
-  const bodyHash = createHash("sha256").update(canonicalJson(body)).digest("hex");
+  // The case a body is sent to is part of what makes two requests the same submission.
+  const bodyHash = createHash("sha256")
+    .update(canonicalJson({ caseRef: target.caseRef, body }))
+    .digest("hex");
   const reservation = await deps.intake.reserve({
     id: deps.ids.submission(),
     tenantId: caller.tenantId,
     sourceApplicationId: caller.sourceApplicationId,
     integrationId: body.integrationId,
     sourceInstanceId: body.sourceInstanceId,
-    kind: "CASE",
-    caseRef: null,
+    kind: target.kind,
+    caseRef: target.caseRef,
     bodyHash,
   });
   const { record } = reservation;
@@ -85,14 +121,15 @@ export async function submitCase(deps: SubmitDependencies, request: SubmitReques
     submissionId: record.id,
     caller,
     body,
-    caseRef: null,
+    caseRef: target.caseRef,
     files,
     eventId: deps.ids.event(),
     correlationId: request.correlationId,
     now: deps.now(),
   });
-  // A case is keyed by its own submission id: its later journal posts carry it too, so they stay in order.
-  await deps.publish(event, record.id, {
+  // Everything about one case shares a key: a case is keyed by its own submission id, and journal posts by the
+  // case they go to, so they are never archived before their case.
+  await deps.publish(event, target.caseRef ?? record.id, {
     correlationId: request.correlationId,
     traceparent: request.traceparent,
     tenant: caller.tenantId,
