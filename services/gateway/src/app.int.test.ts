@@ -38,6 +38,7 @@ let producer: EventProducer;
 let consumer: Consumer;
 let server: Server;
 let base: string;
+let files: PostgresFileStore;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -92,6 +93,7 @@ beforeAll(async () => {
   });
 
   const intake = new IntakeStore(db);
+  files = new PostgresFileStore(db);
   const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
   const app = createApp({
     logger,
@@ -108,12 +110,13 @@ beforeAll(async () => {
     rateLimit: { burst: 1_000, perSecond: 1_000 },
     api: {
       bodyLimitBytes: 1_000_000,
+      upload: { files, newFileId: newId("file"), limitBytes: 3 * 1024 * 1024 },
       newCorrelationId: randomUUID,
       intake,
       submit: {
         integrations: store,
         intake,
-        files: new PostgresFileStore(db),
+        files,
         publish: (event, key, headers) =>
           producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 10_000 }),
         ids: { submission: newId("sub"), file: newId("file"), event: randomUUID },
@@ -235,8 +238,7 @@ describe("POST /api/v1/cases", () => {
       sizeBytes: pdf.length,
       sha256: createHash("sha256").update(pdf).digest("hex"),
     });
-    const stored = await db("files").where({ id: file?.fileId }).first();
-    expect(Buffer.compare(stored.content, pdf)).toBe(0);
+    expect(Buffer.compare(await files.content(file?.fileId ?? ""), pdf)).toBe(0);
   });
 
   it("answers the same body again (in another key order) with the same id, and publishes it once", async () => {
@@ -403,6 +405,87 @@ describe("POST /api/v1/cases/{caseRef}/journal-posts", () => {
     expect(result.status).toBe(400);
     expect(result.body.errors).toEqual([
       expect.objectContaining({ code: "too-few", pointer: "/journalPosts" }),
+    ]);
+  });
+});
+
+async function upload(content: Buffer, headers: Record<string, string>) {
+  const res = await fetch(`${base}/api/v1/files`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens[egrunnerverv.clientId]}`, ...headers },
+    body: content,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const chunkCount = async (fileId?: string) =>
+  Number(
+    (
+      await db("file_chunks")
+        .where(fileId ? { file_id: fileId } : {})
+        .count({ n: "*" })
+    )[0]?.n,
+  );
+
+describe("POST /api/v1/files", () => {
+  it("streams a large file into the store in chunks, answering its id, size and SHA-256; a journal post refers to it", async () => {
+    const content = randomBytes(2_500_000);
+    const stored = await upload(content, {
+      "content-type": "application/pdf",
+      "content-disposition": "attachment; filename*=UTF-8''s%C3%B8knad_%C3%A6%C3%B8%C3%A5.pdf",
+    });
+    expect(stored.status).toBe(201);
+    expect(stored.body).toMatchObject({
+      filename: "søknad_æøå.pdf",
+      mimeType: "application/pdf",
+      sizeBytes: content.length,
+      sha256: createHash("sha256").update(content).digest("hex"),
+    });
+    const fileId = stored.body.fileId as string;
+    expect(Buffer.compare(await files.content(fileId), content)).toBe(0);
+    expect(await chunkCount(fileId)).toBe(3);
+
+    const body = journalPostsBody("GRV-30");
+    (body.journalPosts[0] as { dokumenter: unknown[] }).dokumenter = [
+      { tittel: "Stor kontrakt", tilknyttetRegistreringSom: "H", fileId },
+    ];
+    expect((await request("POST", "/api/v1/cases/2026%2F30/journal-posts", { body })).status).toBe(202);
+    await vi.waitFor(() => expect(eventsFor("GRV-30")).toHaveLength(1), { timeout: 15_000 });
+    expect(eventsFor("GRV-30")[0]?.event.journalPosts[0]?.dokumenter[0]?.file).toEqual(stored.body);
+  });
+
+  it("refuses a file over the limit (keeping nothing), a type off the allowlist, no name, and no content", async () => {
+    const before = await chunkCount();
+    const named = { "content-disposition": 'attachment; filename="a.pdf"' };
+    expect(
+      (await upload(randomBytes(3 * 1024 * 1024 + 1), { "content-type": "application/pdf", ...named }))
+        .status,
+    ).toBe(413);
+    expect(await chunkCount()).toBe(before);
+    expect(
+      (await upload(Buffer.from("MZ"), { "content-type": "application/x-msdownload", ...named })).status,
+    ).toBe(415);
+    expect((await upload(Buffer.from("%PDF"), { "content-type": "application/pdf" })).status).toBe(400);
+    const empty = await upload(Buffer.alloc(0), { "content-type": "application/pdf", ...named });
+    expect(empty.body.type).toBe("urn:flyt:problem:empty-file");
+  });
+
+  it("will not let a journal post refer to another tenant's file", async () => {
+    const res = await fetch(`${base}/api/v1/files?filename=theirs.pdf`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens[otherTenant.clientId]}`, "content-type": "application/pdf" },
+      body: Buffer.from("%PDF-1.7 theirs"),
+    });
+    expect(res.status).toBe(201);
+    const theirs = (await res.json()) as { fileId: string };
+    const body = journalPostsBody("GRV-31");
+    (body.journalPosts[0] as { dokumenter: unknown[] }).dokumenter = [
+      { tittel: "Ikke min", tilknyttetRegistreringSom: "H", fileId: theirs.fileId },
+    ];
+    const result = await request("POST", "/api/v1/cases/2026%2F31/journal-posts", { body });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({ code: "unknown-file", pointer: "/journalPosts/0/dokumenter/0/fileId" }),
     ]);
   });
 });

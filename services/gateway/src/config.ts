@@ -15,6 +15,11 @@ const envSchema = z
       .int()
       .positive()
       .default(50 * 1024 * 1024),
+    FILE_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(500 * 1024 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
     PUBLISH_TIMEOUT_MS: durationMs.default(10_000),
@@ -26,7 +31,12 @@ const envSchema = z
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     environment: env.FLYT_ENVIRONMENT,
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    http: {
+      host: env.HTTP_HOST,
+      port: env.HTTP_PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      fileLimitBytes: env.FILE_LIMIT_BYTES,
+    },
     oauth: { issuer: env.OAUTH_ISSUER, audience: env.OAUTH_AUDIENCE, jwksUri: env.OAUTH_JWKS_URI },
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },

@@ -69,6 +69,7 @@ shutdown.register("kafka-admin", () => kafkaHealth.close());
 const topics = topicCatalogue(config.kafka.topicNamespace ? { namespace: config.kafka.topicNamespace } : {});
 const registries = new RegistryStore(db);
 const intake = new IntakeStore(db);
+const files = new PostgresFileStore(db);
 const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
 
 const app = createApp({
@@ -85,12 +86,13 @@ const app = createApp({
   rateLimit: config.rateLimit,
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,
+    upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
     newCorrelationId: randomUUID,
     intake,
     submit: {
       integrations: registries,
       intake,
-      files: new PostgresFileStore(db),
+      files,
       publish: (event, key, headers) =>
         producer.publish(
           topics.submissionReceived,

@@ -140,6 +140,27 @@ async function submit(
   return { outcome: "accepted", id: record.id, replayed: reservation.outcome === "existing" };
 }
 
+/** Inline content is already bounded by the body limit. */
+async function storeInline(
+  deps: SubmitDependencies,
+  tenantId: string,
+  document: Record<string, unknown>,
+): Promise<FileReference> {
+  const content = Buffer.from(String(document.innhold), "base64");
+  const stored = await deps.files.store(
+    {
+      tenantId,
+      id: deps.ids.file(),
+      filename: String(document.filnavn),
+      mimeType: String(document.mimeType),
+    },
+    content,
+    content.length,
+  );
+  if (stored.outcome !== "stored") throw new Error(`inline document not stored: ${stored.outcome}`);
+  return stored.reference;
+}
+
 type Documents = readonly (readonly Record<string, unknown>[])[];
 
 function documentsOf(body: SubmittedBody): Documents {
@@ -182,13 +203,7 @@ async function storeDocuments(
         documents.map((document) =>
           typeof document.fileId === "string"
             ? Promise.resolve(uploaded.get(document.fileId) as FileReference)
-            : deps.files.put({
-                tenantId,
-                id: deps.ids.file(),
-                filename: String(document.filnavn),
-                mimeType: String(document.mimeType),
-                content: Buffer.from(String(document.innhold), "base64"),
-              }),
+            : storeInline(deps, tenantId, document),
         ),
       ),
     ),

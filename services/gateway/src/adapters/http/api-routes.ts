@@ -1,17 +1,20 @@
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
+import { filenameFromContentDisposition } from "../../domain/filename";
 import {
   type SubmitDependencies,
   type SubmitOutcome,
   submitCase,
   submitJournalPosts,
 } from "../../handlers/submit";
+import { type UploadDependencies, type UploadOutcome, uploadFile } from "../../handlers/upload-file";
 import type { IntakeRecord, IntakeStore } from "../postgres/intake-store";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
 
 export interface ApiDependencies {
   readonly submit: SubmitDependencies;
+  readonly upload: UploadDependencies;
   readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
   readonly bodyLimitBytes: number;
   readonly newCorrelationId: () => string;
@@ -32,6 +35,17 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
         traceparent: ctx.get("traceparent"),
       });
       return answerSubmission(ctx, outcome);
+    }
+    if (ctx.method === "POST" && ctx.path === "/api/v1/files") {
+      return answerUpload(
+        ctx,
+        await uploadFile(deps.upload, {
+          caller,
+          mimeType: (ctx.get("content-type").split(";")[0] ?? "").trim().toLowerCase(),
+          filename: filenameFromContentDisposition(ctx.get("content-disposition")) ?? queryFilename(ctx),
+          content: ctx.req,
+        }),
+      );
     }
     const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
     if (ctx.method === "POST" && toCase) {
@@ -65,6 +79,48 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     }
     await next();
   };
+}
+
+function queryFilename(ctx: Context): string | undefined {
+  const { filename } = ctx.query;
+  return typeof filename === "string" ? filename : undefined;
+}
+
+function answerUpload(ctx: Context, outcome: UploadOutcome): void {
+  switch (outcome.outcome) {
+    case "stored":
+      ctx.status = 201;
+      ctx.body = outcome.file;
+      return;
+    case "unsupported-type":
+      throw new Problem(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        `${outcome.mimeType || "No Content-Type"} is not an allowed document type.`,
+      );
+    case "missing-filename":
+      throw new Problem(
+        400,
+        "missing-filename",
+        "File name missing",
+        "Name the file: Content-Disposition: attachment; filename*=UTF-8''<name>.",
+        {
+          errors: [{ code: "missing-filename", pointer: "", detail: "No usable file name." }],
+        },
+      );
+    case "too-large":
+      throw new Problem(
+        413,
+        "file-too-large",
+        "File too large",
+        `A file may be at most ${outcome.limitBytes} bytes.`,
+      );
+    case "empty":
+      throw new Problem(400, "empty-file", "Empty file", "The file has no content.", {
+        errors: [{ code: "empty-content", pointer: "", detail: "The file is empty." }],
+      });
+  }
 }
 
 function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {

@@ -1,39 +1,87 @@
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import type { FileReference } from "@flyt/schemas";
 import type { Knex } from "knex";
 
+export interface NewFile {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly filename: string;
+  readonly mimeType: string;
+}
+
+export type StoreOutcome =
+  | { readonly outcome: "stored"; readonly reference: FileReference }
+  | { readonly outcome: "too-large"; readonly limitBytes: number }
+  | { readonly outcome: "empty" };
+
 /** Where document contents live; messages carry only references. A port: Postgres now, object storage later. */
 export interface FileStore {
-  put(file: {
-    tenantId: string;
-    id: string;
-    filename: string;
-    mimeType: string;
-    content: Buffer;
-  }): Promise<FileReference>;
+  /** Stores a stream, hashing and counting as it goes, refusing it (and keeping nothing) past `limitBytes`. */
+  store(file: NewFile, content: Readable | Buffer, limitBytes: number): Promise<StoreOutcome>;
   reference(tenantId: string, fileId: string): Promise<FileReference | undefined>;
 }
 
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Files in Postgres, in 1 MiB chunks, so memory stays bounded whatever the file's size. */
 export class PostgresFileStore implements FileStore {
   constructor(private readonly db: Knex) {}
 
-  async put(file: { tenantId: string; id: string; filename: string; mimeType: string; content: Buffer }) {
-    const sha256 = createHash("sha256").update(file.content).digest("hex");
+  async store(file: NewFile, content: Readable | Buffer, limitBytes: number): Promise<StoreOutcome> {
+    const hash = createHash("sha256");
+    let size = 0;
+    let seq = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      await this.db("file_chunks").insert({
+        file_id: file.id,
+        seq,
+        data: Buffer.concat(pending, pendingBytes),
+      });
+      seq += 1;
+      pending = [];
+      pendingBytes = 0;
+    };
+    try {
+      for await (const chunk of Buffer.isBuffer(content) ? [content] : content) {
+        const bytes = chunk as Buffer;
+        size += bytes.length;
+        if (size > limitBytes) {
+          await this.#discard(file.id);
+          return { outcome: "too-large", limitBytes };
+        }
+        hash.update(bytes);
+        pending.push(bytes);
+        pendingBytes += bytes.length;
+        if (pendingBytes >= CHUNK_BYTES) await flush();
+      }
+      await flush();
+    } catch (error) {
+      await this.#discard(file.id);
+      throw error;
+    }
+    if (size === 0) return { outcome: "empty" };
+    const sha256 = hash.digest("hex");
     await this.db("files").insert({
       id: file.id,
       tenant_id: file.tenantId,
       filename: file.filename,
       mime_type: file.mimeType,
-      size_bytes: file.content.length,
+      size_bytes: size,
       sha256,
-      content: file.content,
     });
     return {
-      fileId: file.id,
-      filename: file.filename,
-      mimeType: file.mimeType,
-      sizeBytes: file.content.length,
-      sha256,
+      outcome: "stored",
+      reference: {
+        fileId: file.id,
+        filename: file.filename,
+        mimeType: file.mimeType,
+        sizeBytes: size,
+        sha256,
+      },
     };
   }
 
@@ -50,5 +98,15 @@ export class PostgresFileStore implements FileStore {
         sha256: row.sha256,
       }
     );
+  }
+
+  /** The whole content, for tests and the archive adapter's file fetch. */
+  async content(fileId: string): Promise<Buffer> {
+    const chunks = await this.db("file_chunks").where({ file_id: fileId }).orderBy("seq").select("data");
+    return Buffer.concat(chunks.map((chunk) => chunk.data as Buffer));
+  }
+
+  async #discard(fileId: string): Promise<void> {
+    await this.db("file_chunks").where({ file_id: fileId }).delete();
   }
 }

@@ -38,7 +38,29 @@ const intake = {
   },
 };
 
-const migrations = [intake];
+/** File contents in 1 MiB chunks, so an upload streams into Postgres with bounded memory. */
+const fileChunks = {
+  name: "002-file-chunks",
+  async up(db: Knex) {
+    await db.schema.createTable("file_chunks", (t) => {
+      t.text("file_id").notNullable();
+      t.integer("seq").notNullable();
+      t.binary("data").notNullable();
+      t.primary(["file_id", "seq"]);
+    });
+    await db.schema.alterTable("files", (t) => {
+      t.dropColumn("content");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("files", (t) => {
+      t.binary("content").nullable();
+    });
+    await db.schema.dropTable("file_chunks");
+  },
+};
+
+const migrations = [intake, fileChunks];
 const config = {
   tableName: "flyt_gateway_migrations",
   migrationSource: {

@@ -1,0 +1,35 @@
+const MAX_LENGTH = 255;
+
+/**
+ * A file name safe to store and to hand to an archive: no directories, no control characters, at most 255
+ * characters, and otherwise as given (UTF-8 names such as `søknad_æøå.pdf` are kept). Undefined when nothing
+ * usable is left.
+ */
+export function sanitizeFilename(name: string): string | undefined {
+  const base = name.split(/[/\\]/).at(-1) ?? "";
+  const cleaned = base
+    .normalize("NFC")
+    .replace(/\p{Cc}/gu, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\.+/, "");
+  const limited = [...cleaned].slice(0, MAX_LENGTH).join("");
+  return limited.length > 0 ? limited : undefined;
+}
+
+/**
+ * The file name of a `Content-Disposition` header (RFC 6266): `filename*=UTF-8''...` (RFC 5987, percent-encoded)
+ * wins over a plain `filename="..."`.
+ */
+export function filenameFromContentDisposition(header: string): string | undefined {
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      return undefined;
+    }
+  }
+  const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(header);
+  return plain ? (plain[1] ?? plain[2])?.replace(/\\(.)/g, "$1") : undefined;
+}

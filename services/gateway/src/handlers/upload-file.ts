@@ -1,0 +1,45 @@
+import type { Readable } from "node:stream";
+import type { FileReference } from "@flyt/schemas";
+import type { FileStore } from "../adapters/postgres/file-store";
+import { allowedMimeTypes } from "../contract/schemas";
+import type { Caller } from "../domain/caller";
+import { sanitizeFilename } from "../domain/filename";
+
+export interface UploadDependencies {
+  readonly files: FileStore;
+  readonly newFileId: () => string;
+  readonly limitBytes: number;
+}
+
+export type UploadOutcome =
+  | { readonly outcome: "stored"; readonly file: FileReference }
+  | { readonly outcome: "unsupported-type"; readonly mimeType: string }
+  | { readonly outcome: "missing-filename" }
+  | { readonly outcome: "too-large"; readonly limitBytes: number }
+  | { readonly outcome: "empty" };
+
+/**
+ * `POST /api/v1/files`: a document's content, streamed to the file store (hashed and counted on the way, never
+ * held whole in memory), for journal posts to refer to by `fileId`.
+ */
+export async function uploadFile(
+  deps: UploadDependencies,
+  request: {
+    readonly caller: Caller;
+    readonly mimeType: string;
+    readonly filename: string | undefined;
+    readonly content: Readable;
+  },
+): Promise<UploadOutcome> {
+  if (!(allowedMimeTypes as readonly string[]).includes(request.mimeType)) {
+    return { outcome: "unsupported-type", mimeType: request.mimeType };
+  }
+  const filename = request.filename === undefined ? undefined : sanitizeFilename(request.filename);
+  if (!filename) return { outcome: "missing-filename" };
+  const stored = await deps.files.store(
+    { tenantId: request.caller.tenantId, id: deps.newFileId(), filename, mimeType: request.mimeType },
+    request.content,
+    deps.limitBytes,
+  );
+  return stored.outcome === "stored" ? { outcome: "stored", file: stored.reference } : stored;
+}
