@@ -14,9 +14,11 @@ import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PostgresFileStore } from "./adapters/postgres/file-store";
+import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
 import { createApp } from "./app";
+import { openApiDocument } from "./contract/openapi";
 import { prefixedUlid } from "./domain/ids";
 
 const AUDIENCE = "urn:flyt:gateway:test";
@@ -108,9 +110,11 @@ beforeAll(async () => {
       clients: store,
     },
     rateLimit: { burst: 1_000, perSecond: 1_000 },
+    openApi: openApiDocument({ tokenUrl: oauth.tokenEndpoint }),
     api: {
       bodyLimitBytes: 1_000_000,
       upload: { files, newFileId: newId("file"), limitBytes: 3 * 1024 * 1024 },
+      idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
       newCorrelationId: randomUUID,
       intake,
       submit: {
@@ -342,6 +346,55 @@ function journalPostsBody(sourceInstanceId: string) {
   return { integrationId: "egrunnerverv-journalpost", sourceInstanceId, journalPosts };
 }
 
+describe("Idempotency-Key", () => {
+  async function withKey(key: string, body: unknown) {
+    const res = await fetch(`${base}/api/v1/cases`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
+        "content-type": "application/json",
+        "idempotency-key": key,
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("answers the same key with the same body with the stored response, publishing once", async () => {
+    const key = randomUUID();
+    const first = await withKey(key, caseBody("GRV-40"));
+    const again = await withKey(key, caseBody("GRV-40"));
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    await vi.waitFor(() => expect(eventsFor("GRV-40")).toHaveLength(1), { timeout: 15_000 });
+  });
+
+  it("answers 422 when a key is reused with another body", async () => {
+    const key = randomUUID();
+    expect((await withKey(key, caseBody("GRV-41"))).status).toBe(202);
+    const reused = await withKey(key, caseBody("GRV-42"));
+    expect(reused.status).toBe(422);
+    expect(reused.body.type).toBe("urn:flyt:problem:idempotency-key-reused");
+  });
+
+  it("lets concurrent copies with one key through once, the others 409 while it is in flight", async () => {
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => withKey(key, caseBody("GRV-43"))));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 202).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((status) => status === 202 || status === 409)).toBe(true);
+    expect(new Set(answers.filter((a) => a.status === 202).map((a) => a.body.id)).size).toBe(1);
+  });
+
+  it("does not keep a failed answer: after a 400 the same key may be used again", async () => {
+    const key = randomUUID();
+    expect((await withKey(key, { integrationId: "egrunnerverv-sak" })).status).toBe(400);
+    expect((await withKey(key, { integrationId: "egrunnerverv-sak" })).status).toBe(400);
+  });
+});
+
 describe("POST /api/v1/cases/{caseRef}/journal-posts", () => {
   it("accepts journal posts to a case submission not archived yet, keyed like the case so they follow it", async () => {
     const theCase = await request("POST", "/api/v1/cases", { body: caseBody("GRV-20") });
@@ -517,6 +570,50 @@ describe("GET /api/v1/submissions", () => {
     );
     expect((await request("GET", `/api/v1/submissions/${body.id}`, { client: vigo })).status).toBe(404);
     expect((await request("GET", "/api/v1/submissions/sub_unknown")).status).toBe(404);
+  });
+});
+
+describe("the contract, served", () => {
+  it("serves the OpenAPI document and /docs without a token", async () => {
+    const doc = await fetch(`${base}/api/v1/openapi.json`);
+    expect(doc.status).toBe(200);
+    expect(((await doc.json()) as { openapi: string }).openapi).toBe("3.1.0");
+    const page = await fetch(`${base}/docs`);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(await page.text()).toContain('<script src="/docs/swagger-ui-bundle.js"></script>');
+    const bundle = await fetch(`${base}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it("answers every documented operation with one of the statuses documented for it", async () => {
+    const document = openApiDocument({ tokenUrl: oauth.tokenEndpoint });
+    const samples: Record<string, string> = {
+      "{caseRef}": "2026%2F1",
+      "{id}": "sub_01ARYZ6S41TSV4RRFFQ69G5FAV",
+    };
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations as Record<string, { responses: object }>)) {
+        const url = path.replace(/\{[^}]+\}/g, (param) => samples[param] ?? "x");
+        const query =
+          path === "/api/v1/submissions" ? "?integrationId=egrunnerverv-sak&sourceInstanceId=none" : "";
+        const res = await fetch(`${base}${url}${query}`, {
+          method: method.toUpperCase(),
+          headers: {
+            authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
+            ...(method === "post"
+              ? { "content-type": path.endsWith("/files") ? "application/pdf" : "application/json" }
+              : {}),
+          },
+          ...(method === "post" ? { body: path.endsWith("/files") ? "%PDF" : "{}" } : {}),
+        });
+        await res.arrayBuffer();
+        expect({ operation: `${method} ${path}`, status: String(res.status) }).toEqual({
+          operation: `${method} ${path}`,
+          status: expect.toBeOneOf(Object.keys(operation.responses)),
+        });
+      }
+    }
   });
 });
 

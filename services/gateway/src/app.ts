@@ -4,6 +4,7 @@ import Koa from "koa";
 import type { Registry } from "prom-client";
 import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
+import { apiDocs } from "./adapters/http/docs";
 import { Problem, problemDetails } from "./adapters/http/problem";
 import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 
@@ -15,6 +16,8 @@ export interface AppDependencies {
   readonly auth: AuthenticateOptions;
   readonly rateLimit: RateLimitOptions;
   readonly api: ApiDependencies;
+  /** The OpenAPI document served at /api/v1/openapi.json and rendered at /docs. */
+  readonly openApi: object;
 }
 
 /** The gateway's HTTP app, built from its dependencies; `main.ts` listens, tests use `app.callback()`. */
@@ -30,6 +33,7 @@ export function createApp(deps: AppDependencies): Koa {
     ctx.type = answer.contentType;
     ctx.body = answer.body;
   });
+  app.use(apiDocs(deps.openApi));
   app.use(async function apiOnly(ctx, next) {
     if (!ctx.path.startsWith("/api/"))
       throw new Problem(404, "not-found", "Not found", `No resource at ${ctx.path}.`);

@@ -10,6 +10,8 @@ const envSchema = z
     OAUTH_ISSUER: z.url(),
     OAUTH_AUDIENCE: z.string().min(1),
     OAUTH_JWKS_URI: z.url(),
+    /** Shown to integrators in the OpenAPI document; the issuer's `/token` when absent. */
+    OAUTH_TOKEN_URL: z.url().optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()
@@ -37,7 +39,12 @@ const envSchema = z
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       fileLimitBytes: env.FILE_LIMIT_BYTES,
     },
-    oauth: { issuer: env.OAUTH_ISSUER, audience: env.OAUTH_AUDIENCE, jwksUri: env.OAUTH_JWKS_URI },
+    oauth: {
+      issuer: env.OAUTH_ISSUER,
+      audience: env.OAUTH_AUDIENCE,
+      jwksUri: env.OAUTH_JWKS_URI,
+      tokenUrl: env.OAUTH_TOKEN_URL ?? `${env.OAUTH_ISSUER.replace(/\/$/, "")}/token`,
+    },
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
     kafka: {

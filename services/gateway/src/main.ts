@@ -16,10 +16,12 @@ import { RegistryStore } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
 import { PostgresFileStore } from "./adapters/postgres/file-store";
+import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
+import { openApiDocument } from "./contract/openapi";
 import { prefixedUlid } from "./domain/ids";
 
 const SERVICE = "gateway";
@@ -82,11 +84,22 @@ const app = createApp({
     schemaCheck,
   ],
   isShuttingDown: () => shutdown.isShuttingDown,
-  auth: { ...config.oauth, environment: config.environment, clients: registries },
+  auth: {
+    issuer: config.oauth.issuer,
+    audience: config.oauth.audience,
+    jwksUri: config.oauth.jwksUri,
+    environment: config.environment,
+    clients: registries,
+  },
   rateLimit: config.rateLimit,
+  openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,
     upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
+    idempotency: new IdempotencyStore(db, {
+      inFlightMs: config.intake.stalePendingMs,
+      now: () => new Date(),
+    }),
     newCorrelationId: randomUUID,
     intake,
     submit: {

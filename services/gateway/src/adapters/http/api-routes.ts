@@ -8,13 +8,16 @@ import {
   submitJournalPosts,
 } from "../../handlers/submit";
 import { type UploadDependencies, type UploadOutcome, uploadFile } from "../../handlers/upload-file";
+import type { IdempotencyStore } from "../postgres/idempotency-store";
 import type { IntakeRecord, IntakeStore } from "../postgres/intake-store";
+import { withIdempotencyKey } from "./idempotency-key";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
 
 export interface ApiDependencies {
   readonly submit: SubmitDependencies;
   readonly upload: UploadDependencies;
+  readonly idempotency: Pick<IdempotencyStore, "claim" | "complete" | "release">;
   readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
   readonly bodyLimitBytes: number;
   readonly newCorrelationId: () => string;
@@ -28,13 +31,16 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
   return async function apiRoutes(ctx: Context, next: Next) {
     const caller = ctx.state.caller as Caller;
     if (ctx.method === "POST" && ctx.path === "/api/v1/cases") {
-      const outcome = await submitCase(deps.submit, {
-        caller,
-        body: await readJson(ctx, deps.bodyLimitBytes),
-        correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
-        traceparent: ctx.get("traceparent"),
+      const body = await readJson(ctx, deps.bodyLimitBytes);
+      return withIdempotencyKey(ctx, deps.idempotency, { body }, async () => {
+        const outcome = await submitCase(deps.submit, {
+          caller,
+          body,
+          correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
+          traceparent: ctx.get("traceparent"),
+        });
+        answerSubmission(ctx, outcome);
       });
-      return answerSubmission(ctx, outcome);
     }
     if (ctx.method === "POST" && ctx.path === "/api/v1/files") {
       return answerUpload(
@@ -49,14 +55,17 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     }
     const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
     if (ctx.method === "POST" && toCase) {
-      const outcome = await submitJournalPosts(deps.submit, {
-        caller,
-        caseRef: decodeURIComponent(toCase[1] as string),
-        body: await readJson(ctx, deps.bodyLimitBytes),
-        correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
-        traceparent: ctx.get("traceparent"),
+      const body = await readJson(ctx, deps.bodyLimitBytes);
+      return withIdempotencyKey(ctx, deps.idempotency, { body }, async () => {
+        const outcome = await submitJournalPosts(deps.submit, {
+          caller,
+          caseRef: decodeURIComponent(toCase[1] as string),
+          body,
+          correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
+          traceparent: ctx.get("traceparent"),
+        });
+        answerSubmission(ctx, outcome);
       });
-      return answerSubmission(ctx, outcome);
     }
     const byId = /^\/api\/v1\/submissions\/([^/]+)$/.exec(ctx.path);
     if (ctx.method === "GET" && byId) {

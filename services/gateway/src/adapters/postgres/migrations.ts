@@ -60,7 +60,28 @@ const fileChunks = {
   },
 };
 
-const migrations = [intake, fileChunks];
+/** Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): the stored answer per client and key. */
+const idempotencyKeys = {
+  name: "003-idempotency-keys",
+  async up(db: Knex) {
+    await db.schema.createTable("idempotency_keys", (t) => {
+      t.text("client_id").notNullable();
+      t.text("key").notNullable();
+      t.text("request_hash").notNullable();
+      t.text("state").notNullable().checkIn(["in-flight", "done"]);
+      t.integer("response_status").nullable();
+      t.jsonb("response_headers").nullable();
+      t.jsonb("response_body").nullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["client_id", "key"]);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("idempotency_keys");
+  },
+};
+
+const migrations = [intake, fileChunks, idempotencyKeys];
 const config = {
   tableName: "flyt_gateway_migrations",
   migrationSource: {

@@ -1,0 +1,66 @@
+import type { Knex } from "knex";
+
+export interface StoredResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+export type KeyClaim =
+  | { readonly outcome: "claimed" }
+  | { readonly outcome: "replay"; readonly response: StoredResponse }
+  | { readonly outcome: "reused-with-another-request" }
+  | { readonly outcome: "in-flight" };
+
+/** Idempotency keys per client: claimed while a request runs, then holding its answer (kept at least 24 h). */
+export class IdempotencyStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly stale: { readonly inFlightMs: number; readonly now: () => Date },
+  ) {}
+
+  async claim(clientId: string, key: string, requestHash: string): Promise<KeyClaim> {
+    const inserted = await this.db("idempotency_keys")
+      .insert({ client_id: clientId, key, request_hash: requestHash, state: "in-flight" })
+      .onConflict(["client_id", "key"])
+      .ignore()
+      .returning("key");
+    if (inserted.length > 0) return { outcome: "claimed" };
+    const row = await this.db("idempotency_keys").where({ client_id: clientId, key }).first();
+    if (!row) return this.claim(clientId, key, requestHash);
+    if (row.request_hash !== requestHash) return { outcome: "reused-with-another-request" };
+    if (row.state === "done") {
+      return {
+        outcome: "replay",
+        response: {
+          status: row.response_status,
+          headers: row.response_headers ?? {},
+          body: row.response_body,
+        },
+      };
+    }
+    const age = this.stale.now().getTime() - (row.created_at as Date).getTime();
+    if (age < this.stale.inFlightMs) return { outcome: "in-flight" };
+    // Left in flight by a crash: take it over (the request is idempotent underneath anyway).
+    await this.db("idempotency_keys")
+      .where({ client_id: clientId, key })
+      .update({ created_at: this.db.fn.now() });
+    return { outcome: "claimed" };
+  }
+
+  async complete(clientId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.db("idempotency_keys")
+      .where({ client_id: clientId, key })
+      .update({
+        state: "done",
+        response_status: response.status,
+        response_headers: JSON.stringify(response.headers),
+        response_body: JSON.stringify(response.body),
+      });
+  }
+
+  /** Forgets a claim whose request did not succeed, so the client can try again with the same key. */
+  async release(clientId: string, key: string): Promise<void> {
+    await this.db("idempotency_keys").where({ client_id: clientId, key, state: "in-flight" }).delete();
+  }
+}

@@ -1,0 +1,280 @@
+import { allowedMimeTypes, schemas } from "./schemas";
+
+export interface OpenApiOptions {
+  /** The authorization server's token endpoint, for the client credentials flow. */
+  readonly tokenUrl: string;
+}
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before trying again.",
+    schema: { type: "integer", minimum: 1 },
+  },
+};
+
+const common = {
+  "401": {
+    ...problem("The access token is missing or invalid (see `WWW-Authenticate`)."),
+    headers: { "WWW-Authenticate": { schema: { type: "string" } } },
+  },
+  "403": problem("The client is not registered for this environment."),
+  "429": { ...problem("Too many requests from this client."), headers: retryAfter },
+  "503": { ...problem("Kafka or the database is unreachable: nothing was accepted."), headers: retryAfter },
+};
+
+const submissionResponses = {
+  "202": {
+    description: "Accepted: durably written to Kafka (acks=all) before this answer.",
+    headers: { Location: { schema: { type: "string" }, description: "The status resource." } },
+    content: { "application/json": { schema: { $ref: "#/components/schemas/SubmissionAccepted" } } },
+  },
+  "400": problem("Malformed JSON, or the body breaks the schema: every field error at once."),
+  ...common,
+  "404": problem("Unknown integration (or case) for this caller."),
+  "409": problem(
+    "The sourceInstanceId was used with another body, or an identical request is still in flight.",
+  ),
+  "413": problem("The body is too large."),
+  "415": problem("The body is not application/json."),
+  "422": problem("The integration is deactivated."),
+};
+
+const statusResponses = {
+  "200": {
+    description: "The submission's status. `Retry-After` while it is not terminal.",
+    headers: retryAfter,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/SubmissionStatus" } } },
+  },
+  ...common,
+  "404": problem("No such submission for this caller (also another tenant's or source application's)."),
+};
+
+/**
+ * The source-system API, contract v1, as OpenAPI 3.1: `GET /api/v1/openapi.json` serves it and `/docs`
+ * renders it. Its body schemas are the ones requests are validated with.
+ */
+export function openApiDocument(options: OpenApiOptions) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Flyt source-system API",
+      version: "1.0.0",
+      description:
+        "Submit cases and journal posts for archiving, follow their status. Archive fields use Noark 5 / FINT arkiv names. Every error is an RFC 9457 problem; validation errors list every field at once with a JSON pointer.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ clientCredentials: [] }],
+    paths: {
+      "/api/v1/cases": {
+        post: {
+          operationId: "submitCase",
+          summary: "Submit a new case (one-step with journal posts, or the first step of two)",
+          parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: "#/components/schemas/CaseSubmission" } } },
+          },
+          responses: submissionResponses,
+        },
+      },
+      "/api/v1/cases/{caseRef}/journal-posts": {
+        post: {
+          operationId: "submitJournalPosts",
+          summary: "Add journal posts to an existing case (the second step)",
+          parameters: [
+            {
+              name: "caseRef",
+              in: "path",
+              required: true,
+              description:
+                "An archive case number (`2026/123`, URL-encoded `2026%2F123`) or the id of an earlier case submission of the same tenant, archived or not yet.",
+              schema: { type: "string" },
+            },
+            { $ref: "#/components/parameters/IdempotencyKey" },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/JournalPostsSubmission" } },
+            },
+          },
+          responses: submissionResponses,
+        },
+      },
+      "/api/v1/files": {
+        post: {
+          operationId: "uploadFile",
+          summary: "Upload a document's content (streamed), to refer to it by fileId",
+          parameters: [
+            {
+              name: "Content-Disposition",
+              in: "header",
+              description: "`attachment; filename*=UTF-8''<percent-encoded name>` (or `?filename=`).",
+              schema: { type: "string" },
+            },
+            { name: "filename", in: "query", schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              allowedMimeTypes.map((type) => [type, { schema: { type: "string", contentMediaType: type } }]),
+            ),
+          },
+          responses: {
+            "201": {
+              description: "Stored.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/FileReference" } } },
+            },
+            "400": problem("No usable file name, or no content."),
+            ...common,
+            "413": problem("The file is too large."),
+            "415": problem("The type is not an allowed document type."),
+          },
+        },
+      },
+      "/api/v1/submissions/{id}": {
+        get: {
+          operationId: "getSubmission",
+          summary: "The status of a submission",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: statusResponses,
+        },
+      },
+      "/api/v1/submissions": {
+        get: {
+          operationId: "findSubmission",
+          summary: "The status of a submission, by integrationId and sourceInstanceId",
+          parameters: [
+            { name: "integrationId", in: "query", required: true, schema: { type: "string" } },
+            { name: "sourceInstanceId", in: "query", required: true, schema: { type: "string" } },
+          ],
+          responses: statusResponses,
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "openApi",
+          summary: "This document",
+          security: [],
+          responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": {} } } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        clientCredentials: {
+          type: "oauth2",
+          description: "OAuth 2.0 client credentials; JWT access tokens issued for this gateway's audience.",
+          flows: { clientCredentials: { tokenUrl: options.tokenUrl, scopes: {} } },
+        },
+      },
+      parameters: {
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description:
+            "Optional (draft-ietf-httpapi-idempotency-key-header), scoped to the client: the same key with the same body answers the stored response; with another body 422; while the first is in flight 409. Kept at least 24 h.",
+          schema: { type: "string", minLength: 1, maxLength: 255 },
+        },
+      },
+      schemas: {
+        ...schemas,
+        SubmissionAccepted: {
+          type: "object",
+          required: ["id", "status", "statusUrl"],
+          properties: {
+            id: { type: "string", examples: ["sub_01JD8Z6ZQ8W3J1T5VZ7Y2M4K9C"] },
+            status: { const: "RECEIVED" },
+            statusUrl: { type: "string" },
+          },
+        },
+        SubmissionStatus: {
+          type: "object",
+          required: [
+            "id",
+            "integrationId",
+            "sourceInstanceId",
+            "kind",
+            "status",
+            "journalPostNumbers",
+            "errors",
+            "history",
+            "createdAt",
+            "updatedAt",
+          ],
+          properties: {
+            id: { type: "string" },
+            integrationId: { type: "string" },
+            sourceInstanceId: { type: "string" },
+            kind: { type: "string", enum: ["case", "journal-posts"] },
+            status: {
+              type: "string",
+              enum: [
+                "RECEIVED",
+                "VALIDATED",
+                "WAITING_FOR_CASE",
+                "ARCHIVING",
+                "ARCHIVED",
+                "REJECTED",
+                "FAILED",
+                "CANCELLED",
+              ],
+            },
+            caseNumber: { type: ["string", "null"], examples: ["2026/123"] },
+            journalPostNumbers: { type: "array", items: { type: "string" } },
+            errors: { type: "array", items: { $ref: "#/components/schemas/FieldError" } },
+            history: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["status", "at"],
+                properties: { status: { type: "string" }, at: { type: "string", format: "date-time" } },
+              },
+            },
+            createdAt: { type: "string", format: "date-time" },
+            updatedAt: { type: "string", format: "date-time" },
+          },
+        },
+        FileReference: {
+          type: "object",
+          required: ["fileId", "filename", "mimeType", "sizeBytes", "sha256"],
+          properties: {
+            fileId: { type: "string" },
+            filename: { type: "string" },
+            mimeType: { type: "string" },
+            sizeBytes: { type: "integer" },
+            sha256: { type: "string", pattern: "^[0-9a-f]{64}$" },
+          },
+        },
+        FieldError: {
+          type: "object",
+          required: ["code", "pointer", "detail"],
+          properties: {
+            code: { type: "string", description: "Stable identifier to switch on." },
+            pointer: { type: "string", description: "JSON pointer into the submitted body." },
+            detail: { type: "string" },
+          },
+        },
+        Problem: {
+          type: "object",
+          description: "RFC 9457 problem details.",
+          required: ["type", "title", "status", "detail", "instance"],
+          properties: {
+            type: { type: "string", examples: ["urn:flyt:problem:invalid-request"] },
+            title: { type: "string" },
+            status: { type: "integer" },
+            detail: { type: "string" },
+            instance: { type: "string" },
+            errors: { type: "array", items: { $ref: "#/components/schemas/FieldError" } },
+          },
+        },
+      },
+    },
+  };
+}
