@@ -10,6 +10,7 @@ import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
 import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
 import { topicCatalogue } from "@flyt/topics";
+import fc from "fast-check";
 import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -572,6 +573,96 @@ describe("GET /api/v1/submissions", () => {
     expect((await request("GET", "/api/v1/submissions/sub_unknown")).status).toBe(404);
   });
 });
+
+describe("fuzzing the intake (fast-check)", () => {
+  /** Never a 5xx; any refusal is a problem body whose field errors all carry a code and a JSON pointer. */
+  async function assertWellFormedAnswer(body: string) {
+    const res = await fetch(`${base}/api/v1/cases`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
+        "content-type": "application/json",
+      },
+      body,
+    });
+    const answer = (await res.json()) as { errors?: { code: unknown; pointer: unknown; detail: unknown }[] };
+    expect(res.status).toBeLessThan(500);
+    if (res.status === 202) return;
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    for (const error of answer.errors ?? []) {
+      expect(typeof error.code).toBe("string");
+      expect(error.pointer).toMatch(/^(\/[^/]*)*$/);
+      expect(typeof error.detail).toBe("string");
+    }
+  }
+
+  it("answers any JSON value well (2,000 cases)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), (value) => assertWellFormedAnswer(JSON.stringify(value))),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("answers mutations of a valid case well (1,000 cases)", async () => {
+    const anything = fc.oneof(fc.jsonValue(), fc.string(), fc.constant(undefined));
+    const mutation = fc.record({
+      integrationId: anything,
+      sourceInstanceId: fc.oneof(fc.string(), anything),
+      case: fc.oneof(fc.record({ tittel: anything, arkivdel: anything, klassering: anything }), anything),
+      journalPosts: fc.oneof(
+        fc.array(
+          fc.record({
+            tittel: anything,
+            journalposttype: fc.oneof(fc.constantFrom("I", "U", "N", "X", "Q"), anything),
+            dokumentdato: fc.oneof(fc.constant("2026-11-20"), fc.string()),
+            dokumenter: fc.oneof(
+              fc.array(
+                fc.record({
+                  tittel: anything,
+                  tilknyttetRegistreringSom: fc.oneof(fc.constantFrom("H", "V"), anything),
+                  innhold: fc.oneof(fc.base64String(), fc.string()),
+                  fileId: fc.oneof(fc.constant(undefined), fc.string()),
+                  filnavn: fc.oneof(fc.string(), fc.constant("søknad_æøå.pdf")),
+                  mimeType: fc.oneof(fc.constant("application/pdf"), fc.string()),
+                }),
+                { maxLength: 3 },
+              ),
+              anything,
+            ),
+          }),
+          { maxLength: 3 },
+        ),
+        anything,
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(mutation, async (changes) => {
+        const body = { ...caseBody(`FUZZ-${randomUUID()}`), ...changes };
+        await assertWellFormedAnswer(JSON.stringify(body));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("answers text that is not JSON well (500 cases)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), async (text) => {
+        fc.pre(!isJson(text));
+        await assertWellFormedAnswer(text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("the contract, served", () => {
   it("serves the OpenAPI document and /docs without a token", async () => {
