@@ -1,0 +1,7 @@
+export {
+  checkOutboundUrl,
+  isRefusedAddress,
+  type Lookup,
+  type OutboundCheck,
+  type OutboundPolicy,
+} from "./outbound-url";

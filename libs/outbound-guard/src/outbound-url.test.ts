@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { checkOutboundUrl, isRefusedAddress, type Lookup } from "./outbound-url";
+
+const strict = { allowHttp: false, allowlist: [] };
+/** A resolver that knows a few names, so the tests need no DNS. */
+const resolver =
+  (table: Record<string, string[]>): Lookup =>
+  async (hostname) => {
+    const addresses = table[hostname];
+    if (!addresses) throw new Error("ENOTFOUND");
+    return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  };
+
+describe("isRefusedAddress", () => {
+  it.each([
+    "127.0.0.1",
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "224.0.0.1",
+    "0.0.0.0",
+    "::1",
+    "::",
+    "fe80::1",
+    "fd00:ec2::254",
+    "ff02::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.1.2.3",
+    "64:ff9b::a9fe:a9fe",
+    "::ffff:7f00:1",
+  ])("refuses %s", (address) => {
+    expect(isRefusedAddress(address)).toBe(true);
+  });
+
+  it.each(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "151.101.1.69"])(
+    "allows %s",
+    (address) => {
+      expect(isRefusedAddress(address)).toBe(false);
+    },
+  );
+});
+
+describe("checkOutboundUrl", () => {
+  const lookup = resolver({
+    "fagsystem.example": ["93.184.215.14"],
+    "sneaky.example": ["93.184.215.14", "10.0.0.7"],
+    "metadata.example": ["169.254.169.254"],
+  });
+
+  it("allows https to a public address", async () => {
+    expect(await checkOutboundUrl("https://fagsystem.example/flyt-callback", strict, lookup)).toMatchObject({
+      outcome: "allowed",
+      addresses: ["93.184.215.14"],
+    });
+  });
+
+  it.each([
+    ["http://fagsystem.example/cb", /only https/],
+    ["https://127.0.0.1/cb", /private or reserved/],
+    ["https://[::1]/cb", /private or reserved/],
+    ["https://10.0.0.1/cb", /private or reserved/],
+    ["https://169.254.169.254/latest/meta-data", /private or reserved/],
+    ["https://metadata.example/", /private or reserved/],
+    ["https://sneaky.example/", /10\.0\.0\.7/],
+    ["https://user:pass@fagsystem.example/", /credentials/],
+    ["https://nowhere.example/", /does not resolve/],
+    ["ftp://fagsystem.example/", /only https/],
+    ["not a url", /not a URL/],
+  ])("refuses %s", async (url, reason) => {
+    const result = await checkOutboundUrl(url, strict, lookup);
+    expect(result.outcome).toBe("refused");
+    expect(result.outcome === "refused" && result.reason).toMatch(reason);
+  });
+
+  it("allows http and loopback only where the deployment says so", async () => {
+    const local = { allowHttp: true, allowlist: ["127.0.0.1", "localhost"] };
+    expect((await checkOutboundUrl("http://127.0.0.1:9999/cb", local, lookup)).outcome).toBe("allowed");
+    expect((await checkOutboundUrl("http://10.0.0.1/cb", local, lookup)).outcome).toBe("refused");
+  });
+});

@@ -1,0 +1,106 @@
+import { lookup as dnsLookup } from "node:dns/promises";
+import { BlockList, isIP } from "node:net";
+
+export interface OutboundPolicy {
+  /** Plain http is refused unless the deployment allows it (local runs do). */
+  readonly allowHttp: boolean;
+  /** Hosts or addresses that may be called although they resolve to a refused range (e.g. 127.0.0.1 locally). */
+  readonly allowlist: readonly string[];
+}
+
+export type OutboundCheck =
+  | { readonly outcome: "allowed"; readonly url: URL; readonly addresses: readonly string[] }
+  | { readonly outcome: "refused"; readonly reason: string };
+
+export type Lookup = (hostname: string) => Promise<readonly { address: string; family: number }[]>;
+
+const refused = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8], // "this" network
+  ["10.0.0.0", 8], // private
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8], // loopback
+  ["169.254.0.0", 16], // link-local, cloud metadata (169.254.169.254)
+  ["172.16.0.0", 12], // private
+  ["192.0.0.0", 24], // IETF protocol assignments
+  ["192.0.2.0", 24], // documentation
+  ["192.168.0.0", 16], // private
+  ["198.18.0.0", 15], // benchmarking
+  ["198.51.100.0", 24], // documentation
+  ["203.0.113.0", 24], // documentation
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved, broadcast
+] as const) {
+  refused.addSubnet(network, prefix, "ipv4");
+}
+for (const [network, prefix] of [
+  ["::", 128], // unspecified
+  ["::1", 128], // loopback
+  ["fc00::", 7], // unique local (also AWS's fd00:ec2::254 metadata)
+  ["fe80::", 10], // link-local
+  ["ff00::", 8], // multicast
+  ["2001:db8::", 32], // documentation
+] as const) {
+  refused.addSubnet(network, prefix, "ipv6");
+}
+
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
+function embeddedIpv4(address: string): string | undefined {
+  const dotted = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return dotted[1];
+  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return undefined;
+  const high = Number.parseInt(hex[1] as string, 16);
+  const low = Number.parseInt(hex[2] as string, 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+}
+
+/** True when calling this address could reach inside the platform's own network. */
+export function isRefusedAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return refused.check(address, "ipv4");
+  if (family === 6) {
+    const v4 = embeddedIpv4(address);
+    return v4 !== undefined ? refused.check(v4, "ipv4") : refused.check(address, "ipv6");
+  }
+  return true;
+}
+
+/**
+ * Whether Flyt may call `raw` on someone's behalf: https (http only where allowed), no credentials in the URL,
+ * and every address the name resolves to outside loopback, private, link-local, CGNAT, multicast and metadata
+ * ranges, unless the host is allowlisted. Checked at registration and again before every call (DNS changes).
+ */
+export async function checkOutboundUrl(
+  raw: string,
+  policy: OutboundPolicy,
+  lookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true }),
+): Promise<OutboundCheck> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { outcome: "refused", reason: "not a URL" };
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && policy.allowHttp)) {
+    return { outcome: "refused", reason: policy.allowHttp ? "only http and https" : "only https" };
+  }
+  if (url.username || url.password) return { outcome: "refused", reason: "credentials in the URL" };
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const allowlisted = policy.allowlist.includes(host);
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host)).map((entry) => entry.address);
+  } catch {
+    return { outcome: "refused", reason: `${host} does not resolve` };
+  }
+  if (addresses.length === 0) return { outcome: "refused", reason: `${host} does not resolve` };
+  const forbidden = addresses.filter(isRefusedAddress);
+  if (forbidden.length > 0 && !allowlisted) {
+    return {
+      outcome: "refused",
+      reason: `${host} resolves to a private or reserved address (${forbidden.join(", ")})`,
+    };
+  }
+  return { outcome: "allowed", url, addresses };
+}
