@@ -101,6 +101,9 @@ const commands: Record<string, () => Promise<number>> = {
         OAUTH_ISSUER: oauth.issuer,
         OAUTH_AUDIENCE: LOCAL_AUDIENCE,
         OAUTH_JWKS_URI: oauth.jwksUri,
+        // A developer receives callbacks on their own machine; private ranges stay refused.
+        CALLBACK_ALLOW_HTTP: "true",
+        CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1",
       },
     };
     try {

@@ -5,6 +5,7 @@ import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient }
 import { createLogger } from "@flyt/logging";
 import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
 import { createMetricsRegistry } from "@flyt/observability";
+import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase } from "@flyt/postgres";
 import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
@@ -14,6 +15,7 @@ import fc from "fast-check";
 import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { CallbackStore } from "./adapters/postgres/callback-store";
 import { PostgresFileStore } from "./adapters/postgres/file-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
@@ -116,6 +118,18 @@ beforeAll(async () => {
       bodyLimitBytes: 1_000_000,
       upload: { files, newFileId: newId("file"), limitBytes: 3 * 1024 * 1024 },
       idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
+      callbacks: {
+        store: new CallbackStore(db),
+        // Local-run policy: http and loopback allowed, nothing else private; names resolve without DNS here.
+        checkUrl: (url) =>
+          checkOutboundUrl(url, { allowHttp: true, allowlist: ["127.0.0.1"] }, async (host) =>
+            host === "fagsystem.example"
+              ? [{ address: "93.184.215.14", family: 4 }]
+              : [{ address: "10.1.2.3", family: 4 }],
+          ),
+        secretOverlapMs: 24 * 3_600_000,
+        now: () => new Date(),
+      },
       newCorrelationId: randomUUID,
       intake,
       submit: {
@@ -664,6 +678,60 @@ function isJson(text: string): boolean {
   }
 }
 
+describe("callback registration", () => {
+  it("registers, shows (without the secret), rotates with an overlap, and removes the caller's endpoint", async () => {
+    const registered = await request("PUT", "/api/v1/callback", {
+      body: { url: "https://fagsystem.example/flyt-callback" },
+    });
+    expect(registered.status).toBe(200);
+    expect(registered.body.url).toBe("https://fagsystem.example/flyt-callback");
+    const secret = registered.body.secret as string;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice("whsec_".length), "base64")).toHaveLength(32);
+
+    const shown = await request("GET", "/api/v1/callback");
+    expect(shown.body).toMatchObject({
+      url: "https://fagsystem.example/flyt-callback",
+      previousSecretExpiresAt: null,
+    });
+    expect(JSON.stringify(shown.body)).not.toContain("whsec_");
+
+    const rotated = await request("POST", "/api/v1/callback/rotate-secret");
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).not.toBe(secret);
+    const overlapEnds = Date.parse(rotated.body.previousSecretExpiresAt as string);
+    expect(overlapEnds - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    const row = await db("callback_endpoints")
+      .where({ tenant_id: "demo", source_application_id: "egrunnerverv" })
+      .first();
+    expect(row).toMatchObject({ secret: rotated.body.secret, previous_secret: secret });
+
+    expect((await request("GET", "/api/v1/callback", { client: vigo })).status).toBe(404);
+    expect((await request("DELETE", "/api/v1/callback")).status).toBe(204);
+    expect((await request("GET", "/api/v1/callback")).status).toBe(404);
+    expect((await request("POST", "/api/v1/callback/rotate-secret")).status).toBe(404);
+  });
+
+  it.each([
+    ["a private address", "http://10.0.0.1/cb"],
+    ["cloud metadata", "http://169.254.169.254/latest/meta-data"],
+    ["a name that resolves to a private address", "https://intranet.example/cb"],
+    ["IPv6 loopback", "http://[::1]:8080/cb"],
+  ])("refuses %s with 400", async (_name, url) => {
+    const refused = await request("PUT", "/api/v1/callback", { body: { url } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ type: "urn:flyt:problem:callback-url-refused" });
+    expect(refused.body.errors).toEqual([expect.objectContaining({ code: "refused-url", pointer: "/url" })]);
+  });
+
+  it("allows loopback where the deployment allowlists it (the local run)", async () => {
+    expect(
+      (await request("PUT", "/api/v1/callback", { client: vigo, body: { url: "http://127.0.0.1:9999/cb" } }))
+        .status,
+    ).toBe(200);
+  });
+});
+
 describe("the contract, served", () => {
   it("serves the OpenAPI document and /docs without a token", async () => {
     const doc = await fetch(`${base}/api/v1/openapi.json`);
@@ -686,17 +754,18 @@ describe("the contract, served", () => {
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations as Record<string, { responses: object }>)) {
         const url = path.replace(/\{[^}]+\}/g, (param) => samples[param] ?? "x");
+        const sendsBody = method === "post" || method === "put";
         const query =
           path === "/api/v1/submissions" ? "?integrationId=egrunnerverv-sak&sourceInstanceId=none" : "";
         const res = await fetch(`${base}${url}${query}`, {
           method: method.toUpperCase(),
           headers: {
             authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
-            ...(method === "post"
+            ...(sendsBody
               ? { "content-type": path.endsWith("/files") ? "application/pdf" : "application/json" }
               : {}),
           },
-          ...(method === "post" ? { body: path.endsWith("/files") ? "%PDF" : "{}" } : {}),
+          ...(sendsBody ? { body: path.endsWith("/files") ? "%PDF" : "{}" } : {}),
         });
         await res.arrayBuffer();
         expect({ operation: `${method} ${path}`, status: String(res.status) }).toEqual({

@@ -25,6 +25,19 @@ const envSchema = z
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
     PUBLISH_TIMEOUT_MS: durationMs.default(10_000),
+    /** Plain http callbacks: only where the deployment allows it (local runs). */
+    CALLBACK_ALLOW_HTTP: booleanFlag.default(false),
+    /** Hosts callbacks may reach although they resolve to private or loopback addresses. */
+    CALLBACK_ALLOWLIST: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((host) => host.trim())
+          .filter(Boolean),
+      ),
+    CALLBACK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
     STALE_PENDING_MS: durationMs.default(30_000),
     /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
     REGISTER_SCHEMAS: booleanFlag.default(false),
@@ -47,6 +60,11 @@ const envSchema = z
     },
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
+    callbacks: {
+      allowHttp: env.CALLBACK_ALLOW_HTTP,
+      allowlist: env.CALLBACK_ALLOWLIST,
+      secretOverlapMs: env.CALLBACK_SECRET_OVERLAP_HOURS * 3_600_000,
+    },
     kafka: {
       clientId: "flyt.gateway",
       brokers: env.KAFKA_BROKERS,

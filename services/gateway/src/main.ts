@@ -11,10 +11,12 @@ import {
 } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
+import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck } from "@flyt/postgres";
 import { RegistryStore } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
+import { CallbackStore } from "./adapters/postgres/callback-store";
 import { PostgresFileStore } from "./adapters/postgres/file-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
@@ -96,6 +98,12 @@ const app = createApp({
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,
     upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
+    callbacks: {
+      store: new CallbackStore(db),
+      checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
+      secretOverlapMs: config.callbacks.secretOverlapMs,
+      now: () => new Date(),
+    },
     idempotency: new IdempotencyStore(db, {
       inFlightMs: config.intake.stalePendingMs,
       now: () => new Date(),

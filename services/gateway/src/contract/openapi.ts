@@ -156,6 +156,97 @@ export function openApiDocument(options: OpenApiOptions) {
           responses: statusResponses,
         },
       },
+      "/api/v1/callback": {
+        put: {
+          operationId: "registerCallback",
+          summary:
+            "Register (or replace) the callback endpoint of the caller's tenant and source application",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["url"],
+                  properties: {
+                    url: {
+                      type: "string",
+                      format: "uri",
+                      examples: ["https://fagsystem.example/flyt-callback"],
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "200": {
+              description: "Registered. The secret (Standard Webhooks, `whsec_...`) is shown only now.",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["url", "secret"],
+                    properties: { url: { type: "string" }, secret: { type: "string", pattern: "^whsec_" } },
+                  },
+                },
+              },
+            },
+            "400": problem(
+              "The URL is refused: not https, or it resolves to a private, loopback or metadata address.",
+            ),
+            ...common,
+            "415": problem("The body is not application/json."),
+          },
+        },
+        get: {
+          operationId: "getCallback",
+          summary: "The registered callback endpoint (without its secret)",
+          responses: {
+            "200": {
+              description: "The endpoint.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/CallbackEndpoint" } } },
+            },
+            ...common,
+            "404": problem("No callback is registered."),
+          },
+        },
+        delete: {
+          operationId: "deleteCallback",
+          summary: "Remove the callback endpoint",
+          responses: {
+            "204": { description: "Removed." },
+            ...common,
+            "404": problem("No callback is registered."),
+          },
+        },
+      },
+      "/api/v1/callback/rotate-secret": {
+        post: {
+          operationId: "rotateCallbackSecret",
+          summary: "A new signing secret; the previous one keeps signing too until previousSecretExpiresAt",
+          responses: {
+            "200": {
+              description: "Rotated. The new secret is shown only now.",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["url", "secret", "previousSecretExpiresAt"],
+                    properties: {
+                      url: { type: "string" },
+                      secret: { type: "string" },
+                      previousSecretExpiresAt: { type: "string", format: "date-time" },
+                    },
+                  },
+                },
+              },
+            },
+            ...common,
+            "404": problem("No callback is registered."),
+          },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApi",
@@ -239,6 +330,16 @@ export function openApiDocument(options: OpenApiOptions) {
             },
             createdAt: { type: "string", format: "date-time" },
             updatedAt: { type: "string", format: "date-time" },
+          },
+        },
+        CallbackEndpoint: {
+          type: "object",
+          required: ["url", "createdAt", "updatedAt", "previousSecretExpiresAt"],
+          properties: {
+            url: { type: "string" },
+            createdAt: { type: "string", format: "date-time" },
+            updatedAt: { type: "string", format: "date-time" },
+            previousSecretExpiresAt: { type: ["string", "null"], format: "date-time" },
           },
         },
         FileReference: {

@@ -1,6 +1,7 @@
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
 import { filenameFromContentDisposition } from "../../domain/filename";
+import { type CallbackDependencies, registerCallback, rotateCallbackSecret } from "../../handlers/callbacks";
 import {
   type SubmitDependencies,
   type SubmitOutcome,
@@ -17,6 +18,7 @@ import { readJson } from "./read-json";
 export interface ApiDependencies {
   readonly submit: SubmitDependencies;
   readonly upload: UploadDependencies;
+  readonly callbacks: CallbackDependencies;
   readonly idempotency: Pick<IdempotencyStore, "claim" | "complete" | "release">;
   readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
   readonly bodyLimitBytes: number;
@@ -53,6 +55,9 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
         }),
       );
     }
+    if (ctx.path === "/api/v1/callback" || ctx.path === "/api/v1/callback/rotate-secret") {
+      return callbackRoutes(ctx, deps.callbacks, caller);
+    }
     const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
     if (ctx.method === "POST" && toCase) {
       const body = await readJson(ctx, deps.bodyLimitBytes);
@@ -88,6 +93,65 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     }
     await next();
   };
+}
+
+async function callbackRoutes(ctx: Context, deps: CallbackDependencies, owner: Caller): Promise<void> {
+  const none = () =>
+    new Problem(404, "no-callback", "No callback registered", "Register one with PUT /api/v1/callback.");
+  if (ctx.path === "/api/v1/callback/rotate-secret" && ctx.method === "POST") {
+    const rotated = await rotateCallbackSecret(deps, owner);
+    if (!rotated) throw none();
+    ctx.body = {
+      url: rotated.endpoint.url,
+      secret: rotated.secret,
+      previousSecretExpiresAt: rotated.endpoint.previousSecretExpiresAt?.toISOString() ?? null,
+    };
+    return;
+  }
+  if (ctx.path !== "/api/v1/callback")
+    throw new Problem(405, "method-not-allowed", "Method not allowed", "Use POST.");
+  switch (ctx.method) {
+    case "PUT": {
+      const outcome = await registerCallback(deps, owner, await readJson(ctx, 16_384));
+      if (outcome.outcome === "registered") {
+        ctx.body = { url: outcome.url, secret: outcome.secret };
+        return;
+      }
+      const detail = outcome.outcome === "invalid" ? outcome.detail : outcome.reason;
+      throw new Problem(
+        400,
+        outcome.outcome === "invalid" ? "invalid-request" : "callback-url-refused",
+        "Callback URL refused",
+        detail,
+        {
+          errors: [
+            {
+              code: outcome.outcome === "invalid" ? "missing-field" : "refused-url",
+              pointer: "/url",
+              detail,
+            },
+          ],
+        },
+      );
+    }
+    case "GET": {
+      const endpoint = await deps.store.find(owner);
+      if (!endpoint) throw none();
+      ctx.body = {
+        url: endpoint.url,
+        createdAt: endpoint.createdAt.toISOString(),
+        updatedAt: endpoint.updatedAt.toISOString(),
+        previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null,
+      };
+      return;
+    }
+    case "DELETE":
+      if (!(await deps.store.remove(owner))) throw none();
+      ctx.status = 204;
+      return;
+    default:
+      throw new Problem(405, "method-not-allowed", "Method not allowed", "Use PUT, GET or DELETE.");
+  }
 }
 
 function queryFilename(ctx: Context): string | undefined {

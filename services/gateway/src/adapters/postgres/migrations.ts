@@ -81,7 +81,29 @@ const idempotencyKeys = {
   },
 };
 
-const migrations = [intake, fileChunks, idempotencyKeys];
+/** Each tenant's and source application's callback endpoint, with its signing secret(s). */
+const callbackEndpoints = {
+  name: "004-callback-endpoints",
+  async up(db: Knex) {
+    await db.schema.createTable("callback_endpoints", (t) => {
+      t.text("tenant_id").notNullable();
+      t.text("source_application_id").notNullable();
+      t.text("url").notNullable();
+      t.text("secret").notNullable();
+      /** During a rotation the previous secret still signs, until this time. */
+      t.text("previous_secret").nullable();
+      t.timestamp("previous_secret_expires_at", { useTz: true }).nullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["tenant_id", "source_application_id"]);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("callback_endpoints");
+  },
+};
+
+const migrations = [intake, fileChunks, idempotencyKeys, callbackEndpoints];
 const config = {
   tableName: "flyt_gateway_migrations",
   migrationSource: {
