@@ -3,6 +3,7 @@
 import { performance } from "node:perf_hooks";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
+import { machineLine, percentile, trackPeakRss, writeReportSection } from "@flyt/testing/bench";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
 import {
@@ -13,7 +14,6 @@ import {
   type TopicDefinition,
   toKafkaHeaders,
 } from "../src/index";
-import { machineLine, percentile, trackPeakRss, writeReportSection } from "./report";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const RATE = Number(process.env.BENCH_RATE ?? 1_000);

@@ -25,6 +25,9 @@ const envSchema = z
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
     PUBLISH_TIMEOUT_MS: durationMs.default(10_000),
+    /** How long a client's or integration's registry entry is reused before it is read again. */
+    REGISTRY_CACHE_MS: durationMs.default(5_000),
+    DATABASE_POOL_MAX: z.coerce.number().int().positive().default(20),
     /** Plain http callbacks: only where the deployment allows it (local runs). */
     CALLBACK_ALLOW_HTTP: booleanFlag.default(false),
     /** Hosts callbacks may reach although they resolve to private or loopback addresses. */
@@ -72,7 +75,8 @@ const envSchema = z
       topicNamespace: env.FLYT_TOPIC_NAMESPACE,
     },
     schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+    registryCacheMs: env.REGISTRY_CACHE_MS,
     shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
   }));
 

@@ -16,6 +16,7 @@ import { createDatabase, postgresHealthCheck } from "@flyt/postgres";
 import { RegistryStore } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
+import { CachedDirectory } from "./adapters/postgres/cached-registry";
 import { CallbackStore } from "./adapters/postgres/callback-store";
 import { PostgresFileStore } from "./adapters/postgres/file-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
@@ -33,7 +34,11 @@ const logger = createLogger({ service: SERVICE, level: config.logLevel });
 const shutdown = new ShutdownRegistry({ logger, deadlineMs: config.shutdown.deadlineMs });
 const metrics = createMetricsRegistry({ service: SERVICE });
 
-const db = createDatabase({ url: config.database.url, applicationName: config.kafka.clientId });
+const db = createDatabase({
+  url: config.database.url,
+  applicationName: config.kafka.clientId,
+  pool: { min: 0, max: config.database.poolMax },
+});
 shutdown.register("database", () => db.destroy());
 // Migrate in the background, retrying while Postgres is away: the process stays live, and ready only after.
 let schemaReady = false;
@@ -71,7 +76,7 @@ const kafkaHealth = kafkaHealthCheck(config.kafka);
 shutdown.register("kafka-admin", () => kafkaHealth.close());
 
 const topics = topicCatalogue(config.kafka.topicNamespace ? { namespace: config.kafka.topicNamespace } : {});
-const registries = new RegistryStore(db);
+const registries = new CachedDirectory(new RegistryStore(db), config.registryCacheMs);
 const intake = new IntakeStore(db);
 const files = new PostgresFileStore(db);
 const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));

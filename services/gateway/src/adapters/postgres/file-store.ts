@@ -58,21 +58,36 @@ export class PostgresFileStore implements FileStore {
         pendingBytes += bytes.length;
         if (pendingBytes >= CHUNK_BYTES) await flush();
       }
-      await flush();
     } catch (error) {
       await this.#discard(file.id);
       throw error;
     }
     if (size === 0) return { outcome: "empty" };
     const sha256 = hash.digest("hex");
-    await this.db("files").insert({
+    const row = {
       id: file.id,
       tenant_id: file.tenantId,
       filename: file.filename,
       mime_type: file.mimeType,
       size_bytes: size,
       sha256,
-    });
+    };
+    try {
+      if (seq === 0) {
+        // A small file (one chunk, nothing written yet): its chunk and its row in one round trip.
+        const chunk = { file_id: file.id, seq: 0, data: Buffer.concat(pending, pendingBytes) };
+        await this.db
+          .with("chunk", (q) => q.insert(chunk).into("file_chunks"))
+          .insert(row)
+          .into("files");
+      } else {
+        await flush();
+        await this.db("files").insert(row);
+      }
+    } catch (error) {
+      await this.#discard(file.id);
+      throw error;
+    }
     return {
       outcome: "stored",
       reference: {

@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
+// Helpers for the benchmarks behind `npm run bench`: percentiles, peak RSS, the machine, the report file.
+
 /** Percentile of already sorted numbers (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
