@@ -14,6 +14,8 @@ export interface AuthorizationServerOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** The issuer URL when it is not http://host:port (behind a container network or a proxy). */
+  readonly issuer?: string;
   /** The `aud` of every access token, the gateway of this environment: an absolute URI (RFC 8707), e.g. `urn:flyt:gateway:test`. */
   readonly audience: string;
   readonly clients: readonly RegisteredClient[];
@@ -47,7 +49,7 @@ export async function startAuthorizationServer(
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
-  const issuer = `http://${host}:${port}`;
+  const issuer = options.issuer ?? `http://${host}:${port}`;
 
   const signingKey = options.signingKey ?? (await newSigningKey());
 
