@@ -558,6 +558,96 @@ describe("POST /api/v1/files", () => {
   });
 });
 
+describe("when Kafka is unreachable", () => {
+  it("answers 503 with Retry-After, accepts nothing, and the same request later resumes under the same id", async () => {
+    // A producer that lost its connection: kafkajs refuses to send with a retriable error.
+    const cutOff = new EventProducer({
+      kafka,
+      registry,
+      logger,
+      metrics: createMetricsRegistry({ service: "t" }),
+    });
+    const intake = new IntakeStore(db);
+    const store = new RegistryStore(db);
+    const broken = createApp({
+      logger,
+      metrics: createMetricsRegistry({ service: "gateway" }),
+      checks: [],
+      isShuttingDown: () => false,
+      auth: {
+        issuer: oauth.issuer,
+        audience: AUDIENCE,
+        jwksUri: oauth.jwksUri,
+        environment: "test",
+        clients: store,
+      },
+      rateLimit: { burst: 1_000, perSecond: 1_000 },
+      openApi: {},
+      api: {
+        bodyLimitBytes: 1_000_000,
+        newCorrelationId: randomUUID,
+        intake,
+        upload: { files, newFileId: () => `file_${randomUUID().replaceAll("-", "")}`, limitBytes: 1_000 },
+        idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
+        callbacks: {
+          store: new CallbackStore(db),
+          checkUrl: async () => ({ outcome: "refused", reason: "x" }),
+          secretOverlapMs: 1,
+          now: () => new Date(),
+        },
+        submit: {
+          integrations: store,
+          intake,
+          files,
+          publish: (event, key, headers) =>
+            cutOff.publish(topics.submissionReceived, { key, value: event, headers }),
+          ids: {
+            submission: () => prefixedUlid("sub", Date.now(), randomBytes(10)),
+            file: () => `file_${randomUUID().replaceAll("-", "")}`,
+            event: randomUUID,
+          },
+          now: () => new Date(),
+          stalePendingMs: 0,
+        },
+      },
+    });
+    const brokenServer = createServer(broken.callback());
+    await new Promise<void>((resolve) => brokenServer.listen(0, "127.0.0.1", resolve));
+    const brokenBase = `http://127.0.0.1:${(brokenServer.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${brokenBase}/api/v1/cases`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(caseBody("GRV-50")),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(((await res.json()) as { type: string }).type).toBe("urn:flyt:problem:unavailable");
+    } finally {
+      await new Promise<void>((resolve) => brokenServer.close(() => resolve()));
+    }
+    const pending = await db("intake_submissions").where({ source_instance_id: "GRV-50" }).first();
+    expect(pending.state).toBe("pending");
+    expect(
+      (await request("GET", "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=GRV-50"))
+        .status,
+    ).toBe(404);
+    expect(eventsFor("GRV-50")).toHaveLength(0);
+
+    // Kafka is back (the working gateway): once the claim is stale, the same request resumes it.
+    await db("intake_submissions")
+      .where({ id: pending.id })
+      .update({ created_at: new Date(Date.now() - 60_000) });
+    const resumed = await request("POST", "/api/v1/cases", { body: caseBody("GRV-50") });
+    expect(resumed.status).toBe(202);
+    expect(resumed.body.id).toBe(pending.id);
+    await vi.waitFor(() => expect(eventsFor("GRV-50")).toHaveLength(1), { timeout: 15_000 });
+  });
+});
+
 describe("GET /api/v1/submissions", () => {
   it("answers an accepted submission at once, by id and by integrationId + sourceInstanceId, with Retry-After", async () => {
     const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-8") });
