@@ -636,6 +636,11 @@ describe("when Kafka is unreachable", () => {
         .status,
     ).toBe(404);
     expect(eventsFor("GRV-50")).toHaveLength(0);
+    // Nothing may be added to a case that was never accepted.
+    const toPending = await request("POST", `/api/v1/cases/${pending.id}/journal-posts`, {
+      body: journalPostsBody("GRV-50-DOC"),
+    });
+    expect(toPending.status).toBe(404);
 
     // Kafka is back (the working gateway): once the claim is stale, the same request resumes it.
     await db("intake_submissions")

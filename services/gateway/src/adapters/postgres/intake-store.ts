@@ -59,9 +59,14 @@ export class IntakeStore {
       .update({ state: "accepted", accepted_at: this.db.fn.now() });
   }
 
-  /** An accepted or pending case submission of this tenant (of any of its source applications). */
+  /**
+   * An accepted case submission of this tenant (of any of its source applications). A claim still pending was
+   * never published, so nothing may be added to it yet.
+   */
   async findCase(tenantId: string, id: string): Promise<IntakeRecord | undefined> {
-    const row = await this.db("intake_submissions").where({ id, tenant_id: tenantId, kind: "CASE" }).first();
+    const row = await this.db("intake_submissions")
+      .where({ id, tenant_id: tenantId, kind: "CASE", state: "accepted" })
+      .first();
     return row && toRecord(row);
   }
 
