@@ -78,15 +78,19 @@ export class EventProducer {
 
   /** Encodes and publishes one event; resolves when it is durably in Kafka (acks=all). */
   async publish<T>(topic: TopicDefinition<T>, event: OutgoingEvent<T>, options: { timeoutMs?: number } = {}) {
-    const schemaId = await this.#options.registry.schemaIdFor(topic, {
-      register: this.#options.registerSchemas ?? false,
-    });
-    const value = this.#options.registry.encode(topic, schemaId, event.value);
-    await this.publishRaw(
-      topic.topic,
-      { key: event.key, value, headers: toKafkaHeaders(event.headers, event.extraHeaders) },
-      options,
-    );
+    const send = async () => {
+      const schemaId = await this.#options.registry.schemaIdFor(topic, {
+        register: this.#options.registerSchemas ?? false,
+      });
+      const value = this.#options.registry.encode(topic, schemaId, event.value);
+      await this.publishRaw(topic.topic, {
+        key: event.key,
+        value,
+        headers: toKafkaHeaders(event.headers, event.extraHeaders),
+      });
+    };
+    // The deadline covers the schema lookup too, not only the broker's acknowledgement.
+    await (options.timeoutMs ? withTimeout(send(), options.timeoutMs, topic.topic) : send());
   }
 
   /** Publishes bytes as they are (the consumer runner forwards messages to retry topics this way). */

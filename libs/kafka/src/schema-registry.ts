@@ -54,9 +54,12 @@ export class SchemaRegistryClient {
     // Both steps are idempotent, so a request lost to a reset connection is simply sent again.
     return retryOnConnectionFailure(async () => {
       await this.setSubjectCompatibility(subject, compatibility);
-      const { id } = await this.library.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-        { subject, compatibility: COMPATIBILITY[compatibility] },
+      const { id } = await withDeadline(
+        this.library.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+          { subject, compatibility: COMPATIBILITY[compatibility] },
+        ),
+        `registering ${subject}`,
       );
       return id;
     });
@@ -84,15 +87,26 @@ export class SchemaRegistryClient {
     let id = this.#ids.get(subject);
     if (!id) {
       const schema = requireSchema(topic);
-      id = (
-        options.register
-          ? this.registerAvro(subject, schema, "BACKWARD")
-          : this.library.getRegistryIdBySchema(subject, {
+      const lookup = options.register
+        ? this.registerAvro(subject, schema, "BACKWARD")
+        : withDeadline(
+            this.library.getRegistryIdBySchema(subject, {
               type: SchemaType.AVRO,
               schema: JSON.stringify(schema),
-            })
-      ).catch((error: unknown) => {
+            }),
+            `looking up ${subject}`,
+          );
+      id = lookup.catch((error: unknown) => {
         this.#ids.delete(subject);
+        if (
+          (error as { status?: number }).status === 404 ||
+          /not found/i.test((error as Error).message ?? "")
+        ) {
+          // A deployment that did not register the schema: retrying cannot help.
+          throw new PermanentError(`schema for ${subject} is not registered (npm run topics:deploy)`, {
+            cause: error,
+          });
+        }
         throw new SchemaRegistryUnavailableError(`no schema id for ${subject}`, { cause: error });
       });
       this.#ids.set(subject, id);
@@ -151,7 +165,10 @@ export class SchemaRegistryClient {
     if (cached) return cached;
     let writer: avro.Type;
     try {
-      writer = (await this.library.getSchema(schemaId)) as unknown as avro.Type;
+      writer = (await withDeadline(
+        this.library.getSchema(schemaId),
+        `fetching schema ${schemaId}`,
+      )) as unknown as avro.Type;
     } catch (error) {
       if ((error as { status?: number }).status === 404) {
         throw new UndecodableMessageError(`schema ${schemaId} is not in the registry`, { cause: error });
@@ -172,6 +189,22 @@ export class SchemaRegistryClient {
     byWriter.set(schemaId, resolver);
     return resolver;
   }
+}
+
+/**
+ * The client library sets no deadline of its own (its agent's socket timeout only emits an event), and a
+ * pending lookup is cached: without this, one hung request would hold up every later publish.
+ */
+function withDeadline<T>(work: Promise<T>, what: string, ms = REQUEST_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(Object.assign(new Error(`registry did not answer in time: ${what}`), { code: "ETIMEDOUT" })),
+      ms,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 const CONNECTION_FAILURES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);

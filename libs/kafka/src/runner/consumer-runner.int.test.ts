@@ -312,6 +312,31 @@ describe("ConsumerRunner over Kafka and the registry", () => {
     await runner.stop(5_000);
   });
 
+  it("keeps the order of a key when its first message fails again in the retry topic", async () => {
+    const topics = await freshTopics(1);
+    const policy: RetryPolicy = {
+      inPlaceAttempts: 1,
+      inPlaceBackoff: fastRetry.inPlaceBackoff,
+      retryTopicAttempts: 3,
+      retryTopicBackoff: { initialMs: 300, maxMs: 300, multiplier: 1 },
+    };
+    const done: string[] = [];
+    const { runner, started } = startRunner(
+      topics,
+      async ({ value, attempt }) => {
+        if (value.seq === 0 && attempt < 3) throw new TransientError("archive down");
+        done.push(`${value.key}#${value.seq}@${attempt}`);
+      },
+      { retry: policy },
+    );
+    await started;
+    await publish(topics.events, [{ key: "k", seq: 0 }]);
+    await publish(topics.events, [{ key: "k", seq: 1 }]);
+    await vi.waitFor(() => expect(done).toHaveLength(2), { timeout: 20_000 });
+    expect(done).toEqual(["k#0@3", "k#1@1"]);
+    await runner.stop(5_000);
+  });
+
   it("dead-letters a permanent error at once, and a retriable one when the policy runs out", async () => {
     const topics = await freshTopics(1);
     const { runner, started } = startRunner(

@@ -188,6 +188,8 @@ export class ConsumerRunner {
     ]);
     clearTimeout(timer);
     clearInterval(this.#commitTimer);
+    // A commit already in flight was computed before the drain finished: wait for it, then commit the rest.
+    await this.#committing;
     await this.#commit();
     await this.#consumer.disconnect();
     this.#logger.info({ outcome }, "consumer stopped");
@@ -331,13 +333,25 @@ export class ConsumerRunner {
           attempt += 1;
           continue;
         }
+        if (decision.action === "retry-topic" && fromRetryTopic) {
+          // Already in the retry topic: wait here, in this key's chain, rather than go round again. Sending it
+          // back would put it behind later messages of its key that queued up behind it.
+          this.#metrics.retried.inc({ group: this.#options.groupId, topic, via: "retry_topic" });
+          logger().warn(
+            { err: error, attempt, delayMs: decision.delayMs },
+            "handler failed again; waiting to retry",
+          );
+          if (!(await this.#sleep(decision.delayMs))) return false;
+          attempt += 1;
+          continue;
+        }
         if (decision.action === "retry-topic" && this.#options.retryTopic) {
           this.#metrics.retried.inc({ group: this.#options.groupId, topic, via: "retry_topic" });
           logger().warn(
             { err: error, attempt, delayMs: decision.delayMs },
             "handler failed; retrying through the retry topic",
           );
-          const done = await this.#toRetryTopic(
+          return this.#toRetryTopic(
             fetched,
             headers,
             topic,
@@ -347,8 +361,6 @@ export class ConsumerRunner {
             error,
             logger,
           );
-          if (done && fromRetryTopic) this.#unpark(fetched.orderingKey);
-          return done;
         }
         const reason = decision.action === "dead-letter" ? decision.reason : "RETRIES_EXHAUSTED";
         logger().error({ err: error, attempt, reason }, "giving up on message; dead-lettering it");
