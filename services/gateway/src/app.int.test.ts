@@ -138,7 +138,7 @@ beforeAll(async () => {
         files,
         publish: (event, key, headers) =>
           producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 10_000 }),
-        ids: { submission: newId("sub"), file: newId("file"), event: randomUUID },
+        ids: { submission: newId("sub"), file: newId("file") },
         now: () => new Date(),
         stalePendingMs: 30_000,
       },
@@ -433,7 +433,7 @@ describe("POST /api/v1/cases/{caseRef}/journal-posts", () => {
     });
     expect(posts.status).toBe(202);
     await vi.waitFor(() => expect(eventsFor("GRV-21")).toHaveLength(1), { timeout: 15_000 });
-    expect(eventsFor("GRV-21")[0]).toMatchObject({ key: "2026/123", event: { caseRef: "2026/123" } });
+    expect(eventsFor("GRV-21")[0]).toMatchObject({ key: "demo:2026/123", event: { caseRef: "2026/123" } });
   });
 
   it("answers 404 for a case submission it does not know or that is another tenant's, 400 for a malformed caseRef", async () => {
@@ -529,6 +529,9 @@ describe("POST /api/v1/files", () => {
       (await upload(randomBytes(3 * 1024 * 1024 + 1), { "content-type": "application/pdf", ...named }))
         .status,
     ).toBe(413);
+    // Far over the limit: refused from Content-Length before the body is read, and the answer still arrives.
+    const huge = await upload(randomBytes(30 * 1024 * 1024), { "content-type": "application/pdf", ...named });
+    expect(huge.status).toBe(413);
     expect(await chunkCount()).toBe(before);
     expect(
       (await upload(Buffer.from("MZ"), { "content-type": "application/x-msdownload", ...named })).status,
@@ -604,7 +607,6 @@ describe("when Kafka is unreachable", () => {
           ids: {
             submission: () => prefixedUlid("sub", Date.now(), randomBytes(10)),
             file: () => `file_${randomUUID().replaceAll("-", "")}`,
-            event: randomUUID,
           },
           now: () => new Date(),
           stalePendingMs: 0,
@@ -707,32 +709,38 @@ describe("fuzzing the intake (fast-check)", () => {
 
   it("answers any JSON value well (2,000 cases)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), (value) => assertWellFormedAnswer(JSON.stringify(value))),
+      fc.asyncProperty(fc.jsonValue({ stringUnit: "binary" }), (value) =>
+        assertWellFormedAnswer(JSON.stringify(value)),
+      ),
       { numRuns: 2_000 },
     );
   });
 
   it("answers mutations of a valid case well (1,000 cases)", async () => {
-    const anything = fc.oneof(fc.jsonValue(), fc.string(), fc.constant(undefined));
+    const anything = fc.oneof(
+      fc.jsonValue({ stringUnit: "binary" }),
+      fc.string({ unit: "binary" }),
+      fc.constant(undefined),
+    );
     const mutation = fc.record({
       integrationId: anything,
-      sourceInstanceId: fc.oneof(fc.string(), anything),
+      sourceInstanceId: fc.oneof(fc.string({ unit: "binary" }), anything),
       case: fc.oneof(fc.record({ tittel: anything, arkivdel: anything, klassering: anything }), anything),
       journalPosts: fc.oneof(
         fc.array(
           fc.record({
             tittel: anything,
             journalposttype: fc.oneof(fc.constantFrom("I", "U", "N", "X", "Q"), anything),
-            dokumentdato: fc.oneof(fc.constant("2026-11-20"), fc.string()),
+            dokumentdato: fc.oneof(fc.constant("2026-11-20"), fc.string({ unit: "binary" })),
             dokumenter: fc.oneof(
               fc.array(
                 fc.record({
                   tittel: anything,
                   tilknyttetRegistreringSom: fc.oneof(fc.constantFrom("H", "V"), anything),
-                  innhold: fc.oneof(fc.base64String(), fc.string()),
-                  fileId: fc.oneof(fc.constant(undefined), fc.string()),
-                  filnavn: fc.oneof(fc.string(), fc.constant("søknad_æøå.pdf")),
-                  mimeType: fc.oneof(fc.constant("application/pdf"), fc.string()),
+                  innhold: fc.oneof(fc.base64String(), fc.string({ unit: "binary" })),
+                  fileId: fc.oneof(fc.constant(undefined), fc.string({ unit: "binary" })),
+                  filnavn: fc.oneof(fc.string({ unit: "binary" }), fc.constant("søknad_æøå.pdf")),
+                  mimeType: fc.oneof(fc.constant("application/pdf"), fc.string({ unit: "binary" })),
                 }),
                 { maxLength: 3 },
               ),
@@ -755,7 +763,7 @@ describe("fuzzing the intake (fast-check)", () => {
 
   it("answers text that is not JSON well (500 cases)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string(), async (text) => {
+      fc.asyncProperty(fc.string({ unit: "binary" }), async (text) => {
         fc.pre(!isJson(text));
         await assertWellFormedAnswer(text);
       }),
@@ -824,6 +832,28 @@ describe("callback registration", () => {
       (await request("PUT", "/api/v1/callback", { client: vigo, body: { url: "http://127.0.0.1:9999/cb" } }))
         .status,
     ).toBe(200);
+  });
+});
+
+describe("input that is not storable text, and malformed paths", () => {
+  it("refuses control characters in fields with 400 and a pointer (Postgres cannot store NUL)", async () => {
+    const result = await request("POST", "/api/v1/cases", { body: caseBody("GRV-\u0000-60") });
+    expect(result.status).toBe(400);
+    expect(result.body.errors).toEqual([
+      expect.objectContaining({ code: "invalid-format", pointer: "/sourceInstanceId" }),
+    ]);
+  });
+
+  it("answers malformed ids and escapes in paths and queries with 4xx, never 5xx", async () => {
+    expect((await request("GET", "/api/v1/submissions/%00")).status).toBe(404);
+    expect((await request("GET", "/api/v1/submissions/%E0%A4")).status).toBe(404);
+    expect(
+      (await request("GET", "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=%00"))
+        .status,
+    ).toBe(404);
+    expect(
+      (await request("POST", "/api/v1/cases/%/journal-posts", { body: journalPostsBody("GRV-61") })).status,
+    ).toBe(400);
   });
 });
 

@@ -127,7 +127,7 @@ const app = createApp({
             timeoutMs: config.intake.publishTimeoutMs,
           },
         ),
-      ids: { submission: newId("sub"), file: newId("file"), event: randomUUID },
+      ids: { submission: newId("sub"), file: newId("file") },
       now: () => new Date(),
       stalePendingMs: config.intake.stalePendingMs,
     },

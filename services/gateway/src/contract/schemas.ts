@@ -2,10 +2,14 @@
 // gateway validates requests with. Archive fields an integration may default are optional here; they are
 // checked after defaults, asynchronously (see source-system-api.md).
 
+/** No control characters but tab and line breaks (Postgres cannot even store NUL). */
+const PRINTABLE = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
+
 const text = (maxLength: number, description?: string) => ({
   type: "string",
   minLength: 1,
   maxLength,
+  pattern: PRINTABLE,
   ...(description ? { description } : {}),
 });
 

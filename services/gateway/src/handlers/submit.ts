@@ -7,6 +7,7 @@ import type { IntakeStore } from "../adapters/postgres/intake-store";
 import { validateBody } from "../contract/validator";
 import type { Caller } from "../domain/caller";
 import type { FieldError } from "../domain/document-rules";
+import { sanitizeFilename } from "../domain/filename";
 import { canonicalJson } from "../domain/ids";
 import { receivedEvent, type SubmittedBody } from "../domain/received-event";
 
@@ -18,7 +19,7 @@ export interface SubmitDependencies {
   readonly files: FileStore;
   /** Resolves once Kafka has acknowledged (acks=all); rejects when it did not in time. */
   readonly publish: (event: SubmissionReceived, key: string, headers: EventHeaders) => Promise<void>;
-  readonly ids: { submission(): string; file(): string; event(): string };
+  readonly ids: { submission(): string; file(): string };
   readonly now: () => Date;
   /** A pending intake row older than this was left by a crash between recording and publishing: resume it. */
   readonly stalePendingMs: number;
@@ -61,6 +62,16 @@ export async function submitJournalPosts(
   const caseSubmission = await deps.intake.findCase(request.caller.tenantId, request.caseRef);
   if (!caseSubmission) return { outcome: "unknown-case", caseRef: request.caseRef };
   return submit(deps, request, { kind: "JOURNAL_POSTS", caseRef: caseSubmission.id });
+}
+
+/**
+ * The Kafka key everything about one case shares: a case submission's own id (journal posts to it carry that
+ * id as caseRef), or the tenant and case number for posts to an archived case (case numbers repeat across
+ * counties).
+ */
+function caseKey(tenantId: string, caseRef: string | null, submissionId: string): string {
+  if (caseRef === null) return submissionId;
+  return CASE_NUMBER.test(caseRef) ? `${tenantId}:${caseRef}` : caseRef;
 }
 
 /** An archive case number, `YYYY/n`. */
@@ -123,13 +134,15 @@ async function submit(
     body,
     caseRef: target.caseRef,
     files,
-    eventId: deps.ids.event(),
+    // The same for every publish of this submission (a resume after a crash or a 503), so consumers that apply
+    // events once by id see one event, whichever copy arrives.
+    eventId: receivedEventId(record.id),
     correlationId: request.correlationId,
     now: deps.now(),
   });
   // Everything about one case shares a key: a case is keyed by its own submission id, and journal posts by the
   // case they go to, so they are never archived before their case.
-  await deps.publish(event, target.caseRef ?? record.id, {
+  await deps.publish(event, caseKey(caller.tenantId, target.caseRef, record.id), {
     correlationId: request.correlationId,
     traceparent: request.traceparent,
     tenant: caller.tenantId,
@@ -140,6 +153,13 @@ async function submit(
   return { outcome: "accepted", id: record.id, replayed: reservation.outcome === "existing" };
 }
 
+/** A UUID derived from the submission id: the id of its `submission.received` event. */
+export function receivedEventId(submissionId: string): string {
+  const hex = createHash("sha256").update(`flyt.submission.received:${submissionId}`).digest("hex");
+  // Shaped as a version 8 (custom) UUID, variant 10.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Inline content is already bounded by the body limit. */
 async function storeInline(
   deps: SubmitDependencies,
@@ -147,13 +167,10 @@ async function storeInline(
   document: Record<string, unknown>,
 ): Promise<FileReference> {
   const content = Buffer.from(String(document.innhold), "base64");
+  // The schema already refused control characters; this drops directories and caps the length.
+  const filename = sanitizeFilename(String(document.filnavn)) ?? "document";
   const stored = await deps.files.store(
-    {
-      tenantId,
-      id: deps.ids.file(),
-      filename: String(document.filnavn),
-      mimeType: String(document.mimeType),
-    },
+    { tenantId, id: deps.ids.file(), filename, mimeType: String(document.mimeType) },
     content,
     content.length,
   );

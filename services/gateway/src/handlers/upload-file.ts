@@ -28,11 +28,16 @@ export async function uploadFile(
     readonly caller: Caller;
     readonly mimeType: string;
     readonly filename: string | undefined;
+    /** Content-Length, when the client sent one: too large is refused before a byte is read. */
+    readonly declaredBytes: number | undefined;
     readonly content: Readable;
   },
 ): Promise<UploadOutcome> {
   if (!(allowedMimeTypes as readonly string[]).includes(request.mimeType)) {
     return { outcome: "unsupported-type", mimeType: request.mimeType };
+  }
+  if (request.declaredBytes !== undefined && request.declaredBytes > deps.limitBytes) {
+    return { outcome: "too-large", limitBytes: deps.limitBytes };
   }
   const filename = request.filename === undefined ? undefined : sanitizeFilename(request.filename);
   if (!filename) return { outcome: "missing-filename" };

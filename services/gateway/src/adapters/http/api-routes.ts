@@ -51,6 +51,7 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
           caller,
           mimeType: (ctx.get("content-type").split(";")[0] ?? "").trim().toLowerCase(),
           filename: filenameFromContentDisposition(ctx.get("content-disposition")) ?? queryFilename(ctx),
+          declaredBytes: ctx.get("content-length") ? Number(ctx.get("content-length")) : undefined,
           content: ctx.req,
         }),
       );
@@ -64,7 +65,7 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
       return withIdempotencyKey(ctx, deps.idempotency, { body }, async () => {
         const outcome = await submitJournalPosts(deps.submit, {
           caller,
-          caseRef: decodeURIComponent(toCase[1] as string),
+          caseRef: decodePathSegment(toCase[1] as string) ?? "",
           body,
           correlationId: ctx.get("x-correlation-id") || deps.newCorrelationId(),
           traceparent: ctx.get("traceparent"),
@@ -74,7 +75,9 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     }
     const byId = /^\/api\/v1\/submissions\/([^/]+)$/.exec(ctx.path);
     if (ctx.method === "GET" && byId) {
-      return answerStatus(ctx, await deps.intake.find(caller, decodeURIComponent(byId[1] as string)));
+      const id = decodePathSegment(byId[1] as string);
+      // Only a well-formed id is looked up: anything else cannot exist, and may not even be storable text.
+      return answerStatus(ctx, id && SUBMISSION_ID.test(id) ? await deps.intake.find(caller, id) : undefined);
     }
     if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
       const { integrationId, sourceInstanceId } = ctx.query;
@@ -88,7 +91,9 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
       }
       return answerStatus(
         ctx,
-        await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId),
+        CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
+          ? undefined
+          : await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId),
       );
     }
     await next();
@@ -154,6 +159,19 @@ async function callbackRoutes(ctx: Context, deps: CallbackDependencies, owner: C
   }
 }
 
+const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+
+/** A percent-decoded path segment, or undefined when its escapes are malformed (never a 500). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 function queryFilename(ctx: Context): string | undefined {
   const { filename } = ctx.query;
   return typeof filename === "string" ? filename : undefined;
@@ -183,6 +201,8 @@ function answerUpload(ctx: Context, outcome: UploadOutcome): void {
         },
       );
     case "too-large":
+      // The rest of the body may be unread: close the connection after answering rather than read it all.
+      ctx.set("Connection", "close");
       throw new Problem(
         413,
         "file-too-large",

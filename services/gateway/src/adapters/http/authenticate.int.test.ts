@@ -176,6 +176,17 @@ describe("authenticate", () => {
     ],
     ["issued by the production issuer", /signing key \(kid\)/, () => productionIssuer.tokenFor(registered)],
     ["not a JWT at all", /refused|could not be verified/, async () => "not-a-jwt"],
+    [
+      "without an expiry (exp)",
+      /no expiry/,
+      async () =>
+        new SignJWT({ client_id: registered.clientId })
+          .setProtectedHeader({ alg: "RS256", kid: signingKey.kid as string, typ: "at+jwt" })
+          .setIssuer(testIssuer.issuer)
+          .setAudience(TEST_AUDIENCE)
+          .setIssuedAt()
+          .sign(await importJWK(signingKey, "RS256")),
+    ],
   ];
 
   it.each(attacks)("refuses a token %s: 401 invalid_token", async (_name, reason, token) => {

@@ -64,6 +64,8 @@ export function authenticate(options: AuthenticateOptions): Middleware {
       throw invalidToken(describe(error));
     }
     const claims = ctx.state.claims as Record<string, unknown>;
+    // jsonwebtoken checks exp only when it is there; a token that never expires is not accepted.
+    if (typeof claims.exp !== "number") throw invalidToken("The token has no expiry (exp).");
     if (typeof claims.iat === "number" && claims.iat > now() / 1000 + LEEWAY_SECONDS) {
       throw invalidToken("The token was issued in the future.");
     }

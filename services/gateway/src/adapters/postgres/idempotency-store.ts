@@ -41,11 +41,11 @@ export class IdempotencyStore {
     }
     const age = this.stale.now().getTime() - (row.created_at as Date).getTime();
     if (age < this.stale.inFlightMs) return { outcome: "in-flight" };
-    // Left in flight by a crash: take it over (the request is idempotent underneath anyway).
-    await this.db("idempotency_keys")
-      .where({ client_id: clientId, key })
+    // Left in flight by a crash: take it over, unless another retry just did (compare and set).
+    const taken = await this.db("idempotency_keys")
+      .where({ client_id: clientId, key, state: "in-flight", created_at: row.created_at })
       .update({ created_at: this.db.fn.now() });
-    return { outcome: "claimed" };
+    return taken > 0 ? { outcome: "claimed" } : { outcome: "in-flight" };
   }
 
   async complete(clientId: string, key: string, response: StoredResponse): Promise<void> {
