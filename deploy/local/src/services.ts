@@ -54,7 +54,9 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         await waitFor(
           service.name,
           async () => {
-            const res = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+            const res = await fetch(`http://127.0.0.1:${service.port}/readyz`, {
+              signal: AbortSignal.timeout(2_000),
+            });
             await res.arrayBuffer();
             return res.status === 200;
           },

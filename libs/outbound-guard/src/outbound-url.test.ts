@@ -30,6 +30,9 @@ describe("isRefusedAddress", () => {
     "::ffff:10.1.2.3",
     "64:ff9b::a9fe:a9fe",
     "::ffff:7f00:1",
+    "::127.0.0.1",
+    "::7f00:1",
+    "::ffff:0:10.0.0.1",
   ])("refuses %s", (address) => {
     expect(isRefusedAddress(address)).toBe(true);
   });
