@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { FlytError, isRetriable, PermanentError, retryWhileRetriable, TransientError } from "./flyt-error";
+import {
+  FlytError,
+  isConnectionError,
+  isRetriable,
+  PermanentError,
+  retryWhileRetriable,
+  TransientError,
+} from "./flyt-error";
 
 class ArchiveUnavailableError extends TransientError {}
 
@@ -37,5 +44,21 @@ describe("FlytError", () => {
     };
     await expect(retryWhileRetriable(permanent, { delayMs: 1 })).rejects.toThrow("never");
     expect(permanentCalls).toBe(1);
+  });
+});
+
+describe("isConnectionError", () => {
+  it("tells an unreachable dependency from a refusal", () => {
+    expect(
+      isConnectionError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })),
+    ).toBe(true);
+    expect(
+      isConnectionError(Object.assign(new Error("the database system is starting up"), { code: "57P03" })),
+    ).toBe(true);
+    expect(
+      isConnectionError(new Error("Knex: Timeout acquiring a connection. The pool is probably full.")),
+    ).toBe(true);
+    expect(isConnectionError(Object.assign(new Error("syntax error"), { code: "42601" }))).toBe(false);
+    expect(isConnectionError(undefined)).toBe(false);
   });
 });

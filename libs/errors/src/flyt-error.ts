@@ -52,3 +52,23 @@ export async function retryWhileRetriable<T>(
     }
   }
 }
+
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "57P01", // Postgres: admin shutdown
+  "57P03", // Postgres: cannot connect now
+  "08001", // Postgres: unable to connect
+  "08006", // Postgres: connection failure
+]);
+
+/** A dependency could not be reached (as opposed to refusing what was asked). */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
+  return typeof message === "string" && /Knex: Timeout acquiring a connection/.test(message);
+}

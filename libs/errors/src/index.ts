@@ -1,1 +1,8 @@
-export { FlytError, isRetriable, PermanentError, retryWhileRetriable, TransientError } from "./flyt-error";
+export {
+  FlytError,
+  isConnectionError,
+  isRetriable,
+  PermanentError,
+  retryWhileRetriable,
+  TransientError,
+} from "./flyt-error";

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { PermanentError, TransientError } from "@flyt/errors";
+import { isConnectionError, PermanentError, TransientError } from "@flyt/errors";
 import { avroType, logicalTypes } from "@flyt/schemas";
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
@@ -207,18 +207,15 @@ function withDeadline<T>(work: Promise<T>, what: string, ms = REQUEST_TIMEOUT_MS
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
-const CONNECTION_FAILURES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"]);
-
 /** Tries again, up to three times, when the connection failed; any answer from the registry stands. */
 async function retryOnConnectionFailure<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();
     } catch (error) {
-      const { code, message } = error as { code?: string; message?: string };
       const connectionFailed =
-        (code !== undefined && CONNECTION_FAILURES.has(code)) ||
-        /socket hang up|did not answer in time/.test(message ?? "");
+        isConnectionError(error) ||
+        /socket hang up|did not answer in time/.test((error as Error)?.message ?? "");
       if (!connectionFailed || attempt >= 3) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }

@@ -21,6 +21,28 @@ describeServiceLifecycle("gateway", {
   OAUTH_JWKS_URI: "http://127.0.0.1:9/issuer/jwks",
 });
 
+describe("the gateway process while Kafka is unreachable", () => {
+  it("starts, is live, and names Kafka as not ready instead of exiting", async () => {
+    const gateway = await startServiceProcess("gateway", {
+      FLYT_ENVIRONMENT: "test",
+      OAUTH_ISSUER: "http://127.0.0.1:9/issuer",
+      OAUTH_AUDIENCE: "urn:flyt:gateway:test",
+      OAUTH_JWKS_URI: "http://127.0.0.1:9/issuer/jwks",
+      KAFKA_BROKERS: "127.0.0.1:1",
+    });
+    try {
+      expect((await fetch(`${gateway.baseUrl}/livez`)).status).toBe(200);
+      const ready = await fetch(`${gateway.baseUrl}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(
+        ((await ready.json()) as { checks: Record<string, { status: string }> }).checks.kafka?.status,
+      ).toBe("down");
+    } finally {
+      expect(await gateway.stop()).toBe(0);
+    }
+  });
+});
+
 describe("the gateway process against the real stack (the contract's responses, again)", () => {
   const registered = { clientId: "demo-egrunnerverv-test", clientSecret: "process-test-secret" };
   const stranger = { clientId: "not-in-the-registry", clientSecret: "process-test-secret" };

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { retryWhileRetriable } from "@flyt/errors";
+import { isConnectionError, retryWhileRetriable } from "@flyt/errors";
 import {
   createKafka,
   EventProducer,
@@ -41,6 +41,7 @@ const db = createDatabase({
 });
 shutdown.register("database", () => db.destroy());
 // Migrate in the background, retrying while Postgres is away: the process stays live, and ready only after.
+// Only while Postgres cannot be reached: a migration that fails for another reason stops the process.
 let schemaReady = false;
 void retryWhileRetriable(
   async () => {
@@ -48,12 +49,16 @@ void retryWhileRetriable(
       await migrateGateway(db);
       schemaReady = true;
     } catch (error) {
-      logger.warn({ err: error }, "gateway tables not migrated yet; retrying");
+      if (!isConnectionError(error)) throw Object.assign(error as Error, { retriable: false });
+      logger.warn({ err: error }, "gateway tables not migrated yet: Postgres unreachable; retrying");
       throw error;
     }
   },
   { attempts: Number.POSITIVE_INFINITY, delayMs: 2_000 },
-);
+).catch((error: unknown) => {
+  logger.fatal({ err: error }, "gateway tables cannot be migrated");
+  void shutdown.shutdown("migration failed").then(() => process.exit(1));
+});
 const schemaCheck = {
   name: "schema",
   check: async () => {
@@ -70,7 +75,20 @@ const producer = new EventProducer({
   metrics,
   registerSchemas: config.kafka.registerSchemas,
 });
-await producer.connect();
+// Kafka may be down at start: keep trying in the background; until then submissions answer 503 and /readyz
+// names Kafka. (kafkajs gives up on a connect after its own retries; this does not.)
+void (async () => {
+  for (;;) {
+    try {
+      await producer.connect();
+      return;
+    } catch (error) {
+      if (shutdown.isShuttingDown) return;
+      logger.warn({ err: error }, "Kafka producer not connected yet; retrying");
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+})();
 shutdown.register("kafka-producer", () => producer.disconnect());
 const kafkaHealth = kafkaHealthCheck(config.kafka);
 shutdown.register("kafka-admin", () => kafkaHealth.close());

@@ -1,4 +1,4 @@
-import { FlytError } from "@flyt/errors";
+import { FlytError, isConnectionError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Context, Middleware, Next } from "koa";
 
@@ -83,22 +83,10 @@ function toProblem(error: unknown): Problem {
   );
 }
 
-const CONNECTION_ERRORS = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "57P01",
-  "57P03",
-  "08001",
-  "08006",
-]);
-
 /** Kafka or Postgres could not be reached, or did not answer in time: the client should retry, not give up. */
 function dependencyUnavailable(error: unknown): boolean {
-  const { retriable, code, name } = error as { retriable?: unknown; code?: unknown; name?: unknown };
+  const { retriable, name } = error as { retriable?: unknown; name?: unknown };
   if (error instanceof FlytError) return error.retriable;
-  if (typeof code === "string" && CONNECTION_ERRORS.has(code)) return true;
-  if (typeof name === "string" && name.startsWith("KafkaJS")) return retriable === true;
-  return error instanceof Error && /Knex: Timeout acquiring a connection/.test(error.message);
+  if (isConnectionError(error)) return true;
+  return typeof name === "string" && name.startsWith("KafkaJS") && retriable === true;
 }
