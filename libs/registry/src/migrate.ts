@@ -1,8 +1,9 @@
 import type { Knex } from "knex";
 import { registries } from "./migrations/001-registries";
+import { destinationOfSameTenant } from "./migrations/002-destination-of-same-tenant";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
-const migrations = [registries];
+const migrations = [registries, destinationOfSameTenant];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {
   getMigrations: async () => migrations,

@@ -28,10 +28,10 @@ describe("registry migrations", () => {
     const scratch = await createTestDatabase();
     const other = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
     try {
-      expect(await migrateRegistry(other)).toEqual(["001-registries"]);
+      expect(await migrateRegistry(other)).toEqual(["001-registries", "002-destination-of-same-tenant"]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
-      expect(await migrateRegistry(other)).toEqual(["001-registries"]);
+      expect(await migrateRegistry(other)).toEqual(["001-registries", "002-destination-of-same-tenant"]);
     } finally {
       await other.destroy();
       await scratch.drop();
@@ -107,6 +107,33 @@ describe("RegistryStore", () => {
     expect(await store.addTenant({ id: "Not A Slug", name: "x", organisationNumber: null })).toMatchObject({
       outcome: "invalid",
     });
+  });
+
+  it("refuses an integration that archives into another tenant's destination", async () => {
+    await store.addDestination({
+      id: "vestland-elements",
+      tenantId: "vestland",
+      name: "Elements",
+      driver: "FINT",
+    });
+    const intoDemo = await store.addIntegration({
+      tenantId: "vestland",
+      integrationId: "digisak-tilskudd",
+      sourceApplicationId: "digisak",
+      name: "Tilskudd",
+      state: "ACTIVE",
+      destinationId: "demo-simulator",
+    });
+    expect(intoDemo).toMatchObject({ outcome: "unknown-reference" });
+    const intoOwn = await store.addIntegration({
+      tenantId: "vestland",
+      integrationId: "digisak-tilskudd",
+      sourceApplicationId: "digisak",
+      name: "Tilskudd",
+      state: "ACTIVE",
+      destinationId: "vestland-elements",
+    });
+    expect(intoOwn).toEqual({ outcome: "created" });
   });
 
   it("keeps integration ids unique per tenant, and changes state", async () => {
