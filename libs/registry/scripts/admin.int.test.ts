@@ -30,7 +30,7 @@ describe("npm run admin", () => {
   it("migrates, adds a tenant, source application, client and integration, and lists them", async () => {
     expect(await admin("migrate")).toMatchObject({
       code: 0,
-      stdout: "applied 001-registries, 002-destination-of-same-tenant\n",
+      stdout: "applied 001-registries, 002-destination-of-same-tenant, 003-integration-configurations\n",
     });
     expect(
       await admin("tenant", "add", "--id", "buskerud", "--name", "Buskerud fylkeskommune"),

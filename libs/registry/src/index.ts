@@ -1,4 +1,18 @@
 export {
+  type CaseMode,
+  type ConfigurationIssue,
+  caseSearchCriteria,
+  type IntegrationConfiguration,
+  integrationConfigurationSchema,
+  parseConfiguration,
+} from "./configuration";
+export {
+  type CompleteDraftOutcome,
+  ConfigurationStore,
+  type ConfigurationVersion,
+  type SaveDraftOutcome,
+} from "./configuration-store";
+export {
   demoClients,
   demoIntegrations,
   demoSourceApplications,

@@ -28,10 +28,18 @@ describe("registry migrations", () => {
     const scratch = await createTestDatabase();
     const other = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
     try {
-      expect(await migrateRegistry(other)).toEqual(["001-registries", "002-destination-of-same-tenant"]);
+      expect(await migrateRegistry(other)).toEqual([
+        "001-registries",
+        "002-destination-of-same-tenant",
+        "003-integration-configurations",
+      ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
-      expect(await migrateRegistry(other)).toEqual(["001-registries", "002-destination-of-same-tenant"]);
+      expect(await migrateRegistry(other)).toEqual([
+        "001-registries",
+        "002-destination-of-same-tenant",
+        "003-integration-configurations",
+      ]);
     } finally {
       await other.destroy();
       await scratch.drop();

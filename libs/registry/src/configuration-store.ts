@@ -1,0 +1,125 @@
+import type { Knex } from "knex";
+import { type ConfigurationIssue, type IntegrationConfiguration, parseConfiguration } from "./configuration";
+
+/** A numbered, immutable configuration version, or the integration's one editable draft (version null). */
+export interface ConfigurationVersion {
+  readonly tenantId: string;
+  readonly integrationId: string;
+  readonly version: number | null;
+  readonly configuration: IntegrationConfiguration;
+  readonly completedAt: Date | null;
+  readonly completedBy: string | null;
+}
+
+export type SaveDraftOutcome =
+  | { readonly outcome: "saved" }
+  | { readonly outcome: "invalid"; readonly issues: readonly ConfigurationIssue[] }
+  | { readonly outcome: "unknown-integration" };
+
+export type CompleteDraftOutcome =
+  | { readonly outcome: "completed"; readonly version: number }
+  | { readonly outcome: "no-draft" };
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
+/** Drafts, completed versions and the active version of integration configurations. */
+export class ConfigurationStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Creates or replaces the integration's draft; the content is checked in full first. */
+  async saveDraft(tenantId: string, integrationId: string, input: unknown): Promise<SaveDraftOutcome> {
+    const parsed = parseConfiguration(input);
+    if (!parsed.ok) return { outcome: "invalid", issues: parsed.issues };
+    try {
+      await this.db("integration_configurations")
+        .insert({ tenant_id: tenantId, integration_id: integrationId, content: parsed.configuration })
+        .onConflict(this.db.raw("(tenant_id, integration_id) where version is null"))
+        .merge({ content: parsed.configuration, updated_at: this.db.fn.now() });
+      return { outcome: "saved" };
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION)
+        return { outcome: "unknown-integration" };
+      throw error;
+    }
+  }
+
+  /** Numbers the draft with the next version; from then on it cannot change. */
+  completeDraft(tenantId: string, integrationId: string, completedBy: string): Promise<CompleteDraftOutcome> {
+    return this.db.transaction(async (trx) => {
+      // Locking the integration serialises completions: the latest number read here is still the latest when used.
+      const integration = await trx("integrations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .forUpdate()
+        .first("integration_id");
+      if (!integration) return { outcome: "no-draft" } as const;
+      const { latest } = (await trx("integration_configurations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .max("version as latest")
+        .first()) as { latest: number | null };
+      const version = (latest ?? 0) + 1;
+      const completed = await trx("integration_configurations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .whereNull("version")
+        .update({ version, completed_at: trx.fn.now(), completed_by: completedBy, updated_at: trx.fn.now() });
+      return completed === 0
+        ? ({ outcome: "no-draft" } as const)
+        : ({ outcome: "completed", version } as const);
+    });
+  }
+
+  /** Makes a completed version the one the validation service applies; false when there is no such version. */
+  async activate(tenantId: string, integrationId: string, version: number): Promise<boolean> {
+    try {
+      const updated = await this.db("integrations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .update({ active_configuration_version: version, updated_at: this.db.fn.now() });
+      return updated > 0;
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) return false;
+      throw error;
+    }
+  }
+
+  async active(tenantId: string, integrationId: string): Promise<ConfigurationVersion | undefined> {
+    const row = await this.db("integration_configurations as c")
+      .join("integrations as i", (on) =>
+        on
+          .on("i.tenant_id", "c.tenant_id")
+          .andOn("i.integration_id", "c.integration_id")
+          .andOn("i.active_configuration_version", "c.version"),
+      )
+      .where({ "c.tenant_id": tenantId, "c.integration_id": integrationId })
+      .first("c.*");
+    return row && toVersion(row);
+  }
+
+  async version(
+    tenantId: string,
+    integrationId: string,
+    version: number,
+  ): Promise<ConfigurationVersion | undefined> {
+    const row = await this.db("integration_configurations")
+      .where({ tenant_id: tenantId, integration_id: integrationId, version })
+      .first();
+    return row && toVersion(row);
+  }
+
+  async draft(tenantId: string, integrationId: string): Promise<ConfigurationVersion | undefined> {
+    const row = await this.db("integration_configurations")
+      .where({ tenant_id: tenantId, integration_id: integrationId })
+      .whereNull("version")
+      .first();
+    return row && toVersion(row);
+  }
+}
+
+function toVersion(row: Record<string, unknown>): ConfigurationVersion {
+  return {
+    tenantId: row.tenant_id as string,
+    integrationId: row.integration_id as string,
+    version: (row.version as number | null) ?? null,
+    configuration: row.content as IntegrationConfiguration,
+    completedAt: (row.completed_at as Date | null) ?? null,
+    completedBy: (row.completed_by as string | null) ?? null,
+  };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseConfiguration } from "./configuration";
+import { landAcquisitionConfiguration } from "./configuration.fixtures";
+
+describe("parseConfiguration", () => {
+  it("accepts a complete configuration as it is", () => {
+    expect(parseConfiguration(landAcquisitionConfiguration)).toEqual({
+      ok: true,
+      configuration: landAcquisitionConfiguration,
+    });
+  });
+
+  it("reports every problem at once, each with a JSON pointer", () => {
+    const result = parseConfiguration({
+      ...landAcquisitionConfiguration,
+      archiveDefaults: { arkivdel: " ", journalstaus: "J" },
+      caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["tittel", "tittel"] },
+      documentRules: { allowedMimeTypes: ["pdf"], maxFileBytes: 0, exactlyOneMainDocument: true },
+      valueConversions: { "journal/status": { ferdig: "J" } },
+    });
+    expect(result.ok).toBe(false);
+    const pointers = result.ok ? [] : result.issues.map((issue) => issue.pointer).sort();
+    expect(pointers).toEqual([
+      "/archiveDefaults/arkivdel",
+      "/archiveDefaults/journalstaus",
+      "/caseMode/searchCriteria",
+      "/documentRules/allowedMimeTypes/0",
+      "/documentRules/maxFileBytes",
+      "/valueConversions/journal~1status",
+    ]);
+  });
+
+  it("requires search criteria only for search-or-new, and refuses unknown case modes", () => {
+    expect(parseConfiguration({ ...landAcquisitionConfiguration, caseMode: { mode: "NEW" } }).ok).toBe(true);
+    const unknown = parseConfiguration({ ...landAcquisitionConfiguration, caseMode: { mode: "BY_TITLE" } });
+    expect(unknown.ok ? [] : unknown.issues.map((issue) => issue.pointer)).toEqual(["/caseMode/mode"]);
+    const noCriteria = parseConfiguration({
+      ...landAcquisitionConfiguration,
+      caseMode: { mode: "BY_SEARCH_OR_NEW" },
+    });
+    expect(noCriteria.ok ? [] : noCriteria.issues.map((issue) => issue.pointer)).toEqual([
+      "/caseMode/searchCriteria",
+    ]);
+  });
+});

@@ -1,0 +1,113 @@
+import { z } from "zod";
+
+/** An archive code: what the archive's own code lists hold (arkivdel `SAK`, journalstatus `J`, ...). */
+const archiveCode = z.string().trim().min(1).max(200);
+const mimeType = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, "not a MIME type");
+
+/** Classification (klassering): ordering principle (e.g. `GBNR`, a subject scheme) and its value. */
+const klassering = z.strictObject({
+  ordningsprinsipp: archiveCode,
+  ordningsverdi: archiveCode,
+  beskrivelse: z.string().trim().min(1).max(500).optional(),
+});
+
+/** Metadata the archive requires and the source system need not know: applied before the payload's own values. */
+export const archiveDefaultsSchema = z.strictObject({
+  arkivdel: archiveCode,
+  administrativEnhet: archiveCode.optional(),
+  journalenhet: archiveCode.optional(),
+  saksansvarlig: archiveCode.optional(),
+  tilgangsgruppe: archiveCode.optional(),
+  skjerming: z.strictObject({ tilgangsrestriksjon: archiveCode, skjermingshjemmel: archiveCode }).optional(),
+  klassering: z.array(klassering).max(5).optional(),
+  saksmappetype: archiveCode.optional(),
+  saksstatus: archiveCode.optional(),
+  journalstatus: archiveCode.optional(),
+  dokumentstatus: archiveCode.optional(),
+  dokumenttype: archiveCode.optional(),
+});
+
+/** What a search-or-new lookup compares an incoming case with. */
+export const caseSearchCriteria = [
+  "arkivdel",
+  "klassering",
+  "tittel",
+  "saksmappetype",
+  "administrativEnhet",
+] as const;
+
+/** How a case submission finds its case: always a new one, the one it names, or one found by search. */
+export const caseModeSchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("NEW") }),
+  z.strictObject({ mode: z.literal("BY_ID") }),
+  z.strictObject({
+    mode: z.literal("BY_SEARCH_OR_NEW"),
+    searchCriteria: z
+      .array(z.enum(caseSearchCriteria))
+      .min(1)
+      .refine((criteria) => new Set(criteria).size === criteria.length, "lists a criterion twice"),
+  }),
+]);
+
+export const documentRulesSchema = z.strictObject({
+  allowedMimeTypes: z.array(mimeType).min(1),
+  /** Per file; the gateway's own upload limit still applies on top. */
+  maxFileBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(2 * 1024 ** 3),
+  exactlyOneMainDocument: z.boolean(),
+});
+
+/**
+ * Value conversion tables: for an archive field, a source system's code → the archive's code
+ * (e.g. `journalstatus`: `{ "ferdig": "J" }`). A value with no entry is passed through unchanged.
+ */
+export const valueConversionsSchema = z.record(
+  z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, "not an archive field name"),
+  z.record(z.string().min(1).max(200), archiveCode),
+);
+
+/** One version of an integration's configuration: what the validation service applies to a submission. */
+export const integrationConfigurationSchema = z.strictObject({
+  archiveDefaults: archiveDefaultsSchema,
+  caseMode: caseModeSchema,
+  documentRules: documentRulesSchema,
+  valueConversions: valueConversionsSchema,
+});
+
+export type IntegrationConfiguration = z.infer<typeof integrationConfigurationSchema>;
+export type CaseMode = z.infer<typeof caseModeSchema>;
+
+/** One problem with a submitted configuration, pointed at by a JSON pointer. */
+export interface ConfigurationIssue {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** Every problem at once, or the parsed configuration. */
+export function parseConfiguration(
+  input: unknown,
+): { ok: true; configuration: IntegrationConfiguration } | { ok: false; issues: ConfigurationIssue[] } {
+  const parsed = integrationConfigurationSchema.safeParse(input);
+  if (parsed.success) return { ok: true, configuration: parsed.data };
+  return {
+    ok: false,
+    // An unknown key (often a typo) is pointed at itself, not at the object holding it.
+    issues: parsed.error.issues.flatMap((issue) =>
+      issue.code === "unrecognized_keys"
+        ? issue.keys.map((key) => ({
+            pointer: toJsonPointer([...issue.path, key]),
+            message: "unknown field",
+          }))
+        : [{ pointer: toJsonPointer(issue.path), message: issue.message }],
+    ),
+  };
+}
+
+function toJsonPointer(path: readonly PropertyKey[]): string {
+  return path.map((segment) => `/${String(segment).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+}
