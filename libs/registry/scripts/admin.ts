@@ -15,10 +15,12 @@ import { z } from "zod";
 import {
   type AddOutcome,
   archiveDrivers,
+  ConfigurationStore,
   environments,
   integrationStates,
   migrateRegistry,
   RegistryStore,
+  seedDemoConfigurations,
   seedDemoCounty,
 } from "../src/index";
 
@@ -108,7 +110,8 @@ async function run(): Promise<number> {
     case "seed-demo": {
       await migrateRegistry(db);
       const { created } = await seedDemoCounty(store);
-      return say(`demo county seeded (${created} rows added)`);
+      const configured = await seedDemoConfigurations(new ConfigurationStore(db));
+      return say(`demo county seeded (${created} rows added, ${configured} configurations activated)`);
     }
     case "list": {
       const tenant = args.tenant as string;

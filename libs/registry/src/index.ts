@@ -12,6 +12,7 @@ export {
   type ConfigurationVersion,
   type SaveDraftOutcome,
 } from "./configuration-store";
+export { seedDemoConfigurations } from "./demo-configurations";
 export {
   demoClients,
   demoIntegrations,
