@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createTestDatabase } from "@flyt/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { landAcquisitionConfiguration } from "../src/configuration.fixtures";
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL("./admin.ts", import.meta.url));
@@ -99,6 +103,38 @@ describe("npm run admin", () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("does not exist");
+  });
+
+  it("drafts, completes, activates and shows an integration's configuration", async () => {
+    const integration = ["--tenant", "buskerud", "--id", "isy-graving-gravetillatelse"];
+    const folder = await mkdtemp(join(tmpdir(), "flyt-admin-"));
+    onTestFinished(() => rm(folder, { recursive: true, force: true }));
+    const file = join(folder, "configuration.json");
+
+    await writeFile(
+      file,
+      JSON.stringify({ ...landAcquisitionConfiguration, caseMode: { mode: "SOMETIMES" } }),
+    );
+    const invalid = await admin("config", "draft", ...integration, "--file", file);
+    expect(invalid).toMatchObject({ code: 1 });
+    expect(invalid.stderr).toContain("/caseMode/mode:");
+
+    await writeFile(file, JSON.stringify(landAcquisitionConfiguration));
+    expect(await admin("config", "draft", ...integration, "--file", file)).toMatchObject({ code: 0 });
+    expect(await admin("config", "activate", ...integration, "--version", "1")).toMatchObject({ code: 1 });
+    expect(await admin("config", "complete", ...integration, "--by", "kari.arkivar")).toMatchObject({
+      code: 0,
+      stdout: "isy-graving-gravetillatelse version 1 completed (activate it with config activate)\n",
+    });
+    expect(await admin("config", "activate", ...integration, "--version", "1")).toMatchObject({ code: 0 });
+
+    const shown = await admin("config", "show", ...integration);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      version: 1,
+      completedBy: "kari.arkivar",
+      configuration: landAcquisitionConfiguration,
+    });
+    expect(await admin("config", "show", ...integration, "--draft")).toMatchObject({ code: 1 });
   });
 
   it("lists every bad argument at once, with exit code 2", async () => {

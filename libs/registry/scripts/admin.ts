@@ -7,7 +7,13 @@
 //   npm run admin -- integration add --tenant vestland --id egrunnerverv-sak --source-app egrunnerverv
 //                                     --name Arkivsak [--state ACTIVE] [--destination vestland-elements]
 //   npm run admin -- integration set-state --tenant vestland --id egrunnerverv-sak --state DEACTIVATED
+//   npm run admin -- config draft --tenant vestland --id egrunnerverv-sak --file configuration.json
+//   npm run admin -- config complete --tenant vestland --id egrunnerverv-sak [--by kari.arkivar]
+//   npm run admin -- config activate --tenant vestland --id egrunnerverv-sak --version 2
+//   npm run admin -- config show --tenant vestland --id egrunnerverv-sak [--version 2 | --draft]
 // Exit codes: 0 done (also when it already existed), 1 refused (unknown reference, invalid value), 2 usage.
+import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, postgresUrl } from "@flyt/config";
 import { createDatabase } from "@flyt/postgres";
@@ -54,6 +60,15 @@ const commands = {
     destination: optional(slug),
   }),
   "integration set-state": z.object({ tenant: slug, id: slug, state: z.enum(integrationStates) }),
+  "config draft": z.object({ tenant: slug, id: slug, file: z.string().min(1) }),
+  "config complete": z.object({ tenant: slug, id: slug, by: z.string().min(1).default(userInfo().username) }),
+  "config activate": z.object({ tenant: slug, id: slug, version: z.coerce.number().int().positive() }),
+  "config show": z.object({
+    tenant: slug,
+    id: slug,
+    version: z.coerce.number().int().positive().optional(),
+    draft: z.coerce.boolean().default(false),
+  }),
   list: z.object({ tenant: slug }),
   migrate: z.object({}),
   "seed-demo": z.object({}),
@@ -76,7 +91,12 @@ const { positionals, values } = parseArgs({
       "description",
       "state",
       "destination",
-    ].map((name) => [name, { type: "string" }]),
+      "file",
+      "by",
+      "version",
+    ]
+      .map((name) => [name, { type: "string" }])
+      .concat([["draft", { type: "boolean" }]]),
   ),
 });
 const commandName = positionals.join(" ") as keyof typeof commands;
@@ -94,6 +114,7 @@ const args = (() => {
 const { DATABASE_URL } = parseConfig(z.object({ DATABASE_URL: postgresUrl }), process.env);
 const db = createDatabase({ url: DATABASE_URL, applicationName: "flyt.admin" });
 const store = new RegistryStore(db);
+const configurations = new ConfigurationStore(db);
 
 try {
   process.exitCode = await run();
@@ -110,7 +131,7 @@ async function run(): Promise<number> {
     case "seed-demo": {
       await migrateRegistry(db);
       const { created } = await seedDemoCounty(store);
-      const configured = await seedDemoConfigurations(new ConfigurationStore(db));
+      const configured = await seedDemoConfigurations(configurations);
       return say(`demo county seeded (${created} rows added, ${configured} configurations activated)`);
     }
     case "list": {
@@ -165,6 +186,37 @@ async function run(): Promise<number> {
           destinationId: args.destination ?? null,
         }),
       );
+    case "config draft": {
+      const content = await readJson(req("file"));
+      if (content === undefined) return refuse(`${req("file")} is not readable JSON`);
+      const saved = await configurations.saveDraft(req("tenant"), req("id"), content);
+      if (saved.outcome === "saved") return say(`draft of ${req("id")} saved`);
+      if (saved.outcome === "unknown-integration")
+        return refuse(`no integration ${req("id")} for ${req("tenant")}`);
+      for (const issue of saved.issues) process.stderr.write(`${issue.pointer || "/"}: ${issue.message}\n`);
+      return refuse(`the configuration has ${saved.issues.length} problem(s); nothing saved`);
+    }
+    case "config complete": {
+      const completed = await configurations.completeDraft(req("tenant"), req("id"), req("by"));
+      return completed.outcome === "completed"
+        ? say(`${req("id")} version ${completed.version} completed (activate it with config activate)`)
+        : refuse(`${req("id")} has no draft to complete`);
+    }
+    case "config activate": {
+      const activated = await configurations.activate(req("tenant"), req("id"), Number(args.version));
+      return activated
+        ? say(`${req("id")} now applies version ${args.version}`)
+        : refuse(`${req("id")} has no completed version ${args.version}`);
+    }
+    case "config show": {
+      const shown = args.draft
+        ? await configurations.draft(req("tenant"), req("id"))
+        : args.version
+          ? await configurations.version(req("tenant"), req("id"), Number(args.version))
+          : await configurations.active(req("tenant"), req("id"));
+      if (!shown) return refuse(`${req("id")} has no such configuration`);
+      return say(JSON.stringify(shown, null, 2));
+    }
     case "integration set-state": {
       const found = await store.setIntegrationState(
         req("tenant"),
@@ -177,6 +229,14 @@ async function run(): Promise<number> {
     }
   }
   return usage(`unknown command "${commandName}"`);
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 function req(name: string): string {
