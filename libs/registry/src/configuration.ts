@@ -62,12 +62,25 @@ export const documentRulesSchema = z.strictObject({
   exactlyOneMainDocument: z.boolean(),
 });
 
+/** The archive code fields a value conversion table may rewrite (enums such as journalposttype are not codes). */
+export const convertibleFields = [
+  "arkivdel",
+  "administrativEnhet",
+  "journalenhet",
+  "saksansvarlig",
+  "saksbehandler",
+  "tilgangsgruppe",
+  "saksmappetype",
+  "saksstatus",
+  "journalstatus",
+] as const;
+
 /**
  * Value conversion tables: for an archive field, a source system's code → the archive's code
  * (e.g. `journalstatus`: `{ "ferdig": "J" }`). A value with no entry is passed through unchanged.
  */
-export const valueConversionsSchema = z.record(
-  z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, "not an archive field name"),
+export const valueConversionsSchema = z.partialRecord(
+  z.enum(convertibleFields),
   z.record(z.string().min(1).max(200), archiveCode),
 );
 

@@ -2,6 +2,7 @@ export {
   type CaseMode,
   type ConfigurationIssue,
   caseSearchCriteria,
+  convertibleFields,
   type IntegrationConfiguration,
   integrationConfigurationSchema,
   parseConfiguration,
