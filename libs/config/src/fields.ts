@@ -40,3 +40,20 @@ export const commonServiceEnv = {
   DATABASE_URL: postgresUrl,
   SHUTDOWN_TIMEOUT_MS: durationMs.default(15_000),
 };
+
+/**
+ * The configuration of a pipeline service (validation, archive adapter, status projection, callback dispatcher):
+ * the common environment, its own default port and Kafka client id `flyt.<service>`.
+ */
+export function pipelineServiceSchema(service: string, defaultPort: number) {
+  return z.object({ ...commonServiceEnv, HTTP_PORT: port.default(defaultPort) }).transform((env) => ({
+    logLevel: env.LOG_LEVEL,
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    kafka: { clientId: `flyt.${service}`, brokers: env.KAFKA_BROKERS },
+    schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
+    database: { url: env.DATABASE_URL },
+    shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
+  }));
+}
+
+export type PipelineServiceConfig = z.output<ReturnType<typeof pipelineServiceSchema>>;

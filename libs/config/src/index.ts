@@ -5,6 +5,8 @@ export {
   durationMs,
   httpHost,
   logLevel,
+  type PipelineServiceConfig,
+  pipelineServiceSchema,
   port,
   postgresUrl,
 } from "./fields";

@@ -1,0 +1,1 @@
+export { type ServiceRuntime, startServiceRuntime } from "./service-runtime";
