@@ -1,99 +1,82 @@
-import { createDatabase } from "@flyt/postgres";
-import { createTestDatabase } from "@flyt/testing";
-import type { Knex } from "knex";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { landAcquisitionConfiguration } from "./configuration.fixtures";
-import { ConfigurationStore } from "./configuration-store";
-import { seedDemoCounty } from "./demo-county";
-import { migrateRegistry } from "./migrate";
-import { RegistryStore } from "./registry-store";
+import { useRegistryDatabase } from "./registry-test-database";
 
-let db: Knex;
-let drop: () => Promise<void>;
-let configurations: ConfigurationStore;
-
-beforeAll(async () => {
-  const database = await createTestDatabase();
-  drop = database.drop;
-  db = createDatabase({ url: database.url, applicationName: "flyt.test" });
-  await migrateRegistry(db);
-  await seedDemoCounty(new RegistryStore(db));
-  configurations = new ConfigurationStore(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await drop();
-});
+const database = useRegistryDatabase({ seedDemoCounty: true });
 
 const newCases = { ...landAcquisitionConfiguration, caseMode: { mode: "NEW" } };
 
 describe("ConfigurationStore", () => {
   it("edits one draft, numbers it on completion and activates a completed version", async () => {
-    expect(await configurations.saveDraft("demo", "egrunnerverv-sak", newCases)).toEqual({
+    expect(await database.configurations.saveDraft("demo", "egrunnerverv-sak", newCases)).toEqual({
       outcome: "saved",
     });
-    expect(await configurations.saveDraft("demo", "egrunnerverv-sak", landAcquisitionConfiguration)).toEqual({
+    expect(
+      await database.configurations.saveDraft("demo", "egrunnerverv-sak", landAcquisitionConfiguration),
+    ).toEqual({
       outcome: "saved",
     });
-    expect((await configurations.draft("demo", "egrunnerverv-sak"))?.configuration).toEqual(
+    expect((await database.configurations.draft("demo", "egrunnerverv-sak"))?.configuration).toEqual(
       landAcquisitionConfiguration,
     );
 
-    expect(await configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
+    expect(await database.configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
       outcome: "completed",
       version: 1,
     });
-    expect(await configurations.draft("demo", "egrunnerverv-sak")).toBeUndefined();
-    expect(await configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
+    expect(await database.configurations.draft("demo", "egrunnerverv-sak")).toBeUndefined();
+    expect(await database.configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
       outcome: "no-draft",
     });
-    expect(await configurations.active("demo", "egrunnerverv-sak")).toBeUndefined();
+    expect(await database.configurations.active("demo", "egrunnerverv-sak")).toBeUndefined();
 
-    expect(await configurations.activate("demo", "egrunnerverv-sak", 1)).toBe(true);
-    const active = await configurations.active("demo", "egrunnerverv-sak");
+    expect(await database.configurations.activate("demo", "egrunnerverv-sak", 1)).toBe(true);
+    const active = await database.configurations.active("demo", "egrunnerverv-sak");
     expect(active).toMatchObject({ version: 1, completedBy: "arkivar@demo" });
     expect(active?.configuration).toEqual(landAcquisitionConfiguration);
 
-    await configurations.saveDraft("demo", "egrunnerverv-sak", newCases);
-    expect(await configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
+    await database.configurations.saveDraft("demo", "egrunnerverv-sak", newCases);
+    expect(await database.configurations.completeDraft("demo", "egrunnerverv-sak", "arkivar@demo")).toEqual({
       outcome: "completed",
       version: 2,
     });
     // Completing a new version does not switch the active one; activating does.
-    expect((await configurations.active("demo", "egrunnerverv-sak"))?.version).toBe(1);
-    expect(await configurations.activate("demo", "egrunnerverv-sak", 2)).toBe(true);
-    expect((await configurations.active("demo", "egrunnerverv-sak"))?.configuration.caseMode).toEqual({
+    expect((await database.configurations.active("demo", "egrunnerverv-sak"))?.version).toBe(1);
+    expect(await database.configurations.activate("demo", "egrunnerverv-sak", 2)).toBe(true);
+    expect(
+      (await database.configurations.active("demo", "egrunnerverv-sak"))?.configuration.caseMode,
+    ).toEqual({
       mode: "NEW",
     });
-    expect((await configurations.version("demo", "egrunnerverv-sak", 1))?.configuration).toEqual(
+    expect((await database.configurations.version("demo", "egrunnerverv-sak", 1))?.configuration).toEqual(
       landAcquisitionConfiguration,
     );
   });
 
   it("refuses to activate a version that is not completed, or another integration's", async () => {
-    await configurations.saveDraft("demo", "acos-skjematjenesten", newCases);
-    expect(await configurations.activate("demo", "acos-skjematjenesten", 1)).toBe(false);
-    await configurations.completeDraft("demo", "acos-skjematjenesten", "platform");
-    expect(await configurations.activate("demo", "acos-skjematjenesten", 1)).toBe(true);
-    expect(await configurations.activate("demo", "acos-skjematjenesten", 7)).toBe(false);
-    expect(await configurations.activate("demo", "no-such-integration", 1)).toBe(false);
+    await database.configurations.saveDraft("demo", "acos-skjematjenesten", newCases);
+    expect(await database.configurations.activate("demo", "acos-skjematjenesten", 1)).toBe(false);
+    await database.configurations.completeDraft("demo", "acos-skjematjenesten", "platform");
+    expect(await database.configurations.activate("demo", "acos-skjematjenesten", 1)).toBe(true);
+    expect(await database.configurations.activate("demo", "acos-skjematjenesten", 7)).toBe(false);
+    expect(await database.configurations.activate("demo", "no-such-integration", 1)).toBe(false);
   });
 
   it("keeps a completed version immutable, even to a direct update or delete", async () => {
     const completed = { tenant_id: "demo", integration_id: "egrunnerverv-sak", version: 1 };
     await expect(
-      db("integration_configurations").where(completed).update({ content: newCases }),
+      database.db("integration_configurations").where(completed).update({ content: newCases }),
     ).rejects.toMatchObject({ code: "55000" });
-    await expect(db("integration_configurations").where(completed).delete()).rejects.toMatchObject({
+    await expect(database.db("integration_configurations").where(completed).delete()).rejects.toMatchObject({
       code: "55000",
     });
-    expect((await configurations.version("demo", "egrunnerverv-sak", 1))?.configuration).toEqual(
+    expect((await database.configurations.version("demo", "egrunnerverv-sak", 1))?.configuration).toEqual(
       landAcquisitionConfiguration,
     );
   });
 
   it("rejects an invalid draft with every issue, and a draft for an unknown integration", async () => {
-    const invalid = await configurations.saveDraft("demo", "egrunnerverv-sak", {
+    const invalid = await database.configurations.saveDraft("demo", "egrunnerverv-sak", {
       ...landAcquisitionConfiguration,
       documentRules: {},
     });
@@ -103,8 +86,8 @@ describe("ConfigurationStore", () => {
       "/documentRules/maxFileBytes",
       "/documentRules/exactlyOneMainDocument",
     ]);
-    expect(await configurations.draft("demo", "egrunnerverv-sak")).toBeUndefined();
-    expect(await configurations.saveDraft("demo", "no-such-integration", newCases)).toEqual({
+    expect(await database.configurations.draft("demo", "egrunnerverv-sak")).toBeUndefined();
+    expect(await database.configurations.saveDraft("demo", "no-such-integration", newCases)).toEqual({
       outcome: "unknown-integration",
     });
   });
@@ -113,10 +96,10 @@ describe("ConfigurationStore", () => {
     const integration = "vigo-ny-soker";
     const versions: number[] = [];
     for (let round = 0; round < 3; round++) {
-      await configurations.saveDraft("demo", integration, newCases);
+      await database.configurations.saveDraft("demo", integration, newCases);
       const outcomes = await Promise.all([
-        configurations.completeDraft("demo", integration, "a"),
-        configurations.completeDraft("demo", integration, "b"),
+        database.configurations.completeDraft("demo", integration, "a"),
+        database.configurations.completeDraft("demo", integration, "b"),
       ]);
       for (const outcome of outcomes) if (outcome.outcome === "completed") versions.push(outcome.version);
       expect(outcomes.map((outcome) => outcome.outcome).sort()).toEqual(["completed", "no-draft"]);

@@ -1,30 +1,15 @@
 import { createDatabase } from "@flyt/postgres";
 import { createTestDatabase } from "@flyt/testing";
-import type { Knex } from "knex";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { demoClients, demoIntegrations, demoSourceApplications, seedDemoCounty } from "./demo-county";
 import { migrateRegistry, rollbackRegistry } from "./migrate";
-import { RegistryStore } from "./registry-store";
+import { useRegistryDatabase } from "./registry-test-database";
 
-let db: Knex;
-let drop: () => Promise<void>;
-let store: RegistryStore;
-
-beforeAll(async () => {
-  const database = await createTestDatabase();
-  drop = database.drop;
-  db = createDatabase({ url: database.url, applicationName: "flyt.test" });
-  await migrateRegistry(db);
-  store = new RegistryStore(db);
-});
-afterAll(async () => {
-  await db.destroy();
-  await drop();
-});
+const database = useRegistryDatabase();
 
 describe("registry migrations", () => {
   it("apply once, and roll back and forward again", async () => {
-    expect(await migrateRegistry(db)).toEqual([]);
+    expect(await migrateRegistry(database.db)).toEqual([]);
     const scratch = await createTestDatabase();
     const other = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
     try {
@@ -49,16 +34,16 @@ describe("registry migrations", () => {
 
 describe("demo county seed", () => {
   it("adds every source application, client and integration of domain.md once", async () => {
-    const first = await seedDemoCounty(store);
+    const first = await seedDemoCounty(database.registry);
     expect(first.created).toBe(
       2 + demoSourceApplications.length + demoClients.length + demoIntegrations.length,
     );
-    expect(await seedDemoCounty(store)).toEqual({ created: 0 });
+    expect(await seedDemoCounty(database.registry)).toEqual({ created: 0 });
 
-    const integrations = await store.integrations("demo");
+    const integrations = await database.registry.integrations("demo");
     expect(integrations).toHaveLength(25);
     expect(integrations.filter((integration) => integration.sourceApplicationId === "vigo")).toHaveLength(15);
-    expect(await store.integration("demo", "egrunnerverv-sak")).toEqual({
+    expect(await database.registry.integration("demo", "egrunnerverv-sak")).toEqual({
       tenantId: "demo",
       integrationId: "egrunnerverv-sak",
       sourceApplicationId: "egrunnerverv",
@@ -66,20 +51,22 @@ describe("demo county seed", () => {
       state: "ACTIVE",
       destinationId: "demo-simulator",
     });
-    expect((await store.integration("demo", "isy-graving-gravetillatelse"))?.state).toBe("IN_DEVELOPMENT");
+    expect((await database.registry.integration("demo", "isy-graving-gravetillatelse"))?.state).toBe(
+      "IN_DEVELOPMENT",
+    );
   });
 });
 
 describe("RegistryStore", () => {
   it("maps a client to exactly one tenant, source application and environment", async () => {
-    await store.addTenant({
+    await database.registry.addTenant({
       id: "vestland",
       name: "Vestland fylkeskommune",
       organisationNumber: "821311632",
     });
-    await store.addSourceApplication({ id: "digisak", name: "Digisak", vendor: null });
+    await database.registry.addSourceApplication({ id: "digisak", name: "Digisak", vendor: null });
     expect(
-      await store.addClient({
+      await database.registry.addClient({
         clientId: "vestland-digisak-prod",
         tenantId: "vestland",
         sourceApplicationId: "digisak",
@@ -87,7 +74,7 @@ describe("RegistryStore", () => {
         description: null,
       }),
     ).toEqual({ outcome: "created" });
-    expect(await store.clientById("vestland-digisak-prod")).toEqual({
+    expect(await database.registry.clientById("vestland-digisak-prod")).toEqual({
       clientId: "vestland-digisak-prod",
       tenantId: "vestland",
       sourceApplicationId: "digisak",
@@ -95,15 +82,17 @@ describe("RegistryStore", () => {
       description: null,
       revokedAt: null,
     });
-    expect(await store.clientById("nobody")).toBeUndefined();
+    expect(await database.registry.clientById("nobody")).toBeUndefined();
   });
 
   it("answers expected refusals as values", async () => {
-    expect(await store.addTenant({ id: "vestland", name: "again", organisationNumber: null })).toEqual({
+    expect(
+      await database.registry.addTenant({ id: "vestland", name: "again", organisationNumber: null }),
+    ).toEqual({
       outcome: "exists",
     });
     expect(
-      await store.addIntegration({
+      await database.registry.addIntegration({
         tenantId: "no-such-tenant",
         integrationId: "x-y",
         sourceApplicationId: "digisak",
@@ -112,19 +101,21 @@ describe("RegistryStore", () => {
         destinationId: null,
       }),
     ).toMatchObject({ outcome: "unknown-reference" });
-    expect(await store.addTenant({ id: "Not A Slug", name: "x", organisationNumber: null })).toMatchObject({
+    expect(
+      await database.registry.addTenant({ id: "Not A Slug", name: "x", organisationNumber: null }),
+    ).toMatchObject({
       outcome: "invalid",
     });
   });
 
   it("refuses an integration that archives into another tenant's destination", async () => {
-    await store.addDestination({
+    await database.registry.addDestination({
       id: "vestland-elements",
       tenantId: "vestland",
       name: "Elements",
       driver: "FINT",
     });
-    const intoDemo = await store.addIntegration({
+    const intoDemo = await database.registry.addIntegration({
       tenantId: "vestland",
       integrationId: "digisak-tilskudd",
       sourceApplicationId: "digisak",
@@ -133,7 +124,7 @@ describe("RegistryStore", () => {
       destinationId: "demo-simulator",
     });
     expect(intoDemo).toMatchObject({ outcome: "unknown-reference" });
-    const intoOwn = await store.addIntegration({
+    const intoOwn = await database.registry.addIntegration({
       tenantId: "vestland",
       integrationId: "digisak-tilskudd",
       sourceApplicationId: "digisak",
@@ -153,10 +144,16 @@ describe("RegistryStore", () => {
       state: "PILOT" as const,
       destinationId: null,
     };
-    expect(await store.addIntegration(integration)).toEqual({ outcome: "created" });
-    expect(await store.addIntegration({ ...integration, name: "other" })).toEqual({ outcome: "exists" });
-    expect(await store.setIntegrationState("vestland", "digisak-fartoyvern", "DEACTIVATED")).toBe(true);
-    expect((await store.integration("vestland", "digisak-fartoyvern"))?.state).toBe("DEACTIVATED");
-    expect(await store.setIntegrationState("vestland", "nope", "ACTIVE")).toBe(false);
+    expect(await database.registry.addIntegration(integration)).toEqual({ outcome: "created" });
+    expect(await database.registry.addIntegration({ ...integration, name: "other" })).toEqual({
+      outcome: "exists",
+    });
+    expect(await database.registry.setIntegrationState("vestland", "digisak-fartoyvern", "DEACTIVATED")).toBe(
+      true,
+    );
+    expect((await database.registry.integration("vestland", "digisak-fartoyvern"))?.state).toBe(
+      "DEACTIVATED",
+    );
+    expect(await database.registry.setIntegrationState("vestland", "nope", "ACTIVE")).toBe(false);
   });
 });
