@@ -56,12 +56,18 @@ describe("provisionTopics against Kafka", () => {
     );
 
     // Config changes reach the broker's view through the KRaft metadata log, a moment after the answer.
-    await vi.waitFor(async () => expect((await topicConfig(admin, dlq.topic))["retention.ms"]).toBe("1000"));
+    // On this 2-core machine under the parallel suite that moment has exceeded vi.waitFor's 1 s default.
+    const propagation = { timeout: 15_000, interval: 100 };
+    await vi.waitFor(
+      async () => expect((await topicConfig(admin, dlq.topic))["retention.ms"]).toBe("1000"),
+      propagation,
+    );
 
     const report = await provisionTopics(admin, topics, logger);
     expect(report.reconfigured).toEqual([dlq.topic]);
-    await vi.waitFor(async () =>
-      expect((await topicConfig(admin, dlq.topic))["retention.ms"]).toBe(String(dlq.retentionMs)),
+    await vi.waitFor(
+      async () => expect((await topicConfig(admin, dlq.topic))["retention.ms"]).toBe(String(dlq.retentionMs)),
+      propagation,
     );
   });
 });
