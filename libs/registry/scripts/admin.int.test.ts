@@ -34,7 +34,8 @@ describe("npm run admin", () => {
   it("migrates, adds a tenant, source application, client and integration, and lists them", async () => {
     expect(await admin("migrate")).toMatchObject({
       code: 0,
-      stdout: "applied 001-registries, 002-destination-of-same-tenant, 003-integration-configurations\n",
+      stdout:
+        "applied 001-registries, 002-destination-of-same-tenant, 003-integration-configurations, 004-destination-per-configuration-version\n",
     });
     expect(
       await admin("tenant", "add", "--id", "buskerud", "--name", "Buskerud fylkeskommune"),
@@ -111,15 +112,20 @@ describe("npm run admin", () => {
     onTestFinished(() => rm(folder, { recursive: true, force: true }));
     const file = join(folder, "configuration.json");
 
-    await writeFile(
-      file,
-      JSON.stringify({ ...landAcquisitionConfiguration, caseMode: { mode: "SOMETIMES" } }),
-    );
+    const destination = ["--id", "buskerud-elements", "--tenant", "buskerud", "--name", "Elements"];
+    expect(await admin("destination", "add", ...destination, "--driver", "FINT")).toMatchObject({ code: 0 });
+    const configuration = { ...landAcquisitionConfiguration, destinationId: "buskerud-elements" };
+    await writeFile(file, JSON.stringify({ ...configuration, destinationId: "demo-simulator" }));
+    const elsewhere = await admin("config", "draft", ...integration, "--file", file);
+    expect(elsewhere).toMatchObject({ code: 1 });
+    expect(elsewhere.stderr).toContain("buskerud has no archive destination demo-simulator");
+
+    await writeFile(file, JSON.stringify({ ...configuration, caseMode: { mode: "SOMETIMES" } }));
     const invalid = await admin("config", "draft", ...integration, "--file", file);
     expect(invalid).toMatchObject({ code: 1 });
     expect(invalid.stderr).toContain("/caseMode/mode:");
 
-    await writeFile(file, JSON.stringify(landAcquisitionConfiguration));
+    await writeFile(file, JSON.stringify(configuration));
     expect(await admin("config", "draft", ...integration, "--file", file)).toMatchObject({ code: 0 });
     expect(await admin("config", "activate", ...integration, "--version", "1")).toMatchObject({ code: 1 });
     expect(await admin("config", "complete", ...integration, "--by", "kari.arkivar")).toMatchObject({
@@ -132,7 +138,7 @@ describe("npm run admin", () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({
       version: 1,
       completedBy: "kari.arkivar",
-      configuration: landAcquisitionConfiguration,
+      configuration,
     });
     expect(await admin("config", "show", ...integration, "--draft")).toMatchObject({ code: 1 });
   });

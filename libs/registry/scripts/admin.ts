@@ -5,7 +5,7 @@
 //   npm run admin -- source-app add --id egrunnerverv --name eGrunnerverv [--vendor ...]
 //   npm run admin -- client add --client-id <id> --tenant vestland --source-app egrunnerverv --environment test
 //   npm run admin -- integration add --tenant vestland --id egrunnerverv-sak --source-app egrunnerverv
-//                                     --name Arkivsak [--state ACTIVE] [--destination vestland-elements]
+//                                     --name Arkivsak [--state ACTIVE]
 //   npm run admin -- integration set-state --tenant vestland --id egrunnerverv-sak --state DEACTIVATED
 //   npm run admin -- config draft --tenant vestland --id egrunnerverv-sak --file configuration.json
 //   npm run admin -- config complete --tenant vestland --id egrunnerverv-sak [--by kari.arkivar]
@@ -57,7 +57,6 @@ const commands = {
     "source-app": slug,
     name: z.string().min(1),
     state: z.enum(integrationStates).default("IN_DEVELOPMENT"),
-    destination: optional(slug),
   }),
   "integration set-state": z.object({ tenant: slug, id: slug, state: z.enum(integrationStates) }),
   "config draft": z.object({ tenant: slug, id: slug, file: z.string().min(1) }),
@@ -90,7 +89,6 @@ const { positionals, values } = parseArgs({
       "environment",
       "description",
       "state",
-      "destination",
       "file",
       "by",
       "version",
@@ -183,7 +181,6 @@ async function run(): Promise<number> {
           sourceApplicationId: req("source-app"),
           name: req("name"),
           state: req("state") as (typeof integrationStates)[number],
-          destinationId: args.destination ?? null,
         }),
       );
     case "config draft": {
@@ -193,6 +190,8 @@ async function run(): Promise<number> {
       if (saved.outcome === "saved") return say(`draft of ${req("id")} saved`);
       if (saved.outcome === "unknown-integration")
         return refuse(`no integration ${req("id")} for ${req("tenant")}`);
+      if (saved.outcome === "unknown-destination")
+        return refuse(`${req("tenant")} has no archive destination ${saved.destinationId}`);
       for (const issue of saved.issues) process.stderr.write(`${issue.pointer || "/"}: ${issue.message}\n`);
       return refuse(`the configuration has ${saved.issues.length} problem(s); nothing saved`);
     }

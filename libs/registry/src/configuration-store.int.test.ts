@@ -92,6 +92,28 @@ describe("ConfigurationStore", () => {
     });
   });
 
+  it("refuses a configuration that archives into another tenant's destination, even written directly", async () => {
+    await database.registry.addTenant({ id: "vestland", name: "Vestland", organisationNumber: null });
+    await database.registry.addDestination({
+      id: "vestland-elements",
+      tenantId: "vestland",
+      name: "Elements",
+      driver: "FINT",
+    });
+    const intoVestland = { ...newCases, destinationId: "vestland-elements" };
+    expect(await database.configurations.saveDraft("demo", "egrunnerverv-sak", intoVestland)).toEqual({
+      outcome: "unknown-destination",
+      destinationId: "vestland-elements",
+    });
+    await expect(
+      database.db("integration_configurations").insert({
+        tenant_id: "demo",
+        integration_id: "egrunnerverv-sak",
+        content: intoVestland,
+      }),
+    ).rejects.toMatchObject({ code: "23503" });
+  });
+
   it("gives concurrent completions of drafts distinct version numbers", async () => {
     const integration = "vigo-ny-soker";
     const versions: number[] = [];

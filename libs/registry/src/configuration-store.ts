@@ -14,7 +14,8 @@ export interface ConfigurationVersion {
 export type SaveDraftOutcome =
   | { readonly outcome: "saved" }
   | { readonly outcome: "invalid"; readonly issues: readonly ConfigurationIssue[] }
-  | { readonly outcome: "unknown-integration" };
+  | { readonly outcome: "unknown-integration" }
+  | { readonly outcome: "unknown-destination"; readonly destinationId: string };
 
 export type CompleteDraftOutcome =
   | { readonly outcome: "completed"; readonly version: number }
@@ -30,6 +31,11 @@ export class ConfigurationStore {
   async saveDraft(tenantId: string, integrationId: string, input: unknown): Promise<SaveDraftOutcome> {
     const parsed = parseConfiguration(input);
     if (!parsed.ok) return { outcome: "invalid", issues: parsed.issues };
+    const { destinationId } = parsed.configuration;
+    const destination = await this.db("archive_destinations")
+      .where({ id: destinationId, tenant_id: tenantId })
+      .first("id");
+    if (!destination) return { outcome: "unknown-destination", destinationId };
     try {
       await this.db("integration_configurations")
         .insert({ tenant_id: tenantId, integration_id: integrationId, content: parsed.configuration })

@@ -1,5 +1,6 @@
 /** A plausible configuration for eGrunnerverv land acquisition cases (tests). */
 export const landAcquisitionConfiguration = {
+  destinationId: "demo-simulator",
   archiveDefaults: {
     arkivdel: "SAK",
     administrativEnhet: "215",

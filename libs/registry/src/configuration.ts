@@ -86,6 +86,8 @@ export const valueConversionsSchema = z.partialRecord(
 
 /** One version of an integration's configuration: what the validation service applies to a submission. */
 export const integrationConfigurationSchema = z.strictObject({
+  /** The archive destination (of the integration's tenant) its submissions go to. */
+  destinationId: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "not a destination id"),
   archiveDefaults: archiveDefaultsSchema,
   caseMode: caseModeSchema,
   documentRules: documentRulesSchema,

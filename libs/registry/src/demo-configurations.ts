@@ -1,6 +1,6 @@
 import type { IntegrationConfiguration } from "./configuration";
 import type { ConfigurationStore } from "./configuration-store";
-import { demoIntegrations } from "./demo-county";
+import { demoDestination, demoIntegrations } from "./demo-county";
 
 const pdfAndImages = ["application/pdf", "image/png", "image/jpeg"];
 const MB = 1024 * 1024;
@@ -14,6 +14,7 @@ function configuration(
   allowedMimeTypes: string[] = pdfAndImages,
 ): IntegrationConfiguration {
   return {
+    destinationId: demoDestination.id,
     archiveDefaults: { journalstatus: "J", dokumentstatus: "F", saksstatus: "B", ...archiveDefaults },
     caseMode,
     documentRules: { allowedMimeTypes, maxFileBytes: 100 * MB, exactlyOneMainDocument: true },

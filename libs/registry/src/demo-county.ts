@@ -86,7 +86,6 @@ export const demoIntegrations: Integration[] = catalogue.flatMap(({ application,
     sourceApplicationId: application.id,
     name,
     state: active ? ("ACTIVE" as const) : ("IN_DEVELOPMENT" as const),
-    destinationId: demoDestination.id,
   })),
 );
 

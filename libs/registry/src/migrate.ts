@@ -2,9 +2,15 @@ import type { Knex } from "knex";
 import { registries } from "./migrations/001-registries";
 import { destinationOfSameTenant } from "./migrations/002-destination-of-same-tenant";
 import { integrationConfigurations } from "./migrations/003-integration-configurations";
+import { destinationPerConfigurationVersion } from "./migrations/004-destination-per-configuration-version";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
-const migrations = [registries, destinationOfSameTenant, integrationConfigurations];
+const migrations = [
+  registries,
+  destinationOfSameTenant,
+  integrationConfigurations,
+  destinationPerConfigurationVersion,
+];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {
   getMigrations: async () => migrations,

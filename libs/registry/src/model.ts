@@ -39,14 +39,13 @@ export interface OAuthClient {
   readonly revokedAt: Date | null;
 }
 
-/** One flow: (tenant, integration id) of a source application into an archive destination. */
+/** One flow: (tenant, integration id) of a source application; its configuration names the archive destination. */
 export interface Integration {
   readonly tenantId: string;
   readonly integrationId: string;
   readonly sourceApplicationId: string;
   readonly name: string;
   readonly state: IntegrationState;
-  readonly destinationId: string | null;
 }
 
 /** How adding to a registry went: an expected outcome is a value, not an exception. */

@@ -17,6 +17,7 @@ describe("registry migrations", () => {
         "001-registries",
         "002-destination-of-same-tenant",
         "003-integration-configurations",
+        "004-destination-per-configuration-version",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -24,6 +25,7 @@ describe("registry migrations", () => {
         "001-registries",
         "002-destination-of-same-tenant",
         "003-integration-configurations",
+        "004-destination-per-configuration-version",
       ]);
     } finally {
       await other.destroy();
@@ -49,7 +51,6 @@ describe("demo county seed", () => {
       sourceApplicationId: "egrunnerverv",
       name: "Arkivsak",
       state: "ACTIVE",
-      destinationId: "demo-simulator",
     });
     expect((await database.registry.integration("demo", "isy-graving-gravetillatelse"))?.state).toBe(
       "IN_DEVELOPMENT",
@@ -98,7 +99,6 @@ describe("RegistryStore", () => {
         sourceApplicationId: "digisak",
         name: "x",
         state: "ACTIVE",
-        destinationId: null,
       }),
     ).toMatchObject({ outcome: "unknown-reference" });
     expect(
@@ -108,33 +108,6 @@ describe("RegistryStore", () => {
     });
   });
 
-  it("refuses an integration that archives into another tenant's destination", async () => {
-    await database.registry.addDestination({
-      id: "vestland-elements",
-      tenantId: "vestland",
-      name: "Elements",
-      driver: "FINT",
-    });
-    const intoDemo = await database.registry.addIntegration({
-      tenantId: "vestland",
-      integrationId: "digisak-tilskudd",
-      sourceApplicationId: "digisak",
-      name: "Tilskudd",
-      state: "ACTIVE",
-      destinationId: "demo-simulator",
-    });
-    expect(intoDemo).toMatchObject({ outcome: "unknown-reference" });
-    const intoOwn = await database.registry.addIntegration({
-      tenantId: "vestland",
-      integrationId: "digisak-tilskudd",
-      sourceApplicationId: "digisak",
-      name: "Tilskudd",
-      state: "ACTIVE",
-      destinationId: "vestland-elements",
-    });
-    expect(intoOwn).toEqual({ outcome: "created" });
-  });
-
   it("keeps integration ids unique per tenant, and changes state", async () => {
     const integration = {
       tenantId: "vestland",
@@ -142,7 +115,6 @@ describe("RegistryStore", () => {
       sourceApplicationId: "digisak",
       name: "Fartøyvern",
       state: "PILOT" as const,
-      destinationId: null,
     };
     expect(await database.registry.addIntegration(integration)).toEqual({ outcome: "created" });
     expect(await database.registry.addIntegration({ ...integration, name: "other" })).toEqual({

@@ -55,7 +55,6 @@ export class RegistryStore {
       source_application_id: integration.sourceApplicationId,
       name: integration.name,
       state: integration.state,
-      destination_id: integration.destinationId,
     });
   }
 
@@ -132,6 +131,5 @@ function toIntegration(row: Record<string, unknown>): Integration {
     sourceApplicationId: row.source_application_id as string,
     name: row.name as string,
     state: row.state as IntegrationState,
-    destinationId: (row.destination_id as string | null) ?? null,
   };
 }

@@ -69,7 +69,6 @@ beforeAll(async () => {
     sourceApplicationId: "egrunnerverv",
     name: "Arkivsak",
     state: "ACTIVE",
-    destinationId: null,
   });
 
   const admin = kafka.admin();
