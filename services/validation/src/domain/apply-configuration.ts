@@ -1,4 +1,4 @@
-import { convertibleFields, type IntegrationConfiguration } from "@flyt/registry";
+import { convertibleFields, type IntegrationConfiguration } from "@flyt/registry/configuration";
 import type { Arkivsak, Journalpost } from "@flyt/schemas";
 
 type ArchiveDefaults = IntegrationConfiguration["archiveDefaults"];

@@ -1,4 +1,4 @@
-import type { IntegrationConfiguration } from "@flyt/registry";
+import type { IntegrationConfiguration } from "@flyt/registry/configuration";
 import type { Journalpost, ValidationError } from "@flyt/schemas";
 import { contentMatchesDeclaredType } from "./file-signature";
 

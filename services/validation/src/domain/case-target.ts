@@ -1,0 +1,99 @@
+import type { IntegrationConfiguration } from "@flyt/registry/configuration";
+import type { Arkivsak, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
+
+/** What became of the case submission that journal posts refer to, as this service decided it. */
+export type ReferencedCase = "VALIDATED" | "REJECTED" | "UNKNOWN";
+
+/** How the archive adapter finds or creates the submission's case. */
+export interface CaseTarget {
+  readonly caseMode: CaseMode;
+  readonly caseRef: string | null;
+  readonly searchCriteria: Record<string, string>;
+}
+
+/** An archive case number, `YYYY/n`. */
+export const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
+/** The id of a submission, `sub_` and a ULID. */
+export const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
+
+/**
+ * The case target of a submission, or why there is none. A case submission follows the integration's case mode
+ * (search criteria take their values from the normalised case); journal posts always go to the case they name,
+ * which must be a case number or a case submission of the same tenant that was not rejected.
+ */
+export function caseTarget(
+  kind: SubmissionKind,
+  caseRef: string | null,
+  normalisedCase: Arkivsak | null,
+  caseMode: IntegrationConfiguration["caseMode"],
+  referencedCase: ReferencedCase | undefined,
+): { ok: true; target: CaseTarget } | { ok: false; errors: ValidationError[] } {
+  if (kind === "JOURNAL_POSTS") return journalPostTarget(caseRef, referencedCase);
+  if (!normalisedCase) return failure("missing-case", "/case", "A case submission needs a case.");
+  switch (caseMode.mode) {
+    case "NEW":
+      return { ok: true, target: { caseMode: "NEW", caseRef: null, searchCriteria: {} } };
+    case "BY_ID":
+      return failure(
+        "case-mode-mismatch",
+        "/case",
+        "This integration adds journal posts to existing cases only: send them to /api/v1/cases/{caseRef}/journal-posts.",
+      );
+    case "BY_SEARCH_OR_NEW": {
+      const criteria: Record<string, string> = {};
+      const errors: ValidationError[] = [];
+      for (const criterion of caseMode.searchCriteria) {
+        if (criterion === "klassering") {
+          const primary = normalisedCase.klassering[0];
+          if (primary) {
+            criteria["klassering.ordningsprinsipp"] = primary.ordningsprinsipp;
+            criteria["klassering.ordningsverdi"] = primary.ordningsverdi;
+          } else errors.push(missingSearchValue(criterion));
+          continue;
+        }
+        const value = normalisedCase[criterion];
+        if (value) criteria[criterion] = value;
+        else errors.push(missingSearchValue(criterion));
+      }
+      return errors.length > 0
+        ? { ok: false, errors }
+        : { ok: true, target: { caseMode: "BY_SEARCH_OR_NEW", caseRef: null, searchCriteria: criteria } };
+    }
+  }
+}
+
+function journalPostTarget(
+  caseRef: string | null,
+  referencedCase: ReferencedCase | undefined,
+): ReturnType<typeof caseTarget> {
+  const target = { ok: true, target: { caseMode: "BY_ID", caseRef, searchCriteria: {} } } as const;
+  if (caseRef !== null && CASE_NUMBER.test(caseRef)) return target;
+  if (caseRef === null || !SUBMISSION_ID.test(caseRef)) {
+    return failure(
+      "invalid-case-reference",
+      "/caseRef",
+      `${JSON.stringify(caseRef)} is neither a case number (2026/123) nor the id of a case submission.`,
+    );
+  }
+  if (referencedCase === "VALIDATED") return target;
+  if (referencedCase === "REJECTED") {
+    return failure(
+      "case-submission-rejected",
+      "/caseRef",
+      `Case submission ${caseRef} was rejected, so there is no case to add journal posts to.`,
+    );
+  }
+  return failure("unknown-case-reference", "/caseRef", `No case submission ${caseRef} of this county.`);
+}
+
+function missingSearchValue(criterion: string): ValidationError {
+  return {
+    code: "missing-search-value",
+    pointer: `/case/${criterion}`,
+    detail: `This integration finds existing cases by ${criterion}; the case has none, and no default gives one.`,
+  };
+}
+
+function failure(code: string, pointer: string, detail: string) {
+  return { ok: false, errors: [{ code, pointer, detail }] } as const;
+}
