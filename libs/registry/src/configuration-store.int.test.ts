@@ -10,11 +10,13 @@ describe("ConfigurationStore", () => {
   it("edits one draft, numbers it on completion and activates a completed version", async () => {
     expect(await database.configurations.saveDraft("demo", "egrunnerverv-sak", newCases)).toEqual({
       outcome: "saved",
+      configuration: newCases,
     });
     expect(
       await database.configurations.saveDraft("demo", "egrunnerverv-sak", landAcquisitionConfiguration),
     ).toEqual({
       outcome: "saved",
+      configuration: landAcquisitionConfiguration,
     });
     expect((await database.configurations.draft("demo", "egrunnerverv-sak"))?.configuration).toEqual(
       landAcquisitionConfiguration,
@@ -112,6 +114,41 @@ describe("ConfigurationStore", () => {
         content: intoVestland,
       }),
     ).rejects.toMatchObject({ code: "23503" });
+  });
+
+  it("tells the active version, whether a draft exists, and every completed version with who completed it", async () => {
+    const integration = "hmsreg-arkivering";
+    expect(await database.configurations.history("demo", integration)).toEqual({
+      activeVersion: null,
+      hasDraft: false,
+      versions: [],
+    });
+    await database.configurations.saveDraft("demo", integration, newCases);
+    await database.configurations.completeDraft("demo", integration, "kari.arkivar");
+    await database.configurations.saveDraft("demo", integration, landAcquisitionConfiguration);
+    await database.configurations.completeDraft("demo", integration, "ola.arkivar");
+    await database.configurations.activate("demo", integration, 1);
+    await database.configurations.saveDraft("demo", integration, newCases);
+
+    const history = await database.configurations.history("demo", integration);
+    expect(history).toMatchObject({
+      activeVersion: 1,
+      hasDraft: true,
+      versions: [
+        { version: 1, completedBy: "kari.arkivar" },
+        { version: 2, completedBy: "ola.arkivar" },
+      ],
+    });
+    expect(history.versions[0]?.completedAt).toBeInstanceOf(Date);
+    expect((await database.configurations.activeVersions("demo")).get(integration)).toBe(1);
+  });
+
+  it("deletes the draft, and nothing else", async () => {
+    const integration = "hmsreg-arkivering";
+    expect(await database.configurations.deleteDraft("demo", integration)).toBe(true);
+    expect(await database.configurations.deleteDraft("demo", integration)).toBe(false);
+    expect(await database.configurations.draft("demo", integration)).toBeUndefined();
+    expect((await database.configurations.history("demo", integration)).versions).toHaveLength(2);
   });
 
   it("gives concurrent completions of drafts distinct version numbers", async () => {

@@ -11,8 +11,23 @@ export interface ConfigurationVersion {
   readonly completedBy: string | null;
 }
 
+/** A completed version, without its content. */
+export interface VersionSummary {
+  readonly version: number;
+  readonly completedAt: Date;
+  readonly completedBy: string;
+}
+
+/** Where an integration's configuration stands: the version applied, a draft being edited, every version. */
+export interface ConfigurationHistory {
+  readonly activeVersion: number | null;
+  readonly hasDraft: boolean;
+  /** Oldest first. */
+  readonly versions: readonly VersionSummary[];
+}
+
 export type SaveDraftOutcome =
-  | { readonly outcome: "saved" }
+  | { readonly outcome: "saved"; readonly configuration: IntegrationConfiguration }
   | { readonly outcome: "invalid"; readonly issues: readonly ConfigurationIssue[] }
   | { readonly outcome: "unknown-integration" }
   | { readonly outcome: "unknown-destination"; readonly destinationId: string };
@@ -41,12 +56,21 @@ export class ConfigurationStore {
         .insert({ tenant_id: tenantId, integration_id: integrationId, content: parsed.configuration })
         .onConflict(this.db.raw("(tenant_id, integration_id) where version is null"))
         .merge({ content: parsed.configuration, updated_at: this.db.fn.now() });
-      return { outcome: "saved" };
+      return { outcome: "saved", configuration: parsed.configuration };
     } catch (error) {
       if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION)
         return { outcome: "unknown-integration" };
       throw error;
     }
+  }
+
+  /** Throws the draft away; false when there was none. Completed versions are never deleted. */
+  async deleteDraft(tenantId: string, integrationId: string): Promise<boolean> {
+    const deleted = await this.db("integration_configurations")
+      .where({ tenant_id: tenantId, integration_id: integrationId })
+      .whereNull("version")
+      .delete();
+    return deleted > 0;
   }
 
   /** Numbers the draft with the next version; from then on it cannot change. */
@@ -108,6 +132,37 @@ export class ConfigurationStore {
       .where({ tenant_id: tenantId, integration_id: integrationId, version })
       .first();
     return row && toVersion(row);
+  }
+
+  async history(tenantId: string, integrationId: string): Promise<ConfigurationHistory> {
+    const [integration, rows] = await Promise.all([
+      this.db("integrations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .first("active_configuration_version"),
+      this.db("integration_configurations")
+        .where({ tenant_id: tenantId, integration_id: integrationId })
+        .orderByRaw("version nulls first")
+        .select("version", "completed_at", "completed_by"),
+    ]);
+    const versions = rows.filter((row) => row.version !== null);
+    return {
+      activeVersion: integration?.active_configuration_version ?? null,
+      hasDraft: versions.length < rows.length,
+      versions: versions.map((row) => ({
+        version: row.version,
+        completedAt: row.completed_at,
+        completedBy: row.completed_by,
+      })),
+    };
+  }
+
+  /** The active version of each of a tenant's integrations that has one, by integration id. */
+  async activeVersions(tenantId: string): Promise<Map<string, number>> {
+    const rows = await this.db("integrations")
+      .where({ tenant_id: tenantId })
+      .whereNotNull("active_configuration_version")
+      .select("integration_id", "active_configuration_version");
+    return new Map(rows.map((row) => [row.integration_id, row.active_configuration_version]));
   }
 
   async draft(tenantId: string, integrationId: string): Promise<ConfigurationVersion | undefined> {

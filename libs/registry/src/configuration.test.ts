@@ -10,7 +10,7 @@ describe("parseConfiguration", () => {
     });
   });
 
-  it("reports every problem at once, each with a JSON pointer", () => {
+  it("reports every problem at once, each with a code and a JSON pointer", () => {
     const result = parseConfiguration({
       ...landAcquisitionConfiguration,
       archiveDefaults: { arkivdel: " ", journalstaus: "J" },
@@ -19,14 +19,14 @@ describe("parseConfiguration", () => {
       valueConversions: { "journal/status": { ferdig: "J" } },
     });
     expect(result.ok).toBe(false);
-    const pointers = result.ok ? [] : result.issues.map((issue) => issue.pointer).sort();
-    expect(pointers).toEqual([
-      "/archiveDefaults/arkivdel",
-      "/archiveDefaults/journalstaus",
-      "/caseMode/searchCriteria",
-      "/documentRules/allowedMimeTypes/0",
-      "/documentRules/maxFileBytes",
-      "/valueConversions/journal~1status",
+    const issues = result.ok ? [] : result.issues.map((issue) => `${issue.pointer} ${issue.code}`).sort();
+    expect(issues).toEqual([
+      "/archiveDefaults/arkivdel too-small",
+      "/archiveDefaults/journalstaus unknown-field",
+      "/caseMode/searchCriteria custom",
+      "/documentRules/allowedMimeTypes/0 invalid-format",
+      "/documentRules/maxFileBytes too-small",
+      "/valueConversions/journal~1status unknown-field",
     ]);
   });
 

@@ -97,8 +97,10 @@ export const integrationConfigurationSchema = z.strictObject({
 export type IntegrationConfiguration = z.infer<typeof integrationConfigurationSchema>;
 export type CaseMode = z.infer<typeof caseModeSchema>;
 
-/** One problem with a submitted configuration, pointed at by a JSON pointer. */
+/** One problem with a submitted configuration (or any admin input): a stable code and a JSON pointer. */
 export interface ConfigurationIssue {
+  /** zod's issue code in kebab case (`invalid-type`, `too-small`, ...), or `unknown-field`. */
+  readonly code: string;
   readonly pointer: string;
   readonly message: string;
 }
@@ -109,18 +111,27 @@ export function parseConfiguration(
 ): { ok: true; configuration: IntegrationConfiguration } | { ok: false; issues: ConfigurationIssue[] } {
   const parsed = integrationConfigurationSchema.safeParse(input);
   if (parsed.success) return { ok: true, configuration: parsed.data };
-  return {
-    ok: false,
-    // An unknown key (often a typo) is pointed at itself, not at the object holding it.
-    issues: parsed.error.issues.flatMap((issue) =>
-      issue.code === "unrecognized_keys"
-        ? issue.keys.map((key) => ({
-            pointer: toJsonPointer([...issue.path, key]),
-            message: "unknown field",
-          }))
-        : [{ pointer: toJsonPointer(issue.path), message: issue.message }],
-    ),
-  };
+  return { ok: false, issues: issuesOf(parsed.error) };
+}
+
+/** Every issue of a failed parse, each pointed at by a JSON pointer into the input. */
+export function issuesOf(error: z.ZodError): ConfigurationIssue[] {
+  // An unknown key (often a typo) is pointed at itself, not at the object holding it.
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({
+          code: "unknown-field",
+          pointer: toJsonPointer([...issue.path, key]),
+          message: "unknown field",
+        }))
+      : [
+          {
+            code: issue.code.replaceAll("_", "-"),
+            pointer: toJsonPointer(issue.path),
+            message: issue.message,
+          },
+        ],
+  );
 }
 
 function toJsonPointer(path: readonly PropertyKey[]): string {

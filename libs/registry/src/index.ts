@@ -1,3 +1,4 @@
+export { type AuditAction, type AuditEntry, AuditLog, auditActions } from "./audit-log";
 export {
   type CaseMode,
   type ConfigurationIssue,
@@ -5,13 +6,16 @@ export {
   convertibleFields,
   type IntegrationConfiguration,
   integrationConfigurationSchema,
+  issuesOf,
   parseConfiguration,
 } from "./configuration";
 export {
   type CompleteDraftOutcome,
+  type ConfigurationHistory,
   ConfigurationStore,
   type ConfigurationVersion,
   type SaveDraftOutcome,
+  type VersionSummary,
 } from "./configuration-store";
 export { seedDemoConfigurations } from "./demo-configurations";
 export {
@@ -24,3 +28,4 @@ export {
 export { migrateRegistry, rollbackRegistry } from "./migrate";
 export * from "./model";
 export { RegistryStore } from "./registry-store";
+export { inRegistryTransaction, type RegistryStores, registryStores } from "./registry-stores";

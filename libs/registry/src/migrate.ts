@@ -3,6 +3,7 @@ import { registries } from "./migrations/001-registries";
 import { destinationOfSameTenant } from "./migrations/002-destination-of-same-tenant";
 import { integrationConfigurations } from "./migrations/003-integration-configurations";
 import { destinationPerConfigurationVersion } from "./migrations/004-destination-per-configuration-version";
+import { auditLog } from "./migrations/005-audit-log";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
 const migrations = [
@@ -10,6 +11,7 @@ const migrations = [
   destinationOfSameTenant,
   integrationConfigurations,
   destinationPerConfigurationVersion,
+  auditLog,
 ];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {

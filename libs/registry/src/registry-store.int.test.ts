@@ -18,6 +18,7 @@ describe("registry migrations", () => {
         "002-destination-of-same-tenant",
         "003-integration-configurations",
         "004-destination-per-configuration-version",
+        "005-audit-log",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -26,6 +27,7 @@ describe("registry migrations", () => {
         "002-destination-of-same-tenant",
         "003-integration-configurations",
         "004-destination-per-configuration-version",
+        "005-audit-log",
       ]);
     } finally {
       await other.destroy();
@@ -84,6 +86,12 @@ describe("RegistryStore", () => {
       revokedAt: null,
     });
     expect(await database.registry.clientById("nobody")).toBeUndefined();
+    expect(await database.registry.tenant("vestland")).toEqual({
+      id: "vestland",
+      name: "Vestland fylkeskommune",
+      organisationNumber: "821311632",
+    });
+    expect(await database.registry.tenant("atlantis")).toBeUndefined();
   });
 
   it("answers expected refusals as values", async () => {

@@ -82,6 +82,11 @@ export class RegistryStore {
     return row && toIntegration(row);
   }
 
+  async tenant(tenantId: string): Promise<Tenant | undefined> {
+    const row = await this.db("tenants").where({ id: tenantId }).first();
+    return row && { id: row.id, name: row.name, organisationNumber: row.organisation_number };
+  }
+
   async tenants(): Promise<Tenant[]> {
     const rows = await this.db("tenants").orderBy("id");
     return rows.map((row) => ({ id: row.id, name: row.name, organisationNumber: row.organisation_number }));

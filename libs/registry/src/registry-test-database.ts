@@ -2,15 +2,12 @@ import { createDatabase } from "@flyt/postgres";
 import { createTestDatabase } from "@flyt/testing";
 import type { Knex } from "knex";
 import { afterAll, beforeAll } from "vitest";
-import { ConfigurationStore } from "./configuration-store";
 import { seedDemoCounty } from "./demo-county";
 import { migrateRegistry } from "./migrate";
-import { RegistryStore } from "./registry-store";
+import { type RegistryStores, registryStores } from "./registry-stores";
 
-export interface RegistryTestDatabase {
+export interface RegistryTestDatabase extends RegistryStores {
   readonly db: Knex;
-  readonly registry: RegistryStore;
-  readonly configurations: ConfigurationStore;
 }
 
 /**
@@ -23,9 +20,9 @@ export function useRegistryDatabase(options: { seedDemoCounty?: boolean } = {}):
     const database = await createTestDatabase();
     const db = createDatabase({ url: database.url, applicationName: "flyt.test" });
     await migrateRegistry(db);
-    const registry = new RegistryStore(db);
-    if (options.seedDemoCounty) await seedDemoCounty(registry);
-    current = { db, registry, configurations: new ConfigurationStore(db), drop: database.drop };
+    const stores = registryStores(db);
+    if (options.seedDemoCounty) await seedDemoCounty(stores.registry);
+    current = { db, ...stores, drop: database.drop };
   });
   afterAll(async () => {
     await current?.db.destroy();
@@ -44,6 +41,9 @@ export function useRegistryDatabase(options: { seedDemoCounty?: boolean } = {}):
     },
     get configurations() {
       return started().configurations;
+    },
+    get audit() {
+      return started().audit;
     },
   };
 }
