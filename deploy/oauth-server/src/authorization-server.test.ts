@@ -8,12 +8,17 @@ import {
 } from "./authorization-server";
 
 const client = { clientId: "demo-egrunnerverv-test", clientSecret: "s3cret-for-tests-only" };
+const admin = {
+  clientId: "flyt-platform-admin",
+  clientSecret: "admin-s3cret",
+  roles: ["flyt.admin", "flyt.reader"],
+};
 let server: RunningAuthorizationServer;
 
 beforeAll(async () => {
   server = await startAuthorizationServer({
     audience: "urn:flyt:gateway:test",
-    clients: [client],
+    clients: [client, admin],
     accessTokenTtlSeconds: 300,
   });
 });
@@ -40,6 +45,15 @@ describe("local authorization server", () => {
     });
     expect(payload.client_id).toBe(client.clientId);
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
+  });
+
+  it("puts a client's app roles into its access tokens' roles claim, and no roles claim for a client without", async () => {
+    const keys = createRemoteJWKSet(new URL(server.jwksUri));
+    const options = { issuer: server.issuer, audience: "urn:flyt:gateway:test" };
+    const { payload } = await jwtVerify(await server.tokenFor(admin), keys, options);
+    expect(payload).toMatchObject({ client_id: admin.clientId, roles: ["flyt.admin", "flyt.reader"] });
+    const { payload: plain } = await jwtVerify(await server.tokenFor(client), keys, options);
+    expect(plain).not.toHaveProperty("roles");
   });
 
   it("refuses a wrong secret and an unknown client", async () => {

@@ -2,11 +2,16 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
-import Provider, { type Configuration } from "oidc-provider";
+import Provider, { type Configuration, errors } from "oidc-provider";
 
 export interface RegisteredClient {
   readonly clientId: string;
   readonly clientSecret: string;
+  /**
+   * App roles granted to the client, carried in its access tokens' `roles` claim: how Entra ID tells an API
+   * what a client-credentials caller may do (the gateway's admin API requires `flyt.admin`).
+   */
+  readonly roles?: readonly string[];
 }
 
 export interface AuthorizationServerOptions {
@@ -61,7 +66,22 @@ export async function startAuthorizationServer(
       redirect_uris: [],
       response_types: [],
       token_endpoint_auth_method: "client_secret_basic",
+      ...(client.roles?.length ? { roles: [...client.roles] } : {}),
     })),
+    extraClientMetadata: {
+      properties: ["roles"],
+      validator(_ctx, key, value) {
+        const valid =
+          value === undefined || (Array.isArray(value) && value.every((role) => typeof role === "string"));
+        if (key === "roles" && !valid)
+          throw new errors.InvalidClientMetadata("roles must be a list of strings");
+      },
+    },
+    // oidc-provider's hook for claims of its own in an access token; a JWT token gets them as top-level claims.
+    extraTokenClaims: (ctx) => {
+      const roles = ctx.oidc.client?.roles as string[] | undefined;
+      return roles?.length ? { roles } : undefined;
+    },
     jwks: { keys: [signingKey] },
     features: {
       devInteractions: { enabled: false },

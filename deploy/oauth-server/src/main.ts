@@ -1,9 +1,11 @@
 // The local authorization server as a process of its own, for docker-compose (npm start runs it in-process).
 //   OAUTH_PORT=8090 OAUTH_HOST=0.0.0.0 OAUTH_AUDIENCE=urn:flyt:gateway:test OAUTH_CLIENTS="id:secret,id2:secret2"
+//   A client with app roles in its tokens' `roles` claim: OAUTH_CLIENTS="admin-id:secret:flyt.admin+other.role"
 // Never part of a deployment: a county's real OAuth server issues the tokens there.
 import { parseConfig, port } from "@flyt/config";
 import { z } from "zod";
 import { startAuthorizationServer } from "./authorization-server";
+import { clientListSchema } from "./client-list";
 
 const config = parseConfig(
   z.object({
@@ -12,16 +14,7 @@ const config = parseConfig(
     /** The URL clients and the gateway reach it at, when it differs from http://host:port (containers). */
     OAUTH_ISSUER: z.url().optional(),
     OAUTH_AUDIENCE: z.string().default("urn:flyt:gateway:test"),
-    OAUTH_CLIENTS: z
-      .string()
-      .min(1)
-      .transform((value) =>
-        value.split(",").map((pair) => {
-          const [clientId, clientSecret] = pair.split(":");
-          return { clientId: clientId?.trim() ?? "", clientSecret: clientSecret?.trim() ?? "" };
-        }),
-      )
-      .pipe(z.array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(8) })).min(1)),
+    OAUTH_CLIENTS: clientListSchema,
   }),
   process.env,
 );
