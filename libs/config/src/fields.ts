@@ -46,14 +46,32 @@ export const commonServiceEnv = {
  * the common environment, its own default port and Kafka client id `flyt.<service>`.
  */
 export function pipelineServiceSchema(service: string, defaultPort: number) {
-  return z.object({ ...commonServiceEnv, HTTP_PORT: port.default(defaultPort) }).transform((env) => ({
-    logLevel: env.LOG_LEVEL,
-    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
-    kafka: { clientId: `flyt.${service}`, brokers: env.KAFKA_BROKERS },
-    schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
-    database: { url: env.DATABASE_URL },
-    shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
-  }));
+  return z
+    .object({
+      ...commonServiceEnv,
+      HTTP_PORT: port.default(defaultPort),
+      /** Messages handled at once, across keys; one key is always handled in order. */
+      CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+      DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+      /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
+      REGISTER_SCHEMAS: booleanFlag.default(false),
+      /** Prefixes every topic name: tests and benchmarks run side by side on one broker. */
+      FLYT_TOPIC_NAMESPACE: z.string().optional(),
+    })
+    .transform((env) => ({
+      logLevel: env.LOG_LEVEL,
+      http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+      kafka: {
+        clientId: `flyt.${service}`,
+        brokers: env.KAFKA_BROKERS,
+        concurrency: env.CONSUMER_CONCURRENCY,
+        registerSchemas: env.REGISTER_SCHEMAS,
+        topicNamespace: env.FLYT_TOPIC_NAMESPACE,
+      },
+      schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
+      database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+      shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
+    }));
 }
 
 export type PipelineServiceConfig = z.output<ReturnType<typeof pipelineServiceSchema>>;

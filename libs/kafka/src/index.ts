@@ -1,4 +1,5 @@
 export { createKafka, type KafkaOptions } from "./create-kafka";
+export { answerEventId } from "./event-id";
 export {
   childTraceparent,
   type EventHeaders,

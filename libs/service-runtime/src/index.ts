@@ -1,1 +1,7 @@
-export { type ServiceRuntime, startServiceRuntime } from "./service-runtime";
+export {
+  type ConsumingOptions,
+  consumingCheck,
+  type ServiceRuntime,
+  startConsuming,
+  startServiceRuntime,
+} from "./service-runtime";

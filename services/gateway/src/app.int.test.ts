@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PostgresFileStore } from "@flyt/file-store";
 import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
 import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
@@ -16,7 +17,6 @@ import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CallbackStore } from "./adapters/postgres/callback-store";
-import { PostgresFileStore } from "./adapters/postgres/file-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isConnectionError, retryWhileRetriable } from "@flyt/errors";
+import { PostgresFileStore } from "@flyt/file-store";
 import {
   createKafka,
   EventProducer,
@@ -18,7 +19,6 @@ import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
 import { CachedDirectory } from "./adapters/postgres/cached-registry";
 import { CallbackStore } from "./adapters/postgres/callback-store";
-import { PostgresFileStore } from "./adapters/postgres/file-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";

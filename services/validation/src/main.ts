@@ -1,5 +1,40 @@
-import { startServiceRuntime } from "@flyt/service-runtime";
+import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
+import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
+import { ConfigurationVersions } from "./adapters/postgres/configuration-versions";
+import { DecisionStore } from "./adapters/postgres/decision-store";
+import { migrateValidation } from "./adapters/postgres/migrations";
 import { loadConfig } from "./config";
+import { SIGNATURE_BYTES } from "./domain/file-signature";
+import { validateReceivedHandler } from "./handlers/validate-received";
 
-// The service's own work comes in its issue; until then it starts, reports health and stops cleanly.
-await startServiceRuntime("validation", loadConfig());
+const config = loadConfig();
+const consuming = consumingCheck();
+const runtime = await startServiceRuntime("validation", config, [consuming]);
+const { db, producer, topics } = runtime;
+const fileStore = new PostgresFileStore(db);
+
+startConsuming(runtime, {
+  service: "validation",
+  config,
+  prepare: async () => {
+    // The file store's tables are read here; whichever service starts first creates them.
+    await migrateFileStore(db);
+    await migrateValidation(db);
+  },
+  handlers: [
+    validateReceivedHandler({
+      topics,
+      decisions: new DecisionStore(db),
+      configurations: new ConfigurationVersions(db),
+      files: { heads: (tenantId, fileIds) => fileStore.heads(tenantId, fileIds, SIGNATURE_BYTES) },
+      publish: {
+        validated: (key, value, headers) =>
+          producer.publish(topics.submissionValidated, { key, value, headers }),
+        rejected: (key, value, headers) =>
+          producer.publish(topics.submissionRejected, { key, value, headers }),
+      },
+      now: () => new Date(),
+    }),
+  ],
+  onConsuming: consuming.markConsuming,
+});

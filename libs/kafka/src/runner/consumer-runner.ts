@@ -118,6 +118,8 @@ export class ConsumerRunner {
   /** Keys with messages waiting in the retry topic: later messages of the key queue up behind them there. */
   readonly #parked = new Map<string, number>();
   #inFlight = 0;
+  /** Set once the consumer loop runs: before that, stopping is only disconnecting. */
+  #running = false;
   #commitTimer: NodeJS.Timeout | undefined;
   #committing: Promise<void> | undefined;
   readonly #random: () => number;
@@ -150,6 +152,7 @@ export class ConsumerRunner {
     await retryWhileRetriable(() =>
       this.#consumer.subscribe({ topics, fromBeginning: this.#options.fromBeginning ?? true }),
     );
+    if (this.#stopping.signal.aborted) return;
     this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
       // A new generation: partitions may have moved. Work still in flight from before finishes, but only
       // offsets tracked from now on are committed; whatever it leaves uncommitted is read again.
@@ -164,6 +167,7 @@ export class ConsumerRunner {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#onBatch(payload),
     });
+    this.#running = true;
     this.#commitTimer = setInterval(() => void this.#commit(), this.#options.commitIntervalMs ?? 200);
     this.#logger.info({ topics }, "consumer started");
   }
@@ -174,6 +178,11 @@ export class ConsumerRunner {
    */
   async stop(deadlineMs: number): Promise<"drained" | "deadline-exceeded"> {
     this.#stopping.abort();
+    if (!this.#running) {
+      // Stopped while starting (a signal right after start-up): nothing was handled, nothing to commit.
+      await this.#consumer.disconnect();
+      return "drained";
+    }
     const topics = [
       ...this.#handlers.keys(),
       ...(this.#options.retryTopic ? [this.#options.retryTopic.topic] : []),

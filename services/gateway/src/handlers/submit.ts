@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import type { FileStore } from "@flyt/file-store";
 import type { EventHeaders } from "@flyt/kafka";
 import type { Integration } from "@flyt/registry";
 import type { FileReference, SubmissionReceived } from "@flyt/schemas";
-import type { FileStore } from "../adapters/postgres/file-store";
 import type { IntakeStore } from "../adapters/postgres/intake-store";
 import { validateBody } from "../contract/validator";
 import type { Caller } from "../domain/caller";

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
+import type { FileStore } from "@flyt/file-store";
 import type { FileReference } from "@flyt/schemas";
-import type { FileStore } from "../adapters/postgres/file-store";
 import { allowedMimeTypes } from "../contract/schemas";
 import type { Caller } from "../domain/caller";
 import { sanitizeFilename } from "../domain/filename";

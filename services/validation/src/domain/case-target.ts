@@ -27,7 +27,7 @@ export function caseTarget(
   normalisedCase: Arkivsak | null,
   caseMode: IntegrationConfiguration["caseMode"],
   referencedCase: ReferencedCase | undefined,
-): { ok: true; target: CaseTarget } | { ok: false; errors: ValidationError[] } {
+): { ok: true; target: CaseTarget } | { ok: false; errors: readonly ValidationError[] } {
   if (kind === "JOURNAL_POSTS") return journalPostTarget(caseRef, referencedCase);
   if (!normalisedCase) return failure("missing-case", "/case", "A case submission needs a case.");
   switch (caseMode.mode) {
@@ -94,6 +94,10 @@ function missingSearchValue(criterion: string): ValidationError {
   };
 }
 
-function failure(code: string, pointer: string, detail: string) {
-  return { ok: false, errors: [{ code, pointer, detail }] } as const;
+function failure(
+  code: string,
+  pointer: string,
+  detail: string,
+): { ok: false; errors: readonly ValidationError[] } {
+  return { ok: false, errors: [{ code, pointer, detail }] };
 }

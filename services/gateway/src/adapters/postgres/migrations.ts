@@ -1,6 +1,7 @@
+import { migrateFileStore } from "@flyt/file-store";
 import type { Knex } from "knex";
 
-/** The gateway's own tables: what idempotent intake needs, and the file store. */
+/** The gateway's own tables: what idempotent intake needs. (Its first version also held the file store's.) */
 const intake = {
   name: "001-intake",
   async up(db: Knex) {
@@ -20,44 +21,17 @@ const intake = {
       t.timestamp("accepted_at", { useTz: true }).nullable();
       t.unique(["tenant_id", "integration_id", "source_instance_id"]);
     });
-    await db.schema.createTable("files", (t) => {
-      t.text("id").primary();
-      t.text("tenant_id").notNullable();
-      t.text("filename").notNullable();
-      t.text("mime_type").notNullable();
-      t.bigInteger("size_bytes").notNullable();
-      t.text("sha256").notNullable();
-      t.binary("content").notNullable();
-      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
-      t.index(["tenant_id"]);
-    });
   },
   async down(db: Knex) {
-    await db.schema.dropTable("files");
     await db.schema.dropTable("intake_submissions");
   },
 };
 
-/** File contents in 1 MiB chunks, so an upload streams into Postgres with bounded memory. */
+/** Was the file store's chunked contents; the file store migrates its own tables now (@flyt/file-store). */
 const fileChunks = {
   name: "002-file-chunks",
-  async up(db: Knex) {
-    await db.schema.createTable("file_chunks", (t) => {
-      t.text("file_id").notNullable();
-      t.integer("seq").notNullable();
-      t.binary("data").notNullable();
-      t.primary(["file_id", "seq"]);
-    });
-    await db.schema.alterTable("files", (t) => {
-      t.dropColumn("content");
-    });
-  },
-  async down(db: Knex) {
-    await db.schema.alterTable("files", (t) => {
-      t.binary("content").nullable();
-    });
-    await db.schema.dropTable("file_chunks");
-  },
+  async up() {},
+  async down() {},
 };
 
 /** Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): the stored answer per client and key. */
@@ -113,7 +87,9 @@ const config = {
   },
 };
 
+/** The gateway's tables and the file store it writes to. */
 export async function migrateGateway(db: Knex): Promise<string[]> {
+  await migrateFileStore(db);
   const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
   return applied;
 }

@@ -1,0 +1,306 @@
+import { randomUUID } from "node:crypto";
+import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
+import { createKafka, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { createLogger } from "@flyt/logging";
+import { createMetricsRegistry } from "@flyt/observability";
+import { createDatabase } from "@flyt/postgres";
+import { ConfigurationStore, migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
+import {
+  type SubmissionReceived,
+  type SubmissionRejected,
+  type SubmissionValidated,
+  submissionRejectedV1Schema,
+  submissionValidatedV1Schema,
+} from "@flyt/schemas";
+import {
+  createTestDatabase,
+  type ServiceProcess,
+  startServiceProcess,
+  testInfra,
+  uniqueName,
+} from "@flyt/testing";
+import { allTopics, provisionTopics, topicCatalogue } from "@flyt/topics";
+import type { Consumer } from "kafkajs";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  configuration,
+  journalpost,
+  pdfDocument,
+  receivedCase,
+  receivedJournalPosts,
+} from "./domain/submission.fixtures";
+
+const infra = testInfra();
+const logger = createLogger({ service: "validation-test", level: "silent" });
+const namespace = uniqueName("validation");
+const topics = topicCatalogue({ namespace });
+const kafka = createKafka({ clientId: "flyt.validation-test", brokers: infra.kafkaBrokers, logger });
+const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
+const INTEGRATION = "egrunnerverv-sak";
+
+interface Decided {
+  readonly key: string;
+  readonly correlationHeader: string | undefined;
+  readonly validated?: SubmissionValidated;
+  readonly rejected?: SubmissionRejected;
+}
+
+let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Knex;
+let configurations: ConfigurationStore;
+let producer: EventProducer;
+let consumer: Consumer;
+let service: ServiceProcess;
+const decided: Decided[] = [];
+const pdf = {
+  id: `file_${randomUUID()}`,
+  bytes: Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "latin1"),
+};
+const htmlAsPdf = { id: `file_${randomUUID()}`, bytes: Buffer.from("<!doctype html><title>503</title>") };
+const otherCountysPdf = { id: `file_${randomUUID()}`, bytes: pdf.bytes };
+
+beforeAll(async () => {
+  scratch = await createTestDatabase();
+  db = createDatabase({ url: scratch.url, applicationName: "flyt.validation-test" });
+  await migrateRegistry(db);
+  const registryStore = new RegistryStore(db);
+  await seedDemoCounty(registryStore);
+  await registryStore.addTenant({ id: "vestland", name: "Vestland", organisationNumber: null });
+  configurations = new ConfigurationStore(db);
+  await activate(configuration);
+
+  await migrateFileStore(db);
+  const files = new PostgresFileStore(db);
+  const store = (tenantId: string, file: { id: string; bytes: Buffer }) =>
+    files.store(
+      { tenantId, id: file.id, filename: "kontrakt.pdf", mimeType: "application/pdf" },
+      file.bytes,
+      1e6,
+    );
+  await store("demo", pdf);
+  await store("demo", htmlAsPdf);
+  await store("vestland", otherCountysPdf);
+
+  const admin = kafka.admin();
+  await admin.connect();
+  await provisionTopics(admin, allTopics({ namespace }), logger);
+  await admin.disconnect();
+  producer = new EventProducer({
+    kafka,
+    registry,
+    logger,
+    metrics: createMetricsRegistry({ service: "t" }),
+    registerSchemas: true,
+  });
+  await producer.connect();
+  consumer = kafka.consumer({ groupId: uniqueName("flyt.validation-test") });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [topics.submissionValidated.topic, topics.submissionRejected.topic],
+    fromBeginning: true,
+  });
+  await consumer.run({
+    eachMessage: async ({ topic, message }) => {
+      const common = {
+        key: String(message.key),
+        correlationHeader: message.headers?.["correlation-id"]?.toString(),
+      };
+      decided.push(
+        topic === topics.submissionValidated.topic
+          ? { ...common, validated: await registry.decode(message.value, submissionValidatedV1Schema) }
+          : { ...common, rejected: await registry.decode(message.value, submissionRejectedV1Schema) },
+      );
+    },
+  });
+
+  service = await startServiceProcess("validation", {
+    FLYT_TOPIC_NAMESPACE: namespace,
+    DATABASE_URL: scratch.url,
+    REGISTER_SCHEMAS: "true",
+  });
+  await vi.waitFor(async () => expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200), {
+    timeout: 20_000,
+    interval: 200,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await consumer?.disconnect();
+  await producer?.disconnect();
+  await db?.destroy();
+  await scratch?.drop();
+});
+
+async function activate(content: object): Promise<number> {
+  expect(await configurations.saveDraft("demo", INTEGRATION, content)).toMatchObject({ outcome: "saved" });
+  const completed = await configurations.completeDraft("demo", INTEGRATION, "arkivar@demo");
+  if (completed.outcome !== "completed") throw new Error("no draft");
+  expect(await configurations.activate("demo", INTEGRATION, completed.version)).toBe(true);
+  return completed.version;
+}
+
+let sequence = 0;
+/** A fresh submission id: `sub_` and 26 Crockford base-32 characters. */
+function submissionId(): string {
+  sequence += 1;
+  return `sub_01JD8Z6ZQ8${String(Date.now() % 1e10).padStart(10, "0")}${String(sequence).padStart(6, "0")}`;
+}
+
+async function publish(received: SubmissionReceived, key = received.submission.id): Promise<void> {
+  await producer.publish(topics.submissionReceived, {
+    key,
+    value: received,
+    headers: {
+      correlationId: received.meta.correlationId,
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tenant: received.submission.tenant,
+      sourceApplication: received.submission.sourceApplication,
+      submissionId: received.submission.id,
+    },
+  });
+}
+
+function freshCase(fileId = pdf.id): SubmissionReceived {
+  const received = receivedCase({ id: submissionId(), fileId });
+  return { ...received, meta: { ...received.meta, eventId: randomUUID(), correlationId: randomUUID() } };
+}
+
+async function decisionsOf(id: string, count = 1): Promise<Decided[]> {
+  return vi.waitFor(
+    () => {
+      const found = decided.filter(
+        (decision) => (decision.validated ?? decision.rejected)?.submission.id === id,
+      );
+      if (found.length < count) throw new Error(`${found.length} decisions on ${id} so far`);
+      return found;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+describe("the validation service over Kafka and Postgres", () => {
+  it("validates a case: defaults applied, the destination and configuration version recorded", async () => {
+    const received = freshCase();
+    await publish(received);
+    const [decision] = await decisionsOf(received.submission.id);
+    expect(decision).toMatchObject({
+      key: received.submission.id,
+      correlationHeader: received.meta.correlationId,
+    });
+    expect(decision?.validated).toMatchObject({
+      meta: { correlationId: received.meta.correlationId, producer: "validation" },
+      submission: received.submission,
+      configurationVersion: 1,
+      destination: { id: "demo-simulator", driver: "SIMULATOR" },
+      caseMode: "NEW",
+      case: { arkivdel: "EIENDOM", administrativEnhet: "SAMFERDSEL", saksstatus: "B" },
+      journalPosts: [{ journalstatus: "J" }],
+    });
+  });
+
+  it("rejects with every problem at once, reading the files' real contents", async () => {
+    const received = freshCase(htmlAsPdf.id);
+    const submission = {
+      ...received,
+      journalPosts: [
+        journalpost(htmlAsPdf.id, { journalstatus: "arkivert" }),
+        journalpost(otherCountysPdf.id, { korrespondansepart: [] }),
+        journalpost(pdf.id, {
+          dokumenter: [
+            pdfDocument(pdf.id, { file: { ...pdfDocument(pdf.id).file, mimeType: "application/zip" } }),
+          ],
+        }),
+      ],
+    };
+    await publish(submission);
+    const [decision] = await decisionsOf(received.submission.id);
+    expect(decision?.rejected?.configurationVersion).toBe(1);
+    expect(decision?.rejected?.errors.map((error) => `${error.code} ${error.pointer}`).sort()).toEqual(
+      [
+        "unknown-code /journalPosts/0/journalstatus",
+        "content-does-not-match-type /journalPosts/0/dokumenter/0",
+        "missing-correspondent /journalPosts/1/korrespondansepart",
+        "file-unreadable /journalPosts/1/dokumenter/0",
+        "mime-type-not-allowed /journalPosts/2/dokumenter/0",
+        "content-does-not-match-type /journalPosts/2/dokumenter/0",
+      ].sort(),
+    );
+  });
+
+  it("applies a newly activated configuration to the next submission; a redelivered one keeps its version", async () => {
+    const before = freshCase();
+    await publish(before);
+    const [first] = await decisionsOf(before.submission.id);
+    const earlierVersion = first?.validated?.configurationVersion;
+
+    const version = await activate({
+      ...configuration,
+      archiveDefaults: { ...configuration.archiveDefaults, arkivdel: "GRUNNERVERV" },
+    });
+    expect(version).toBeGreaterThan(earlierVersion ?? 0);
+    const after = freshCase();
+    await publish(after);
+    const [next] = await decisionsOf(after.submission.id);
+    expect(next?.validated).toMatchObject({
+      configurationVersion: version,
+      case: { arkivdel: "GRUNNERVERV" },
+    });
+
+    // Delivered again (a crash before the offset was committed): decided with the version it got first.
+    await publish(before);
+    const [, again] = await decisionsOf(before.submission.id, 2);
+    expect(again?.validated).toMatchObject({
+      meta: { eventId: first?.validated?.meta.eventId },
+      configurationVersion: earlierVersion,
+      case: { arkivdel: first?.validated?.case?.arkivdel },
+    });
+  });
+
+  it("adds journal posts to a validated case submission or a case number, and refuses the rest", async () => {
+    const validCase = freshCase();
+    const rejectedCase = freshCase(htmlAsPdf.id);
+    await publish(validCase);
+    await publish(rejectedCase);
+    await decisionsOf(validCase.submission.id);
+    await decisionsOf(rejectedCase.submission.id);
+
+    const toCaseSubmission = posts(validCase.submission.id);
+    const toCaseNumber = posts("2026/123");
+    const toRejectedCase = posts(rejectedCase.submission.id);
+    const toUnknownCase = posts(submissionId());
+    for (const submission of [toCaseSubmission, toCaseNumber, toRejectedCase, toUnknownCase]) {
+      await publish(submission, submission.caseRef ?? undefined);
+    }
+    const outcome = async (submission: SubmissionReceived) => {
+      const [decision] = await decisionsOf(submission.submission.id);
+      return decision?.validated
+        ? `validated ${decision.validated.caseMode} ${decision.validated.caseRef}`
+        : `rejected ${decision?.rejected?.errors.map((error) => error.code).join()}`;
+    };
+    expect(await outcome(toCaseSubmission)).toBe(`validated BY_ID ${validCase.submission.id}`);
+    expect(await outcome(toCaseNumber)).toBe("validated BY_ID 2026/123");
+    expect(await outcome(toRejectedCase)).toBe("rejected case-submission-rejected");
+    expect(await outcome(toUnknownCase)).toBe("rejected unknown-case-reference");
+  });
+
+  it("rejects a submission of a deactivated integration", async () => {
+    await new RegistryStore(db).setIntegrationState("demo", "digisak-fartoyvern", "DEACTIVATED");
+    const received = freshCase();
+    const deactivated = {
+      ...received,
+      submission: { ...received.submission, integrationId: "digisak-fartoyvern" },
+    };
+    await publish(deactivated);
+    const [decision] = await decisionsOf(received.submission.id);
+    expect(decision?.rejected?.errors).toEqual([
+      expect.objectContaining({ code: "integration-deactivated", pointer: "/integrationId" }),
+    ]);
+  });
+});
+
+function posts(caseRef: string): SubmissionReceived {
+  const received = receivedJournalPosts(caseRef, { id: submissionId(), fileId: pdf.id });
+  return { ...received, meta: { ...received.meta, eventId: randomUUID() } };
+}
