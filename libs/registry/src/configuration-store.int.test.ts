@@ -107,6 +107,20 @@ describe("ConfigurationStore", () => {
       outcome: "unknown-destination",
       destinationId: "vestland-elements",
     });
+    // Among the other issues of an invalid draft too: every issue at once.
+    expect(
+      await database.configurations.saveDraft("demo", "egrunnerverv-sak", { ...intoVestland, caseMode: {} }),
+    ).toEqual({
+      outcome: "invalid",
+      issues: [
+        expect.objectContaining({ pointer: "/caseMode/mode" }),
+        {
+          code: "unknown-destination",
+          pointer: "/destinationId",
+          message: "demo has no archive destination vestland-elements",
+        },
+      ],
+    });
     await expect(
       database.db("integration_configurations").insert({
         tenant_id: "demo",

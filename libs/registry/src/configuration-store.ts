@@ -1,5 +1,10 @@
 import type { Knex } from "knex";
-import { type ConfigurationIssue, type IntegrationConfiguration, parseConfiguration } from "./configuration";
+import {
+  type ConfigurationIssue,
+  type IntegrationConfiguration,
+  integrationConfigurationSchema,
+  parseConfiguration,
+} from "./configuration";
 
 /** A numbered, immutable configuration version, or the integration's one editable draft (version null). */
 export interface ConfigurationVersion {
@@ -42,15 +47,28 @@ const FOREIGN_KEY_VIOLATION = "23503";
 export class ConfigurationStore {
   constructor(private readonly db: Knex) {}
 
-  /** Creates or replaces the integration's draft; the content is checked in full first. */
+  /**
+   * Creates or replaces the integration's draft; the content is checked in full first. An invalid one is
+   * answered with every issue, an unknown destination among them.
+   */
   async saveDraft(tenantId: string, integrationId: string, input: unknown): Promise<SaveDraftOutcome> {
     const parsed = parseConfiguration(input);
-    if (!parsed.ok) return { outcome: "invalid", issues: parsed.issues };
+    if (!parsed.ok) {
+      const destinationId = integrationConfigurationSchema.shape.destinationId.safeParse(
+        (input as { destinationId?: unknown } | null)?.destinationId,
+      );
+      const unknownDestination =
+        destinationId.success && !(await this.#hasDestination(tenantId, destinationId.data));
+      return {
+        outcome: "invalid",
+        issues: unknownDestination
+          ? [...parsed.issues, unknownDestinationIssue(tenantId, destinationId.data)]
+          : parsed.issues,
+      };
+    }
     const { destinationId } = parsed.configuration;
-    const destination = await this.db("archive_destinations")
-      .where({ id: destinationId, tenant_id: tenantId })
-      .first("id");
-    if (!destination) return { outcome: "unknown-destination", destinationId };
+    if (!(await this.#hasDestination(tenantId, destinationId)))
+      return { outcome: "unknown-destination", destinationId };
     try {
       await this.db("integration_configurations")
         .insert({ tenant_id: tenantId, integration_id: integrationId, content: parsed.configuration })
@@ -165,6 +183,13 @@ export class ConfigurationStore {
     return new Map(rows.map((row) => [row.integration_id, row.active_configuration_version]));
   }
 
+  async #hasDestination(tenantId: string, destinationId: string): Promise<boolean> {
+    const destination = await this.db("archive_destinations")
+      .where({ id: destinationId, tenant_id: tenantId })
+      .first("id");
+    return destination !== undefined;
+  }
+
   async draft(tenantId: string, integrationId: string): Promise<ConfigurationVersion | undefined> {
     const row = await this.db("integration_configurations")
       .where({ tenant_id: tenantId, integration_id: integrationId })
@@ -172,6 +197,15 @@ export class ConfigurationStore {
       .first();
     return row && toVersion(row);
   }
+}
+
+/** The issue of a configuration naming an archive destination its tenant does not have. */
+export function unknownDestinationIssue(tenantId: string, destinationId: string): ConfigurationIssue {
+  return {
+    code: "unknown-destination",
+    pointer: "/destinationId",
+    message: `${tenantId} has no archive destination ${destinationId}`,
+  };
 }
 
 function toVersion(row: Record<string, unknown>): ConfigurationVersion {

@@ -15,6 +15,7 @@ export {
   ConfigurationStore,
   type ConfigurationVersion,
   type SaveDraftOutcome,
+  unknownDestinationIssue,
   type VersionSummary,
 } from "./configuration-store";
 export { seedDemoConfigurations } from "./demo-configurations";
