@@ -8,7 +8,13 @@ import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt
 import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase } from "@flyt/postgres";
-import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
+import {
+  inRegistryTransaction,
+  migrateRegistry,
+  RegistryStore,
+  registryStores,
+  seedDemoCounty,
+} from "@flyt/registry";
 import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
 import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
 import { topicCatalogue } from "@flyt/topics";
@@ -112,6 +118,11 @@ beforeAll(async () => {
       clients: store,
     },
     rateLimit: { burst: 1_000, perSecond: 1_000 },
+    admin: {
+      role: "flyt.admin",
+      stores: registryStores(db),
+      inTransaction: (work) => inRegistryTransaction(db, work),
+    },
     openApi: openApiDocument({ tokenUrl: oauth.tokenEndpoint }),
     api: {
       bodyLimitBytes: 1_000_000,
@@ -584,6 +595,11 @@ describe("when Kafka is unreachable", () => {
         clients: store,
       },
       rateLimit: { burst: 1_000, perSecond: 1_000 },
+      admin: {
+        role: "flyt.admin",
+        stores: registryStores(db),
+        inTransaction: (work) => inRegistryTransaction(db, work),
+      },
       openApi: {},
       api: {
         bodyLimitBytes: 1_000_000,

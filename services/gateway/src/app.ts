@@ -1,21 +1,28 @@
 import type { Logger } from "@flyt/logging";
 import { createOpsResponder, type HealthCheck } from "@flyt/observability";
-import Koa from "koa";
+import Koa, { type Context } from "koa";
 import type { Registry } from "prom-client";
+import { type AccessTokenOptions, accessTokenVerifier } from "./adapters/http/access-token";
+import { adminRoutes } from "./adapters/http/admin-routes";
 import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
+import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
 import { Problem, problemDetails } from "./adapters/http/problem";
 import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
+import type { AdminDependencies } from "./handlers/administer-integrations";
 
 export interface AppDependencies {
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly checks: readonly HealthCheck[];
   readonly isShuttingDown: () => boolean;
-  readonly auth: AuthenticateOptions;
+  /** Access tokens of both APIs, and the registry that maps a source system's client to its tenant. */
+  readonly auth: AccessTokenOptions & Omit<AuthenticateOptions, "verifyToken">;
   readonly rateLimit: RateLimitOptions;
   readonly api: ApiDependencies;
+  /** The admin API under /admin/v1, for tokens carrying `role` in their `roles` claim. */
+  readonly admin: AdminDependencies & { readonly role: string };
   /** The OpenAPI document served at /api/v1/openapi.json and rendered at /docs. */
   readonly openApi: object;
 }
@@ -24,6 +31,10 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
   const ops = createOpsResponder(deps);
+  // One verifier, so both APIs share its cache of the issuer's keys.
+  const verifyToken = accessTokenVerifier(deps.auth);
+  const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });
+  const administer = adminRoutes(deps.admin);
   app.use(problemDetails(deps.logger));
   app.use(async function opsEndpoints(ctx, next) {
     const response = ctx.method === "GET" ? ops(ctx.path) : undefined;
@@ -34,16 +45,22 @@ export function createApp(deps: AppDependencies): Koa {
     ctx.body = answer.body;
   });
   app.use(apiDocs(deps.openApi));
+  app.use(async function adminApi(ctx, next) {
+    if (!ctx.path.startsWith("/admin/")) return next();
+    await admin(ctx, () => administer(ctx, () => notFound(ctx)));
+  });
   app.use(async function apiOnly(ctx, next) {
     if (!ctx.path.startsWith("/api/"))
       throw new Problem(404, "not-found", "Not found", `No resource at ${ctx.path}.`);
     await next();
   });
-  app.use(authenticate(deps.auth));
+  app.use(authenticate({ ...deps.auth, verifyToken }));
   app.use(rateLimit(deps.rateLimit));
   app.use(apiRoutes(deps.api));
-  app.use(async function notFound(ctx) {
-    throw new Problem(404, "not-found", "Not found", `No resource at ${ctx.method} ${ctx.path}.`);
-  });
+  app.use(notFound);
   return app;
+}
+
+async function notFound(ctx: Context): Promise<never> {
+  throw new Problem(404, "not-found", "Not found", `No resource at ${ctx.method} ${ctx.path}.`);
 }

@@ -10,6 +10,8 @@ const envSchema = z
     OAUTH_ISSUER: z.url(),
     OAUTH_AUDIENCE: z.string().min(1),
     OAUTH_JWKS_URI: z.url(),
+    /** The app role (in a token's `roles` claim) the admin API requires. */
+    ADMIN_ROLE: z.string().min(1).default("flyt.admin"),
     /** Shown to integrators in the OpenAPI document; the issuer's `/token` when absent. */
     OAUTH_TOKEN_URL: z.url().optional(),
     BODY_LIMIT_BYTES: z.coerce
@@ -61,6 +63,7 @@ const envSchema = z
       jwksUri: env.OAUTH_JWKS_URI,
       tokenUrl: env.OAUTH_TOKEN_URL ?? `${env.OAUTH_ISSUER.replace(/\/$/, "")}/token`,
     },
+    admin: { role: env.ADMIN_ROLE },
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
     callbacks: {

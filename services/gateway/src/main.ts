@@ -14,7 +14,7 @@ import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck } from "@flyt/postgres";
-import { RegistryStore } from "@flyt/registry";
+import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
 import { CachedDirectory } from "./adapters/postgres/cached-registry";
@@ -117,6 +117,11 @@ const app = createApp({
     clients: registries,
   },
   rateLimit: config.rateLimit,
+  admin: {
+    role: config.admin.role,
+    stores: registryStores(db),
+    inTransaction: (work) => inRegistryTransaction(db, work),
+  },
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,

@@ -4,3 +4,8 @@ export interface Caller {
   readonly tenantId: string;
   readonly sourceApplicationId: string;
 }
+
+/** Who is calling the admin API: the OAuth client holding the admin role, named in the audit log. */
+export interface Administrator {
+  readonly clientId: string;
+}

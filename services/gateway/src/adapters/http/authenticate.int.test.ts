@@ -9,6 +9,7 @@ import { exportSPKI, importJWK, type JWK, SignJWT } from "jose";
 import type { Knex } from "knex";
 import Koa from "koa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accessTokenVerifier } from "./access-token";
 import { authenticate } from "./authenticate";
 import { problemDetails } from "./problem";
 import { rateLimit } from "./rate-limit";
@@ -59,9 +60,11 @@ beforeAll(async () => {
   }
 
   const options = {
-    issuer: testIssuer.issuer,
-    audience: TEST_AUDIENCE,
-    jwksUri: testIssuer.jwksUri,
+    verifyToken: accessTokenVerifier({
+      issuer: testIssuer.issuer,
+      audience: TEST_AUDIENCE,
+      jwksUri: testIssuer.jwksUri,
+    }),
     environment: "test" as const,
     clients: store,
   };

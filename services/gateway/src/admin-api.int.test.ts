@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PostgresFileStore } from "@flyt/file-store";
+import { createLogger } from "@flyt/logging";
+import { newSigningKey, type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
+import { createMetricsRegistry } from "@flyt/observability";
+import { createDatabase } from "@flyt/postgres";
+import {
+  inRegistryTransaction,
+  migrateRegistry,
+  RegistryStore,
+  registryStores,
+  seedDemoConfigurations,
+  seedDemoCounty,
+} from "@flyt/registry";
+import { createTestDatabase } from "@flyt/testing";
+import { importJWK, type JWK, SignJWT } from "jose";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallbackStore } from "./adapters/postgres/callback-store";
+import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
+import { IntakeStore } from "./adapters/postgres/intake-store";
+import { createApp } from "./app";
+
+const AUDIENCE = "urn:flyt:gateway:test";
+const admin = { clientId: "flyt-platform-admin", clientSecret: "admin-secret", roles: ["flyt.admin"] };
+const reader = { clientId: "flyt-dashboard", clientSecret: "reader-secret", roles: ["flyt.reader"] };
+const sourceSystem = { clientId: "demo-egrunnerverv-test", clientSecret: "source-secret" };
+const integration = "/admin/v1/tenants/demo/integrations/egrunnerverv-sak";
+
+/** A valid configuration of the demo county (its simulated archive). */
+const configuration = {
+  destinationId: "demo-simulator",
+  archiveDefaults: { arkivdel: "EIENDOM", administrativEnhet: "SAMFERDSEL", journalstatus: "J" },
+  caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["arkivdel", "tittel"] },
+  documentRules: {
+    allowedMimeTypes: ["application/pdf"],
+    maxFileBytes: 10_485_760,
+    exactlyOneMainDocument: true,
+  },
+  valueConversions: { journalstatus: { ferdig: "J" } },
+};
+
+let signingKey: JWK;
+let oauth: RunningAuthorizationServer;
+let otherAudience: RunningAuthorizationServer;
+let db: Knex;
+let dropDatabase: () => Promise<void>;
+let server: Server;
+let base: string;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  signingKey = await newSigningKey();
+  oauth = await startAuthorizationServer({
+    audience: AUDIENCE,
+    clients: [admin, reader, sourceSystem],
+    signingKey,
+  });
+  // Same keys and role, another gateway's audience: a real token this gateway must still refuse.
+  otherAudience = await startAuthorizationServer({
+    audience: "urn:flyt:gateway:production",
+    clients: [admin],
+    signingKey,
+  });
+  const database = await createTestDatabase();
+  dropDatabase = database.drop;
+  db = createDatabase({ url: database.url, applicationName: "flyt.gateway-test" });
+  await migrateRegistry(db);
+  const stores = registryStores(db);
+  await seedDemoCounty(stores.registry);
+  await seedDemoConfigurations(stores.configurations);
+  await stores.registry.addTenant({
+    id: "vestland",
+    name: "Vestland fylkeskommune",
+    organisationNumber: null,
+  });
+  await stores.registry.addDestination({
+    id: "vestland-elements",
+    tenantId: "vestland",
+    name: "Elements",
+    driver: "FINT",
+  });
+
+  const store = new RegistryStore(db);
+  const intake = new IntakeStore(db);
+  const files = new PostgresFileStore(db);
+  const app = createApp({
+    logger: createLogger({ service: "gateway-test", level: "silent" }),
+    metrics: createMetricsRegistry({ service: "gateway" }),
+    checks: [],
+    isShuttingDown: () => false,
+    auth: {
+      issuer: oauth.issuer,
+      audience: AUDIENCE,
+      jwksUri: oauth.jwksUri,
+      environment: "test",
+      clients: store,
+    },
+    rateLimit: { burst: 1_000, perSecond: 1_000 },
+    admin: { role: "flyt.admin", stores, inTransaction: (work) => inRegistryTransaction(db, work) },
+    openApi: {},
+    api: {
+      bodyLimitBytes: 1_000_000,
+      newCorrelationId: randomUUID,
+      intake,
+      upload: { files, newFileId: () => `file_${randomUUID()}`, limitBytes: 1_000 },
+      idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
+      callbacks: {
+        store: new CallbackStore(db),
+        checkUrl: async () => ({ outcome: "refused", reason: "not in these tests" }),
+        secretOverlapMs: 1,
+        now: () => new Date(),
+      },
+      submit: {
+        integrations: store,
+        intake,
+        files,
+        // These tests submit nothing: the admin API never publishes.
+        publish: () => Promise.reject(new Error("the admin API publishes nothing")),
+        ids: { submission: randomUUID, file: randomUUID },
+        now: () => new Date(),
+        stalePendingMs: 30_000,
+      },
+    },
+  });
+  server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const client of [admin, reader, sourceSystem]) tokens[client.clientId] = await oauth.tokenFor(client);
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.all([oauth.stop(), otherAudience.stop()]);
+  await db.destroy();
+  await dropDatabase();
+});
+
+async function call(method: string, path: string, options: { token?: string | null; body?: unknown } = {}) {
+  const token = options.token === undefined ? tokens[admin.clientId] : options.token;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text ? JSON.parse(text) : {}) as Record<string, unknown>,
+  };
+}
+
+/** A token with the admin role, signed with the issuer's own key, with the claims a test chooses. */
+async function minted(claims: { exp: number; iat: number }) {
+  return new SignJWT({ client_id: admin.clientId, roles: ["flyt.admin"] })
+    .setProtectedHeader({ alg: "RS256", kid: signingKey.kid as string, typ: "at+jwt" })
+    .setIssuer(oauth.issuer)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .sign(await importJWK(signingKey, "RS256"));
+}
+
+const seconds = (offset: number) => Math.floor(Date.now() / 1000) + offset;
+
+describe("admin API authentication", () => {
+  it("lets a token with the admin role in", async () => {
+    expect((await call("GET", "/admin/v1/tenants/demo/integrations")).status).toBe(200);
+  });
+
+  const refused: [string, number, string, () => Promise<string | null>][] = [
+    ["no token", 401, "unauthenticated", async () => null],
+    ["a source system's token", 403, "admin-role-required", async () => tokens[sourceSystem.clientId] ?? ""],
+    ["a token with another role", 403, "admin-role-required", async () => tokens[reader.clientId] ?? ""],
+    [
+      "an expired admin token",
+      401,
+      "invalid-token",
+      () => minted({ iat: seconds(-900), exp: seconds(-300) }),
+    ],
+    ["an admin token for another audience", 401, "invalid-token", () => otherAudience.tokenFor(admin)],
+    ["a token that is not a JWT", 401, "invalid-token", async () => "not-a-jwt"],
+  ];
+
+  it.each(refused)("refuses %s: %i problem+json", async (_name, status, code, token) => {
+    const result = await call("GET", "/admin/v1/tenants/demo/integrations", { token: await token() });
+    expect(result.status).toBe(status);
+    expect(result.headers.get("content-type")).toContain("application/problem+json");
+    expect(result.body).toMatchObject({ type: `urn:flyt:problem:${code}`, status });
+  });
+
+  it("gives an admin token nothing on the source-system API", async () => {
+    const result = await call("GET", "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=x");
+    expect(result.status).toBe(403);
+    expect(result.body.type).toBe("urn:flyt:problem:client-not-registered");
+  });
+});
+
+describe("admin API", () => {
+  it("lists a tenant's integrations with their state, source application and active version", async () => {
+    const result = await call("GET", "/admin/v1/tenants/demo/integrations");
+    const integrations = result.body.integrations as Record<string, unknown>[];
+    expect(integrations).toHaveLength(25);
+    expect(integrations).toContainEqual({
+      integrationId: "isy-graving-gravetillatelse",
+      name: "Gravetillatelser",
+      sourceApplicationId: "isy-graving",
+      state: "IN_DEVELOPMENT",
+      activeVersion: 1,
+    });
+    const unknown = await call("GET", "/admin/v1/tenants/atlantis/integrations");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.type).toBe("urn:flyt:problem:unknown-tenant");
+  });
+
+  it("drafts, completes and activates a configuration over HTTP", async () => {
+    const saved = await call("PUT", `${integration}/configuration/draft`, { body: configuration });
+    expect(saved).toMatchObject({ status: 200, body: configuration });
+    expect((await call("GET", `${integration}/configuration/draft`)).body).toEqual(configuration);
+    expect((await call("GET", integration)).body).toMatchObject({ activeVersion: 1, hasDraft: true });
+
+    const completed = await call("POST", `${integration}/configuration/draft/complete`);
+    expect(completed.status).toBe(201);
+    expect(completed.body).toEqual({ version: 2 });
+    expect(completed.headers.get("location")).toBe(`${integration}/configuration/versions/2`);
+    expect((await call("GET", `${integration}/configuration/draft`)).status).toBe(404);
+
+    const described = await call("GET", integration);
+    expect(described.body).toMatchObject({
+      integrationId: "egrunnerverv-sak",
+      sourceApplicationId: "egrunnerverv",
+      state: "ACTIVE",
+      activeVersion: 1,
+      hasDraft: false,
+      versions: [
+        { version: 1, completedBy: "demo-seed" },
+        { version: 2, completedBy: admin.clientId },
+      ],
+    });
+
+    expect(await call("PUT", `${integration}/configuration/active`, { body: { version: 2 } })).toMatchObject({
+      status: 200,
+      body: { version: 2 },
+    });
+    const active = await call("GET", `${integration}/configuration/active`);
+    expect(active.body).toMatchObject({ version: 2, completedBy: admin.clientId, configuration });
+    expect(Date.parse(active.body.completedAt as string)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await call("GET", `${integration}/configuration/versions/2`)).body).toEqual(active.body);
+  });
+
+  it("answers an invalid draft 422 with every issue at once, and saves nothing", async () => {
+    const result = await call("PUT", `${integration}/configuration/draft`, {
+      body: {
+        ...configuration,
+        archiveDefaults: { arkivdel: "", journalstaus: "J" },
+        caseMode: { mode: "SOMETIMES" },
+        documentRules: { ...configuration.documentRules, maxFileBytes: -1 },
+      },
+    });
+    expect(result.status).toBe(422);
+    expect(result.headers.get("content-type")).toContain("application/problem+json");
+    expect(result.body).toMatchObject({ type: "urn:flyt:problem:invalid-request", status: 422 });
+    const errors = result.body.errors as { code: string; pointer: string; detail: string }[];
+    expect(errors.map(({ pointer, code }) => `${pointer} ${code}`).sort()).toEqual([
+      "/archiveDefaults/arkivdel too-small",
+      "/archiveDefaults/journalstaus unknown-field",
+      "/caseMode/mode invalid-union",
+      "/documentRules/maxFileBytes too-small",
+    ]);
+    for (const error of errors) expect(error.detail).toEqual(expect.any(String));
+    expect((await call("GET", `${integration}/configuration/draft`)).status).toBe(404);
+  });
+
+  it("refuses another tenant's archive destination, pointing at /destinationId, alone or among other issues", async () => {
+    const intoVestland = { ...configuration, destinationId: "vestland-elements" };
+    const alone = await call("PUT", `${integration}/configuration/draft`, { body: intoVestland });
+    expect(alone.status).toBe(422);
+    expect(alone.body.errors).toEqual([
+      {
+        code: "unknown-destination",
+        pointer: "/destinationId",
+        detail: "demo has no archive destination vestland-elements",
+      },
+    ]);
+    const among = await call("PUT", `${integration}/configuration/draft`, {
+      body: { ...intoVestland, valueConversions: [] },
+    });
+    expect((among.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
+      "/valueConversions",
+      "/destinationId",
+    ]);
+  });
+
+  it("keeps a completed version immutable: no method but GET on a version", async () => {
+    for (const method of ["PUT", "DELETE", "POST"]) {
+      const result = await call(method, `${integration}/configuration/versions/1`, { body: configuration });
+      expect(result.status).toBe(405);
+      expect(result.headers.get("allow")).toBe("GET");
+      expect(result.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect((await call("GET", `${integration}/configuration/versions/1`)).body).toMatchObject({
+      version: 1,
+      completedBy: "demo-seed",
+    });
+    expect((await call("GET", `${integration}/configuration/versions/9`)).status).toBe(404);
+  });
+
+  it("answers a missing draft, version or integration with a problem", async () => {
+    const noDraft = await call("POST", `${integration}/configuration/draft/complete`);
+    expect(noDraft).toMatchObject({ status: 409, body: { type: "urn:flyt:problem:no-draft" } });
+    expect((await call("DELETE", `${integration}/configuration/draft`)).status).toBe(404);
+    const unknownVersion = await call("PUT", `${integration}/configuration/active`, { body: { version: 9 } });
+    expect(unknownVersion).toMatchObject({ status: 409, body: { type: "urn:flyt:problem:unknown-version" } });
+    const badBody = await call("PUT", `${integration}/configuration/active`, { body: { version: "2" } });
+    expect(badBody.status).toBe(422);
+    expect(badBody.body.errors).toEqual([expect.objectContaining({ pointer: "/version" })]);
+
+    const unknown = await call("GET", "/admin/v1/tenants/demo/integrations/no-such-integration");
+    expect(unknown).toMatchObject({ status: 404, body: { type: "urn:flyt:problem:unknown-integration" } });
+    expect((await call("GET", "/admin/v1/tenants/Demo/integrations")).status).toBe(404);
+    expect((await call("GET", "/admin/v1/elsewhere")).body.type).toBe("urn:flyt:problem:not-found");
+  });
+
+  it("deletes a draft", async () => {
+    await call("PUT", `${integration}/configuration/draft`, { body: configuration });
+    expect((await call("DELETE", `${integration}/configuration/draft`)).status).toBe(204);
+    expect((await call("GET", `${integration}/configuration/draft`)).status).toBe(404);
+  });
+
+  it("changes an integration's state, and refuses a state that does not exist", async () => {
+    const path = "/admin/v1/tenants/demo/integrations/isy-graving-gravetillatelse";
+    expect(await call("PUT", `${path}/state`, { body: { state: "PILOT" } })).toMatchObject({
+      status: 200,
+      body: { state: "PILOT" },
+    });
+    expect((await call("GET", path)).body.state).toBe("PILOT");
+    const invalid = await call("PUT", `${path}/state`, { body: { state: "LIVE" } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors).toEqual([
+      expect.objectContaining({ code: "invalid-value", pointer: "/state" }),
+    ]);
+  });
+
+  it("records who made each change, and when, in the audit log", async () => {
+    const result = await call("GET", `${integration}/audit`);
+    const entries = result.body.entries as { at: string; actor: string; action: string; details: object }[];
+    expect(entries.map((entry) => entry.action)).toEqual([
+      "configuration.draft-deleted",
+      "configuration.draft-saved",
+      "configuration.version-activated",
+      "configuration.draft-completed",
+      "configuration.draft-saved",
+    ]);
+    for (const entry of entries) {
+      expect(entry.actor).toBe(admin.clientId);
+      expect(Date.parse(entry.at)).toBeGreaterThan(Date.now() - 60_000);
+    }
+    expect(entries[2]?.details).toEqual({ version: 2, previousVersion: 1 });
+    expect(entries[4]?.details).toEqual({ configuration });
+
+    const state = await call(
+      "GET",
+      "/admin/v1/tenants/demo/integrations/isy-graving-gravetillatelse/audit?limit=5",
+    );
+    expect(state.body.entries).toEqual([
+      expect.objectContaining({
+        actor: admin.clientId,
+        action: "integration.state-changed",
+        details: { from: "IN_DEVELOPMENT", to: "PILOT" },
+      }),
+    ]);
+    expect((await call("GET", `${integration}/audit?limit=0`)).status).toBe(400);
+  });
+});
