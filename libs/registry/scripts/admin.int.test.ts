@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createTestDatabase } from "@flyt/testing";
@@ -141,6 +141,45 @@ describe("npm run admin", () => {
       configuration,
     });
     expect(await admin("config", "show", ...integration, "--draft")).toMatchObject({ code: 1 });
+  });
+
+  it("lists an integration's versions, and shows the integration with where its configuration stands", async () => {
+    const integration = ["--tenant", "buskerud", "--id", "isy-graving-gravetillatelse"];
+    const file = join(await mkdtemp(join(tmpdir(), "flyt-admin-")), "configuration.json");
+    onTestFinished(() => rm(dirname(file), { recursive: true, force: true }));
+    await writeFile(
+      file,
+      JSON.stringify({ ...landAcquisitionConfiguration, destinationId: "buskerud-elements" }),
+    );
+    await admin("config", "draft", ...integration, "--file", file);
+    await admin("config", "complete", ...integration, "--by", "ola.arkivar");
+    await admin("config", "draft", ...integration, "--file", file);
+
+    const versions = await admin("config", "versions", ...integration);
+    expect(versions.code).toBe(0);
+    expect(versions.stdout.split("\n")).toEqual([
+      expect.stringMatching(/^version 1 {2}completed \d{4}-\d\d-\d\dT\S+ by kari\.arkivar {2}ACTIVE$/),
+      expect.stringMatching(/^version 2 {2}completed \S+ by ola\.arkivar$/),
+      "draft (not completed)",
+      "",
+    ]);
+
+    const shown = await admin("integration", "show", ...integration);
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      integrationId: "isy-graving-gravetillatelse",
+      state: "IN_DEVELOPMENT",
+      activeVersion: 1,
+      hasDraft: true,
+      versions: [
+        { version: 1, completedBy: "kari.arkivar" },
+        { version: 2, completedBy: "ola.arkivar" },
+      ],
+    });
+    expect(await admin("integration", "show", "--tenant", "buskerud", "--id", "no-such-thing")).toMatchObject(
+      {
+        code: 1,
+      },
+    );
   });
 
   it("lists every bad argument at once, with exit code 2", async () => {

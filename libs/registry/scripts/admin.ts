@@ -7,10 +7,12 @@
 //   npm run admin -- integration add --tenant vestland --id egrunnerverv-sak --source-app egrunnerverv
 //                                     --name Arkivsak [--state ACTIVE]
 //   npm run admin -- integration set-state --tenant vestland --id egrunnerverv-sak --state DEACTIVATED
+//   npm run admin -- integration show --tenant vestland --id egrunnerverv-sak
 //   npm run admin -- config draft --tenant vestland --id egrunnerverv-sak --file configuration.json
 //   npm run admin -- config complete --tenant vestland --id egrunnerverv-sak [--by kari.arkivar]
 //   npm run admin -- config activate --tenant vestland --id egrunnerverv-sak --version 2
 //   npm run admin -- config show --tenant vestland --id egrunnerverv-sak [--version 2 | --draft]
+//   npm run admin -- config versions --tenant vestland --id egrunnerverv-sak
 // Exit codes: 0 done (also when it already existed), 1 refused (unknown reference, invalid value), 2 usage.
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
@@ -59,6 +61,7 @@ const commands = {
     state: z.enum(integrationStates).default("IN_DEVELOPMENT"),
   }),
   "integration set-state": z.object({ tenant: slug, id: slug, state: z.enum(integrationStates) }),
+  "integration show": z.object({ tenant: slug, id: slug }),
   "config draft": z.object({ tenant: slug, id: slug, file: z.string().min(1) }),
   "config complete": z.object({ tenant: slug, id: slug, by: z.string().min(1).default(userInfo().username) }),
   "config activate": z.object({ tenant: slug, id: slug, version: z.coerce.number().int().positive() }),
@@ -68,6 +71,7 @@ const commands = {
     version: z.coerce.number().int().positive().optional(),
     draft: z.coerce.boolean().default(false),
   }),
+  "config versions": z.object({ tenant: slug, id: slug }),
   list: z.object({ tenant: slug }),
   migrate: z.object({}),
   "seed-demo": z.object({}),
@@ -215,6 +219,22 @@ async function run(): Promise<number> {
           : await configurations.active(req("tenant"), req("id"));
       if (!shown) return refuse(`${req("id")} has no such configuration`);
       return say(JSON.stringify(shown, null, 2));
+    }
+    case "config versions": {
+      const history = await configurations.history(req("tenant"), req("id"));
+      for (const { version, completedAt, completedBy } of history.versions) {
+        const active = version === history.activeVersion ? "  ACTIVE" : "";
+        say(`version ${version}  completed ${completedAt.toISOString()} by ${completedBy}${active}`);
+      }
+      if (history.hasDraft) say("draft (not completed)");
+      if (history.versions.length === 0 && !history.hasDraft) say(`${req("id")} has no configuration yet`);
+      return 0;
+    }
+    case "integration show": {
+      const integration = await store.integration(req("tenant"), req("id"));
+      if (!integration) return refuse(`no integration ${req("id")} for ${req("tenant")}`);
+      const history = await configurations.history(req("tenant"), req("id"));
+      return say(JSON.stringify({ ...integration, ...history }, null, 2));
     }
     case "integration set-state": {
       const found = await store.setIntegrationState(

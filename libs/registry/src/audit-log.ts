@@ -19,7 +19,7 @@ export interface AuditEntry {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-/** The append-only record of changes made through the admin API (and the admin CLI). */
+/** The append-only record of changes made through the admin API. */
 export class AuditLog {
   constructor(private readonly db: Knex) {}
 
