@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { redactUrlCredentials } from "@flyt/logging";
 import { type RegisteredClient, startAuthorizationServer } from "@flyt/oauth-server";
 import { createCliLogger } from "./cli-logger";
-import { curlSession, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
+import { adminCurl, curlSession, demoAdminClient, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
 import { stopLocalKafka } from "./kafka";
 import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
 import { isRunning, readManaged } from "./process-control";
@@ -80,10 +80,11 @@ const commands: Record<string, () => Promise<number>> = {
       settings.stateDir,
       await registeredClientIds(databaseUrl, "demo"),
     );
+    const adminClient = await demoAdminClient(settings.stateDir);
     const oauth = await startAuthorizationServer({
       port: settings.oauthPort,
       audience: LOCAL_AUDIENCE,
-      clients,
+      clients: [...clients, adminClient],
     });
     const reaper = startReaper(
       settings.stateDir,
@@ -114,7 +115,7 @@ const commands: Record<string, () => Promise<number>> = {
     }
     printInfrastructure(infra);
     printServices();
-    printTryIt(oauth.tokenEndpoint, clients);
+    printTryIt(oauth.tokenEndpoint, clients, adminClient);
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
@@ -140,14 +141,22 @@ function printServices() {
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
 }
 
-function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[]) {
+function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[], admin: RegisteredClient) {
+  const gatewayUrl = "http://127.0.0.1:8080";
   console.log(`\nLocal OAuth 2.0 server (client credentials): ${tokenEndpoint}`);
   console.log("Demo clients of the demo county (environment: test):");
   for (const client of clients) console.log(`  ${client.clientId.padEnd(30)} ${client.clientSecret}`);
+  console.log(`Admin client (role ${admin.roles?.join(", ")}, for /admin/v1):`);
+  console.log(`  ${admin.clientId.padEnd(30)} ${admin.clientSecret}`);
   const client = clients.find((candidate) => candidate.clientId === "demo-egrunnerverv-test") ?? clients[0];
-  if (!client) return;
-  console.log("\nTry it: get a token, submit a case, poll its status:\n");
-  console.log(curlSession({ gatewayUrl: "http://127.0.0.1:8080", tokenEndpoint, client }));
+  if (client) {
+    console.log("\nTry it: get a token, submit a case, poll its status:\n");
+    console.log(curlSession({ gatewayUrl, tokenEndpoint, client }));
+  }
+  console.log(
+    "\nThe admin API: the demo county's integrations, their state and active configuration version:\n",
+  );
+  console.log(adminCurl({ gatewayUrl, tokenEndpoint, client: admin }));
 }
 
 /** 0 on SIGINT/SIGTERM, 1 if a service dies on its own. */

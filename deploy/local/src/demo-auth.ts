@@ -6,6 +6,13 @@ import type { RegisteredClient } from "@flyt/oauth-server";
 export const LOCAL_AUDIENCE = "urn:flyt:gateway:test";
 
 /**
+ * The platform team's demo client for the gateway's admin API. It is no source system, so it is not in the
+ * registry: the authorization server grants it the admin app role, which its tokens carry.
+ */
+export const DEMO_ADMIN_CLIENT_ID = "flyt-platform-admin";
+const ADMIN_ROLE = "flyt.admin";
+
+/**
  * Secrets of the demo clients, made once per checkout and kept in the state folder, so the curl session the
  * run prints keeps working across restarts. Local only: the local authorization server is never deployed.
  */
@@ -21,6 +28,22 @@ export async function demoClientSecrets(
   });
   await writeFile(file, JSON.stringify(known, null, 2), { mode: 0o600 });
   return clients;
+}
+
+/** The demo admin client, its secret kept per checkout like the source systems' ones. */
+export async function demoAdminClient(stateDir: string): Promise<RegisteredClient> {
+  const [client] = await demoClientSecrets(stateDir, [DEMO_ADMIN_CLIENT_ID]);
+  return { ...(client as RegisteredClient), roles: [ADMIN_ROLE] };
+}
+
+/** One copy-paste line printed by `npm start`: the demo county's integrations, from the admin API. */
+export function adminCurl(options: {
+  gatewayUrl: string;
+  tokenEndpoint: string;
+  client: RegisteredClient;
+}): string {
+  const token = `curl -s -u ${options.client.clientId}:${options.client.clientSecret} -d grant_type=client_credentials ${options.tokenEndpoint} | ${readJsonField("access_token")}`;
+  return `curl -s ${options.gatewayUrl}/admin/v1/tenants/demo/integrations -H "Authorization: Bearer $(${token})"`;
 }
 
 /** The copy-paste session printed by `npm start`: a token, a case, its status. */
@@ -52,10 +75,14 @@ export function curlSession(options: {
       },
     ],
   });
-  const json = (field: string) => `node -pe 'JSON.parse(require("fs").readFileSync(0)).${field}'`;
   return [
-    `TOKEN=$(curl -s -u ${options.client.clientId}:${options.client.clientSecret} -d grant_type=client_credentials ${options.tokenEndpoint} | ${json("access_token")})`,
-    `ID=$(curl -s ${options.gatewayUrl}/api/v1/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${body}' | ${json("id")})`,
+    `TOKEN=$(curl -s -u ${options.client.clientId}:${options.client.clientSecret} -d grant_type=client_credentials ${options.tokenEndpoint} | ${readJsonField("access_token")})`,
+    `ID=$(curl -s ${options.gatewayUrl}/api/v1/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${body}' | ${readJsonField("id")})`,
     `curl -s ${options.gatewayUrl}/api/v1/submissions/$ID -H "Authorization: Bearer $TOKEN"`,
   ].join("\n");
+}
+
+/** A shell filter printing one field of the JSON on its stdin (node is there wherever npm start runs). */
+function readJsonField(field: string): string {
+  return `node -pe 'JSON.parse(require("fs").readFileSync(0)).${field}'`;
 }
