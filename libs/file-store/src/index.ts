@@ -1,2 +1,8 @@
 export { migrateFileStore } from "./migrations";
-export { type FileStore, type NewFile, PostgresFileStore, type StoreOutcome } from "./postgres-file-store";
+export {
+  type FileStore,
+  type HeadsRequest,
+  type NewFile,
+  PostgresFileStore,
+  type StoreOutcome,
+} from "./postgres-file-store";

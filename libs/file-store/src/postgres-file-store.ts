@@ -10,6 +10,12 @@ export interface NewFile {
   readonly mimeType: string;
 }
 
+/** A tenant's files whose first bytes are wanted. */
+export interface HeadsRequest {
+  readonly tenantId: string;
+  readonly fileIds: readonly string[];
+}
+
 export type StoreOutcome =
   | { readonly outcome: "stored"; readonly reference: FileReference }
   | { readonly outcome: "too-large"; readonly limitBytes: number }
@@ -116,17 +122,32 @@ export class PostgresFileStore implements FileStore {
   }
 
   /**
-   * The first `bytes` of each of a tenant's files, by id, without loading whole files (what a content check
-   * needs). Files of another tenant are left out, as if they did not exist.
+   * The first `bytes` of files, without loading whole files (what a content check needs), for several requests
+   * in one statement: one map of file id → bytes per request. A file of another tenant than the request's is
+   * left out, as if it did not exist.
    */
-  async heads(tenantId: string, fileIds: readonly string[], bytes: number): Promise<Map<string, Uint8Array>> {
-    if (fileIds.length === 0) return new Map();
-    const rows: { id: string; head: Buffer }[] = await this.db("files as f")
-      .join("file_chunks as c", (on) => on.on("c.file_id", "f.id").andOnVal("c.seq", 0))
-      .where("f.tenant_id", tenantId)
-      .whereIn("f.id", [...new Set(fileIds)])
-      .select("f.id", this.db.raw("substring(c.data from 1 for ?) as head", [bytes]));
-    return new Map(rows.map((row) => [row.id, new Uint8Array(row.head)]));
+  async heads(requests: readonly HeadsRequest[], bytes: number): Promise<Map<string, Uint8Array>[]> {
+    const tenants = requests.flatMap((request) => request.fileIds.map(() => request.tenantId));
+    const ids = requests.flatMap((request) => request.fileIds);
+    const found = new Map<string, Uint8Array>();
+    if (ids.length > 0) {
+      const { rows } = await this.db.raw<{ rows: { tenant_id: string; id: string; head: Buffer }[] }>(
+        `select f.tenant_id, f.id, substring(c.data from 1 for ?) as head
+           from unnest(?::text[], ?::text[]) as wanted(tenant_id, id)
+           join files f on f.tenant_id = wanted.tenant_id and f.id = wanted.id
+           join file_chunks c on c.file_id = f.id and c.seq = 0`,
+        [bytes, tenants, ids],
+      );
+      for (const row of rows) found.set(`${row.tenant_id}/${row.id}`, new Uint8Array(row.head));
+    }
+    return requests.map(({ tenantId, fileIds }) => {
+      const heads = new Map<string, Uint8Array>();
+      for (const id of fileIds) {
+        const head = found.get(`${tenantId}/${id}`);
+        if (head) heads.set(id, head);
+      }
+      return heads;
+    });
   }
 
   /** The whole content, for tests and the archive adapter's file fetch. */

@@ -1,1 +1,2 @@
+export { batched } from "./batched";
 export { createDatabase, type DatabaseOptions, postgresHealthCheck } from "./database";

@@ -25,6 +25,22 @@ export function trackPeakRss(intervalMs = 50) {
   };
 }
 
+/** Samples another process's RSS (from /proc) until stopped; returns the peak in MB. */
+export function trackPeakRssOf(pid: number, intervalMs = 200) {
+  let peak = 0;
+  const sample = async () => {
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    peak = Math.max(peak, kb);
+  };
+  const timer = setInterval(() => void sample(), intervalMs);
+  return async () => {
+    clearInterval(timer);
+    await sample();
+    return Math.round(peak / 1024);
+  };
+}
+
 export function machineLine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 1_073_741_824)} GiB RAM, Node ${process.version}, ${process.platform}`;

@@ -3,14 +3,13 @@
 // Run through `npm run bench` (root), which provides KAFKA_BROKERS, SCHEMA_REGISTRY_URL and DATABASE_URL.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { createKafka, createTopicsAndWait, SchemaRegistryClient } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
 import { startAuthorizationServer } from "@flyt/oauth-server";
 import { createDatabase } from "@flyt/postgres";
 import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
-import { machineLine, writeReportSection } from "@flyt/testing/bench";
+import { machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
 import { registerSchemas, topicCatalogue } from "@flyt/topics";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -195,20 +194,4 @@ async function waitReady(url: string) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} never answered`);
-}
-
-/** Peak resident memory of another process, from /proc, in MB. */
-function trackPeakRssOf(pid: number) {
-  let peak = 0;
-  const sample = async () => {
-    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-    peak = Math.max(peak, kb);
-  };
-  const timer = setInterval(() => void sample(), 200);
-  return async () => {
-    clearInterval(timer);
-    await sample();
-    return Math.round(peak / 1024);
-  };
 }

@@ -1,4 +1,5 @@
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
+import { batched } from "@flyt/postgres";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { ConfigurationVersions } from "./adapters/postgres/configuration-versions";
 import { DecisionStore } from "./adapters/postgres/decision-store";
@@ -12,6 +13,7 @@ const consuming = consumingCheck();
 const runtime = await startServiceRuntime("validation", config, [consuming]);
 const { db, producer, topics } = runtime;
 const fileStore = new PostgresFileStore(db);
+const decisionStore = new DecisionStore(db);
 
 startConsuming(runtime, {
   service: "validation",
@@ -24,9 +26,18 @@ startConsuming(runtime, {
   handlers: [
     validateReceivedHandler({
       topics,
-      decisions: new DecisionStore(db),
+      decisions: {
+        context: batched((submissions) => decisionStore.contexts(submissions)),
+        record: batched(async (decisions) => {
+          await decisionStore.record(decisions);
+          return decisions.map(() => undefined);
+        }),
+        referencedCase: (tenantId, submissionId) => decisionStore.referencedCase(tenantId, submissionId),
+      },
       configurations: new ConfigurationVersions(db),
-      files: { heads: (tenantId, fileIds) => fileStore.heads(tenantId, fileIds, SIGNATURE_BYTES) },
+      files: {
+        heads: batched((requests) => fileStore.heads(requests, SIGNATURE_BYTES)),
+      },
       publish: {
         validated: (key, value, headers) =>
           producer.publish(topics.submissionValidated, { key, value, headers }),

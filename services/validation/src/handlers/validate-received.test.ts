@@ -27,7 +27,7 @@ function handlerWith(context: DecisionContext | undefined) {
         destination: { id: "demo-simulator", driver: "SIMULATOR" },
       }),
     },
-    files: { heads: async (_tenant, ids) => new Map(ids.map((id) => [id, PDF_HEAD])) },
+    files: { heads: async ({ fileIds }) => new Map(fileIds.map((id) => [id, PDF_HEAD])) },
     publish: {
       validated: async (_key, value) => {
         published.push({ topic: "validated", value });

@@ -29,7 +29,7 @@ export interface ValidateReceivedDependencies {
   readonly configurations: {
     get(tenantId: string, integrationId: string, version: number): Promise<AppliedConfiguration | undefined>;
   };
-  readonly files: { heads(tenantId: string, fileIds: readonly string[]): Promise<FileHeads> };
+  readonly files: { heads(request: { tenantId: string; fileIds: readonly string[] }): Promise<FileHeads> };
   readonly publish: {
     validated(key: string, value: SubmissionValidated, headers: EventHeaders): Promise<void>;
     rejected(key: string, value: SubmissionRejected, headers: EventHeaders): Promise<void>;
@@ -107,7 +107,7 @@ async function decide(
   const caseSubmissionId =
     received.caseRef !== null && SUBMISSION_ID.test(received.caseRef) ? received.caseRef : undefined;
   const [fileHeads, referencedCase] = await Promise.all([
-    deps.files.heads(submission.tenant, fileIds),
+    deps.files.heads({ tenantId: submission.tenant, fileIds }),
     caseSubmissionId ? deps.decisions.referencedCase(submission.tenant, caseSubmissionId) : undefined,
   ]);
   const decision = validateSubmission({

@@ -20,44 +20,48 @@ export interface Decision extends EarlierDecision {
   readonly submission: SubmissionRef;
 }
 
-/** The service's decisions, and what it reads of the integration registry to make them. */
+/**
+ * The service's decisions, and what it reads of the integration registry to make them. Reads and writes take
+ * many submissions at once: the service coalesces the messages it handles concurrently into one statement.
+ */
 export class DecisionStore {
   constructor(private readonly db: Knex) {}
 
-  /** One round trip: the integration's state and active version, and the earlier decision if there is one. */
-  async context(submission: SubmissionRef): Promise<DecisionContext | undefined> {
-    const row = await this.db("integrations as i")
-      .leftJoin("validation_decisions as d", (on) => on.onVal("d.submission_id", submission.id))
-      .where({ "i.tenant_id": submission.tenant, "i.integration_id": submission.integrationId })
-      .first("i.state", "i.active_configuration_version", "d.outcome", "d.configuration_version", "d.errors");
-    if (!row) return undefined;
-    return {
-      state: row.state,
-      activeVersion: row.active_configuration_version ?? null,
-      ...(row.outcome
-        ? {
-            earlier: {
-              configurationVersion: row.configuration_version ?? null,
-              outcome: row.outcome,
-              errors: row.errors,
-            },
-          }
-        : {}),
-    };
+  /**
+   * Per submission, in order: its integration's state and active version with any earlier decision on it, or
+   * undefined when the tenant has no such integration.
+   */
+  async contexts(submissions: readonly SubmissionRef[]): Promise<(DecisionContext | undefined)[]> {
+    const { rows } = await this.db.raw<{ rows: ContextRow[] }>(
+      `select i.state, i.active_configuration_version, d.outcome, d.configuration_version, d.errors
+         from unnest(?::text[], ?::text[], ?::text[]) with ordinality as s(submission_id, tenant_id, integration_id, ord)
+         left join integrations i on i.tenant_id = s.tenant_id and i.integration_id = s.integration_id
+         left join validation_decisions d on d.submission_id = s.submission_id
+        order by s.ord`,
+      [
+        submissions.map((submission) => submission.id),
+        submissions.map((submission) => submission.tenant),
+        submissions.map((submission) => submission.integrationId),
+      ],
+    );
+    return rows.map(toContext);
   }
 
-  /** Records a decision once; a second record of the same submission keeps the first. */
-  async record(decision: Decision): Promise<void> {
+  /** Records decisions once each; a second record of the same submission keeps the first. */
+  async record(decisions: readonly Decision[]): Promise<void> {
+    if (decisions.length === 0) return;
     await this.db("validation_decisions")
-      .insert({
-        submission_id: decision.submission.id,
-        tenant_id: decision.submission.tenant,
-        integration_id: decision.submission.integrationId,
-        kind: decision.submission.kind,
-        configuration_version: decision.configurationVersion,
-        outcome: decision.outcome,
-        errors: JSON.stringify(decision.errors),
-      })
+      .insert(
+        decisions.map((decision) => ({
+          submission_id: decision.submission.id,
+          tenant_id: decision.submission.tenant,
+          integration_id: decision.submission.integrationId,
+          kind: decision.submission.kind,
+          configuration_version: decision.configurationVersion,
+          outcome: decision.outcome,
+          errors: JSON.stringify(decision.errors),
+        })),
+      )
       .onConflict("submission_id")
       .ignore();
   }
@@ -69,4 +73,29 @@ export class DecisionStore {
       .first("outcome");
     return row?.outcome ?? "UNKNOWN";
   }
+}
+
+interface ContextRow {
+  readonly state: IntegrationState | null;
+  readonly active_configuration_version: number | null;
+  readonly outcome: EarlierDecision["outcome"] | null;
+  readonly configuration_version: number | null;
+  readonly errors: ValidationError[] | null;
+}
+
+function toContext(row: ContextRow): DecisionContext | undefined {
+  if (row.state === null) return undefined;
+  return {
+    state: row.state,
+    activeVersion: row.active_configuration_version,
+    ...(row.outcome
+      ? {
+          earlier: {
+            configurationVersion: row.configuration_version,
+            outcome: row.outcome,
+            errors: row.errors ?? [],
+          },
+        }
+      : {}),
+  };
 }

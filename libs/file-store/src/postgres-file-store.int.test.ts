@@ -1,0 +1,69 @@
+import { Readable } from "node:stream";
+import { createDatabase } from "@flyt/postgres";
+import { createTestDatabase } from "@flyt/testing";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateFileStore } from "./migrations";
+import { PostgresFileStore } from "./postgres-file-store";
+
+let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Knex;
+let store: PostgresFileStore;
+
+beforeAll(async () => {
+  scratch = await createTestDatabase();
+  db = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
+  expect(await migrateFileStore(db)).toEqual(["001-files-in-chunks"]);
+  expect(await migrateFileStore(db)).toEqual([]);
+  store = new PostgresFileStore(db);
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await scratch?.drop();
+});
+
+const file = (tenantId: string, id: string) => ({
+  tenantId,
+  id,
+  filename: `${id}.pdf`,
+  mimeType: "application/pdf",
+});
+
+describe("PostgresFileStore", () => {
+  it("stores a stream in chunks and gives the same bytes back, with size and SHA-256", async () => {
+    const content = Buffer.alloc(2.5 * 1024 * 1024, 7);
+    const pieces = Array.from({ length: 40 }, (_, i) => content.subarray(i * 65_536, (i + 1) * 65_536));
+    const stored = await store.store(file("demo", "file_big"), Readable.from(pieces), 10 * 1024 * 1024);
+    expect(stored).toMatchObject({ outcome: "stored", reference: { sizeBytes: content.length } });
+    expect((await store.content("file_big")).equals(content)).toBe(true);
+    expect(await db("file_chunks").where({ file_id: "file_big" }).count({ n: "*" })).toEqual([{ n: "3" }]);
+  });
+
+  it("refuses content over the limit and keeps nothing of it", async () => {
+    expect(await store.store(file("demo", "file_over"), Buffer.alloc(11), 10)).toEqual({
+      outcome: "too-large",
+      limitBytes: 10,
+    });
+    expect(await db("file_chunks").where({ file_id: "file_over" })).toEqual([]);
+  });
+
+  it("reads the first bytes of files for several requests at once, each only from its own tenant", async () => {
+    await store.store(file("demo", "file_a"), Buffer.from("%PDF-1.7 demo a"), 1e6);
+    await store.store(file("vestland", "file_b"), Buffer.from("%PDF-1.7 vestland b"), 1e6);
+    const [demo, vestland] = await store.heads(
+      [
+        { tenantId: "demo", fileIds: ["file_a", "file_b", "file_missing"] },
+        { tenantId: "vestland", fileIds: ["file_b"] },
+      ],
+      8,
+    );
+    expect(
+      demo && Object.fromEntries([...demo].map(([id, head]) => [id, Buffer.from(head).toString()])),
+    ).toEqual({
+      file_a: "%PDF-1.7",
+    });
+    expect(vestland && Buffer.from(vestland.get("file_b") ?? []).toString()).toBe("%PDF-1.7");
+    expect(await store.heads([], 8)).toEqual([]);
+  });
+});
