@@ -63,6 +63,7 @@ export function curlSession(options: {
       {
         tittel: "Kjøpekontrakt",
         journalposttype: "I",
+        korrespondansepart: [{ korrespondanseparttype: "avsender", navn: "Ola Nordmann" }],
         dokumenter: [
           {
             tittel: "Kjøpekontrakt signert",

@@ -4,13 +4,19 @@ import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./pr
 import { repoRoot } from "./settings";
 import { waitFor } from "./wait";
 
+/**
+ * Pipeline services cap V8's heap, which otherwise grows lazily past 250 MB RSS under load (docs/benchmarks.md);
+ * the gateway parses large request bodies and keeps V8's default. docker-compose.yml sets the same.
+ */
+export const PIPELINE_HEAP = "--max-old-space-size=192";
+
 /** The services of the local run and the port each serves (the gateway's API; the others' health and metrics). */
 export const localServices = [
-  { name: "gateway", port: 8080 },
-  { name: "validation", port: 8091 },
-  { name: "archive-adapter", port: 8092 },
-  { name: "status-projection", port: 8093 },
-  { name: "callback-dispatcher", port: 8094 },
+  { name: "gateway", port: 8080, nodeArgs: [] },
+  { name: "validation", port: 8091, nodeArgs: [PIPELINE_HEAP] },
+  { name: "archive-adapter", port: 8092, nodeArgs: [PIPELINE_HEAP] },
+  { name: "status-projection", port: 8093, nodeArgs: [PIPELINE_HEAP] },
+  { name: "callback-dispatcher", port: 8094, nodeArgs: [PIPELINE_HEAP] },
 ] as const;
 
 export const serviceProcessName = (service: string) => `service-${service}`;
@@ -31,7 +37,7 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
       stateDir,
       name: serviceProcessName(service.name),
       command: process.execPath,
-      args: ["--enable-source-maps", entry],
+      args: ["--enable-source-maps", ...service.nodeArgs, entry],
       marker: entry,
       env: {
         PATH: process.env.PATH,

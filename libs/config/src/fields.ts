@@ -52,6 +52,8 @@ export function pipelineServiceSchema(service: string, defaultPort: number) {
       HTTP_PORT: port.default(defaultPort),
       /** Messages handled at once, across keys; one key is always handled in order. */
       CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+      /** A partition stops fetching while this many of its messages wait: bounds memory under a backlog. */
+      CONSUMER_MAX_IN_FLIGHT_PER_PARTITION: z.coerce.number().int().min(1).max(10_000).default(200),
       DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
       /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
       REGISTER_SCHEMAS: booleanFlag.default(false),
@@ -65,6 +67,7 @@ export function pipelineServiceSchema(service: string, defaultPort: number) {
         clientId: `flyt.${service}`,
         brokers: env.KAFKA_BROKERS,
         concurrency: env.CONSUMER_CONCURRENCY,
+        maxInFlightPerPartition: env.CONSUMER_MAX_IN_FLIGHT_PER_PARTITION,
         registerSchemas: env.REGISTER_SCHEMAS,
         topicNamespace: env.FLYT_TOPIC_NAMESPACE,
       },

@@ -138,6 +138,7 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     retryTopic: ownTopics.retry,
     deadLetterTopic: ownTopics.deadLetter,
     concurrency: options.config.kafka.concurrency,
+    maxInFlightPerPartition: options.config.kafka.maxInFlightPerPartition,
   });
   // Registered first, so it runs after the runner has drained (hooks run last-registered first).
   shutdown.register("kafka-producer", () => runtime.producer.disconnect());
