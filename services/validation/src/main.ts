@@ -1,5 +1,5 @@
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { batched } from "@flyt/postgres";
+import { batched, withMigrationLock } from "@flyt/postgres";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { ConfigurationVersions } from "./adapters/postgres/configuration-versions";
 import { DecisionStore } from "./adapters/postgres/decision-store";
@@ -18,20 +18,18 @@ const decisionStore = new DecisionStore(db);
 startConsuming(runtime, {
   service: "validation",
   config,
-  prepare: async () => {
-    // The file store's tables are read here; whichever service starts first creates them.
-    await migrateFileStore(db);
-    await migrateValidation(db);
-  },
+  // The file store's tables are read here; whichever service starts first creates them.
+  prepare: () =>
+    withMigrationLock(db, async () => {
+      await migrateFileStore(db);
+      await migrateValidation(db);
+    }),
   handlers: [
     validateReceivedHandler({
       topics,
       decisions: {
         context: batched((submissions) => decisionStore.contexts(submissions)),
-        record: batched(async (decisions) => {
-          await decisionStore.record(decisions);
-          return decisions.map(() => undefined);
-        }),
+        record: batched((decisions) => decisionStore.record(decisions)),
         referencedCase: (tenantId, submissionId) => decisionStore.referencedCase(tenantId, submissionId),
       },
       configurations: new ConfigurationVersions(db),

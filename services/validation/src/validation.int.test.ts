@@ -258,7 +258,7 @@ describe("the validation service over Kafka and Postgres", () => {
     });
   });
 
-  it("adds journal posts to a validated case submission or a case number, and refuses the rest", async () => {
+  it("adds journal posts to a validated case submission or a case number, and refuses them to a rejected one", async () => {
     const validCase = freshCase();
     const rejectedCase = freshCase(htmlAsPdf.id);
     await publish(validCase);
@@ -269,8 +269,7 @@ describe("the validation service over Kafka and Postgres", () => {
     const toCaseSubmission = posts(validCase.submission.id);
     const toCaseNumber = posts("2026/123");
     const toRejectedCase = posts(rejectedCase.submission.id);
-    const toUnknownCase = posts(submissionId());
-    for (const submission of [toCaseSubmission, toCaseNumber, toRejectedCase, toUnknownCase]) {
+    for (const submission of [toCaseSubmission, toCaseNumber, toRejectedCase]) {
       await publish(submission, submission.caseRef ?? undefined);
     }
     const outcome = async (submission: SubmissionReceived) => {
@@ -282,8 +281,43 @@ describe("the validation service over Kafka and Postgres", () => {
     expect(await outcome(toCaseSubmission)).toBe(`validated BY_ID ${validCase.submission.id}`);
     expect(await outcome(toCaseNumber)).toBe("validated BY_ID 2026/123");
     expect(await outcome(toRejectedCase)).toBe("rejected case-submission-rejected");
-    expect(await outcome(toUnknownCase)).toBe("rejected unknown-case-reference");
   });
+
+  it("lets a case wait for its integration's first configuration, and journal posts to it wait behind it", async () => {
+    const integrationId = "digisak-tilskudd-freda-bygninger";
+    const received = freshCase();
+    const waiting = { ...received, submission: { ...received.submission, integrationId } };
+    const caseId = waiting.submission.id;
+    await publish(waiting);
+    await publish(posts(caseId), caseId);
+    // Not rejected: it went to the retry topic, since no source system could fix a missing configuration.
+    await vi.waitFor(
+      () =>
+        expect(service.records).toContainEqual(
+          expect.objectContaining({ msg: "handler failed; retrying through the retry topic", key: caseId }),
+        ),
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(decided.filter((decision) => decision.key === caseId)).toEqual([]);
+
+    expect(await configurations.saveDraft("demo", integrationId, configuration)).toMatchObject({
+      outcome: "saved",
+    });
+    const completed = await configurations.completeDraft("demo", integrationId, "arkivar@demo");
+    expect(
+      completed.outcome === "completed" &&
+        (await configurations.activate("demo", integrationId, completed.version)),
+    ).toBe(true);
+    const both = await vi.waitFor(
+      () => {
+        const found = decided.filter((decision) => decision.key === caseId);
+        if (found.length < 2) throw new Error(`${found.length} of 2 decided`);
+        return found;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(both.map((decision) => decision.validated?.submission.kind)).toEqual(["CASE", "JOURNAL_POSTS"]);
+  }, 90_000);
 
   it("rejects a submission of a deactivated integration", async () => {
     await new RegistryStore(db).setIntegrationState("demo", "digisak-fartoyvern", "DEACTIVATED");

@@ -1,8 +1,12 @@
 import type { IntegrationConfiguration } from "@flyt/registry/configuration";
 import type { Arkivsak, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
 
-/** What became of the case submission that journal posts refer to, as this service decided it. */
-export type ReferencedCase = "VALIDATED" | "REJECTED" | "UNKNOWN";
+/**
+ * What became of the case submission that journal posts refer to, as this service decided it. (The gateway
+ * accepts journal posts only to a case submission it accepted, so one not decided yet is waited for, never
+ * rejected: see the handler.)
+ */
+export type ReferencedCase = "VALIDATED" | "REJECTED";
 
 /** How the archive adapter finds or creates the submission's case. */
 export interface CaseTarget {

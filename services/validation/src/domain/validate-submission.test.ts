@@ -163,15 +163,15 @@ describe("validateSubmission", () => {
 
     it.each([
       ["REJECTED", CASE_SUBMISSION, "case-submission-rejected"],
-      ["UNKNOWN", CASE_SUBMISSION, "unknown-case-reference"],
-      ["UNKNOWN", "sak-123", "invalid-case-reference"],
-      ["UNKNOWN", "2026-123", "invalid-case-reference"],
+      [undefined, CASE_SUBMISSION, "unknown-case-reference"],
+      [undefined, "sak-123", "invalid-case-reference"],
+      [undefined, "2026-123", "invalid-case-reference"],
     ] as const)("are rejected when the referenced case is %s (%s)", (referencedCase, caseRef, code) => {
       const decision = validateSubmission({
         submission: receivedJournalPosts(caseRef),
         configuration,
         fileHeads: heads,
-        referencedCase,
+        ...(referencedCase ? { referencedCase } : {}),
       });
       expect(decision).toEqual({
         outcome: "rejected",

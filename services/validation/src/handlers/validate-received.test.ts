@@ -4,21 +4,36 @@ import { createLogger } from "@flyt/logging";
 import type { SubmissionReceived } from "@flyt/schemas";
 import { topicCatalogue } from "@flyt/topics";
 import { describe, expect, it } from "vitest";
-import type { DecisionContext } from "../adapters/postgres/decision-store";
-import { configuration, PDF_HEAD, receivedCase } from "../domain/submission.fixtures";
-import { NotConfiguredError, validateReceivedHandler } from "./validate-received";
+import type { Answer } from "../domain/decide";
+import { configuration, PDF_HEAD, receivedCase, receivedJournalPosts } from "../domain/submission.fixtures";
+import {
+  CaseNotDecidedError,
+  type DecisionContext,
+  NotConfiguredError,
+  validateReceivedHandler,
+} from "./validate-received";
 
-function handlerWith(context: DecisionContext | undefined) {
+const recordedElsewhere: Answer = {
+  topic: "rejected",
+  value: {
+    submission: receivedCase().submission,
+    configurationVersion: 2,
+    errors: [{ code: "integration-deactivated", pointer: "/integrationId", detail: "deactivated" }],
+  },
+};
+
+function handlerWith(context: DecisionContext, options: { alreadyRecorded?: Answer } = {}) {
   const published: { topic: string; value: unknown }[] = [];
-  const recorded: unknown[] = [];
+  const recorded: Answer[] = [];
   const handler = validateReceivedHandler({
     topics: topicCatalogue(),
     decisions: {
       context: async () => context,
-      record: async (decision) => {
-        recorded.push(decision);
+      record: async ({ answer }) => {
+        recorded.push(answer);
+        return options.alreadyRecorded ?? answer;
       },
-      referencedCase: async () => "UNKNOWN",
+      referencedCase: async () => undefined,
     },
     configurations: {
       get: async (_tenant, _integration, version) => ({
@@ -54,41 +69,55 @@ function handlerWith(context: DecisionContext | undefined) {
   return { handle: (value: SubmissionReceived) => handler.handle(message(value)), published, recorded };
 }
 
-describe("validateReceivedHandler", () => {
-  it("lets a submission wait, deciding nothing, while its integration has no active configuration", async () => {
-    const { handle, published, recorded } = handlerWith({ state: "PILOT", activeVersion: null });
-    const failure = await handle(receivedCase()).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(NotConfiguredError);
-    expect(isRetriable(failure)).toBe(true);
-    expect(published).toEqual([]);
-    expect(recorded).toEqual([]);
-  });
+const active = { integration: { state: "ACTIVE" as const, activeVersion: 3 } };
 
-  it("rejects a submission for an integration that does not exist", async () => {
-    const { handle, published } = handlerWith(undefined);
+describe("validateReceivedHandler", () => {
+  it("records the answer, then publishes it", async () => {
+    const { handle, published, recorded } = handlerWith(active);
     await handle(receivedCase());
+    expect(recorded).toEqual([expect.objectContaining({ topic: "validated" })]);
     expect(published).toEqual([
       {
-        topic: "rejected",
-        value: expect.objectContaining({
-          configurationVersion: null,
-          errors: [expect.objectContaining({ code: "unknown-integration", pointer: "/integrationId" })],
-        }),
+        topic: "validated",
+        value: expect.objectContaining({ configurationVersion: 3, meta: expect.anything() }),
       },
     ]);
   });
 
-  it("publishes a recorded rejection again as it was, without deciding anew", async () => {
-    const errors = [{ code: "integration-deactivated", pointer: "/integrationId", detail: "deactivated" }];
+  it("lets a submission wait, deciding nothing, while its integration has no active configuration", async () => {
     const { handle, published, recorded } = handlerWith({
-      state: "ACTIVE",
-      activeVersion: 3,
-      earlier: { configurationVersion: 2, outcome: "REJECTED", errors },
+      integration: { state: "PILOT", activeVersion: null },
     });
+    const failure = await handle(receivedCase()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NotConfiguredError);
+    expect(isRetriable(failure)).toBe(true);
+    expect([published, recorded]).toEqual([[], []]);
+  });
+
+  it("lets journal posts wait while their case submission is not decided yet", async () => {
+    const { handle, published } = handlerWith(active);
+    const failure = await handle(receivedJournalPosts("sub_01JD8Z6ZQ8W3J1T5VZ7Y2M4K9D")).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(CaseNotDecidedError);
+    expect(isRetriable(failure)).toBe(true);
+    expect(published).toEqual([]);
+  });
+
+  it("publishes an answer given before as it was, without deciding anew", async () => {
+    const { handle, published, recorded } = handlerWith({ ...active, earlier: recordedElsewhere });
     await handle(receivedCase());
     expect(published).toEqual([
-      { topic: "rejected", value: expect.objectContaining({ configurationVersion: 2, errors }) },
+      { topic: "rejected", value: expect.objectContaining(recordedElsewhere.value) },
     ]);
     expect(recorded).toEqual([]);
+  });
+
+  it("publishes the answer that was recorded first when another delivery raced it", async () => {
+    const { handle, published } = handlerWith(active, { alreadyRecorded: recordedElsewhere });
+    await handle(receivedCase());
+    expect(published).toEqual([
+      { topic: "rejected", value: expect.objectContaining(recordedElsewhere.value) },
+    ]);
   });
 });

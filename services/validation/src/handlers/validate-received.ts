@@ -1,4 +1,4 @@
-import { TransientError } from "@flyt/errors";
+import { PermanentError, TransientError } from "@flyt/errors";
 import {
   answerEventId,
   type ConsumedMessage,
@@ -6,25 +6,31 @@ import {
   eventHeadersOf,
   handlerFor,
 } from "@flyt/kafka";
-import type {
-  SubmissionReceived,
-  SubmissionRejected,
-  SubmissionValidated,
-  ValidationError,
-} from "@flyt/schemas";
+import type { SubmissionReceived, SubmissionRejected, SubmissionValidated } from "@flyt/schemas";
 import type { TopicCatalogue } from "@flyt/topics";
-import type { AppliedConfiguration } from "../adapters/postgres/configuration-versions";
-import type { Decision, DecisionContext } from "../adapters/postgres/decision-store";
-import { SUBMISSION_ID } from "../domain/case-target";
+import { type ReferencedCase, SUBMISSION_ID } from "../domain/case-target";
+import { type Answer, type AppliedConfiguration, admit, answer, type IntegrationNow } from "../domain/decide";
 import type { FileHeads } from "../domain/document-rules";
-import { validateSubmission } from "../domain/validate-submission";
+
+/** What the service knows of a submission before deciding: its integration now, and any answer already given. */
+export interface DecisionContext {
+  readonly integration?: IntegrationNow;
+  readonly earlier?: Answer;
+}
+
+/** An answer to record: the first one recorded for a submission is the one that stands. */
+export interface DecisionRecord {
+  readonly submission: SubmissionReceived["submission"];
+  readonly answer: Answer;
+}
 
 export interface ValidateReceivedDependencies {
   readonly topics: Pick<TopicCatalogue, "submissionReceived" | "submissionValidated" | "submissionRejected">;
   readonly decisions: {
-    context(submission: SubmissionReceived["submission"]): Promise<DecisionContext | undefined>;
-    record(decision: Decision): Promise<void>;
-    referencedCase(tenantId: string, submissionId: string): Promise<"VALIDATED" | "REJECTED" | "UNKNOWN">;
+    context(submission: SubmissionReceived["submission"]): Promise<DecisionContext>;
+    /** Records the answer unless one is recorded already; resolves with the answer that stands. */
+    record(decision: DecisionRecord): Promise<Answer>;
+    referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase | undefined>;
   };
   readonly configurations: {
     get(tenantId: string, integrationId: string, version: number): Promise<AppliedConfiguration | undefined>;
@@ -37,119 +43,72 @@ export interface ValidateReceivedDependencies {
   readonly now: () => Date;
 }
 
-/** A submission that cannot be decided yet: retried later through the retry topic, then dead-lettered. */
+/** The integration has no active configuration yet: retried later (retry topic), then dead-lettered for replay. */
 export class NotConfiguredError extends TransientError {}
 
+/** Journal posts whose case submission is not decided yet (it waits in the retry topic): they wait too. */
+export class CaseNotDecidedError extends TransientError {}
+
 /**
- * Decides on a received submission and publishes the decision. The decision is recorded before it is published,
- * so a redelivered submission is decided again with the version first applied and gives the same event (same
- * id); a submission whose integration has no active configuration waits rather than being rejected, since the
- * source system could not fix that by sending it again.
+ * Decides on a received submission and publishes the decision. The answer is recorded before it is published
+ * and the recorded answer is what is published, so a redelivered submission (or two deliveries racing through
+ * a rebalance) gives one answer under one event id, whatever has been activated since.
  */
 export function validateReceivedHandler(deps: ValidateReceivedDependencies) {
   return handlerFor({
     topic: deps.topics.submissionReceived,
     handle: async (message: ConsumedMessage<SubmissionReceived>) => {
       const received = message.value;
-      const { submission } = received;
-      const context = await deps.decisions.context(submission);
-      const decided = await decide(deps, received, context);
-      if (!context?.earlier) await deps.decisions.record({ submission, ...decided.record });
-      await publish(deps, message, decided);
+      const context = await deps.decisions.context(received.submission);
+      const standing =
+        context.earlier ??
+        (await deps.decisions.record({
+          submission: received.submission,
+          answer: await decide(deps, received, context),
+        }));
+      await publish(deps, message, standing);
     },
   });
-}
-
-type Answer =
-  | { readonly topic: "validated"; readonly value: Omit<SubmissionValidated, "meta"> }
-  | { readonly topic: "rejected"; readonly value: Omit<SubmissionRejected, "meta"> };
-
-interface Decided {
-  readonly record: Omit<Decision, "submission">;
-  readonly answer: Answer;
 }
 
 async function decide(
   deps: ValidateReceivedDependencies,
   received: SubmissionReceived,
-  context: DecisionContext | undefined,
-): Promise<Decided> {
+  context: DecisionContext,
+): Promise<Answer> {
   const { submission } = received;
-  if (!context) {
-    return rejected(submission, null, [
-      integrationError(
-        "unknown-integration",
-        `${submission.integrationId} is not an integration of ${submission.tenant}.`,
-      ),
-    ]);
-  }
-  // A rejection stands as recorded; a validation is worked out again (same version, same inputs) for its request.
-  const { earlier } = context;
-  if (earlier?.outcome === "REJECTED")
-    return rejected(submission, earlier.configurationVersion, earlier.errors);
-  const version = earlier?.configurationVersion ?? context.activeVersion;
-  if (!earlier && context.state === "DEACTIVATED") {
-    return rejected(submission, version, [
-      integrationError("integration-deactivated", `${submission.integrationId} is deactivated.`),
-    ]);
-  }
-  if (version === null) {
-    throw new NotConfiguredError(
-      `${submission.tenant}/${submission.integrationId} has no active configuration`,
+  const admission = admit(submission, context.integration);
+  if (admission.action === "reject") return admission.answer;
+  if (admission.action === "wait") throw new NotConfiguredError(admission.reason);
+
+  const applied = await deps.configurations.get(
+    submission.tenant,
+    submission.integrationId,
+    admission.version,
+  );
+  if (!applied) {
+    throw new PermanentError(
+      `configuration version ${admission.version} of ${submission.integrationId} is not usable`,
     );
   }
-  const applied = await deps.configurations.get(submission.tenant, submission.integrationId, version);
-  if (!applied) throw new Error(`configuration version ${version} of ${submission.integrationId} not found`);
+  const caseSubmissionId =
+    received.caseRef !== null && SUBMISSION_ID.test(received.caseRef) ? received.caseRef : undefined;
+  const referencedCase =
+    caseSubmissionId && (await deps.decisions.referencedCase(submission.tenant, caseSubmissionId));
+  if (caseSubmissionId && !referencedCase)
+    throw new CaseNotDecidedError(`case ${caseSubmissionId} is not decided yet`);
 
   const fileIds = received.journalPosts.flatMap((post) =>
     post.dokumenter.map((document) => document.file.fileId),
   );
-  const caseSubmissionId =
-    received.caseRef !== null && SUBMISSION_ID.test(received.caseRef) ? received.caseRef : undefined;
-  const [fileHeads, referencedCase] = await Promise.all([
-    deps.files.heads({ tenantId: submission.tenant, fileIds }),
-    caseSubmissionId ? deps.decisions.referencedCase(submission.tenant, caseSubmissionId) : undefined,
-  ]);
-  const decision = validateSubmission({
-    submission: received,
-    configuration: applied.configuration,
-    fileHeads,
-    ...(referencedCase ? { referencedCase } : {}),
-  });
-  if (decision.outcome === "rejected") return rejected(submission, version, decision.errors);
-  return {
-    record: { configurationVersion: version, outcome: "VALIDATED", errors: [] },
-    answer: {
-      topic: "validated",
-      value: {
-        submission,
-        configurationVersion: version,
-        destination: applied.destination,
-        ...decision.request,
-      },
-    },
-  };
-}
-
-function rejected(
-  submission: SubmissionReceived["submission"],
-  configurationVersion: number | null,
-  errors: readonly ValidationError[],
-): Decided {
-  return {
-    record: { configurationVersion, outcome: "REJECTED", errors },
-    answer: { topic: "rejected", value: { submission, configurationVersion, errors } },
-  };
-}
-
-function integrationError(code: string, detail: string): ValidationError {
-  return { code, pointer: "/integrationId", detail };
+  const fileHeads = await deps.files.heads({ tenantId: submission.tenant, fileIds });
+  return answer(received, applied, { fileHeads, ...(referencedCase ? { referencedCase } : {}) });
 }
 
 async function publish(
   deps: ValidateReceivedDependencies,
   message: ConsumedMessage<SubmissionReceived>,
-  { answer }: Decided,
+  standing: Answer,
 ): Promise<void> {
   const received = message.value;
   const meta = {
@@ -160,6 +119,6 @@ async function publish(
   };
   const key = message.key ?? received.submission.id;
   const headers = eventHeadersOf(message.headers);
-  if (answer.topic === "validated") await deps.publish.validated(key, { meta, ...answer.value }, headers);
-  else await deps.publish.rejected(key, { meta, ...answer.value }, headers);
+  if (standing.topic === "validated") await deps.publish.validated(key, { meta, ...standing.value }, headers);
+  else await deps.publish.rejected(key, { meta, ...standing.value }, headers);
 }

@@ -1,12 +1,8 @@
-import type { IntegrationConfiguration } from "@flyt/registry/configuration";
+import { integrationConfigurationSchema } from "@flyt/registry/configuration";
 import type { ArchiveDestination } from "@flyt/schemas";
 import type { Knex } from "knex";
 
-export interface AppliedConfiguration {
-  readonly version: number;
-  readonly configuration: IntegrationConfiguration;
-  readonly destination: ArchiveDestination;
-}
+import type { AppliedConfiguration } from "../../domain/decide";
 
 /**
  * Completed configuration versions with their destination. A completed version never changes (Postgres refuses
@@ -43,9 +39,13 @@ export class ConfigurationVersions {
       .where({ "c.tenant_id": tenantId, "c.integration_id": integrationId, "c.version": version })
       .first("c.content", "d.id as destination_id", "d.driver");
     if (!row) return undefined;
+    // Checked again on the way out: a version written around the store (or before a rule existed) is refused
+    // here rather than half-applied.
+    const parsed = integrationConfigurationSchema.safeParse(row.content);
+    if (!parsed.success) return undefined;
     return {
       version,
-      configuration: row.content as IntegrationConfiguration,
+      configuration: parsed.data,
       destination: { id: row.destination_id as string, driver: row.driver as ArchiveDestination["driver"] },
     };
   }

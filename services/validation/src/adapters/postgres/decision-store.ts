@@ -1,39 +1,21 @@
 import type { IntegrationState } from "@flyt/registry";
-import type { SubmissionRef, ValidationError } from "@flyt/schemas";
+import type { SubmissionRef } from "@flyt/schemas";
 import type { Knex } from "knex";
 import type { ReferencedCase } from "../../domain/case-target";
-
-/** What is known about a submission before deciding: its integration now, and any earlier decision on it. */
-export interface DecisionContext {
-  readonly state: IntegrationState;
-  readonly activeVersion: number | null;
-  readonly earlier?: EarlierDecision;
-}
-
-export interface EarlierDecision {
-  readonly configurationVersion: number | null;
-  readonly outcome: "VALIDATED" | "REJECTED";
-  readonly errors: readonly ValidationError[];
-}
-
-export interface Decision extends EarlierDecision {
-  readonly submission: SubmissionRef;
-}
+import type { Answer } from "../../domain/decide";
+import type { DecisionContext, DecisionRecord } from "../../handlers/validate-received";
 
 /**
- * The service's decisions, and what it reads of the integration registry to make them. Reads and writes take
- * many submissions at once: the service coalesces the messages it handles concurrently into one statement.
+ * The service's decisions, and what it reads of the integration registry to make them. Every method takes many
+ * submissions at once: the service coalesces the messages it handles concurrently into one statement each.
  */
 export class DecisionStore {
   constructor(private readonly db: Knex) {}
 
-  /**
-   * Per submission, in order: its integration's state and active version with any earlier decision on it, or
-   * undefined when the tenant has no such integration.
-   */
-  async contexts(submissions: readonly SubmissionRef[]): Promise<(DecisionContext | undefined)[]> {
+  /** Per submission, in order: its integration now (absent when the tenant has none such) and any answer given. */
+  async contexts(submissions: readonly SubmissionRef[]): Promise<DecisionContext[]> {
     const { rows } = await this.db.raw<{ rows: ContextRow[] }>(
-      `select i.state, i.active_configuration_version, d.outcome, d.configuration_version, d.errors
+      `select i.state, i.active_configuration_version, d.answer
          from unnest(?::text[], ?::text[], ?::text[]) with ordinality as s(submission_id, tenant_id, integration_id, ord)
          left join integrations i on i.tenant_id = s.tenant_id and i.integration_id = s.integration_id
          left join validation_decisions d on d.submission_id = s.submission_id
@@ -44,58 +26,61 @@ export class DecisionStore {
         submissions.map((submission) => submission.integrationId),
       ],
     );
-    return rows.map(toContext);
+    return rows.map((row) => ({
+      ...(row.state === null
+        ? {}
+        : { integration: { state: row.state, activeVersion: row.active_configuration_version } }),
+      ...(row.answer === null ? {} : { earlier: row.answer }),
+    }));
   }
 
-  /** Records decisions once each; a second record of the same submission keeps the first. */
-  async record(decisions: readonly Decision[]): Promise<void> {
-    if (decisions.length === 0) return;
-    await this.db("validation_decisions")
+  /**
+   * Records each answer unless one is recorded for its submission already, and resolves with the answers that
+   * stand, in order: the first recorded wins, so racing deliveries publish the same answer.
+   */
+  async record(decisions: readonly DecisionRecord[]): Promise<Answer[]> {
+    if (decisions.length === 0) return [];
+    const inserted: { submission_id: string }[] = await this.db("validation_decisions")
       .insert(
-        decisions.map((decision) => ({
-          submission_id: decision.submission.id,
-          tenant_id: decision.submission.tenant,
-          integration_id: decision.submission.integrationId,
-          kind: decision.submission.kind,
-          configuration_version: decision.configurationVersion,
-          outcome: decision.outcome,
-          errors: JSON.stringify(decision.errors),
+        decisions.map(({ submission, answer }) => ({
+          submission_id: submission.id,
+          tenant_id: submission.tenant,
+          integration_id: submission.integrationId,
+          kind: submission.kind,
+          configuration_version: answer.value.configurationVersion,
+          outcome: answer.topic === "validated" ? "VALIDATED" : "REJECTED",
+          answer: JSON.stringify(answer),
         })),
       )
       .onConflict("submission_id")
-      .ignore();
+      .ignore()
+      .returning("submission_id");
+    const ours = new Set(inserted.map((row) => row.submission_id));
+    const theirs = decisions.filter(({ submission }) => !ours.has(submission.id));
+    const standing = new Map<string, Answer>();
+    if (theirs.length > 0) {
+      const rows: { submission_id: string; answer: Answer }[] = await this.db("validation_decisions")
+        .whereIn(
+          "submission_id",
+          theirs.map(({ submission }) => submission.id),
+        )
+        .select("submission_id", "answer");
+      for (const row of rows) standing.set(row.submission_id, row.answer);
+    }
+    return decisions.map(({ submission, answer }) => standing.get(submission.id) ?? answer);
   }
 
-  /** What became of a case submission of this tenant; another tenant's is as unknown as none. */
-  async referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase> {
+  /** What became of a case submission of this tenant; undefined while it is not decided (or not this tenant's). */
+  async referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase | undefined> {
     const row = await this.db("validation_decisions")
       .where({ submission_id: submissionId, tenant_id: tenantId, kind: "CASE" })
       .first("outcome");
-    return row?.outcome ?? "UNKNOWN";
+    return row?.outcome;
   }
 }
 
 interface ContextRow {
   readonly state: IntegrationState | null;
   readonly active_configuration_version: number | null;
-  readonly outcome: EarlierDecision["outcome"] | null;
-  readonly configuration_version: number | null;
-  readonly errors: ValidationError[] | null;
-}
-
-function toContext(row: ContextRow): DecisionContext | undefined {
-  if (row.state === null) return undefined;
-  return {
-    state: row.state,
-    activeVersion: row.active_configuration_version,
-    ...(row.outcome
-      ? {
-          earlier: {
-            configurationVersion: row.configuration_version,
-            outcome: row.outcome,
-            errors: row.errors ?? [],
-          },
-        }
-      : {}),
-  };
+  readonly answer: Answer | null;
 }

@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
 
 /**
- * One row per submission this service decided on: the configuration version it applied (so a redelivered
- * submission is decided again with the same version, whatever is active by then), the outcome, and the errors
- * of a rejection. Journal posts to a case submission look up what became of it here.
+ * One row per submission this service decided on, with the answer as published: a redelivered submission is
+ * answered from here, never decided again under whatever is active by then. Journal posts to a case submission
+ * look up what became of it here.
  */
 const decisions = {
   name: "001-validation-decisions",
@@ -13,10 +13,11 @@ const decisions = {
       t.text("tenant_id").notNullable();
       t.text("integration_id").notNullable();
       t.text("kind").notNullable().checkIn(["CASE", "JOURNAL_POSTS"]);
-      /** Null only when no configuration applied (a deactivated integration without one). */
+      /** Null only when no configuration applied (an unknown integration). */
       t.integer("configuration_version").nullable();
       t.text("outcome").notNullable().checkIn(["VALIDATED", "REJECTED"]);
-      t.jsonb("errors").notNullable().defaultTo("[]");
+      /** The published event's topic and value (less its meta). */
+      t.jsonb("answer").notNullable();
       t.timestamp("decided_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
     });
   },
