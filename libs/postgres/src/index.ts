@@ -1,2 +1,3 @@
 export { batched } from "./batched";
 export { createDatabase, type DatabaseOptions, postgresHealthCheck } from "./database";
+export { withMigrationLock } from "./migration-lock";

@@ -13,7 +13,7 @@ import {
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
-import { createDatabase, postgresHealthCheck } from "@flyt/postgres";
+import { createDatabase, postgresHealthCheck, withMigrationLock } from "@flyt/postgres";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { topicCatalogue } from "@flyt/topics";
@@ -46,7 +46,7 @@ let schemaReady = false;
 void retryWhileRetriable(
   async () => {
     try {
-      await migrateGateway(db);
+      await withMigrationLock(db, () => migrateGateway(db));
       schemaReady = true;
     } catch (error) {
       if (!isConnectionError(error)) throw Object.assign(error as Error, { retriable: false });
