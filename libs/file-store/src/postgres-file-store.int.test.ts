@@ -36,7 +36,8 @@ describe("PostgresFileStore", () => {
     const pieces = Array.from({ length: 40 }, (_, i) => content.subarray(i * 65_536, (i + 1) * 65_536));
     const stored = await store.store(file("demo", "file_big"), Readable.from(pieces), 10 * 1024 * 1024);
     expect(stored).toMatchObject({ outcome: "stored", reference: { sizeBytes: content.length } });
-    expect((await store.content("file_big")).equals(content)).toBe(true);
+    expect((await store.content("demo", "file_big")).equals(content)).toBe(true);
+    expect(await store.content("vestland", "file_big")).toHaveLength(0);
     expect(await db("file_chunks").where({ file_id: "file_big" }).count({ n: "*" })).toEqual([{ n: "3" }]);
   });
 

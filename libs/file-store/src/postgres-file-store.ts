@@ -150,9 +150,13 @@ export class PostgresFileStore implements FileStore {
     });
   }
 
-  /** The whole content, for tests and the archive adapter's file fetch. */
-  async content(fileId: string): Promise<Buffer> {
-    const chunks = await this.db("file_chunks").where({ file_id: fileId }).orderBy("seq").select("data");
+  /** The whole content of a tenant's file (empty when it is another tenant's or none), loaded into memory. */
+  async content(tenantId: string, fileId: string): Promise<Buffer> {
+    const chunks = await this.db("file_chunks as c")
+      .join("files as f", "f.id", "c.file_id")
+      .where({ "c.file_id": fileId, "f.tenant_id": tenantId })
+      .orderBy("c.seq")
+      .select("c.data");
     return Buffer.concat(chunks.map((chunk) => chunk.data as Buffer));
   }
 

@@ -38,11 +38,20 @@ describe("AuditLog", () => {
     expect(await database.audit.entries("demo", "egrunnerverv-sak", 1)).toHaveLength(1);
   });
 
-  it("refuses to change or delete an entry, even written directly", async () => {
-    await expect(database.db("audit_log").update({ actor: "someone-else" })).rejects.toMatchObject({
-      code: "55000",
+  it("refuses to change, delete or truncate an entry, even written directly", async () => {
+    // An entry of its own: the row triggers only fire on rows that exist.
+    await database.audit.record({
+      actor: "kari.arkivar",
+      action: "integration.state-changed",
+      tenantId: "demo",
+      integrationId: "vigo-ny-soker",
+      details: { from: "ACTIVE", to: "PILOT" },
     });
-    await expect(database.db("audit_log").delete()).rejects.toMatchObject({ code: "55000" });
+    const entry = database.db("audit_log").where({ integration_id: "vigo-ny-soker" });
+    await expect(entry.clone().update({ actor: "someone-else" })).rejects.toMatchObject({ code: "55000" });
+    await expect(entry.clone().delete()).rejects.toMatchObject({ code: "55000" });
+    await expect(database.db.raw("truncate audit_log")).rejects.toMatchObject({ code: "55000" });
+    expect(await database.audit.entries("demo", "vigo-ny-soker")).toHaveLength(1);
   });
 
   it("keeps a change and its entry together: a failed transaction leaves neither", async () => {

@@ -76,8 +76,14 @@ export class ConfigurationStore {
         .merge({ content: parsed.configuration, updated_at: this.db.fn.now() });
       return { outcome: "saved", configuration: parsed.configuration };
     } catch (error) {
-      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION)
-        return { outcome: "unknown-integration" };
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      // The destination can vanish between the check above and the insert: say so, not "unknown integration".
+      if (
+        code === FOREIGN_KEY_VIOLATION &&
+        constraint === "integration_configurations_destination_of_same_tenant"
+      )
+        return { outcome: "unknown-destination", destinationId };
+      if (code === FOREIGN_KEY_VIOLATION) return { outcome: "unknown-integration" };
       throw error;
     }
   }

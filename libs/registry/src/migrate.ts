@@ -4,6 +4,7 @@ import { destinationOfSameTenant } from "./migrations/002-destination-of-same-te
 import { integrationConfigurations } from "./migrations/003-integration-configurations";
 import { destinationPerConfigurationVersion } from "./migrations/004-destination-per-configuration-version";
 import { auditLog } from "./migrations/005-audit-log";
+import { requiredDestinationAndUntruncatableAudit } from "./migrations/006-required-destination-and-untruncatable-audit";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
 const migrations = [
@@ -12,6 +13,7 @@ const migrations = [
   integrationConfigurations,
   destinationPerConfigurationVersion,
   auditLog,
+  requiredDestinationAndUntruncatableAudit,
 ];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {

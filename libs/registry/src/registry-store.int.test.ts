@@ -19,6 +19,7 @@ describe("registry migrations", () => {
         "003-integration-configurations",
         "004-destination-per-configuration-version",
         "005-audit-log",
+        "006-required-destination-and-untruncatable-audit",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -28,6 +29,7 @@ describe("registry migrations", () => {
         "003-integration-configurations",
         "004-destination-per-configuration-version",
         "005-audit-log",
+        "006-required-destination-and-untruncatable-audit",
       ]);
     } finally {
       await other.destroy();

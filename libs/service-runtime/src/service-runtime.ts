@@ -1,5 +1,5 @@
 import type { DeepReadonly, PipelineServiceConfig } from "@flyt/config";
-import { isConnectionError } from "@flyt/errors";
+import { isConnectionError, isRetriable } from "@flyt/errors";
 import {
   ConsumerRunner,
   createKafka,
@@ -158,7 +158,7 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
         return true;
       } catch (error) {
         if (!whileFailing(error)) throw error;
-        logger.warn({ err: error }, `${step} not done yet; retrying`);
+        logger.warn({ err: error, step }, "start-up step not done yet; retrying");
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
     }
@@ -174,8 +174,8 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
       ))
     )
       return;
-    if (shutdown.isShuttingDown) return;
-    await runner.start();
+    // A topic not created yet, or a broker restarting, fails the start retriably: keep trying.
+    if (!(await untilDone("consumer group", () => runner.start(), isRetriable))) return;
     if (shutdown.isShuttingDown) return;
     logger.info({ handlers: options.handlers.map((handler) => handler.topic.topic) }, "consuming");
     options.onConsuming?.();

@@ -219,6 +219,20 @@ describe("admin API", () => {
     expect(unknown.body.type).toBe("urn:flyt:problem:unknown-tenant");
   });
 
+  it("keeps tenants apart: another tenant's integration is not found under this tenant's path", async () => {
+    for (const path of ["", "/configuration/active", "/configuration/versions/1", "/audit"]) {
+      const result = await call("GET", `/admin/v1/tenants/vestland/integrations/egrunnerverv-sak${path}`);
+      expect([path, result.status]).toEqual([path, 404]);
+    }
+    const changed = await call("PUT", "/admin/v1/tenants/vestland/integrations/egrunnerverv-sak/state", {
+      body: { state: "DEACTIVATED" },
+    });
+    expect(changed.status).toBe(404);
+    expect((await call("GET", "/admin/v1/tenants/demo/integrations/egrunnerverv-sak")).body).toMatchObject({
+      state: "ACTIVE",
+    });
+  });
+
   it("drafts, completes and activates a configuration over HTTP", async () => {
     const saved = await call("PUT", `${integration}/configuration/draft`, { body: configuration });
     expect(saved).toMatchObject({ status: 200, body: configuration });

@@ -267,7 +267,7 @@ describe("POST /api/v1/cases", () => {
       sizeBytes: pdf.length,
       sha256: createHash("sha256").update(pdf).digest("hex"),
     });
-    expect(Buffer.compare(await files.content(file?.fileId ?? ""), pdf)).toBe(0);
+    expect(Buffer.compare(await files.content("demo", file?.fileId ?? ""), pdf)).toBe(0);
   });
 
   it("answers the same body again (in another key order) with the same id, and publishes it once", async () => {
@@ -520,7 +520,7 @@ describe("POST /api/v1/files", () => {
       sha256: createHash("sha256").update(content).digest("hex"),
     });
     const fileId = stored.body.fileId as string;
-    expect(Buffer.compare(await files.content(fileId), content)).toBe(0);
+    expect(Buffer.compare(await files.content("demo", fileId), content)).toBe(0);
     expect(await chunkCount(fileId)).toBe(3);
 
     const body = journalPostsBody("GRV-30");
