@@ -1,0 +1,50 @@
+import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
+
+/** A case in the archive: its system id (for later writes) and its case number (`2026/123`). */
+export interface ArchivedCase {
+  readonly systemId: string;
+  readonly caseNumber: string;
+  readonly tittel: string;
+}
+
+/** A journal post in the archive: its number (`2026/123-4`). */
+export interface ArchivedJournalPost {
+  readonly systemId: string;
+  readonly number: string;
+}
+
+/** A document's file as the journal post that uses it refers to it in the archive. */
+export type ArchiveFileRef = string;
+
+/**
+ * One archive system, as the adapter writes to it. Every method is one logical archive operation; a driver
+ * hides its protocol (asynchronous writes polled to completion, HATEOAS discovery, ...) and classifies failures:
+ * `ArchiveUnavailableError` when trying again later may succeed, `ArchiveRefusedError` when it will not.
+ *
+ * External ids make writes safe to repeat: a case is created with the submission's id, a journal post with the
+ * submission's id and its index, and after an uncertain failure (timeout, crash) the adapter asks for them
+ * before writing again.
+ */
+export interface ArchiveDriver {
+  /** The case created with this external id, if any. */
+  caseByExternalId(externalId: string): Promise<ArchivedCase | undefined>;
+  /** The case with this number, if any. */
+  caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined>;
+  /** Cases whose fields equal every criterion (`arkivdel`, `tittel`, `klassering.ordningsverdi`, ...). */
+  searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]>;
+  createCase(arkivsak: Arkivsak, externalId: string): Promise<ArchivedCase>;
+  /** Stores a file's content; the returned reference goes into the journal post that uses it. */
+  uploadFile(file: FileReference, content: Buffer): Promise<ArchiveFileRef>;
+  /** The journal post of this case created with this external id, if any. */
+  journalPostByExternalId(
+    archivedCase: ArchivedCase,
+    externalId: string,
+  ): Promise<ArchivedJournalPost | undefined>;
+  /** Adds a journal post with its documents, whose files are already uploaded (`files` by Flyt file id). */
+  addJournalPost(
+    archivedCase: ArchivedCase,
+    post: Journalpost,
+    files: ReadonlyMap<string, ArchiveFileRef>,
+    externalId: string,
+  ): Promise<ArchivedJournalPost>;
+}

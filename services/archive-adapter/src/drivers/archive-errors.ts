@@ -1,0 +1,37 @@
+import { PermanentError, TransientError } from "@flyt/errors";
+
+/**
+ * The archive could not be reached or did not answer in time, or answered 5xx or 429: trying again later may
+ * succeed. `uncertain` when the write may have happened anyway (a timeout after the request was sent), so the
+ * adapter looks for it by external id before writing again.
+ */
+export class ArchiveUnavailableError extends TransientError {
+  readonly uncertain: boolean;
+  /** From the archive's Retry-After, when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    options: { uncertain?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.uncertain = options.uncertain ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The archive refused the content (4xx with its validation text): sending the same again will fail again. */
+export class ArchiveRefusedError extends PermanentError {
+  /** The archive's own words, kept for the archivist. */
+  readonly archiveMessage: string;
+  readonly status: number | undefined;
+
+  constructor(archiveMessage: string, options: { status?: number; cause?: unknown } = {}) {
+    super(
+      `the archive refused: ${archiveMessage}`,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
+    this.archiveMessage = archiveMessage;
+    this.status = options.status;
+  }
+}
