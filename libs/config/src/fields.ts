@@ -41,40 +41,53 @@ export const commonServiceEnv = {
   SHUTDOWN_TIMEOUT_MS: durationMs.default(15_000),
 };
 
+/** The environment every pipeline service reads; a service with settings of its own adds them to this shape. */
+export function pipelineServiceEnv(defaultPort: number) {
+  return {
+    ...commonServiceEnv,
+    HTTP_PORT: port.default(defaultPort),
+    /** Messages handled at once, across keys; one key is always handled in order. */
+    CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+    /** A partition stops fetching while this many of its messages wait: bounds memory under a backlog. */
+    CONSUMER_MAX_IN_FLIGHT_PER_PARTITION: z.coerce.number().int().min(1).max(10_000).default(200),
+    /** How long the consumer group waits for a silent member (a killed process) before moving its partitions. */
+    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+    /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
+    REGISTER_SCHEMAS: booleanFlag.default(false),
+    /** Prefixes every topic name: tests and benchmarks run side by side on one broker. */
+    FLYT_TOPIC_NAMESPACE: z.string().optional(),
+  };
+}
+
+type PipelineServiceEnv = z.output<z.ZodObject<ReturnType<typeof pipelineServiceEnv>>>;
+
+/** The common part of a pipeline service's configuration, from its parsed environment. */
+export function pipelineServiceConfig(service: string, env: PipelineServiceEnv) {
+  return {
+    logLevel: env.LOG_LEVEL,
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+    kafka: {
+      clientId: `flyt.${service}`,
+      brokers: env.KAFKA_BROKERS,
+      concurrency: env.CONSUMER_CONCURRENCY,
+      maxInFlightPerPartition: env.CONSUMER_MAX_IN_FLIGHT_PER_PARTITION,
+      sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
+      registerSchemas: env.REGISTER_SCHEMAS,
+      topicNamespace: env.FLYT_TOPIC_NAMESPACE,
+    },
+    schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+    shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
+  };
+}
+
 /**
  * The configuration of a pipeline service (validation, archive adapter, status projection, callback dispatcher):
  * the common environment, its own default port and Kafka client id `flyt.<service>`.
  */
 export function pipelineServiceSchema(service: string, defaultPort: number) {
-  return z
-    .object({
-      ...commonServiceEnv,
-      HTTP_PORT: port.default(defaultPort),
-      /** Messages handled at once, across keys; one key is always handled in order. */
-      CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
-      /** A partition stops fetching while this many of its messages wait: bounds memory under a backlog. */
-      CONSUMER_MAX_IN_FLIGHT_PER_PARTITION: z.coerce.number().int().min(1).max(10_000).default(200),
-      DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-      /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
-      REGISTER_SCHEMAS: booleanFlag.default(false),
-      /** Prefixes every topic name: tests and benchmarks run side by side on one broker. */
-      FLYT_TOPIC_NAMESPACE: z.string().optional(),
-    })
-    .transform((env) => ({
-      logLevel: env.LOG_LEVEL,
-      http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
-      kafka: {
-        clientId: `flyt.${service}`,
-        brokers: env.KAFKA_BROKERS,
-        concurrency: env.CONSUMER_CONCURRENCY,
-        maxInFlightPerPartition: env.CONSUMER_MAX_IN_FLIGHT_PER_PARTITION,
-        registerSchemas: env.REGISTER_SCHEMAS,
-        topicNamespace: env.FLYT_TOPIC_NAMESPACE,
-      },
-      schemaRegistry: { url: env.SCHEMA_REGISTRY_URL },
-      database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
-      shutdown: { deadlineMs: env.SHUTDOWN_TIMEOUT_MS },
-    }));
+  return z.object(pipelineServiceEnv(defaultPort)).transform((env) => pipelineServiceConfig(service, env));
 }
 
 export type PipelineServiceConfig = z.output<ReturnType<typeof pipelineServiceSchema>>;

@@ -6,6 +6,8 @@ export {
   httpHost,
   logLevel,
   type PipelineServiceConfig,
+  pipelineServiceConfig,
+  pipelineServiceEnv,
   pipelineServiceSchema,
   port,
   postgresUrl,

@@ -25,6 +25,7 @@ export {
   type MessageHandler,
   retryHeaders,
 } from "./runner/consumer-runner";
+export { Semaphore } from "./runner/keyed-scheduler";
 export { defaultRetryPolicy, type RetryPolicy } from "./runner/retry-policy";
 export {
   type CompatibilityLevel,

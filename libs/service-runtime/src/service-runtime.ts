@@ -111,6 +111,8 @@ export function consumingCheck(): HealthCheck & { markConsuming(): void } {
 export interface ConsumingOptions {
   readonly service: ConsumingService;
   readonly config: DeepReadonly<PipelineServiceConfig>;
+  /** The consumer group, when not `flyt.<service>`: deployments of one service that split the work (by archive). */
+  readonly groupId?: string;
   /** Work before the first message, such as migrations; retried while Postgres cannot be reached. */
   readonly prepare?: () => Promise<void>;
   // biome-ignore lint/suspicious/noExplicitAny: handlers of different value types share one catalogue.
@@ -133,12 +135,13 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     producer: runtime.producer,
     logger,
     metrics: runtime.metrics,
-    groupId: options.config.kafka.clientId,
+    groupId: options.groupId ?? options.config.kafka.clientId,
     handlers: options.handlers,
     retryTopic: ownTopics.retry,
     deadLetterTopic: ownTopics.deadLetter,
     concurrency: options.config.kafka.concurrency,
     maxInFlightPerPartition: options.config.kafka.maxInFlightPerPartition,
+    sessionTimeoutMs: options.config.kafka.sessionTimeoutMs,
   });
   // Registered first, so it runs after the runner has drained (hooks run last-registered first).
   shutdown.register("kafka-producer", () => runtime.producer.disconnect());

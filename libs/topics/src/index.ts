@@ -7,5 +7,5 @@ export {
   type TopicCatalogue,
   topicCatalogue,
 } from "./catalogue";
-export { type ProvisionReport, provisionTopics } from "./provision";
+export { type ProvisionReport, provisionDeploymentTopics, provisionTopics } from "./provision";
 export { registerSchemas } from "./register-schemas";

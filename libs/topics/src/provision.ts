@@ -1,6 +1,7 @@
-import { createTopicsAndWait, type TopicDefinition } from "@flyt/kafka";
+import { createKafka, createTopicsAndWait, type TopicDefinition } from "@flyt/kafka";
 import type { Logger } from "@flyt/logging";
 import kafkajs, { type Admin } from "kafkajs";
+import { allTopics } from "./catalogue";
 
 // kafkajs is CommonJS and Node cannot see this export by name from ESM; vitest can, so only a real run fails.
 const { ConfigResourceTypes } = kafkajs;
@@ -90,4 +91,27 @@ export async function provisionTopics(
     "topics provisioned",
   );
   return report;
+}
+
+/** Every topic of a deployment (or of a test run's namespace), provisioned through a short-lived admin client. */
+export async function provisionDeploymentTopics(options: {
+  readonly brokers: readonly string[];
+  readonly namespace?: string;
+  readonly logger: Logger;
+}): Promise<ProvisionReport> {
+  const admin = createKafka({
+    clientId: "flyt.topics",
+    brokers: options.brokers,
+    logger: options.logger,
+  }).admin();
+  await admin.connect();
+  try {
+    return await provisionTopics(
+      admin,
+      allTopics(options.namespace ? { namespace: options.namespace } : {}),
+      options.logger,
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,8 +1,67 @@
-import { parseConfig, pipelineServiceSchema } from "@flyt/config";
+import { durationMs, parseConfig, pipelineServiceConfig, pipelineServiceEnv } from "@flyt/config";
+import { z } from "zod";
+
+const driverKinds = ["SIMULATOR", "FINT", "NOARK5"] as const;
+const share = z.coerce.number().min(0).max(1);
+
+/** `2026-11-23T08:00:00Z/2026-11-23T08:05:00Z,...`: when the simulated archive is down. */
+const outages = z
+  .string()
+  .default("")
+  .transform((value, ctx) =>
+    value
+      .split(",")
+      .map((interval) => interval.trim())
+      .filter(Boolean)
+      .map((interval) => {
+        const [from, to] = interval.split("/").map((instant) => new Date(instant ?? ""));
+        if (!from || !to || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) {
+          ctx.addIssue({ code: "custom", message: "each outage is <ISO start>/<ISO end>, end after start" });
+          return { from: new Date(0), to: new Date(0) };
+        }
+        return { from, to };
+      }),
+  );
+
+const schema = z
+  .object({
+    ...pipelineServiceEnv(8092),
+    /** The archive systems this deployment writes to: one deployment per kind, each scaled on its own. */
+    ARCHIVE_DRIVERS: z
+      .string()
+      .default("SIMULATOR")
+      .transform((value) => value.split(",").map((kind) => kind.trim().toUpperCase()))
+      .pipe(z.array(z.enum(driverKinds)).min(1)),
+    /** Archive calls in flight per destination: a slow archive fills only its own slots. */
+    ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(64),
+    /** How long transient archive failures are retried before the submission is FAILED with the archive's message. */
+    ARCHIVE_RETRY_BUDGET_MS: durationMs.default(2 * 3_600_000),
+    CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+    CIRCUIT_OPEN_MS: durationMs.default(30_000),
+    SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+    SIMULATOR_ERROR_RATE: share.default(0),
+    SIMULATOR_UNCERTAIN_RATE: share.default(0),
+    SIMULATOR_OUTAGES: outages,
+  })
+  .transform((env) => ({
+    ...pipelineServiceConfig("archive-adapter", env),
+    archive: {
+      drivers: env.ARCHIVE_DRIVERS,
+      concurrencyPerDestination: env.ARCHIVE_CONCURRENCY_PER_DESTINATION,
+      retryBudgetMs: env.ARCHIVE_RETRY_BUDGET_MS,
+      circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, openMs: env.CIRCUIT_OPEN_MS },
+    },
+    simulator: {
+      latencyMs: env.SIMULATOR_LATENCY_MS,
+      errorRate: env.SIMULATOR_ERROR_RATE,
+      uncertainRate: env.SIMULATOR_UNCERTAIN_RATE,
+      outages: env.SIMULATOR_OUTAGES,
+    },
+  }));
 
 export type ArchiveAdapterConfig = ReturnType<typeof loadConfig>;
 
 /** The service's configuration, parsed once from the environment. See .env.example. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  return parseConfig(pipelineServiceSchema("archive-adapter", 8092), env);
+  return parseConfig(schema, env);
 }

@@ -1,5 +1,82 @@
-import { startServiceRuntime } from "@flyt/service-runtime";
+import { PermanentError } from "@flyt/errors";
+import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
+import { Semaphore } from "@flyt/kafka";
+import { withMigrationLock } from "@flyt/postgres";
+import type { ArchiveDestination } from "@flyt/schemas";
+import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
+import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
+import { ProgressStore } from "./adapters/postgres/progress-store";
+import { CircuitBreaker } from "./archiving/circuit-breaker";
+import { guardedDriver } from "./archiving/guarded-driver";
 import { loadConfig } from "./config";
+import type { ArchiveDriver } from "./drivers/archive-driver";
+import { SimulatedArchive } from "./drivers/simulator/simulated-archive";
+import { archiveValidatedHandler } from "./handlers/archive-validated";
 
-// The service's own work comes in its issue; until then it starts, reports health and stops cleanly.
-await startServiceRuntime("archive-adapter", loadConfig());
+const config = loadConfig();
+const consuming = consumingCheck();
+const runtime = await startServiceRuntime("archive-adapter", config, [consuming]);
+const { db, producer, topics, logger } = runtime;
+const fileStore = new PostgresFileStore(db);
+const progress = new ProgressStore(db);
+
+/** One driver per destination, each behind its own concurrency limit and circuit breaker. */
+const drivers = new Map<string, ArchiveDriver>();
+function driverFor(destination: ArchiveDestination): ArchiveDriver {
+  let driver = drivers.get(destination.id);
+  if (!driver) {
+    driver = guardedDriver(
+      connect(destination),
+      new Semaphore(config.archive.concurrencyPerDestination),
+      new CircuitBreaker(destination.id, config.archive.circuit),
+    );
+    drivers.set(destination.id, driver);
+    logger.info({ destination }, "archive destination connected");
+  }
+  return driver;
+}
+
+function connect(destination: ArchiveDestination): ArchiveDriver {
+  switch (destination.driver) {
+    case "SIMULATOR":
+      return new SimulatedArchive(db, destination.id, config.simulator);
+    default:
+      throw new PermanentError(
+        `no connection settings for ${destination.driver} destination ${destination.id}`,
+      );
+  }
+}
+
+startConsuming(runtime, {
+  service: "archive-adapter",
+  config,
+  // One consumer group per set of archive systems served: each deployment sees every submission once.
+  groupId: `flyt.archive-adapter.${[...config.archive.drivers].sort().join("-").toLowerCase()}`,
+  // The file store's tables are read here; whichever service starts first creates them.
+  prepare: () =>
+    withMigrationLock(db, async () => {
+      await migrateFileStore(db);
+      await migrateArchiveAdapter(db);
+    }),
+  handlers: [
+    archiveValidatedHandler({
+      topics,
+      serves: (destination) => config.archive.drivers.includes(destination.driver),
+      driverFor,
+      progress: {
+        start: (submission, destinationId) => progress.start(submission, destinationId),
+        save: (saved) => progress.save(saved),
+        caseOfSubmission: (tenantId, submissionId) => progress.caseOfSubmission(tenantId, submissionId),
+      },
+      fileContent: (tenantId, fileId) => fileStore.content(tenantId, fileId),
+      publish: {
+        completed: (key, value, headers) =>
+          producer.publish(topics.archiveCompleted, { key, value, headers }),
+        failed: (key, value, headers) => producer.publish(topics.archiveFailed, { key, value, headers }),
+      },
+      retryBudgetMs: config.archive.retryBudgetMs,
+      now: () => new Date(),
+    }),
+  ],
+  onConsuming: consuming.markConsuming,
+});

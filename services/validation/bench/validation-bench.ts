@@ -20,7 +20,7 @@ import {
 } from "@flyt/registry";
 import type { SubmissionReceived } from "@flyt/schemas";
 import { machineLine, percentile, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
-import { allTopics, provisionTopics, registerSchemas, topicCatalogue } from "@flyt/topics";
+import { provisionDeploymentTopics, registerSchemas, topicCatalogue } from "@flyt/topics";
 import pg from "pg";
 import { receivedCase } from "../src/domain/submission.fixtures";
 
@@ -53,10 +53,7 @@ await new PostgresFileStore(db).store(
 
 const topics = topicCatalogue({ namespace: run });
 const kafka = createKafka({ clientId: "flyt.bench", brokers: brokers.split(","), logger });
-const kafkaAdmin = kafka.admin();
-await kafkaAdmin.connect();
-await provisionTopics(kafkaAdmin, allTopics({ namespace: run }), logger);
-await kafkaAdmin.disconnect();
+await provisionDeploymentTopics({ brokers: brokers.split(","), namespace: run, logger });
 const registry = new SchemaRegistryClient(registryUrl);
 await registerSchemas(registry, [
   topics.submissionReceived,

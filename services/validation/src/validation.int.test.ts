@@ -19,7 +19,7 @@ import {
   testInfra,
   uniqueName,
 } from "@flyt/testing";
-import { allTopics, provisionTopics, topicCatalogue } from "@flyt/topics";
+import { provisionDeploymentTopics, topicCatalogue } from "@flyt/topics";
 import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -82,10 +82,7 @@ beforeAll(async () => {
   await store("demo", htmlAsPdf);
   await store("vestland", otherCountysPdf);
 
-  const admin = kafka.admin();
-  await admin.connect();
-  await provisionTopics(admin, allTopics({ namespace }), logger);
-  await admin.disconnect();
+  await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
   producer = new EventProducer({
     kafka,
     registry,

@@ -1,0 +1,112 @@
+import type { Knex } from "knex";
+
+/**
+ * Where each submission's archiving stands, so a retry or a restart resumes instead of starting over: the case
+ * (once created or found), the files uploaded, the journal posts added, and which writes were attempted without
+ * a known result (looked for by external id before they are tried again). `answer` is the outcome as published.
+ */
+const progress = {
+  name: "001-archive-progress",
+  async up(db: Knex) {
+    await db.schema.createTable("archive_progress", (t) => {
+      t.text("submission_id").primary();
+      t.text("tenant_id").notNullable();
+      t.text("destination_id").notNullable();
+      t.text("case_system_id").nullable();
+      t.text("case_number").nullable();
+      t.text("case_tittel").nullable();
+      t.boolean("case_created").notNullable().defaultTo(false);
+      /** A create was sent and its result is not known: look the case up by external id first. */
+      t.boolean("case_create_attempted").notNullable().defaultTo(false);
+      /** Flyt file id → the archive's reference to the uploaded file. */
+      t.jsonb("files").notNullable().defaultTo("{}");
+      /** By journal post index: its number and system id once added. */
+      t.jsonb("journal_posts").notNullable().defaultTo("[]");
+      /** Indexes of journal posts whose add was sent with no known result. */
+      t.jsonb("journal_posts_attempted").notNullable().defaultTo("[]");
+      t.integer("attempts").notNullable().defaultTo(0);
+      t.timestamp("first_attempt_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.text("last_error").nullable();
+      /** The outcome as published (archive.completed or archive.failed, less its meta), once there is one. */
+      t.json("answer").nullable();
+      t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("archive_progress");
+  },
+};
+
+/**
+ * The simulated archive's own storage: cases, journal posts and files, numbered the way an archive numbers them
+ * (`YYYY/n` per destination and year, `YYYY/n-m` per case). Kept in Postgres so it outlives the adapter
+ * process, as a real archive outlives its clients (a crashed adapter must find what it wrote).
+ */
+const simulatedArchive = {
+  name: "002-simulated-archive",
+  async up(db: Knex) {
+    await db.schema.createTable("simulated_archive_counters", (t) => {
+      t.text("destination_id").notNullable();
+      t.integer("year").notNullable();
+      t.integer("last_seq").notNullable();
+      t.primary(["destination_id", "year"]);
+    });
+    await db.schema.createTable("simulated_archive_cases", (t) => {
+      t.text("system_id").primary();
+      t.text("destination_id").notNullable();
+      t.text("case_number").notNullable();
+      t.text("external_id").notNullable();
+      t.text("tittel").notNullable();
+      t.text("arkivdel").nullable();
+      t.text("administrativ_enhet").nullable();
+      t.text("saksmappetype").nullable();
+      t.jsonb("klassering").notNullable();
+      t.jsonb("content").notNullable();
+      t.integer("last_journal_post_seq").notNullable().defaultTo(0);
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.unique(["destination_id", "case_number"]);
+      t.unique(["destination_id", "external_id"]);
+      t.index(["destination_id", "arkivdel"]);
+    });
+    await db.schema.createTable("simulated_archive_journal_posts", (t) => {
+      t.text("system_id").primary();
+      t.text("case_system_id").notNullable().references("simulated_archive_cases.system_id");
+      t.integer("seq").notNullable();
+      t.text("number").notNullable();
+      t.text("external_id").notNullable();
+      t.jsonb("content").notNullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.unique(["case_system_id", "seq"]);
+      t.unique(["case_system_id", "external_id"]);
+    });
+    await db.schema.createTable("simulated_archive_files", (t) => {
+      t.text("ref").primary();
+      t.text("destination_id").notNullable();
+      t.text("filename").notNullable();
+      t.text("mime_type").notNullable();
+      t.bigInteger("size_bytes").notNullable();
+      /** Of the bytes received, so a test can see the archive got the file's real content. */
+      t.text("sha256").notNullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+    });
+  },
+  async down(db: Knex) {
+    for (const table of ["files", "journal_posts", "cases", "counters"])
+      await db.schema.dropTable(`simulated_archive_${table}`);
+  },
+};
+
+const migrations = [progress, simulatedArchive];
+const config = {
+  tableName: "flyt_archive_adapter_migrations",
+  migrationSource: {
+    getMigrations: async () => migrations,
+    getMigrationName: (migration: (typeof migrations)[number]) => migration.name,
+    getMigration: async (migration: (typeof migrations)[number]) => migration,
+  },
+};
+
+export async function migrateArchiveAdapter(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+  return applied;
+}

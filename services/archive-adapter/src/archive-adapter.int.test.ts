@@ -1,0 +1,251 @@
+import {
+  createTestDatabase,
+  type ServiceProcess,
+  startServiceProcess,
+  testInfra,
+  uniqueName,
+} from "@flyt/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type ArchiveOutcome,
+  arkivsak,
+  journalpost,
+  startPipelineHarness,
+  submissionId,
+  validated,
+} from "../test-support/pipeline-harness";
+
+const infra = testInfra();
+const namespace = uniqueName("archive");
+let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
+let harness: Awaited<ReturnType<typeof startPipelineHarness>>;
+let adapter: ServiceProcess;
+
+const adapterEnv = (extra: Record<string, string> = {}) => ({
+  FLYT_TOPIC_NAMESPACE: namespace,
+  DATABASE_URL: scratch.url,
+  REGISTER_SCHEMAS: "true",
+  CONSUMER_SESSION_TIMEOUT_MS: "6000",
+  ...extra,
+});
+
+beforeAll(async () => {
+  scratch = await createTestDatabase();
+  harness = await startPipelineHarness({
+    namespace,
+    databaseUrl: scratch.url,
+    kafkaBrokers: infra.kafkaBrokers,
+    schemaRegistryUrl: infra.schemaRegistryUrl,
+  });
+  adapter = await startServiceProcess("archive-adapter", adapterEnv());
+  await waitUntilConsuming(adapter);
+}, 60_000);
+
+afterAll(async () => {
+  await adapter?.stop();
+  await harness?.stop();
+  await scratch?.drop();
+});
+
+async function waitUntilConsuming(process: ServiceProcess) {
+  await vi.waitFor(async () => expect((await fetch(`${process.baseUrl}/readyz`)).status).toBe(200), {
+    timeout: 30_000,
+    interval: 200,
+  });
+}
+
+async function outcomeOf(id: string, timeout = 30_000): Promise<ArchiveOutcome> {
+  return vi.waitFor(
+    () => {
+      const [outcome] = harness.outcomesOf(id);
+      if (!outcome) throw new Error(`no outcome for ${id} yet`);
+      return outcome;
+    },
+    { timeout, interval: 50 },
+  );
+}
+
+const countCases = async (externalId: string) =>
+  Number(
+    (await harness.db("simulated_archive_cases").where({ external_id: externalId }).count({ n: "*" }))[0]?.n,
+  );
+
+describe("archiving into the simulated archive over Kafka and Postgres", () => {
+  it("archives a one-step case with its journal posts as a unit: case and journal post numbers", async () => {
+    const [first, second] = [await harness.storePdf(), await harness.storePdf()];
+    const request = validated({
+      journalPosts: [journalpost(first.reference), journalpost(second.reference)],
+    });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await outcomeOf(request.submission.id);
+    const year = new Date().getUTCFullYear();
+    expect(completed).toMatchObject({
+      submission: request.submission,
+      destination: request.destination,
+      caseCreated: true,
+      attempts: 1,
+      meta: { correlationId: request.meta.correlationId, producer: "archive-adapter" },
+    });
+    expect(completed?.caseNumber).toMatch(new RegExp(`^${year}/\\d+$`));
+    expect(completed?.journalPostNumbers).toEqual([
+      `${completed?.caseNumber}-1`,
+      `${completed?.caseNumber}-2`,
+    ]);
+    const files = await harness
+      .db("simulated_archive_files")
+      .whereIn("sha256", [first.sha256, second.sha256]);
+    expect(files.map((file) => file.filename)).toEqual(["søknad_æøå.pdf", "søknad_æøå.pdf"]);
+  });
+
+  it("adds two-step journal posts to their case submission's case, in submission order", async () => {
+    const file = (await harness.storePdf()).reference;
+    const caseRequest = validated({ journalPosts: [journalpost(file)] });
+    const caseId = caseRequest.submission.id;
+    const posts = [1, 2].map(() =>
+      validated({
+        kind: "JOURNAL_POSTS",
+        caseMode: "BY_ID",
+        caseRef: caseId,
+        case: null,
+        journalPosts: [journalpost(file)],
+      }),
+    );
+    // Journal posts are keyed like their case: sent right after it, they are archived after it, in order.
+    await harness.publish(caseRequest, caseId);
+    for (const post of posts) await harness.publish(post, caseId);
+    const caseNumber = (await outcomeOf(caseId)).completed?.caseNumber;
+    const numbers = await Promise.all(
+      posts.map(async (post) => (await outcomeOf(post.submission.id)).completed),
+    );
+    expect(
+      numbers.map((outcome) => [outcome?.caseNumber, outcome?.caseCreated, outcome?.journalPostNumbers]),
+    ).toEqual([
+      [caseNumber, false, [`${caseNumber}-2`]],
+      [caseNumber, false, [`${caseNumber}-3`]],
+    ]);
+  });
+
+  it("adds to an archive case by its number, and fails a number the archive does not have", async () => {
+    const original = validated();
+    await harness.publish(original, original.submission.id);
+    const caseNumber = (await outcomeOf(original.submission.id)).completed?.caseNumber ?? "";
+    const file = (await harness.storePdf()).reference;
+    const toNumber = validated({
+      kind: "JOURNAL_POSTS",
+      caseMode: "BY_ID",
+      caseRef: caseNumber,
+      case: null,
+      journalPosts: [journalpost(file)],
+    });
+    const toNowhere = validated({
+      kind: "JOURNAL_POSTS",
+      caseMode: "BY_ID",
+      caseRef: "1999/424242",
+      case: null,
+      journalPosts: [journalpost(file)],
+    });
+    await harness.publish(toNumber, `demo:${caseNumber}`);
+    await harness.publish(toNowhere, "demo:1999/424242");
+    expect((await outcomeOf(toNumber.submission.id)).completed?.journalPostNumbers).toEqual([
+      `${caseNumber}-1`,
+    ]);
+    expect((await outcomeOf(toNowhere.submission.id)).failed).toMatchObject({
+      code: "unknown-case",
+      retriable: false,
+    });
+  });
+
+  it("searches before creating: none → a new case, one → that case, several → failed listing them", async () => {
+    const tittel = `Elevmappe ${submissionId()}`;
+    const searching = () =>
+      validated({
+        caseMode: "BY_SEARCH_OR_NEW",
+        searchCriteria: { arkivdel: "ELEV", tittel },
+        case: arkivsak({ tittel, arkivdel: "ELEV" }),
+      });
+    const first = searching();
+    await harness.publish(first, first.submission.id);
+    const created = (await outcomeOf(first.submission.id)).completed;
+    expect(created?.caseCreated).toBe(true);
+    const second = searching();
+    await harness.publish(second, second.submission.id);
+    expect((await outcomeOf(second.submission.id)).completed).toMatchObject({
+      caseNumber: created?.caseNumber,
+      caseCreated: false,
+    });
+
+    const twin = validated({ case: arkivsak({ tittel, arkivdel: "ELEV" }) });
+    await harness.publish(twin, twin.submission.id);
+    const twinNumber = (await outcomeOf(twin.submission.id)).completed?.caseNumber;
+    const third = searching();
+    await harness.publish(third, third.submission.id);
+    const { failed } = await outcomeOf(third.submission.id);
+    expect(failed).toMatchObject({ code: "several-cases-found", retriable: false });
+    expect(failed?.message).toContain(`${created?.caseNumber}`);
+    expect(failed?.message).toContain(`${twinNumber}`);
+  });
+
+  it("fails at once, with the archive's own words, what the archive refuses", async () => {
+    const request = validated({ case: arkivsak({ arkivdel: null }) });
+    await harness.publish(request, request.submission.id);
+    expect((await outcomeOf(request.submission.id)).failed).toMatchObject({
+      code: "archive-rejected",
+      message: "arkivdel is required",
+      retriable: false,
+      attempts: 1,
+      caseNumber: null,
+    });
+  });
+});
+
+describe("an archive that misbehaves", () => {
+  it("never creates a case or journal post twice when every write's answer is lost", async () => {
+    const lossy = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({ SIMULATOR_UNCERTAIN_RATE: "1", ARCHIVE_DRIVERS: "SIMULATOR" }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(lossy);
+      const request = validated({ journalPosts: [journalpost((await harness.storePdf()).reference)] });
+      await harness.publish(request, request.submission.id);
+      const { completed } = await outcomeOf(request.submission.id, 60_000);
+      // Create (answer lost), then found by external id + journal post added (answer lost), then found.
+      expect(completed?.attempts).toBe(3);
+      expect(await countCases(request.submission.id)).toBe(1);
+      const posts = await harness
+        .db("simulated_archive_journal_posts")
+        .where({ external_id: `${request.submission.id}/0` });
+      expect(posts).toHaveLength(1);
+    } finally {
+      await lossy.stop();
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+
+  it("fails with the archive's message, retriable, once the retry budget is spent during an outage", async () => {
+    const now = Date.now();
+    const down = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({
+        SIMULATOR_OUTAGES: `${new Date(now - 60_000).toISOString()}/${new Date(now + 3_600_000).toISOString()}`,
+        ARCHIVE_RETRY_BUDGET_MS: "1500",
+      }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(down);
+      const request = validated();
+      await harness.publish(request, request.submission.id);
+      const { failed } = await outcomeOf(request.submission.id, 60_000);
+      expect(failed).toMatchObject({ code: "archive-unavailable", retriable: true, caseNumber: null });
+      expect(failed?.message).toContain("outage");
+      expect(failed?.attempts).toBeGreaterThan(1);
+    } finally {
+      await down.stop();
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+});

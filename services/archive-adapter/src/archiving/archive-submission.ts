@@ -1,0 +1,152 @@
+import { PermanentError, TransientError } from "@flyt/errors";
+import type { ArchiveCompleted, SubmissionValidated } from "@flyt/schemas";
+import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
+import { ArchiveUnavailableError } from "../drivers/archive-errors";
+import type { Progress } from "./progress";
+
+export interface ArchivingDependencies {
+  readonly driver: ArchiveDriver;
+  /** Saves progress after each archive write. */
+  readonly save: (progress: Progress) => Promise<void>;
+  /** A stored file's content (the file store, scoped to the submission's tenant). */
+  readonly fileContent: (tenantId: string, fileId: string) => Promise<Buffer>;
+  /** The case of an earlier case submission, once it has one. */
+  readonly caseOfSubmission: (tenantId: string, submissionId: string) => Promise<ArchivedCase | undefined>;
+}
+
+/** Journal posts to a case submission whose case does not exist yet: they wait for it (WAITING_FOR_CASE). */
+export class WaitingForCaseError extends TransientError {}
+
+/** Search-or-new found several cases: which one is meant is for an archivist to say. */
+export class SeveralCasesFoundError extends PermanentError {}
+
+/** A case number (`BY_ID`) the archive does not have. */
+export class UnknownCaseError extends PermanentError {}
+
+const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
+
+/**
+ * Archives one validated submission, resuming from its progress: finds or creates the case, uploads the files,
+ * adds the journal posts in order, saving after each write. A write whose answer was lost (timeout, crash) is
+ * looked for by its external id before it is tried again, so a retry never creates a case or a journal post
+ * twice. Throws the driver's errors (and those above) for the caller to classify.
+ */
+export async function archiveSubmission(
+  request: SubmissionValidated,
+  progress: Progress,
+  deps: ArchivingDependencies,
+): Promise<Omit<ArchiveCompleted, "meta" | "attempts">> {
+  const archivedCase = progress.case ?? (await resolveCase(request, progress, deps));
+  if (!progress.case) {
+    progress.case = archivedCase;
+    await deps.save(progress);
+  }
+
+  for (const post of request.journalPosts) {
+    for (const { file } of post.dokumenter) {
+      if (progress.files[file.fileId]) continue;
+      const content = await deps.fileContent(request.submission.tenant, file.fileId);
+      if (content.length !== file.sizeBytes) {
+        throw new PermanentError(`file ${file.fileId} is not in the file store as it was received`);
+      }
+      // A file uploaded twice (the answer lost) is an unused copy in the archive, not a second record.
+      progress.files[file.fileId] = await deps.driver.uploadFile(file, content);
+      await deps.save(progress);
+    }
+  }
+
+  const files = new Map(Object.entries(progress.files));
+  for (const [index, post] of request.journalPosts.entries()) {
+    if (progress.journalPosts[index]) continue;
+    const externalId = `${request.submission.id}/${index}`;
+    const found = progress.journalPostsAttempted.includes(index)
+      ? await deps.driver.journalPostByExternalId(archivedCase, externalId)
+      : undefined;
+    if (!found) {
+      progress.journalPostsAttempted = [...new Set([...progress.journalPostsAttempted, index])];
+      await deps.save(progress);
+    }
+    progress.journalPosts[index] =
+      found ?? (await deps.driver.addJournalPost(archivedCase, post, files, externalId));
+    await deps.save(progress);
+  }
+
+  return {
+    submission: request.submission,
+    destination: request.destination,
+    caseNumber: archivedCase.caseNumber,
+    archiveCaseId: archivedCase.systemId,
+    caseCreated: progress.caseCreated,
+    journalPostNumbers: progress.journalPosts.map((post) => post?.number ?? ""),
+  };
+}
+
+async function resolveCase(
+  request: SubmissionValidated,
+  progress: Progress,
+  deps: ArchivingDependencies,
+): Promise<ArchivedCase> {
+  const { submission } = request;
+  switch (request.caseMode) {
+    case "BY_ID": {
+      const caseRef = request.caseRef ?? "";
+      if (CASE_NUMBER.test(caseRef)) {
+        const found = await deps.driver.caseByNumber(caseRef);
+        if (!found) throw new UnknownCaseError(`the archive has no case ${caseRef}`);
+        return found;
+      }
+      const found = await deps.caseOfSubmission(submission.tenant, caseRef);
+      if (!found) throw new WaitingForCaseError(`case submission ${caseRef} has no archive case yet`);
+      return found;
+    }
+    case "BY_SEARCH_OR_NEW": {
+      // A case this submission created earlier (answer lost) would be among the hits: look it up first.
+      const own = progress.caseCreateAttempted
+        ? await deps.driver.caseByExternalId(submission.id)
+        : undefined;
+      if (own) return created(progress, own);
+      const hits = await deps.driver.searchCases(request.searchCriteria);
+      if (hits.length > 1) {
+        throw new SeveralCasesFoundError(
+          `${hits.length} cases match ${JSON.stringify(request.searchCriteria)}: ${hits
+            .map((hit) => `${hit.caseNumber} "${hit.tittel}"`)
+            .join(", ")}`,
+        );
+      }
+      if (hits[0]) return hits[0];
+      return createCase(request, progress, deps);
+    }
+    case "NEW":
+      return createCase(request, progress, deps);
+  }
+}
+
+async function createCase(
+  request: SubmissionValidated,
+  progress: Progress,
+  deps: ArchivingDependencies,
+): Promise<ArchivedCase> {
+  const externalId = request.submission.id;
+  if (progress.caseCreateAttempted) {
+    const existing = await deps.driver.caseByExternalId(externalId);
+    if (existing) return created(progress, existing);
+  }
+  if (!request.case) throw new PermanentError("a new case needs the case's metadata");
+  progress.caseCreateAttempted = true;
+  await deps.save(progress);
+  try {
+    return created(progress, await deps.driver.createCase(request.case, externalId));
+  } catch (error) {
+    // Only an answer that says nothing happened lets the next attempt skip the lookup.
+    if (error instanceof ArchiveUnavailableError && !error.uncertain) {
+      progress.caseCreateAttempted = false;
+      await deps.save(progress);
+    }
+    throw error;
+  }
+}
+
+function created(progress: Progress, archivedCase: ArchivedCase): ArchivedCase {
+  progress.caseCreated = true;
+  return archivedCase;
+}

@@ -1,0 +1,31 @@
+import type { Semaphore } from "@flyt/kafka";
+import type { ArchiveDriver } from "../drivers/archive-driver";
+import type { CircuitBreaker } from "./circuit-breaker";
+
+/**
+ * A driver whose calls go through its archive's concurrency limit and circuit breaker: a slow or failing archive
+ * uses up only its own slots, never another archive's.
+ */
+export function guardedDriver(
+  driver: ArchiveDriver,
+  limit: Semaphore,
+  breaker: CircuitBreaker,
+): ArchiveDriver {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A) =>
+      limit.run(() => breaker.run(() => call(...args)));
+  return {
+    caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
+    caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
+    searchCases: guard((criteria) => driver.searchCases(criteria)),
+    createCase: guard((arkivsak, externalId) => driver.createCase(arkivsak, externalId)),
+    uploadFile: guard((file, content) => driver.uploadFile(file, content)),
+    journalPostByExternalId: guard((archivedCase, externalId) =>
+      driver.journalPostByExternalId(archivedCase, externalId),
+    ),
+    addJournalPost: guard((archivedCase, post, files, externalId) =>
+      driver.addJournalPost(archivedCase, post, files, externalId),
+    ),
+  };
+}

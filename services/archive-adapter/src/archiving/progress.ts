@@ -1,0 +1,28 @@
+import type { ArchiveCompleted, ArchiveFailed } from "@flyt/schemas";
+import type { ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../drivers/archive-driver";
+
+/** The outcome of archiving a submission as published (less the event's meta). */
+export type ArchiveAnswer =
+  | { readonly topic: "completed"; readonly value: Omit<ArchiveCompleted, "meta"> }
+  | { readonly topic: "failed"; readonly value: Omit<ArchiveFailed, "meta"> };
+
+/** Where one submission's archiving stands: what is done in the archive, and what was tried without an answer. */
+export interface Progress {
+  readonly submissionId: string;
+  readonly tenantId: string;
+  readonly destinationId: string;
+  case?: ArchivedCase;
+  caseCreated: boolean;
+  /** A create was sent without a known result: look the case up by external id before creating again. */
+  caseCreateAttempted: boolean;
+  /** Flyt file id → the archive's reference. */
+  files: Record<string, ArchiveFileRef>;
+  /** By journal post index, once added. */
+  journalPosts: (ArchivedJournalPost | null)[];
+  /** Indexes of journal posts whose add was sent without a known result. */
+  journalPostsAttempted: number[];
+  attempts: number;
+  readonly firstAttemptAt: Date;
+  lastError: string | null;
+  answer?: ArchiveAnswer;
+}

@@ -1,0 +1,151 @@
+import { isRetriable } from "@flyt/errors";
+import {
+  answerEventId,
+  type ConsumedMessage,
+  type EventHeaders,
+  eventHeadersOf,
+  handlerFor,
+  type RetryPolicy,
+} from "@flyt/kafka";
+import type { ArchiveCompleted, ArchiveDestination, ArchiveFailed, SubmissionValidated } from "@flyt/schemas";
+import type { TopicCatalogue } from "@flyt/topics";
+import {
+  type ArchivingDependencies,
+  archiveSubmission,
+  SeveralCasesFoundError,
+  UnknownCaseError,
+} from "../archiving/archive-submission";
+import type { ArchiveAnswer, Progress } from "../archiving/progress";
+import type { ArchiveDriver } from "../drivers/archive-driver";
+import { ArchiveRefusedError } from "../drivers/archive-errors";
+
+export interface ArchiveValidatedDependencies {
+  readonly topics: Pick<TopicCatalogue, "submissionValidated" | "archiveCompleted" | "archiveFailed">;
+  /** Whether this deployment writes to the destination; another deployment's archive is left to it. */
+  readonly serves: (destination: ArchiveDestination) => boolean;
+  readonly driverFor: (destination: ArchiveDestination) => ArchiveDriver;
+  readonly progress: {
+    start(submission: SubmissionValidated["submission"], destinationId: string): Promise<Progress>;
+    save(progress: Progress): Promise<void>;
+  } & Pick<ArchivingDependencies, "caseOfSubmission">;
+  readonly fileContent: ArchivingDependencies["fileContent"];
+  readonly publish: {
+    completed(key: string, value: ArchiveCompleted, headers: EventHeaders): Promise<void>;
+    failed(key: string, value: ArchiveFailed, headers: EventHeaders): Promise<void>;
+  };
+  /** How long transient failures are retried before the submission is failed with the archive's message. */
+  readonly retryBudgetMs: number;
+  readonly now: () => Date;
+}
+
+/**
+ * Archive calls that fail transiently are tried again in place for a few seconds, then through the retry topic
+ * (the case's later messages wait behind it, others go on) until the retry budget is spent.
+ */
+export const archiveRetryPolicy: RetryPolicy = {
+  inPlaceAttempts: 3,
+  inPlaceBackoff: { initialMs: 500, maxMs: 5_000, multiplier: 3 },
+  retryTopicAttempts: 1_000,
+  retryTopicBackoff: { initialMs: 5_000, maxMs: 600_000, multiplier: 3 },
+};
+
+/**
+ * Archives a validated submission and publishes archive.completed or archive.failed. Progress is saved after
+ * every archive write and the outcome is recorded before it is published, so a redelivery resumes or repeats
+ * the recorded outcome and never writes twice.
+ */
+export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
+  return handlerFor({
+    topic: deps.topics.submissionValidated,
+    retry: archiveRetryPolicy,
+    // An archive call may take minutes (a FINT status URL polled to completion).
+    timeoutMs: 15 * 60_000,
+    handle: async (message: ConsumedMessage<SubmissionValidated>) => {
+      const request = message.value;
+      if (!deps.serves(request.destination)) return;
+      const progress = await deps.progress.start(request.submission, request.destination.id);
+      if (!progress.answer) {
+        progress.answer = await attempt(deps, request, progress);
+        await deps.progress.save(progress);
+      }
+      await publish(deps, message, progress.answer);
+    },
+  });
+}
+
+/** One attempt: the outcome, or a throw when the failure is transient and the budget is not spent. */
+async function attempt(
+  deps: ArchiveValidatedDependencies,
+  request: SubmissionValidated,
+  progress: Progress,
+): Promise<ArchiveAnswer> {
+  progress.attempts += 1;
+  try {
+    const done = await archiveSubmission(request, progress, {
+      driver: deps.driverFor(request.destination),
+      save: (saved) => deps.progress.save(saved),
+      fileContent: deps.fileContent,
+      caseOfSubmission: deps.progress.caseOfSubmission,
+    });
+    progress.lastError = null;
+    return { topic: "completed", value: { ...done, attempts: progress.attempts } };
+  } catch (error) {
+    progress.lastError = (error as Error).message;
+    const failure = failureOf(error, progress, deps);
+    if (!failure) {
+      await deps.progress.save(progress);
+      throw error;
+    }
+    return {
+      topic: "failed",
+      value: {
+        submission: request.submission,
+        destination: request.destination,
+        ...failure,
+        attempts: progress.attempts,
+        caseNumber: progress.case?.caseNumber ?? null,
+        journalPostNumbers: progress.journalPosts.flatMap((post) => (post ? [post.number] : [])),
+      },
+    };
+  }
+}
+
+/** What the failure means for the submission; undefined while it is worth trying again. */
+function failureOf(
+  error: unknown,
+  progress: Progress,
+  deps: ArchiveValidatedDependencies,
+): Pick<ArchiveFailed, "code" | "message" | "retriable"> | undefined {
+  if (error instanceof ArchiveRefusedError) {
+    return { code: "archive-rejected", message: error.archiveMessage, retriable: false };
+  }
+  if (error instanceof SeveralCasesFoundError) {
+    return { code: "several-cases-found", message: error.message, retriable: false };
+  }
+  if (error instanceof UnknownCaseError)
+    return { code: "unknown-case", message: error.message, retriable: false };
+  if (!isRetriable(error))
+    return { code: "cannot-archive", message: (error as Error).message, retriable: false };
+  const spent = deps.now().getTime() - progress.firstAttemptAt.getTime() >= deps.retryBudgetMs;
+  return spent
+    ? { code: "archive-unavailable", message: (error as Error).message, retriable: true }
+    : undefined;
+}
+
+async function publish(
+  deps: ArchiveValidatedDependencies,
+  message: ConsumedMessage<SubmissionValidated>,
+  answer: ArchiveAnswer,
+): Promise<void> {
+  const request = message.value;
+  const meta = {
+    eventId: answerEventId(request.meta.eventId, "archive"),
+    occurredAt: deps.now(),
+    correlationId: request.meta.correlationId,
+    producer: "archive-adapter",
+  };
+  const key = message.key ?? request.submission.id;
+  const headers = eventHeadersOf(message.headers);
+  if (answer.topic === "completed") await deps.publish.completed(key, { meta, ...answer.value }, headers);
+  else await deps.publish.failed(key, { meta, ...answer.value }, headers);
+}
