@@ -1,0 +1,116 @@
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+
+/** What was being asked when the archive failed, which decides whether a failed write may still have happened. */
+export interface RequestKind {
+  /** A POST or PUT that creates or changes something in the archive. */
+  readonly write: boolean;
+  /** Said in messages: `POST /arkiv/noark/sak`. */
+  readonly description: string;
+}
+
+/**
+ * Answers that say nothing against the content: the archive is failing, busy, or slow (5xx, 429, 408), or it
+ * does not accept Flyt's credentials (401, 403), which is a configuration problem that may be fixed while the
+ * submission waits. Every other 4xx is the archive refusing what was sent.
+ */
+export function isTransientStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408 || status === 401 || status === 403;
+}
+
+/**
+ * An archive's error answer as a Flyt error: transient ones as unavailable (429 with its Retry-After), any
+ * other 4xx as refused, with the archive's own words. `uncertain` marks a write the archive may have carried
+ * out anyway: an error from a status URL comes after the archive accepted the write.
+ */
+export function classifyErrorAnswer(
+  answer: { readonly status: number; readonly body: string; readonly retryAfter: string | null },
+  request: RequestKind & { readonly afterAccepted?: boolean },
+  nowMs: number,
+): ArchiveUnavailableError | ArchiveRefusedError {
+  const text = archiveMessage(answer.body) ?? `HTTP ${answer.status}`;
+  if (isTransientStatus(answer.status)) {
+    const retryAfterMs = retryAfterToMs(answer.retryAfter, nowMs);
+    // A gateway that timed out (504) or got a broken answer (502) may have passed the write on already.
+    const gatewayLostWrite = request.write && (answer.status === 502 || answer.status === 504);
+    return new ArchiveUnavailableError(`${request.description} answered ${answer.status}: ${text}`, {
+      uncertain: request.afterAccepted === true || gatewayLostWrite,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  return new ArchiveRefusedError(text, { status: answer.status });
+}
+
+/**
+ * A request that got no answer. A timeout or a connection lost while a write was under way leaves the write
+ * uncertain; a connection that was never made (refused, unknown host) cannot have delivered it.
+ */
+export function classifyNoAnswer(error: unknown, request: RequestKind): ArchiveUnavailableError {
+  const timedOut = isTimeout(error);
+  const neverConnected = !timedOut && neverReachedServer(error);
+  const reason = timedOut ? "did not answer in time" : "could not be reached";
+  return new ArchiveUnavailableError(`${request.description} ${reason}`, {
+    uncertain: request.write && !neverConnected,
+    cause: error,
+  });
+}
+
+/**
+ * The archive's own words from an error body: FINT's event response and error response carry `message` (and
+ * validation `problems` with field and message); anything else is used as text when it is short enough.
+ */
+export function archiveMessage(body: string): string | undefined {
+  const trimmed = body.trim();
+  if (trimmed.length === 0) return undefined;
+  try {
+    const parsed = JSON.parse(trimmed) as {
+      message?: unknown;
+      problems?: { field?: unknown; message?: unknown }[];
+    };
+    const parts: string[] = [];
+    if (typeof parsed.message === "string" && parsed.message.length > 0) parts.push(parsed.message);
+    for (const problem of Array.isArray(parsed.problems) ? parsed.problems : []) {
+      if (typeof problem.message !== "string") continue;
+      parts.push(
+        typeof problem.field === "string" ? `${problem.field}: ${problem.message}` : problem.message,
+      );
+    }
+    if (parts.length > 0) return parts.join("; ");
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
+  return trimmed.length <= 2000 ? trimmed : `${trimmed.slice(0, 2000)}…`;
+}
+
+/** `Retry-After` in seconds or as an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterToMs(header: string | null, nowMs: number): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === "TimeoutError" || name === "AbortError";
+}
+
+const NOT_CONNECTED_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** fetch wraps the socket's error in `cause` (sometimes twice, in an AggregateError for several addresses). */
+function neverReachedServer(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth += 1) {
+    const { code, errors } = current as { code?: unknown; errors?: unknown };
+    if (typeof code === "string" && NOT_CONNECTED_CODES.has(code)) return true;
+    if (Array.isArray(errors) && errors.length > 0 && errors.every(neverReachedServer)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

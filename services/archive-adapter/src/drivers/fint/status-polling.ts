@@ -1,0 +1,87 @@
+import { ArchiveUnavailableError } from "../archive-errors";
+import { isTransientStatus } from "./failure-classification";
+import { answerError, type FintAnswer } from "./fint-http";
+
+/** How a write's status URL is polled: backoff from `initialMs` doubling up to `maxMs`, for `totalMs` at most. */
+export interface PollSettings {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  readonly totalMs: number;
+}
+
+export interface PollDependencies {
+  /** One GET of the status URL (throws `ArchiveUnavailableError` when it gets no answer). */
+  readonly get: (url: string) => Promise<FintAnswer>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/**
+ * Polls a write's status URL until the archive says it is done, and answers that final answer: 201 Created
+ * (or 303 See Other, which FINT answers when not configured to say 201) with the created resource's
+ * `Location`. 202 means not yet. An error the archive reports for the write (FINT's rejected or failed event)
+ * is classified like any other answer, as after the write was accepted; passing troubles (no answer, 429,
+ * 5xx from a gateway in front) are polled through. When the bound runs out, or the status is gone (410: FINT
+ * keeps it for a while only), nobody can tell whether the write happened: unavailable and uncertain.
+ *
+ * The bound is `totalMs` plus at most one request's own timeout.
+ */
+export async function awaitCompletion(
+  statusUrl: string,
+  description: string,
+  poll: PollSettings,
+  deps: PollDependencies,
+): Promise<FintAnswer> {
+  const startedAt = deps.now();
+  let delayMs = poll.initialMs;
+  let lastTrouble = "it was still processing";
+  for (;;) {
+    const remainingMs = poll.totalMs - (deps.now() - startedAt);
+    if (remainingMs <= 0) {
+      throw new ArchiveUnavailableError(
+        `${description} did not complete within ${poll.totalMs} ms (${lastTrouble}); it may have happened`,
+        { uncertain: true },
+      );
+    }
+    await deps.sleep(Math.min(delayMs, remainingMs));
+    delayMs = Math.min(delayMs * 2, poll.maxMs);
+
+    let answer: FintAnswer;
+    try {
+      answer = await deps.get(statusUrl);
+    } catch (error) {
+      if (!(error instanceof ArchiveUnavailableError)) throw error;
+      lastTrouble = error.message;
+      continue;
+    }
+    if (answer.status === 201 || answer.status === 303) return answer;
+    if (answer.status === 202) {
+      lastTrouble = "it was still processing";
+      continue;
+    }
+    if (answer.status === 410) {
+      throw new ArchiveUnavailableError(`${description}: the archive no longer knows its status (410)`, {
+        uncertain: true,
+      });
+    }
+    if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
+      lastTrouble = `its status URL answered ${answer.status}`;
+      continue;
+    }
+    throw answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
+  }
+}
+
+/**
+ * A 500 that carries FINT's event response is the archive's verdict on the write (the adapter behind FINT
+ * failed it); a bare 5xx or 429 is whatever stands in front of FINT being busy, and worth polling through.
+ */
+function isArchiveVerdict(answer: FintAnswer): boolean {
+  if (answer.status !== 500) return false;
+  try {
+    const parsed = JSON.parse(answer.body) as { message?: unknown; responseStatus?: unknown };
+    return typeof parsed.message === "string" || typeof parsed.responseStatus === "string";
+  } catch {
+    return false;
+  }
+}
