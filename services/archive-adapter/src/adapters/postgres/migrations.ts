@@ -65,7 +65,8 @@ const simulatedArchive = {
       t.integer("last_journal_post_seq").notNullable().defaultTo(0);
       t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
       t.unique(["destination_id", "case_number"]);
-      t.unique(["destination_id", "external_id"]);
+      // Not unique: a real archive takes a second case with the same external id, and so does this one.
+      t.index(["destination_id", "external_id"]);
       t.index(["destination_id", "arkivdel"]);
     });
     await db.schema.createTable("simulated_archive_journal_posts", (t) => {
@@ -77,7 +78,7 @@ const simulatedArchive = {
       t.jsonb("content").notNullable();
       t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
       t.unique(["case_system_id", "seq"]);
-      t.unique(["case_system_id", "external_id"]);
+      t.index(["case_system_id", "external_id"]);
     });
     await db.schema.createTable("simulated_archive_files", (t) => {
       t.text("ref").primary();

@@ -6,7 +6,7 @@ import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors"
 
 /** How the simulated archive misbehaves, to show and test what a real one does. */
 export interface SimulatorBehaviour {
-  /** Added to every call, as a slow archive answers. */
+  /** Added to every call, as a slow archive answers: half before it acts, half before its answer arrives. */
   readonly latencyMs: number;
   /** Share of calls (0–1) answered "503 Service Unavailable" before doing anything. */
   readonly errorRate: number;
@@ -104,7 +104,7 @@ export class SimulatedArchive implements ArchiveDriver {
       await trx("simulated_archive_cases").insert(row);
       return row;
     });
-    this.#maybeLoseAnswer("create case");
+    await this.#reply("create case");
     return toCase(created);
   }
 
@@ -170,7 +170,7 @@ export class SimulatedArchive implements ArchiveDriver {
       await trx("simulated_archive_journal_posts").insert(row);
       return row;
     });
-    this.#maybeLoseAnswer("add journal post");
+    await this.#reply("add journal post");
     return { systemId: added.system_id, number: added.number };
   }
 
@@ -178,10 +178,9 @@ export class SimulatedArchive implements ArchiveDriver {
     return this.db("simulated_archive_cases").where({ destination_id: this.destinationId });
   }
 
-  /** What happens before the archive does anything: its latency, its outages, its errors. */
+  /** What happens before the archive does anything: the request's way there, its outages, its errors. */
   async #answer(): Promise<void> {
-    if (this.behaviour.latencyMs > 0)
-      await new Promise((resolve) => setTimeout(resolve, this.behaviour.latencyMs));
+    await this.#travel();
     const now = this.now().getTime();
     if (this.behaviour.outages.some(({ from, to }) => from.getTime() <= now && now < to.getTime())) {
       throw new ArchiveUnavailableError("simulated archive: connection refused (outage)");
@@ -191,8 +190,14 @@ export class SimulatedArchive implements ArchiveDriver {
     }
   }
 
-  /** A write that happened, whose answer never arrives. */
-  #maybeLoseAnswer(operation: string): void {
+  async #travel(): Promise<void> {
+    const halfway = this.behaviour.latencyMs / 2;
+    if (halfway > 0) await new Promise((resolve) => setTimeout(resolve, halfway));
+  }
+
+  /** The way back of a write's answer: slow, and sometimes lost although the write happened. */
+  async #reply(operation: string): Promise<void> {
+    await this.#travel();
     if (this.random() < this.behaviour.uncertainRate) {
       throw new ArchiveUnavailableError(`simulated archive: ${operation} timed out`, { uncertain: true });
     }
