@@ -36,6 +36,8 @@ const schema = z
     ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(64),
     /** How long transient archive failures are retried before the submission is FAILED with the archive's message. */
     ARCHIVE_RETRY_BUDGET_MS: durationMs.default(2 * 3_600_000),
+    /** JSON with how to reach each FINT or Noark 5 destination (secrets: mount it from the secret store). */
+    ARCHIVE_CONNECTIONS_FILE: z.string().min(1).optional(),
     CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
     CIRCUIT_OPEN_MS: durationMs.default(30_000),
     SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
@@ -47,6 +49,7 @@ const schema = z
     ...pipelineServiceConfig("archive-adapter", env),
     archive: {
       drivers: env.ARCHIVE_DRIVERS,
+      connectionsFile: env.ARCHIVE_CONNECTIONS_FILE,
       concurrencyPerDestination: env.ARCHIVE_CONCURRENCY_PER_DESTINATION,
       retryBudgetMs: env.ARCHIVE_RETRY_BUDGET_MS,
       circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, openMs: env.CIRCUIT_OPEN_MS },

@@ -1,15 +1,17 @@
-import { PermanentError } from "@flyt/errors";
+import { TransientError } from "@flyt/errors";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
 import { Semaphore } from "@flyt/kafka";
 import { withMigrationLock } from "@flyt/postgres";
 import type { ArchiveDestination } from "@flyt/schemas";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
+import { loadArchiveConnections } from "./adapters/archive-connections";
 import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
 import { ProgressStore } from "./adapters/postgres/progress-store";
 import { CircuitBreaker } from "./archiving/circuit-breaker";
 import { guardedDriver } from "./archiving/guarded-driver";
 import { loadConfig } from "./config";
 import type { ArchiveDriver } from "./drivers/archive-driver";
+import { createFintDriver } from "./drivers/fint/fint-driver";
 import { SimulatedArchive } from "./drivers/simulator/simulated-archive";
 import { archiveValidatedHandler } from "./handlers/archive-validated";
 
@@ -19,6 +21,7 @@ const runtime = await startServiceRuntime("archive-adapter", config, [consuming]
 const { db, producer, topics, logger } = runtime;
 const fileStore = new PostgresFileStore(db);
 const progress = new ProgressStore(db);
+const connections = await loadArchiveConnections(config.archive.connectionsFile);
 
 /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
 const drivers = new Map<string, ArchiveDriver>();
@@ -37,15 +40,33 @@ function driverFor(destination: ArchiveDestination): ArchiveDriver {
 }
 
 function connect(destination: ArchiveDestination): ArchiveDriver {
-  switch (destination.driver) {
-    case "SIMULATOR":
-      return new SimulatedArchive(db, destination.id, config.simulator);
-    default:
-      throw new PermanentError(
-        `no connection settings for ${destination.driver} destination ${destination.id}`,
-      );
+  if (destination.driver === "SIMULATOR") return new SimulatedArchive(db, destination.id, config.simulator);
+  const connection = connections[destination.id];
+  // Waits (retried, then failed when the budget is spent) rather than failing at once: an operator can add it.
+  if (connection?.driver !== destination.driver) {
+    throw new NotConnectedError(`no ${destination.driver} connection for destination ${destination.id}`);
+  }
+  switch (connection.driver) {
+    case "FINT": {
+      const { username, password, scope, ...client } = connection.oauth;
+      return createFintDriver({
+        baseUrl: connection.baseUrl,
+        requestTimeoutMs: connection.requestTimeoutMs,
+        poll: connection.poll,
+        oauth: {
+          ...client,
+          ...(username && password ? { username, password } : {}),
+          ...(scope ? { scope } : {}),
+        },
+      });
+    }
+    case "NOARK5":
+      throw new NotConnectedError(`the Noark 5 driver is not available yet for ${destination.id}`);
   }
 }
+
+/** An archive destination this deployment has no connection settings for. */
+class NotConnectedError extends TransientError {}
 
 startConsuming(runtime, {
   service: "archive-adapter",

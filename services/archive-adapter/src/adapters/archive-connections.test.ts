@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadArchiveConnections } from "./archive-connections";
+
+const folder = await mkdtemp(join(tmpdir(), "flyt-connections-"));
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+async function fileWith(content: unknown): Promise<string> {
+  const path = join(folder, `${Math.random()}.json`);
+  await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+describe("loadArchiveConnections", () => {
+  it("reads FINT and Noark 5 connections with defaults for what is left out", async () => {
+    const path = await fileWith({
+      "vestland-elements": {
+        driver: "FINT",
+        baseUrl: "https://api.felleskomponent.no",
+        oauth: {
+          tokenUrl: "https://idp.felleskomponent.no/nidp/oauth/nam/token",
+          clientId: "c",
+          clientSecret: "s",
+          username: "u",
+          password: "p",
+        },
+      },
+      "agder-noark": {
+        driver: "NOARK5",
+        baseUrl: "https://arkiv.agder.no/noark5v5",
+        oauth: { tokenUrl: "https://login.agder.no/token", clientId: "c", clientSecret: "s" },
+      },
+    });
+    const connections = await loadArchiveConnections(path);
+    expect(connections["vestland-elements"]).toMatchObject({
+      driver: "FINT",
+      requestTimeoutMs: 30_000,
+      poll: { initialMs: 500, maxMs: 10_000, totalMs: 300_000 },
+    });
+    expect(connections["agder-noark"]?.driver).toBe("NOARK5");
+  });
+
+  it("is empty without a file: only the simulator is served then", async () => {
+    expect(await loadArchiveConnections(undefined)).toEqual({});
+  });
+
+  it("names every problem by pointer and never echoes a secret", async () => {
+    const path = await fileWith({
+      "vestland-elements": {
+        driver: "FINT",
+        baseUrl: "not a url",
+        oauth: { clientId: "c", clientSecret: "hunter2" },
+      },
+      "Bad Id": { driver: "SFTP" },
+    });
+    const failure = await loadArchiveConnections(path).catch((error: Error) => error.message);
+    expect(failure).toContain("/vestland-elements/baseUrl");
+    expect(failure).toContain("/vestland-elements/oauth/tokenUrl");
+    expect(failure).toContain("/Bad Id");
+    expect(failure).not.toContain("hunter2");
+    expect(
+      await loadArchiveConnections(await fileWith("{ not json")).catch((error: Error) => error.message),
+    ).toMatch(/is not JSON/);
+  });
+});
