@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import { createTokenSource } from "./client-credentials-token";
+
+interface Call {
+  readonly url: string;
+  readonly init: RequestInit;
+}
+
+/** A token endpoint that answers from a script, one answer per call. */
+function tokenEndpoint(answers: (() => Response)[]) {
+  const calls: Call[] = [];
+  const fetchFn = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const next = answers.shift();
+    if (!next) throw new Error("no more answers");
+    return next();
+  }) as unknown as typeof fetch;
+  return { calls, fetchFn };
+}
+
+const token =
+  (value: string, expiresIn = 300) =>
+  () =>
+    new Response(JSON.stringify({ access_token: value, token_type: "Bearer", expires_in: expiresIn }), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
+
+const credentials = {
+  tokenUrl: "https://idp.example.no/token",
+  clientId: "flyt",
+  clientSecret: "s3cr:t",
+  scope: "n5",
+};
+
+describe("client credentials token source", () => {
+  it("asks with HTTP Basic and the client_credentials grant", async () => {
+    const { calls, fetchFn } = tokenEndpoint([token("t1")]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => 0 });
+    expect(await source.token()).toBe("t1");
+    const [call] = calls;
+    const headers = call?.init.headers as Record<string, string>;
+    expect(headers.authorization).toBe(`Basic ${Buffer.from("flyt:s3cr%3At").toString("base64")}`);
+    expect(String(call?.init.body)).toBe("grant_type=client_credentials&scope=n5");
+  });
+
+  it("keeps the token until shortly before it expires, then renews it", async () => {
+    let now = 0;
+    const { calls, fetchFn } = tokenEndpoint([token("t1", 300), token("t2", 300)]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => now });
+    expect(await source.token()).toBe("t1");
+    now = 200_000;
+    expect(await source.token()).toBe("t1");
+    now = 271_000; // a tenth of 300 s before expiry
+    expect(await source.token()).toBe("t2");
+    expect(calls).toHaveLength(2);
+  });
+
+  it("lets concurrent callers share one request", async () => {
+    const { calls, fetchFn } = tokenEndpoint([token("t1")]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => 0 });
+    const tokens = await Promise.all([source.token(), source.token(), source.token()]);
+    expect(tokens).toEqual(["t1", "t1", "t1"]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("asks again once the archive rejected the token", async () => {
+    const { fetchFn } = tokenEndpoint([token("t1"), token("t2")]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => 0 });
+    const first = await source.token();
+    source.invalidate("some other token");
+    expect(await source.token()).toBe(first);
+    source.invalidate(first);
+    expect(await source.token()).toBe("t2");
+  });
+
+  it("refuses permanently when the endpoint refuses the client", async () => {
+    const { fetchFn } = tokenEndpoint([
+      () => new Response(JSON.stringify({ error: "invalid_client" }), { status: 401 }),
+    ]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => 0 });
+    await expect(source.token()).rejects.toBeInstanceOf(ArchiveRefusedError);
+  });
+
+  it("is transient when the endpoint is down, and tries again on the next call", async () => {
+    const { fetchFn } = tokenEndpoint([() => new Response("busy", { status: 503 }), token("t1")]);
+    const source = createTokenSource({ credentials, fetch: fetchFn, timeoutMs: 1000, now: () => 0 });
+    const failure = await source.token().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ArchiveUnavailableError);
+    expect((failure as ArchiveUnavailableError).uncertain).toBe(false);
+    expect(await source.token()).toBe("t1");
+  });
+});

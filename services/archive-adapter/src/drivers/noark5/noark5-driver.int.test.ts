@@ -1,0 +1,538 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PermanentError } from "@flyt/errors";
+import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
+import { uniqueName } from "@flyt/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type FakeNoark5Options,
+  type FakeNoark5Server,
+  startFakeNoark5Server,
+} from "../../../test-support/fake-noark5-server";
+import type { ArchiveDriver } from "../archive-driver";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import { createNoark5Driver, type Noark5DriverOptions } from "./noark5-driver";
+import { sha256Hex } from "./staged-files";
+
+let fake: FakeNoark5Server | undefined;
+
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function setUp(
+  fakeOptions: FakeNoark5Options = {},
+  driverOptions: Partial<Noark5DriverOptions> = {},
+): Promise<{ fake: FakeNoark5Server; driver: ArchiveDriver }> {
+  fake = await startFakeNoark5Server(fakeOptions);
+  const driver = createNoark5Driver({
+    baseUrl: fake.baseUrl,
+    oauth: {
+      tokenUrl: fake.tokenUrl,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      scope: "noark5",
+    },
+    requestTimeoutMs: 500,
+    defaultArkivdel: "PERSONAL",
+    ...driverOptions,
+  });
+  return { fake, driver };
+}
+
+function arkivsak(overrides: Partial<Arkivsak> = {}): Arkivsak {
+  return {
+    tittel: uniqueName("Byggesak Storgata 1"),
+    offentligTittel: null,
+    saksansvarlig: "kari",
+    administrativEnhet: "Plan og bygg",
+    arkivdel: "SAK",
+    journalenhet: null,
+    saksmappetype: null,
+    saksstatus: null,
+    tilgangsgruppe: null,
+    klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: "Storgata 1" }],
+    part: [
+      { navn: "Bygg og Bolig AS", rolle: "KLI", organisasjonsnummer: "912345678" },
+      { navn: "Ola Nordmann", rolle: null, organisasjonsnummer: null },
+    ],
+    skjerming: null,
+    ...overrides,
+  };
+}
+
+interface TestFile {
+  readonly reference: FileReference;
+  readonly content: Buffer;
+}
+
+function testFile(filename: string, mimeType: string, text: string): TestFile {
+  const content = Buffer.from(text, "utf8");
+  return {
+    reference: {
+      fileId: uniqueName("file"),
+      filename,
+      mimeType,
+      sizeBytes: content.length,
+      sha256: sha256Hex(content),
+    },
+    content,
+  };
+}
+
+function journalpost(files: readonly TestFile[], overrides: Partial<Journalpost> = {}): Journalpost {
+  return {
+    tittel: uniqueName("Søknad om rammetillatelse"),
+    offentligTittel: null,
+    journalposttype: "I",
+    dokumentdato: "2026-02-27",
+    journalstatus: null,
+    saksbehandler: "ola",
+    administrativEnhet: "Plan og bygg",
+    journalenhet: null,
+    skjerming: null,
+    korrespondansepart: [
+      {
+        korrespondanseparttype: "avsender",
+        navn: "Bygg og Bolig AS",
+        organisasjonsnummer: "912345678",
+        postadresse: { adresselinje: ["Storgata 1"], postnummer: "0150", poststed: "Oslo" },
+        epost: null,
+      },
+      {
+        korrespondanseparttype: "kopimottaker",
+        navn: "Kari Nordmann",
+        organisasjonsnummer: null,
+        postadresse: null,
+        epost: "kari@example.no",
+      },
+    ],
+    dokumenter: files.map((file, index) => ({
+      tittel: index === 0 ? "Søknad" : `Vedlegg ${index}`,
+      tilknyttetRegistreringSom: index === 0 ? "H" : "V",
+      file: file.reference,
+    })),
+    ...overrides,
+  };
+}
+
+function twoFiles(): TestFile[] {
+  return [
+    testFile("søknad_æøå.pdf", "application/pdf", `%PDF-1.7 ${uniqueName("søknad")}`),
+    testFile("Situasjonskart – nord.png", "image/png", `PNG ${uniqueName("kart")}`),
+  ];
+}
+
+async function upload(driver: ArchiveDriver, files: readonly TestFile[]): Promise<Map<string, string>> {
+  const refs = new Map<string, string>();
+  for (const file of files)
+    refs.set(file.reference.fileId, await driver.uploadFile(file.reference, file.content));
+  return refs;
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
+  it("finds everything from the root, asking the root once", async () => {
+    const { fake, driver } = await setUp();
+    const created = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    await driver.addJournalPost(created, journalpost(files), await upload(driver, files), uniqueName("post"));
+    await driver.caseByNumber(created.caseNumber);
+
+    expect(fake.unadvertisedRequests()).toEqual([]);
+    expect(fake.requests.filter((request) => request.operation === "root")).toHaveLength(1);
+    expect(fake.requests.filter((request) => request.operation === "entry")).toHaveLength(2);
+    for (const request of fake.requests.filter((each) => each.operation !== "token")) {
+      expect(request.headers.authorization).toMatch(/^Bearer /);
+    }
+  });
+
+  it("catches a URL made by hand (the check above is not vacuous)", async () => {
+    const { fake, driver } = await setUp();
+    await driver.caseByNumber("2026/1");
+    const token = await fetch(fake.tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: fake.clientId,
+        client_secret: fake.clientSecret,
+      }),
+    }).then((response) => response.json() as Promise<{ access_token: string }>);
+    const guessed = await fetch(`${fake.baseUrl}sakarkiv/saksmappe`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+    expect(guessed.status).toBe(404);
+    expect(fake.unadvertisedRequests().map((request) => request.path)).toEqual([
+      new URL(guessed.url).pathname,
+    ]);
+  });
+
+  it("creates a case under its klasse, with its parties, numbered by the archive", async () => {
+    const { fake, driver } = await setUp();
+    const externalId = uniqueName("sub");
+    const first = await driver.createCase(arkivsak(), externalId);
+    const second = await driver.createCase(arkivsak({ part: [] }), uniqueName("sub"));
+    const unclassified = await driver.createCase(
+      arkivsak({ klassering: [], arkivdel: null }),
+      uniqueName("sub"),
+    );
+
+    const year = new Date().getUTCFullYear();
+    expect(first.caseNumber).toBe(`${year}/1`);
+    expect(second.caseNumber).toBe(`${year}/2`);
+    expect(unclassified.caseNumber).toBe(`${year}/3`);
+    const [stored, , storedUnclassified] = fake.saksmapper();
+    expect(stored).toMatchObject({ systemID: first.systemId, arkivdel: "SAK", klasseID: "12/4" });
+    expect(stored?.fields).toMatchObject({
+      tittel: first.tittel,
+      saksansvarlig: "kari",
+      saksstatus: { kode: "B" },
+      virksomhetsspesifikkeMetadata: { "vnd-flyt-v1:eksternid": externalId, "vnd-flyt-v1:fullfoert": true },
+    });
+    expect(stored?.parter.map((part) => part.fields)).toEqual([
+      {
+        navn: "Bygg og Bolig AS",
+        partRolle: { kode: "KLI" },
+        enhetsidentifikator: { organisasjonsnummer: "912345678" },
+      },
+      { navn: "Ola Nordmann" },
+    ]);
+    // One klasse for 12/4, made the first time and found the second.
+    expect(fake.klasser()).toMatchObject([{ fields: { klasseID: "12/4" }, klassifikasjonssystem: "GBNR" }]);
+    // No klassering: directly under the default arkivdel.
+    expect(storedUnclassified).toMatchObject({ arkivdel: "PERSONAL", klasseID: undefined });
+  }, 30_000);
+
+  it("adds journal posts with their documents and files, keeping UTF-8 file names", async () => {
+    const { fake, driver } = await setUp();
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const refs = await upload(driver, files);
+    for (const ref of refs.values()) expect(ref).not.toContain("søknad");
+
+    const firstPost = await driver.addJournalPost(archivedCase, journalpost(files), refs, uniqueName("post"));
+    const secondFiles = [testFile("svar.pdf", "application/pdf", "%PDF-1.7 svar")];
+    const secondPost = await driver.addJournalPost(
+      archivedCase,
+      journalpost(secondFiles, { journalposttype: "U", korrespondansepart: [] }),
+      await upload(driver, secondFiles),
+      uniqueName("post"),
+    );
+
+    expect(firstPost.number).toBe(`${archivedCase.caseNumber}-1`);
+    expect(secondPost.number).toBe(`${archivedCase.caseNumber}-2`);
+    const [stored] = fake.journalposter();
+    expect(stored?.saksmappe).toBe(archivedCase.systemId);
+    expect(stored?.fields).toMatchObject({
+      journalposttype: { kode: "I" },
+      journalstatus: { kode: "J" },
+      dokumentetsDato: "2026-02-27Z",
+      journalpostnummer: 1,
+    });
+    expect(
+      stored?.korrespondanseparter.map((part) => [part.type, part.fields.korrespondanseparttype]),
+    ).toEqual([
+      ["korrespondansepartenhet", { kode: "EA" }],
+      ["korrespondansepartperson", { kode: "EK" }],
+      ["korrespondansepartintern", { kode: "IM" }],
+    ]);
+    expect(stored?.dokumenter.map((dokument) => dokument.fields.tilknyttetRegistreringSom)).toEqual([
+      { kode: "H" },
+      { kode: "V" },
+    ]);
+    for (const [index, dokument] of (stored?.dokumenter ?? []).entries()) {
+      const file = files[index] as TestFile;
+      expect(dokument.objekter).toHaveLength(1);
+      expect(dokument.objekter[0]?.file).toEqual({
+        content: file.content,
+        mimeType: file.reference.mimeType,
+        filename: file.reference.filename,
+      });
+      expect(dokument.objekter[0]?.fields).toMatchObject({
+        sjekksum: file.reference.sha256,
+        sjekksumAlgoritme: "SHA-256",
+      });
+    }
+    const uploads = fake.requests.filter((request) => request.operation === "upload");
+    expect(uploads[0]?.headers.contentDisposition).toContain(
+      "filename*=UTF-8''s%C3%B8knad_%C3%A6%C3%B8%C3%A5.pdf",
+    );
+    // Marked finished with the ETag it was read with.
+    const patches = fake.requests.filter((request) => request.operation === "patch");
+    expect(patches.length).toBeGreaterThan(0);
+    for (const patch of patches) expect(patch.headers.ifMatch).toMatch(/^"\d+"$/);
+  }, 30_000);
+
+  it("finds cases by external id, by number and by search, and journal posts by external id", async () => {
+    const { driver } = await setUp({ pageSize: 2 });
+    const externalId = uniqueName("sub");
+    const quoted = uniqueName("O'Brien's sak");
+    const created = await driver.createCase(arkivsak({ tittel: quoted }), externalId);
+    for (let i = 0; i < 4; i += 1) {
+      await driver.createCase(arkivsak({ tittel: "Samlesak", klassering: [] }), uniqueName("sub"));
+    }
+    const files = twoFiles();
+    const postId = uniqueName("post");
+    const post = await driver.addJournalPost(
+      created,
+      journalpost(files),
+      await upload(driver, files),
+      postId,
+    );
+
+    expect(await driver.caseByExternalId(externalId)).toEqual(created);
+    expect(await driver.caseByExternalId(uniqueName("unknown"))).toBeUndefined();
+    expect(await driver.caseByNumber(created.caseNumber)).toEqual(created);
+    expect(await driver.caseByNumber("1999/1")).toBeUndefined();
+    expect(await driver.searchCases({ tittel: quoted })).toEqual([created]);
+    expect(
+      await driver.searchCases({
+        arkivdel: "SAK",
+        "klassering.ordningsverdi": "12/4",
+        "klassering.ordningsprinsipp": "GBNR",
+      }),
+    ).toEqual([created]);
+    // Four hits over two pages of two.
+    expect(await driver.searchCases({ tittel: "Samlesak" })).toHaveLength(4);
+    expect(await driver.journalPostByExternalId(created, postId)).toEqual(post);
+    expect(await driver.journalPostByExternalId(created, uniqueName("unknown"))).toBeUndefined();
+    await expect(driver.searchCases({ tilgangsgruppe: "x" })).rejects.toBeInstanceOf(ArchiveRefusedError);
+  }, 30_000);
+
+  it("takes 503 with Retry-After as transient and certain: nothing was written", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(1, { kind: "status", status: 503, retryAfter: "2" }, { operation: "ny-saksmappe" });
+    const failure = await failureOf(driver.createCase(arkivsak(), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveUnavailableError);
+    expect(failure).toMatchObject({ uncertain: false, retryAfterMs: 2000, retriable: true });
+    expect(fake.saksmapper()).toHaveLength(0);
+  });
+
+  it("takes 429 as transient with the archive's Retry-After", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(1, { kind: "status", status: 429, retryAfter: "3" }, { operation: "search" });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect(failure).toBeInstanceOf(ArchiveUnavailableError);
+    expect(failure).toMatchObject({ uncertain: false, retryAfterMs: 3000 });
+  });
+
+  it("takes a 502 after the archive wrote as uncertain, and finishes that case instead of making another", async () => {
+    const { fake, driver } = await setUp();
+    const externalId = uniqueName("sub");
+    fake.failNext(1, { kind: "status", status: 502, afterWrite: true }, { operation: "ny-saksmappe" });
+    const failure = await failureOf(driver.createCase(arkivsak(), externalId));
+    expect(failure).toMatchObject({ uncertain: true });
+
+    // Written but without its parties: not the finished case yet.
+    expect(fake.saksmapper()).toHaveLength(1);
+    expect(await driver.caseByExternalId(externalId)).toBeUndefined();
+    const created = await driver.createCase(arkivsak(), externalId);
+    expect(fake.saksmapper()).toHaveLength(1);
+    expect(fake.saksmapper()[0]?.parter).toHaveLength(2);
+    expect(await driver.caseByExternalId(externalId)).toEqual(created);
+  });
+
+  it("takes a write that timed out as uncertain, and finishes that journal post on the next try", async () => {
+    const { fake, driver } = await setUp();
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const refs = await upload(driver, files);
+    const post = journalpost(files);
+    const externalId = uniqueName("post");
+    fake.failNext(1, { kind: "delay", ms: 2000, afterWrite: true }, { operation: "ny-journalpost" });
+
+    const failure = await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId));
+    expect(failure).toBeInstanceOf(ArchiveUnavailableError);
+    expect(failure).toMatchObject({ uncertain: true });
+    expect((failure as Error).message).toMatch(/did not answer in time/);
+    // The archive did write it; only the answer was lost.
+    expect(fake.journalposter()).toHaveLength(1);
+    expect(await driver.journalPostByExternalId(archivedCase, externalId)).toBeUndefined();
+
+    const added = await driver.addJournalPost(archivedCase, post, refs, externalId);
+    expect(added.number).toBe(`${archivedCase.caseNumber}-1`);
+    const stored = fake.journalposter();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.korrespondanseparter).toHaveLength(3);
+    expect(
+      stored[0]?.dokumenter.map((dokument) => dokument.objekter.map((objekt) => objekt.file?.filename)),
+    ).toEqual([["søknad_æøå.pdf"], ["Situasjonskart – nord.png"]]);
+    expect(await driver.journalPostByExternalId(archivedCase, externalId)).toEqual(added);
+  });
+
+  it("resumes after an upload that never answered, sending a file only if the archive lacks it", async () => {
+    const { fake, driver } = await setUp();
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const refs = await upload(driver, files);
+    const post = journalpost(files);
+    const externalId = uniqueName("post");
+    // The first file arrives but its answer never comes; the second is never sent.
+    fake.failNext(1, { kind: "hang", afterWrite: true }, { operation: "upload" });
+
+    const failure = await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId));
+    expect(failure).toMatchObject({ uncertain: true });
+    expect(fake.journalposter()[0]?.dokumenter[0]?.objekter[0]?.file).toBeDefined();
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+
+    const [stored] = fake.journalposter();
+    expect(stored?.dokumenter).toHaveLength(2);
+    for (const dokument of stored?.dokumenter ?? []) {
+      expect(dokument.objekter).toHaveLength(1);
+      expect(dokument.objekter[0]?.file).toBeDefined();
+    }
+    const uploads = fake.requests.filter((request) => request.operation === "upload");
+    expect(uploads).toHaveLength(2);
+  });
+
+  it("takes a refusal as permanent, with the archive's text", async () => {
+    const { fake, driver } = await setUp();
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const refs = await upload(driver, files);
+
+    fake.failNext(
+      1,
+      { kind: "status", status: 422, text: "Saken er avsluttet" },
+      { operation: "ny-journalpost" },
+    );
+    const injected = await failureOf(
+      driver.addJournalPost(archivedCase, journalpost(files), refs, uniqueName("post")),
+    );
+    expect(injected).toBeInstanceOf(ArchiveRefusedError);
+    expect(injected).toMatchObject({ archiveMessage: "Saken er avsluttet", status: 422, retriable: false });
+
+    // The archive's own validation: an unknown correspondent type.
+    const invalid = journalpost(files, {
+      korrespondansepart: [
+        {
+          korrespondanseparttype: "nabo",
+          navn: "N",
+          organisasjonsnummer: null,
+          postadresse: null,
+          epost: null,
+        },
+      ],
+    });
+    const validation = await failureOf(
+      driver.addJournalPost(archivedCase, invalid, refs, uniqueName("post")),
+    );
+    expect(validation).toBeInstanceOf(ArchiveRefusedError);
+    expect((validation as ArchiveRefusedError).archiveMessage).toContain("korrespondanseparttype");
+
+    const unknownArkivdel = await failureOf(
+      driver.createCase(arkivsak({ arkivdel: "UKJENT" }), uniqueName("sub")),
+    );
+    expect(unknownArkivdel).toBeInstanceOf(ArchiveRefusedError);
+  });
+
+  it("fails a share of requests when told to", async () => {
+    const sequence = [0.1, 0.9, 0.9];
+    let calls = 0;
+    const { fake, driver } = await setUp({ random: () => sequence[calls++ % sequence.length] as number });
+    fake.failShare(1 / 3, { kind: "status", status: 500 }, { operation: "search" });
+    const outcomes = await Promise.allSettled([0, 1, 2].map(() => driver.caseByNumber("2026/9")));
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(["fulfilled", "fulfilled", "rejected"]);
+  });
+
+  it("takes an unreachable archive as transient and certain", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { driver } = await setUp({}, { baseUrl: `http://127.0.0.1:${port}/api/` });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect(failure).toBeInstanceOf(ArchiveUnavailableError);
+    expect(failure).toMatchObject({ uncertain: false });
+  });
+
+  it("renews its token before it expires, and when the archive rejects it", async () => {
+    let now = Date.now();
+    const { fake, driver } = await setUp({ tokenTtlSeconds: 60 }, { now: () => now });
+    await driver.caseByNumber("2026/1");
+    expect(fake.tokensIssued()).toBe(1);
+    await driver.caseByNumber("2026/1");
+    expect(fake.tokensIssued()).toBe(1);
+
+    now += 55_000; // within the last tenth of its minute
+    await driver.caseByNumber("2026/1");
+    expect(fake.tokensIssued()).toBe(2);
+
+    fake.revokeTokens();
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+    expect(fake.tokensIssued()).toBe(3);
+    expect(fake.requests.filter((request) => request.status === 401)).toHaveLength(1);
+  });
+
+  it("refuses when the token endpoint refuses the client, and waits when it is down", async () => {
+    const { fake, driver } = await setUp({}, {});
+    const wrong = createNoark5Driver({
+      baseUrl: fake.baseUrl,
+      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: "wrong" },
+      requestTimeoutMs: 500,
+    });
+    expect(await failureOf(wrong.caseByNumber("2026/1"))).toBeInstanceOf(ArchiveRefusedError);
+
+    fake.failNext(1, { kind: "status", status: 503 }, { operation: "token" });
+    expect(await failureOf(driver.caseByNumber("2026/1"))).toBeInstanceOf(ArchiveUnavailableError);
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+  });
+
+  it("reads the object again and retries when its ETag is stale", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(1, { kind: "status", status: 409 }, { operation: "patch" });
+    const created = await driver.createCase(arkivsak(), uniqueName("sub"));
+    expect(
+      fake.requests.filter((request) => request.operation === "patch").map((request) => request.status),
+    ).toEqual([409, 200]);
+    expect(fake.saksmapper()[0]?.fields).toMatchObject({
+      virksomhetsspesifikkeMetadata: { "vnd-flyt-v1:fullfoert": true },
+    });
+    expect(created.caseNumber).toMatch(/^\d{4}\/1$/);
+  });
+
+  it("needs the file's content again after a restart, and takes it from contentOf", async () => {
+    const { fake, driver } = await setUp();
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const refs = await upload(driver, files);
+    const options = {
+      baseUrl: fake.baseUrl,
+      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+      requestTimeoutMs: 500,
+    };
+
+    const restarted = createNoark5Driver(options);
+    const lost = await failureOf(
+      restarted.addJournalPost(archivedCase, journalpost(files), refs, uniqueName("post")),
+    );
+    expect(lost).toBeInstanceOf(PermanentError);
+    expect(fake.journalposter()).toHaveLength(0);
+
+    const withStore = createNoark5Driver({
+      ...options,
+      contentOf: async (file) =>
+        files.find((each) => each.reference.fileId === file.fileId)?.content ?? Buffer.alloc(0),
+    });
+    const added = await withStore.addJournalPost(archivedCase, journalpost(files), refs, uniqueName("post"));
+    expect(added.number).toBe(`${archivedCase.caseNumber}-1`);
+  });
+
+  it("refuses a file whose content is not what was recorded", async () => {
+    const { driver } = await setUp();
+    const file = testFile("a.pdf", "application/pdf", "%PDF-1.7 a");
+    await expect(driver.uploadFile(file.reference, Buffer.from("something else"))).rejects.toBeInstanceOf(
+      PermanentError,
+    );
+  });
+});
