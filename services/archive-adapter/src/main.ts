@@ -12,6 +12,7 @@ import { guardedDriver } from "./archiving/guarded-driver";
 import { loadConfig } from "./config";
 import type { ArchiveDriver } from "./drivers/archive-driver";
 import { createFintDriver } from "./drivers/fint/fint-driver";
+import { createNoark5Driver } from "./drivers/noark5/noark5-driver";
 import { SimulatedArchive } from "./drivers/simulator/simulated-archive";
 import { archiveValidatedHandler } from "./handlers/archive-validated";
 
@@ -60,9 +61,35 @@ function connect(destination: ArchiveDestination): ArchiveDriver {
         },
       });
     }
-    case "NOARK5":
-      throw new NotConnectedError(`the Noark 5 driver is not available yet for ${destination.id}`);
+    case "NOARK5": {
+      const { scope, ...client } = connection.oauth;
+      return createNoark5Driver({
+        baseUrl: connection.baseUrl,
+        requestTimeoutMs: connection.requestTimeoutMs,
+        oauth: { ...client, ...(scope ? { scope } : {}) },
+        // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
+        contentOf: async (file) => fileStore.content(await tenantOf(destination.id), file.fileId),
+      });
+    }
   }
+}
+
+const tenants = new Map<string, Promise<string>>();
+/** The county an archive destination belongs to (the registry's, never changing). */
+function tenantOf(destinationId: string): Promise<string> {
+  let tenant = tenants.get(destinationId);
+  if (!tenant) {
+    tenant = db("archive_destinations")
+      .where({ id: destinationId })
+      .first("tenant_id")
+      .then((row?: { tenant_id: string }) => {
+        if (!row) throw new NotConnectedError(`destination ${destinationId} is not in the registry`);
+        return row.tenant_id;
+      });
+    tenant.catch(() => tenants.delete(destinationId));
+    tenants.set(destinationId, tenant);
+  }
+  return tenant;
 }
 
 /** An archive destination this deployment has no connection settings for. */
