@@ -331,7 +331,11 @@ export class ConsumerRunner {
           if (done && fromRetryTopic) this.#unpark(fetched.orderingKey);
           return done;
         }
-        const decision = decideAfterFailure(policy, { retriable: isRetriable(error), attempt }, this.#random);
+        const decision = decideAfterFailure(
+          policy,
+          { retriable: isRetriable(error), attempt, retryAfterMs: retryAfterOf(error) },
+          this.#random,
+        );
         if (decision.action === "retry-in-place") {
           this.#metrics.retried.inc({ group: this.#options.groupId, topic, via: "in_place" });
           logger().warn(
@@ -599,4 +603,10 @@ function fromHeader(value: string | undefined): number | undefined {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How long a failure said to wait before trying again (an error carrying the archive's Retry-After, say). */
+function retryAfterOf(error: unknown): number | undefined {
+  const retryAfterMs = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof retryAfterMs === "number" && retryAfterMs > 0 ? retryAfterMs : undefined;
 }

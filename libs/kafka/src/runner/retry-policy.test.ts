@@ -30,6 +30,14 @@ describe("decideAfterFailure", () => {
     ]);
   });
 
+  it("waits at least as long as the failure asked (Retry-After), never less than the backoff", () => {
+    const asked = (attempt: number, retryAfterMs: number) =>
+      decideAfterFailure(policy, { retriable: true, attempt, retryAfterMs }, noJitter);
+    expect(asked(1, 30_000)).toEqual({ action: "retry-in-place", delayMs: 30_000 });
+    expect(asked(3, 2_000)).toEqual({ action: "retry-topic", delayMs: 10_000 });
+    expect(asked(5, 30_000)).toEqual({ action: "dead-letter", reason: "RETRIES_EXHAUSTED" });
+  });
+
   it("dead-letters after the in-place attempts when there is no retry topic", () => {
     const inPlaceOnly = { ...policy, retryTopicAttempts: 0 };
     expect(decideAfterFailure(inPlaceOnly, { retriable: true, attempt: 3 }, noJitter)).toEqual({

@@ -35,6 +35,23 @@ export type FailureDecision =
  */
 export function decideAfterFailure(
   policy: RetryPolicy,
+  failure: {
+    readonly retriable: boolean;
+    readonly attempt: number;
+    readonly retryAfterMs?: number | undefined;
+  },
+  random: () => number,
+): FailureDecision {
+  const decision = backoffDecision(policy, failure, random);
+  // A dependency that said when to come back (HTTP Retry-After) is not asked again sooner.
+  if (decision.action !== "dead-letter" && failure.retryAfterMs && failure.retryAfterMs > decision.delayMs) {
+    return { ...decision, delayMs: failure.retryAfterMs };
+  }
+  return decision;
+}
+
+function backoffDecision(
+  policy: RetryPolicy,
   failure: { readonly retriable: boolean; readonly attempt: number },
   random: () => number,
 ): FailureDecision {

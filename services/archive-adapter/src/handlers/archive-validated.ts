@@ -14,6 +14,7 @@ import {
   archiveSubmission,
   SeveralCasesFoundError,
   UnknownCaseError,
+  WaitingForCaseError,
 } from "../archiving/archive-submission";
 import type { ArchiveAnswer, Progress } from "../archiving/progress";
 import type { ArchiveDriver } from "../drivers/archive-driver";
@@ -127,9 +128,10 @@ function failureOf(
   if (!isRetriable(error))
     return { code: "cannot-archive", message: (error as Error).message, retriable: false };
   const spent = deps.now().getTime() - progress.firstAttemptAt.getTime() >= deps.retryBudgetMs;
-  return spent
-    ? { code: "archive-unavailable", message: (error as Error).message, retriable: true }
-    : undefined;
+  if (!spent) return undefined;
+  // Journal posts whose case submission never got a case (it failed, say) end with the budget too.
+  const code = error instanceof WaitingForCaseError ? "case-not-archived" : "archive-unavailable";
+  return { code, message: (error as Error).message, retriable: true };
 }
 
 async function publish(
