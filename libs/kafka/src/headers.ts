@@ -57,3 +57,6 @@ export function childTraceparent(parent?: string): string {
   const traceId = match?.[1] ?? randomBytes(16).toString("hex");
   return `00-${traceId}-${randomBytes(8).toString("hex")}-${match?.[3] ?? "01"}`;
 }
+
+/** Headers that route a message without decoding it: the archive destination of a validated submission. */
+export const routingHeaders = { destination: "flyt-destination" } as const;

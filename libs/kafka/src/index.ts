@@ -6,6 +6,7 @@ export {
   eventHeadersOf,
   headerNames,
   readHeaders,
+  routingHeaders,
   toKafkaHeaders,
 } from "./headers";
 export { kafkaHealthCheck, schemaRegistryHealthCheck } from "./health-checks";

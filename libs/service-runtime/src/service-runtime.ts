@@ -118,6 +118,9 @@ export interface ConsumingOptions {
   // biome-ignore lint/suspicious/noExplicitAny: handlers of different value types share one catalogue.
   readonly handlers: readonly MessageHandler<any>[];
   readonly onConsuming?: () => void;
+  /** See ConsumerRunnerOptions: concurrency split by a header, each group bounded on its own. */
+  readonly admissionGroup?: (headers: Readonly<Record<string, string>>) => string | undefined;
+  readonly groupConcurrency?: number;
 }
 
 /**
@@ -142,6 +145,8 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     concurrency: options.config.kafka.concurrency,
     maxInFlightPerPartition: options.config.kafka.maxInFlightPerPartition,
     sessionTimeoutMs: options.config.kafka.sessionTimeoutMs,
+    ...(options.admissionGroup ? { admissionGroup: options.admissionGroup } : {}),
+    ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}),
   });
   // Registered first, so it runs after the runner has drained (hooks run last-registered first).
   shutdown.register("kafka-producer", () => runtime.producer.disconnect());

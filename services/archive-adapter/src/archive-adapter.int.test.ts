@@ -224,6 +224,72 @@ describe("an archive that misbehaves", () => {
     }
   }, 90_000);
 
+  it("keeps archiving into one archive while another is down", async () => {
+    const now = Date.now();
+    const halfDown = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({
+        SIMULATOR_OUTAGES: `${new Date(now - 60_000).toISOString()}/${new Date(now + 3_600_000).toISOString()}`,
+        SIMULATOR_MISBEHAVING_DESTINATIONS: "demo-archive-down",
+      }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(halfDown);
+      const toDown = Array.from({ length: 40 }, () => validated({ destinationId: "demo-archive-down" }));
+      const toUp = Array.from({ length: 40 }, () => validated());
+      for (const request of [...toDown, ...toUp]) await harness.publish(request, request.submission.id);
+      const archived = await vi.waitFor(
+        () => {
+          const done = toUp.filter((request) => harness.outcomesOf(request.submission.id).length > 0);
+          if (done.length < toUp.length) throw new Error(`${done.length} of ${toUp.length} archived`);
+          return done.map((request) => harness.outcomesOf(request.submission.id)[0]?.completed?.caseNumber);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      expect(archived.every((caseNumber) => caseNumber !== undefined)).toBe(true);
+      // The down archive's cases wait (in place, then in the retry topic): none failed, none archived.
+      expect(toDown.flatMap((request) => harness.outcomesOf(request.submission.id))).toEqual([]);
+    } finally {
+      await halfDown.stop();
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+
+  it("keeps archiving into one archive while another is slow: the slow one holds only its own share", async () => {
+    const slowAndFast = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({
+        SIMULATOR_LATENCY_MS: "4000",
+        SIMULATOR_MISBEHAVING_DESTINATIONS: "demo-archive-slow",
+        CONSUMER_CONCURRENCY: "16",
+        ARCHIVE_CONCURRENCY_PER_DESTINATION: "4",
+      }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(slowAndFast);
+      const toSlow = Array.from({ length: 40 }, () => validated({ destinationId: "demo-archive-slow" }));
+      const toFast = Array.from({ length: 40 }, () => validated());
+      for (const request of [...toSlow, ...toFast]) await harness.publish(request, request.submission.id);
+      // 40 slow cases at 4 s each, 4 at a time, take 40 s; the fast archive's cases do not wait for them.
+      await vi.waitFor(
+        () => {
+          const done = toFast.filter((request) => harness.outcomesOf(request.submission.id).length > 0);
+          if (done.length < toFast.length) throw new Error(`${done.length} of ${toFast.length} archived`);
+        },
+        { timeout: 15_000, interval: 100 },
+      );
+      const slowDone = toSlow.filter((request) => harness.outcomesOf(request.submission.id).length > 0);
+      expect(slowDone.length).toBeLessThan(toSlow.length);
+    } finally {
+      await slowAndFast.stop("SIGKILL");
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+
   it("fails with the archive's message, retriable, once the retry budget is spent during an outage", async () => {
     const now = Date.now();
     const down = await startServiceProcess(

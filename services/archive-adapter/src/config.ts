@@ -44,6 +44,16 @@ const schema = z
     SIMULATOR_ERROR_RATE: share.default(0),
     SIMULATOR_UNCERTAIN_RATE: share.default(0),
     SIMULATOR_OUTAGES: outages,
+    /** The simulated destinations the latency, errors, lost answers and outages apply to; empty: all of them. */
+    SIMULATOR_MISBEHAVING_DESTINATIONS: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
   })
   .transform((env) => ({
     ...pipelineServiceConfig("archive-adapter", env),
@@ -59,6 +69,7 @@ const schema = z
       errorRate: env.SIMULATOR_ERROR_RATE,
       uncertainRate: env.SIMULATOR_UNCERTAIN_RATE,
       outages: env.SIMULATOR_OUTAGES,
+      misbehavingDestinations: env.SIMULATOR_MISBEHAVING_DESTINATIONS,
     },
   }));
 

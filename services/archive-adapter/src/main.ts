@@ -1,6 +1,6 @@
 import { TransientError } from "@flyt/errors";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { Semaphore } from "@flyt/kafka";
+import { routingHeaders, Semaphore } from "@flyt/kafka";
 import { withMigrationLock } from "@flyt/postgres";
 import type { ArchiveDestination } from "@flyt/schemas";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
@@ -13,7 +13,7 @@ import { loadConfig } from "./config";
 import type { ArchiveDriver } from "./drivers/archive-driver";
 import { createFintDriver } from "./drivers/fint/fint-driver";
 import { createNoark5Driver } from "./drivers/noark5/noark5-driver";
-import { SimulatedArchive } from "./drivers/simulator/simulated-archive";
+import { SimulatedArchive, wellBehaved } from "./drivers/simulator/simulated-archive";
 import { archiveValidatedHandler } from "./handlers/archive-validated";
 
 const config = loadConfig();
@@ -41,7 +41,12 @@ function driverFor(destination: ArchiveDestination): ArchiveDriver {
 }
 
 function connect(destination: ArchiveDestination): ArchiveDriver {
-  if (destination.driver === "SIMULATOR") return new SimulatedArchive(db, destination.id, config.simulator);
+  if (destination.driver === "SIMULATOR") {
+    const { misbehavingDestinations, ...behaviour } = config.simulator;
+    const misbehaves =
+      misbehavingDestinations.length === 0 || misbehavingDestinations.includes(destination.id);
+    return new SimulatedArchive(db, destination.id, misbehaves ? behaviour : wellBehaved);
+  }
   const connection = connections[destination.id];
   // Waits (retried, then failed when the budget is spent) rather than failing at once: an operator can add it.
   if (connection?.driver !== destination.driver) {
@@ -127,4 +132,7 @@ startConsuming(runtime, {
     }),
   ],
   onConsuming: consuming.markConsuming,
+  // A slow archive holds at most its own share of the handlers: the others' submissions go on.
+  admissionGroup: (headers) => headers[routingHeaders.destination],
+  groupConcurrency: config.archive.concurrencyPerDestination,
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { createKafka, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { createKafka, EventProducer, routingHeaders, SchemaRegistryClient } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
@@ -94,6 +94,8 @@ export async function startPipelineHarness(options: {
           sourceApplication: validated.submission.sourceApplication,
           submissionId: validated.submission.id,
         },
+        // As the validation service routes it.
+        extraHeaders: { [routingHeaders.destination]: validated.destination.id },
       });
     },
     /** Outcomes for a submission so far. */

@@ -1,4 +1,5 @@
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
+import { routingHeaders } from "@flyt/kafka";
 import { batched, withMigrationLock } from "@flyt/postgres";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { ConfigurationVersions } from "./adapters/postgres/configuration-versions";
@@ -38,7 +39,13 @@ startConsuming(runtime, {
       },
       publish: {
         validated: (key, value, headers) =>
-          producer.publish(topics.submissionValidated, { key, value, headers }),
+          producer.publish(topics.submissionValidated, {
+            key,
+            value,
+            headers,
+            // Lets the archive adapter bound each archive's share of its work without decoding the message.
+            extraHeaders: { [routingHeaders.destination]: value.destination.id },
+          }),
         rejected: (key, value, headers) =>
           producer.publish(topics.submissionRejected, { key, value, headers }),
       },

@@ -58,6 +58,13 @@ export interface ConsumerRunnerOptions {
   readonly deadLetterTopic: TopicDefinition<DeadLetter>;
   /** Handler attempts running at once, across all keys and partitions. */
   readonly concurrency?: number;
+  /**
+   * Splits the concurrency by a message's headers (the archive a submission goes to, say): a group has at most
+   * `groupConcurrency` attempts running, and its messages wait for a slot of their own group before they take a
+   * shared one, so one slow group cannot hold every slot. Undefined for a message: no group.
+   */
+  readonly admissionGroup?: (headers: Readonly<Record<string, string>>) => string | undefined;
+  readonly groupConcurrency?: number;
   /** A partition stops fetching while this many of its messages are unhandled. */
   readonly maxInFlightPerPartition?: number;
   readonly commitIntervalMs?: number;
@@ -111,6 +118,7 @@ export class ConsumerRunner {
   readonly #handlers: Map<string, MessageHandler<any>>;
   readonly #scheduler = new KeyedScheduler();
   readonly #semaphore: Semaphore;
+  readonly #groupSemaphores = new Map<string, Semaphore>();
   readonly #stopping = new AbortController();
   /** Progress per `topic/partition` for the current group generation. */
   #progress = new Map<string, PartitionProgress>();
@@ -302,13 +310,19 @@ export class ConsumerRunner {
       return false;
 
     const policy = handler.retry ?? defaultRetryPolicy;
+    const group = this.#groupSemaphore(headers);
     for (;;) {
       try {
-        if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
+        if (group && !group.tryAcquire()) await group.acquire();
         try {
-          await this.#attempt(handler, fetched, headers, topic, attempt, logger);
+          if (!this.#semaphore.tryAcquire()) await this.#semaphore.acquire();
+          try {
+            await this.#attempt(handler, fetched, headers, topic, attempt, logger);
+          } finally {
+            this.#semaphore.release();
+          }
         } finally {
-          this.#semaphore.release();
+          group?.release();
         }
         this.#metricsFor(topic).handled.inc();
         if (fromRetryTopic) this.#unpark(fetched.orderingKey);
@@ -391,6 +405,17 @@ export class ConsumerRunner {
         return done;
       }
     }
+  }
+
+  #groupSemaphore(headers: Readonly<Record<string, string>>): Semaphore | undefined {
+    const group = this.#options.admissionGroup?.(headers);
+    if (group === undefined) return undefined;
+    let semaphore = this.#groupSemaphores.get(group);
+    if (!semaphore) {
+      semaphore = new Semaphore(this.#options.groupConcurrency ?? this.#options.concurrency ?? 32);
+      this.#groupSemaphores.set(group, semaphore);
+    }
+    return semaphore;
   }
 
   async #attempt(
