@@ -32,8 +32,13 @@ const schema = z
       .default("SIMULATOR")
       .transform((value) => value.split(",").map((kind) => kind.trim().toUpperCase()))
       .pipe(z.array(z.enum(driverKinds)).min(1)),
-    /** Archive calls in flight per destination: a slow archive fills only its own slots. */
-    ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(64),
+    /**
+     * Cases (and archive calls) in flight per destination: a slow archive fills only its own share of the
+     * handlers, so keep it below CONSUMER_CONCURRENCY.
+     */
+    ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(16),
+    /** How long a run holds a submission without renewing (a killed run's submission waits this long). */
+    ARCHIVE_LEASE_MS: durationMs.default(60_000),
     /** How long transient archive failures are retried before the submission is FAILED with the archive's message. */
     ARCHIVE_RETRY_BUDGET_MS: durationMs.default(2 * 3_600_000),
     /** JSON with how to reach each FINT or Noark 5 destination (secrets: mount it from the secret store). */
@@ -55,12 +60,17 @@ const schema = z
           .filter(Boolean),
       ),
   })
+  .refine((env) => env.ARCHIVE_CONCURRENCY_PER_DESTINATION <= env.CONSUMER_CONCURRENCY, {
+    path: ["ARCHIVE_CONCURRENCY_PER_DESTINATION"],
+    message: "must not exceed CONSUMER_CONCURRENCY, or one slow archive can take every handler",
+  })
   .transform((env) => ({
     ...pipelineServiceConfig("archive-adapter", env),
     archive: {
       drivers: env.ARCHIVE_DRIVERS,
       connectionsFile: env.ARCHIVE_CONNECTIONS_FILE,
       concurrencyPerDestination: env.ARCHIVE_CONCURRENCY_PER_DESTINATION,
+      leaseMs: env.ARCHIVE_LEASE_MS,
       retryBudgetMs: env.ARCHIVE_RETRY_BUDGET_MS,
       circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, openMs: env.CIRCUIT_OPEN_MS },
     },

@@ -41,6 +41,8 @@ async function startAdapter(): Promise<ServiceProcess> {
     // A killed member's partitions move after this; slow archive calls leave time to kill between steps.
     CONSUMER_SESSION_TIMEOUT_MS: "6000",
     SIMULATOR_LATENCY_MS: "600",
+    // The killed run's lease on its submission runs out after this; its successor then takes over.
+    ARCHIVE_LEASE_MS: "3000",
   });
   running.push(adapter);
   await vi.waitFor(async () => expect((await fetch(`${adapter.baseUrl}/readyz`)).status).toBe(200), {

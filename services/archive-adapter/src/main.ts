@@ -21,7 +21,7 @@ const consuming = consumingCheck();
 const runtime = await startServiceRuntime("archive-adapter", config, [consuming]);
 const { db, producer, topics, logger } = runtime;
 const fileStore = new PostgresFileStore(db);
-const progress = new ProgressStore(db);
+const progress = new ProgressStore(db, config.archive.leaseMs);
 const connections = await loadArchiveConnections(config.archive.connectionsFile);
 
 /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
@@ -117,10 +117,13 @@ startConsuming(runtime, {
       serves: (destination) => config.archive.drivers.includes(destination.driver),
       driverFor,
       progress: {
-        start: (submission, destinationId) => progress.start(submission, destinationId),
-        save: (saved) => progress.save(saved),
-        caseOfSubmission: (tenantId, submissionId) => progress.caseOfSubmission(tenantId, submissionId),
+        start: (submission, destinationId, owner) => progress.start(submission, destinationId, owner),
+        save: (saved, options) => progress.save(saved, options),
+        renew: (held) => progress.renew(held),
+        caseOfSubmission: (tenantId, submissionId, destinationId) =>
+          progress.caseOfSubmission(tenantId, submissionId, destinationId),
       },
+      leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
       fileContent: (tenantId, fileId) => fileStore.content(tenantId, fileId),
       publish: {
         completed: (key, value, headers) =>

@@ -1,7 +1,6 @@
 import { PermanentError, TransientError } from "@flyt/errors";
 import type { ArchiveCompleted, SubmissionValidated } from "@flyt/schemas";
 import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
-import { ArchiveUnavailableError } from "../drivers/archive-errors";
 import type { Progress } from "./progress";
 
 export interface ArchivingDependencies {
@@ -10,8 +9,12 @@ export interface ArchivingDependencies {
   readonly save: (progress: Progress) => Promise<void>;
   /** A stored file's content (the file store, scoped to the submission's tenant). */
   readonly fileContent: (tenantId: string, fileId: string) => Promise<Buffer>;
-  /** The case of an earlier case submission, once it has one. */
-  readonly caseOfSubmission: (tenantId: string, submissionId: string) => Promise<ArchivedCase | undefined>;
+  /** The case of an earlier case submission to the same destination, once it is archived in full. */
+  readonly caseOfSubmission: (
+    tenantId: string,
+    submissionId: string,
+    destinationId: string,
+  ) => Promise<ArchivedCase | "waiting" | "failed">;
 }
 
 /** Journal posts to a case submission whose case does not exist yet: they wait for it (WAITING_FOR_CASE). */
@@ -22,6 +25,9 @@ export class SeveralCasesFoundError extends PermanentError {}
 
 /** A case number (`BY_ID`) the archive does not have. */
 export class UnknownCaseError extends PermanentError {}
+
+/** Journal posts to a case submission that failed: there is no case to add them to. */
+export class CaseNotArchivedError extends PermanentError {}
 
 const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 
@@ -95,8 +101,11 @@ async function resolveCase(
         if (!found) throw new UnknownCaseError(`the archive has no case ${caseRef}`);
         return found;
       }
-      const found = await deps.caseOfSubmission(submission.tenant, caseRef);
-      if (!found) throw new WaitingForCaseError(`case submission ${caseRef} has no archive case yet`);
+      const found = await deps.caseOfSubmission(submission.tenant, caseRef, request.destination.id);
+      if (found === "waiting")
+        throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`);
+      if (found === "failed")
+        throw new CaseNotArchivedError(`case submission ${caseRef} failed: no case to add to`);
       return found;
     }
     case "BY_SEARCH_OR_NEW": {
@@ -132,18 +141,11 @@ async function createCase(
     if (existing) return created(progress, existing);
   }
   if (!request.case) throw new PermanentError("a new case needs the case's metadata");
+  // Once sent, a create is looked for before every later one: even a failure that says nothing happened may
+  // follow an earlier uncertain create that the archive has not made visible yet.
   progress.caseCreateAttempted = true;
   await deps.save(progress);
-  try {
-    return created(progress, await deps.driver.createCase(request.case, externalId));
-  } catch (error) {
-    // Only an answer that says nothing happened lets the next attempt skip the lookup.
-    if (error instanceof ArchiveUnavailableError && !error.uncertain) {
-      progress.caseCreateAttempted = false;
-      await deps.save(progress);
-    }
-    throw error;
-  }
+  return created(progress, await deps.driver.createCase(request.case, externalId));
 }
 
 function created(progress: Progress, archivedCase: ArchivedCase): ArchivedCase {

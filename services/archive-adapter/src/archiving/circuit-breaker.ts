@@ -17,6 +17,7 @@ export class CircuitBreaker {
   #failures = 0;
   #openedAt: number | undefined;
   #trialRunning = false;
+  #lastFailure = "";
   readonly #now: () => number;
 
   constructor(
@@ -34,8 +35,9 @@ export class CircuitBreaker {
   async run<T>(call: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === "open" || (state === "half-open" && this.#trialRunning)) {
+      // The archive's own last words, so a submission failed while the circuit is open still carries them.
       throw new ArchiveUnavailableError(
-        `archive ${this.name} is failing (${this.#failures} unavailable answers in a row): not called for now`,
+        `archive ${this.name} is not called for now after ${this.#failures} unavailable answers in a row; last: ${this.#lastFailure}`,
       );
     }
     const trial = state === "half-open";
@@ -48,6 +50,7 @@ export class CircuitBreaker {
     } catch (error) {
       if (error instanceof ArchiveUnavailableError) {
         this.#failures += 1;
+        this.#lastFailure = error.message;
         if (trial || this.#failures >= this.options.failureThreshold) this.#openedAt = this.#now();
       }
       throw error;

@@ -9,6 +9,10 @@ export type ArchiveAnswer =
 /** Where one submission's archiving stands: what is done in the archive, and what was tried without an answer. */
 export interface Progress {
   readonly submissionId: string;
+  /** The run holding the submission's lease. */
+  readonly owner: string;
+  /** The version this run read and last saved: a save over another run's newer one is refused. */
+  version: number;
   readonly tenantId: string;
   readonly destinationId: string;
   case?: ArchivedCase;

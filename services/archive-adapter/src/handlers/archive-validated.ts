@@ -1,4 +1,5 @@
-import { isRetriable } from "@flyt/errors";
+import { randomUUID } from "node:crypto";
+import { isRetriable, TransientError } from "@flyt/errors";
 import {
   answerEventId,
   type ConsumedMessage,
@@ -9,9 +10,11 @@ import {
 } from "@flyt/kafka";
 import type { ArchiveCompleted, ArchiveDestination, ArchiveFailed, SubmissionValidated } from "@flyt/schemas";
 import type { TopicCatalogue } from "@flyt/topics";
+import { LeaseLostError } from "../adapters/postgres/progress-store";
 import {
   type ArchivingDependencies,
   archiveSubmission,
+  CaseNotArchivedError,
   SeveralCasesFoundError,
   UnknownCaseError,
   WaitingForCaseError,
@@ -26,9 +29,17 @@ export interface ArchiveValidatedDependencies {
   readonly serves: (destination: ArchiveDestination) => boolean;
   readonly driverFor: (destination: ArchiveDestination) => ArchiveDriver;
   readonly progress: {
-    start(submission: SubmissionValidated["submission"], destinationId: string): Promise<Progress>;
-    save(progress: Progress): Promise<void>;
+    /** Leases the submission's progress to this run (`owner`), or throws a transient error if another holds it. */
+    start(
+      submission: SubmissionValidated["submission"],
+      destinationId: string,
+      owner: string,
+    ): Promise<Progress>;
+    save(progress: Progress, options?: { release?: boolean }): Promise<void>;
+    renew(progress: Progress): Promise<boolean>;
   } & Pick<ArchivingDependencies, "caseOfSubmission">;
+  /** How often a run renews its lease while an archive call is in flight. */
+  readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
   readonly publish: {
     completed(key: string, value: ArchiveCompleted, headers: EventHeaders): Promise<void>;
@@ -64,12 +75,25 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
     handle: async (message: ConsumedMessage<SubmissionValidated>) => {
       const request = message.value;
       if (!deps.serves(request.destination)) return;
-      const progress = await deps.progress.start(request.submission, request.destination.id);
+      const progress = await deps.progress.start(request.submission, request.destination.id, randomUUID());
       if (!progress.answer) {
-        progress.answer = await attempt(deps, request, progress);
-        await deps.progress.save(progress);
+        const renewal = setInterval(
+          () => void deps.progress.renew(progress).catch(() => false),
+          deps.leaseRenewalMs,
+        );
+        try {
+          progress.answer = await attempt(deps, request, progress);
+        } finally {
+          clearInterval(renewal);
+        }
+        await deps.progress.save(progress, { release: true });
       }
-      await publish(deps, message, progress.answer);
+      try {
+        await publish(deps, message, progress.answer);
+      } catch (error) {
+        // The outcome is recorded: publishing it again is always safe, so a broker that gave up is retried.
+        throw new TransientError("could not publish the archive outcome", { cause: error });
+      }
     },
   });
 }
@@ -94,7 +118,8 @@ async function attempt(
     progress.lastError = (error as Error).message;
     const failure = failureOf(error, progress, deps);
     if (!failure) {
-      await deps.progress.save(progress);
+      // Another run's lease or newer save: it carries on, this one leaves nothing behind.
+      if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
       throw error;
     }
     return {
@@ -125,11 +150,14 @@ function failureOf(
   }
   if (error instanceof UnknownCaseError)
     return { code: "unknown-case", message: error.message, retriable: false };
+  if (error instanceof CaseNotArchivedError)
+    return { code: "case-not-archived", message: error.message, retriable: false };
+  if (error instanceof LeaseLostError) return undefined;
   if (!isRetriable(error))
     return { code: "cannot-archive", message: (error as Error).message, retriable: false };
   const spent = deps.now().getTime() - progress.firstAttemptAt.getTime() >= deps.retryBudgetMs;
   if (!spent) return undefined;
-  // Journal posts whose case submission never got a case (it failed, say) end with the budget too.
+  // Journal posts still waiting for their case submission when the budget is spent end with it too.
   const code = error instanceof WaitingForCaseError ? "case-not-archived" : "archive-unavailable";
   return { code, message: (error as Error).message, retriable: true };
 }

@@ -29,6 +29,14 @@ const progress = {
       t.text("last_error").nullable();
       /** The outcome as published (archive.completed or archive.failed, less its meta), once there is one. */
       t.json("answer").nullable();
+      /**
+       * One run at a time per submission (two deliveries can race through a rebalance or a handler timeout):
+       * a run holds the lease while it works and every save checks the version it read, so a second run waits
+       * and a stale one stops instead of writing twice or overwriting newer progress.
+       */
+      t.integer("version").notNullable().defaultTo(0);
+      t.text("lease_owner").nullable();
+      t.timestamp("lease_until", { useTz: true }).nullable();
       t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
     });
   },

@@ -1,3 +1,4 @@
+import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
 import type { Progress } from "../../archiving/progress";
 import type { ArchivedCase } from "../../drivers/archive-driver";
@@ -18,27 +19,56 @@ interface ProgressRow {
   readonly first_attempt_at: Date;
   readonly last_error: string | null;
   readonly answer: Progress["answer"] | null;
+  readonly version: number;
+  readonly lease_owner: string;
 }
 
-/** Each submission's archiving progress, saved after every archive write so nothing is written twice. */
-export class ProgressStore {
-  constructor(private readonly db: Knex) {}
+/** Another run holds the submission: this delivery waits (retried) until it is done or its lease runs out. */
+export class SubmissionBusyError extends TransientError {}
 
-  /** The submission's progress, started now if it has none. */
-  async start(submission: { id: string; tenant: string }, destinationId: string): Promise<Progress> {
+/** This run lost its lease (it took too long, or its process was thought dead): it stops, nothing is saved. */
+export class LeaseLostError extends TransientError {}
+
+/**
+ * Each submission's archiving progress, saved after every archive write so nothing is written twice, and leased
+ * to one run at a time: saves are fenced by the version the run read.
+ */
+export class ProgressStore {
+  constructor(
+    private readonly db: Knex,
+    private readonly leaseMs: number,
+  ) {}
+
+  /** Leases the submission's progress (started now if it has none) to `owner`. */
+  async start(
+    submission: { id: string; tenant: string },
+    destinationId: string,
+    owner: string,
+  ): Promise<Progress> {
     await this.db("archive_progress")
       .insert({ submission_id: submission.id, tenant_id: submission.tenant, destination_id: destinationId })
       .onConflict("submission_id")
       .ignore();
-    const row: ProgressRow = await this.db("archive_progress")
+    const [row]: ProgressRow[] = await this.db("archive_progress")
       .where({ submission_id: submission.id })
-      .first();
+      .andWhere((free) =>
+        free
+          .whereNull("lease_owner")
+          .orWhere("lease_owner", owner)
+          .orWhere("lease_until", "<", this.db.fn.now())
+          // An outcome never changes: publishing it again needs no exclusive run.
+          .orWhereNotNull("answer"),
+      )
+      .update({ lease_owner: owner, lease_until: this.#leaseEnd(), version: this.db.raw("version + 1") })
+      .returning("*");
+    if (!row) throw new SubmissionBusyError(`submission ${submission.id} is being archived by another run`);
     return toProgress(row);
   }
 
-  async save(progress: Progress): Promise<void> {
-    await this.db("archive_progress")
-      .where({ submission_id: progress.submissionId })
+  /** Saves progress if this run still holds the lease and nobody saved since; renews the lease. */
+  async save(progress: Progress, options: { release?: boolean } = {}): Promise<void> {
+    const [row] = await this.db("archive_progress")
+      .where({ submission_id: progress.submissionId, lease_owner: progress.owner, version: progress.version })
       .update({
         case_system_id: progress.case?.systemId ?? null,
         case_number: progress.case?.caseNumber ?? null,
@@ -51,26 +81,51 @@ export class ProgressStore {
         attempts: progress.attempts,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
+        version: this.db.raw("version + 1"),
+        lease_owner: options.release ? null : progress.owner,
+        lease_until: options.release ? null : this.#leaseEnd(),
         updated_at: this.db.fn.now(),
-      });
+      })
+      .returning("version");
+    if (!row) throw new LeaseLostError(`the run archiving ${progress.submissionId} lost its lease`);
+    progress.version = row.version;
+  }
+
+  /** Extends the lease while a long archive call runs; false when it is lost. */
+  async renew(progress: Progress): Promise<boolean> {
+    const renewed = await this.db("archive_progress")
+      .where({ submission_id: progress.submissionId, lease_owner: progress.owner })
+      .update({ lease_until: this.#leaseEnd() });
+    return renewed > 0;
   }
 
   /**
-   * The archive case of an earlier case submission of this tenant, once it has one: journal posts sent to a case
-   * submission go to its case.
+   * The archive case of an earlier case submission of this tenant to the same destination, once that submission
+   * is archived in full ("waiting" until then, "failed" when it never will be).
    */
-  async caseOfSubmission(tenantId: string, submissionId: string): Promise<ArchivedCase | undefined> {
+  async caseOfSubmission(
+    tenantId: string,
+    submissionId: string,
+    destinationId: string,
+  ): Promise<ArchivedCase | "waiting" | "failed"> {
     const row = await this.db("archive_progress")
-      .where({ submission_id: submissionId, tenant_id: tenantId })
-      .whereNotNull("case_system_id")
-      .first("case_system_id", "case_number", "case_tittel");
-    return row && { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel };
+      .where({ submission_id: submissionId, tenant_id: tenantId, destination_id: destinationId })
+      .first("case_system_id", "case_number", "case_tittel", this.db.raw("answer->>'topic' as outcome"));
+    if (row?.outcome === "failed") return "failed";
+    if (row?.outcome !== "completed" || !row.case_system_id) return "waiting";
+    return { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel };
+  }
+
+  #leaseEnd() {
+    return this.db.raw("now() + ? * interval '1 millisecond'", [this.leaseMs]);
   }
 }
 
 function toProgress(row: ProgressRow): Progress {
   return {
     submissionId: row.submission_id,
+    owner: row.lease_owner,
+    version: row.version,
     tenantId: row.tenant_id,
     destinationId: row.destination_id,
     ...(row.case_system_id && row.case_number

@@ -120,6 +120,8 @@ export class SimulatedArchive implements ArchiveDriver {
       size_bytes: content.length,
       sha256: createHash("sha256").update(content).digest("hex"),
     });
+    // Its answer travels back too; a lost one would only leave an unused copy, so uploads always answer here.
+    await this.#travel();
     return ref;
   }
 
