@@ -185,6 +185,33 @@ describe("archiving into the simulated archive over Kafka and Postgres", () => {
     expect(failed?.message).toContain(`${twinNumber}`);
   });
 
+  it("finds one case for two submissions searching with the same criteria at the same time", async () => {
+    const slowSearches = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({ SIMULATOR_LATENCY_MS: "400" }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(slowSearches);
+      const tittel = `Elevmappe ${submissionId()}`;
+      const together = [1, 2].map(() =>
+        validated({
+          caseMode: "BY_SEARCH_OR_NEW",
+          searchCriteria: { arkivdel: "ELEV", tittel },
+          case: arkivsak({ tittel, arkivdel: "ELEV" }),
+        }),
+      );
+      await Promise.all(together.map((request) => harness.publish(request, request.submission.id)));
+      const outcomes = await Promise.all(together.map((request) => outcomeOf(request.submission.id)));
+      expect(new Set(outcomes.map((outcome) => outcome.completed?.caseNumber)).size).toBe(1);
+      expect(await harness.db("simulated_archive_cases").where({ tittel })).toHaveLength(1);
+    } finally {
+      await slowSearches.stop();
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+
   it("fails at once, with the archive's own words, what the archive refuses", async () => {
     const request = validated({ case: arkivsak({ arkivdel: null }) });
     await harness.publish(request, request.submission.id);

@@ -120,6 +120,13 @@ startConsuming(runtime, {
         start: (submission, destinationId, owner) => progress.start(submission, destinationId, owner),
         save: (saved, options) => progress.save(saved, options),
         renew: (held) => progress.renew(held),
+        releaseSearches: (submissionId) => progress.releaseSearches(submissionId),
+        searches: {
+          claim: (destinationId, criteria, submissionId) =>
+            progress.claimSearch(destinationId, criteria, submissionId),
+          settle: (destinationId, criteria, archivedCase) =>
+            progress.settleSearch(destinationId, criteria, archivedCase),
+        },
         caseOfSubmission: (tenantId, submissionId, destinationId) =>
           progress.caseOfSubmission(tenantId, submissionId, destinationId),
       },

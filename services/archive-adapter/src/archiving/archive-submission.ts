@@ -9,6 +9,15 @@ export interface ArchivingDependencies {
   readonly save: (progress: Progress) => Promise<void>;
   /** A stored file's content (the file store, scoped to the submission's tenant). */
   readonly fileContent: (tenantId: string, fileId: string) => Promise<Buffer>;
+  /** Search-or-new claims (see the store): one submission searches or creates per destination and criteria. */
+  readonly searches: {
+    claim(
+      destinationId: string,
+      criteria: string,
+      submissionId: string,
+    ): Promise<{ holder: string; case?: ArchivedCase }>;
+    settle(destinationId: string, criteria: string, archivedCase: ArchivedCase): Promise<void>;
+  };
   /** The case of an earlier case submission to the same destination, once it is archived in full. */
   readonly caseOfSubmission: (
     tenantId: string,
@@ -109,25 +118,44 @@ async function resolveCase(
       return found;
     }
     case "BY_SEARCH_OR_NEW": {
-      // A case this submission created earlier (answer lost) would be among the hits: look it up first.
-      const own = progress.caseCreateAttempted
-        ? await deps.driver.caseByExternalId(submission.id)
-        : undefined;
-      if (own) return created(progress, own);
-      const hits = await deps.driver.searchCases(request.searchCriteria);
-      if (hits.length > 1) {
-        throw new SeveralCasesFoundError(
-          `${hits.length} cases match ${JSON.stringify(request.searchCriteria)}: ${hits
-            .map((hit) => `${hit.caseNumber} "${hit.tittel}"`)
-            .join(", ")}`,
-        );
+      const criteria = JSON.stringify(
+        Object.entries(request.searchCriteria).sort(([a], [b]) => a.localeCompare(b)),
+      );
+      const claim = await deps.searches.claim(request.destination.id, criteria, submission.id);
+      // While the first submission with these criteria has not found or created its case, the others wait:
+      // searching now, they would all find nothing and each create one. Afterwards they search as usual.
+      const holder = claim.holder === submission.id;
+      if (!holder && !claim.case) {
+        throw new WaitingForCaseError(`${claim.holder} is finding or creating the case for these criteria`);
       }
-      if (hits[0]) return hits[0];
-      return createCase(request, progress, deps);
+      const found = await searchOrCreate(request, progress, deps);
+      if (holder && !claim.case) await deps.searches.settle(request.destination.id, criteria, found);
+      return found;
     }
     case "NEW":
       return createCase(request, progress, deps);
   }
+}
+
+async function searchOrCreate(
+  request: SubmissionValidated,
+  progress: Progress,
+  deps: ArchivingDependencies,
+): Promise<ArchivedCase> {
+  // A case this submission created earlier (answer lost) would be among the hits: look it up first.
+  const own = progress.caseCreateAttempted
+    ? await deps.driver.caseByExternalId(request.submission.id)
+    : undefined;
+  if (own) return created(progress, own);
+  const hits = await deps.driver.searchCases(request.searchCriteria);
+  if (hits.length > 1) {
+    throw new SeveralCasesFoundError(
+      `${hits.length} cases match ${JSON.stringify(request.searchCriteria)}: ${hits
+        .map((hit) => `${hit.caseNumber} "${hit.tittel}"`)
+        .join(", ")}`,
+    );
+  }
+  return hits[0] ?? createCase(request, progress, deps);
 }
 
 async function createCase(

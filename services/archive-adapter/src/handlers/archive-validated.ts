@@ -37,7 +37,9 @@ export interface ArchiveValidatedDependencies {
     ): Promise<Progress>;
     save(progress: Progress, options?: { release?: boolean }): Promise<void>;
     renew(progress: Progress): Promise<boolean>;
-  } & Pick<ArchivingDependencies, "caseOfSubmission">;
+    /** Lets go of the search claims of a submission that failed. */
+    releaseSearches(submissionId: string): Promise<void>;
+  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches">;
   /** How often a run renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
@@ -87,6 +89,7 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
           clearInterval(renewal);
         }
         await deps.progress.save(progress, { release: true });
+        if (progress.answer.topic === "failed") await deps.progress.releaseSearches(request.submission.id);
       }
       try {
         await publish(deps, message, progress.answer);
@@ -111,6 +114,7 @@ async function attempt(
       save: (saved) => deps.progress.save(saved),
       fileContent: deps.fileContent,
       caseOfSubmission: deps.progress.caseOfSubmission,
+      searches: deps.progress.searches,
     });
     progress.lastError = null;
     return { topic: "completed", value: { ...done, attempts: progress.attempts } };

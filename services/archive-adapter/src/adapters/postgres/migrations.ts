@@ -39,8 +39,22 @@ const progress = {
       t.timestamp("lease_until", { useTz: true }).nullable();
       t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
     });
+    // Search-or-new by two submissions at once would find no case twice and create two: the first to claim
+    // (destination, criteria) searches or creates, the others wait for its case and use it.
+    await db.schema.createTable("archive_search_claims", (t) => {
+      t.text("destination_id").notNullable();
+      t.text("criteria").notNullable();
+      t.text("submission_id").notNullable();
+      t.text("case_system_id").nullable();
+      t.text("case_number").nullable();
+      t.text("case_tittel").nullable();
+      t.timestamp("claimed_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["destination_id", "criteria"]);
+      t.index(["submission_id"]);
+    });
   },
   async down(db: Knex) {
+    await db.schema.dropTable("archive_search_claims");
     await db.schema.dropTable("archive_progress");
   },
 };

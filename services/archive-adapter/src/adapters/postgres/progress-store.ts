@@ -116,6 +116,44 @@ export class ProgressStore {
     return { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel };
   }
 
+  /** Claims the search for these criteria, or answers who holds it and the case it settled on, if any. */
+  async claimSearch(
+    destinationId: string,
+    criteria: string,
+    submissionId: string,
+  ): Promise<{ readonly holder: string; readonly case?: ArchivedCase }> {
+    await this.db("archive_search_claims")
+      .insert({ destination_id: destinationId, criteria, submission_id: submissionId })
+      .onConflict(["destination_id", "criteria"])
+      .ignore();
+    const row = await this.db("archive_search_claims")
+      .where({ destination_id: destinationId, criteria })
+      .first();
+    return {
+      holder: row.submission_id,
+      ...(row.case_system_id
+        ? { case: { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel } }
+        : {}),
+    };
+  }
+
+  /** The case the holder of a search claim found or created. */
+  async settleSearch(destinationId: string, criteria: string, archivedCase: ArchivedCase): Promise<void> {
+    await this.db("archive_search_claims").where({ destination_id: destinationId, criteria }).update({
+      case_system_id: archivedCase.systemId,
+      case_number: archivedCase.caseNumber,
+      case_tittel: archivedCase.tittel,
+    });
+  }
+
+  /** Lets go of a submission's unsettled search claims (it failed): the next submission searches afresh. */
+  async releaseSearches(submissionId: string): Promise<void> {
+    await this.db("archive_search_claims")
+      .where({ submission_id: submissionId })
+      .whereNull("case_system_id")
+      .delete();
+  }
+
   #leaseEnd() {
     return this.db.raw("now() + ? * interval '1 millisecond'", [this.leaseMs]);
   }
