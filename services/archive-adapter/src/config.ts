@@ -2,6 +2,8 @@ import { durationMs, parseConfig, pipelineServiceConfig, pipelineServiceEnv } fr
 import { z } from "zod";
 
 const driverKinds = ["SIMULATOR", "FINT", "NOARK5"] as const;
+/** Below what the adapter's retry policy covers (1,000 retry-topic attempts of at most 10 minutes). */
+const MAX_RETRY_BUDGET_MS = 6 * 86_400_000;
 const share = z.coerce.number().min(0).max(1);
 
 /** `2026-11-23T08:00:00Z/2026-11-23T08:05:00Z,...`: when the simulated archive is down. */
@@ -59,6 +61,10 @@ const schema = z
           .map((id) => id.trim())
           .filter(Boolean),
       ),
+  })
+  .refine((env) => env.ARCHIVE_RETRY_BUDGET_MS <= MAX_RETRY_BUDGET_MS, {
+    path: ["ARCHIVE_RETRY_BUDGET_MS"],
+    message: "must be at most 6 days: the retry topic gives up after about a week",
   })
   .refine((env) => env.ARCHIVE_CONCURRENCY_PER_DESTINATION <= env.CONSUMER_CONCURRENCY, {
     path: ["ARCHIVE_CONCURRENCY_PER_DESTINATION"],

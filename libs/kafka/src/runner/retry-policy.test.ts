@@ -33,9 +33,18 @@ describe("decideAfterFailure", () => {
   it("waits at least as long as the failure asked (Retry-After), never less than the backoff", () => {
     const asked = (attempt: number, retryAfterMs: number) =>
       decideAfterFailure(policy, { retriable: true, attempt, retryAfterMs }, noJitter);
-    expect(asked(1, 30_000)).toEqual({ action: "retry-in-place", delayMs: 30_000 });
+    expect(asked(1, 800)).toEqual({ action: "retry-in-place", delayMs: 800 });
     expect(asked(3, 2_000)).toEqual({ action: "retry-topic", delayMs: 10_000 });
+    expect(asked(4, 50_000)).toEqual({ action: "retry-topic", delayMs: 50_000 });
     expect(asked(5, 30_000)).toEqual({ action: "dead-letter", reason: "RETRIES_EXHAUSTED" });
+  });
+
+  it("moves a long wait to the retry topic instead of holding the key, and caps what a server may ask", () => {
+    const asked = (attempt: number, retryAfterMs: number) =>
+      decideAfterFailure(policy, { retriable: true, attempt, retryAfterMs }, noJitter);
+    expect(asked(1, 30_000)).toEqual({ action: "retry-topic", delayMs: 30_000 });
+    expect(asked(1, 86_400_000)).toEqual({ action: "retry-topic", delayMs: 60_000 });
+    expect(asked(3, 86_400_000)).toEqual({ action: "retry-topic", delayMs: 60_000 });
   });
 
   it("dead-letters after the in-place attempts when there is no retry topic", () => {

@@ -43,11 +43,21 @@ export function decideAfterFailure(
   random: () => number,
 ): FailureDecision {
   const decision = backoffDecision(policy, failure, random);
-  // A dependency that said when to come back (HTTP Retry-After) is not asked again sooner.
-  if (decision.action !== "dead-letter" && failure.retryAfterMs && failure.retryAfterMs > decision.delayMs) {
-    return { ...decision, delayMs: failure.retryAfterMs };
+  const asked = failure.retryAfterMs ?? 0;
+  // A dependency that said when to come back (HTTP Retry-After) is not asked again sooner; a wait longer than
+  // the in-place backoff goes to the retry topic rather than hold the key (and its partition's commits) here,
+  // and no wait is longer than the retry topic's longest, whatever a server says.
+  if (decision.action === "dead-letter" || asked <= decision.delayMs) return decision;
+  if (
+    decision.action === "retry-in-place" &&
+    asked > policy.inPlaceBackoff.maxMs &&
+    policy.retryTopicAttempts > 0
+  ) {
+    return { action: "retry-topic", delayMs: Math.min(asked, policy.retryTopicBackoff.maxMs) };
   }
-  return decision;
+  const cap =
+    decision.action === "retry-in-place" ? policy.inPlaceBackoff.maxMs : policy.retryTopicBackoff.maxMs;
+  return { ...decision, delayMs: Math.min(asked, cap) };
 }
 
 function backoffDecision(

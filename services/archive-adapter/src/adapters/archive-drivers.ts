@@ -1,0 +1,109 @@
+import { TransientError } from "@flyt/errors";
+import type { PostgresFileStore } from "@flyt/file-store";
+import { Semaphore } from "@flyt/kafka";
+import type { Logger } from "@flyt/logging";
+import type { ArchiveDestination } from "@flyt/schemas";
+import type { Knex } from "knex";
+import { CircuitBreaker } from "../archiving/circuit-breaker";
+import { guardedDriver } from "../archiving/guarded-driver";
+import type { ArchiveAdapterConfig } from "../config";
+import type { ArchiveDriver } from "../drivers/archive-driver";
+import { createFintDriver } from "../drivers/fint/fint-driver";
+import { createNoark5Driver } from "../drivers/noark5/noark5-driver";
+import { SimulatedArchive, wellBehaved } from "../drivers/simulator/simulated-archive";
+import type { ArchiveConnections } from "./archive-connections";
+
+/** An archive destination this deployment has no connection settings for: it waits until an operator adds them. */
+export class NotConnectedError extends TransientError {}
+
+export interface ArchiveDriversOptions {
+  readonly db: Knex;
+  readonly config: Pick<ArchiveAdapterConfig, "archive" | "simulator">;
+  readonly connections: ArchiveConnections;
+  readonly fileStore: PostgresFileStore;
+  readonly logger: Logger;
+}
+
+/**
+ * The driver of each archive destination, made on first use by its driver kind (the simulator, or FINT and
+ * Noark 5 from the connections file), each behind its own concurrency limit and circuit breaker.
+ */
+export function archiveDrivers(
+  options: ArchiveDriversOptions,
+): (destination: ArchiveDestination) => ArchiveDriver {
+  /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
+  const drivers = new Map<string, ArchiveDriver>();
+  function driverFor(destination: ArchiveDestination): ArchiveDriver {
+    let driver = drivers.get(destination.id);
+    if (!driver) {
+      driver = guardedDriver(
+        connect(destination),
+        new Semaphore(options.config.archive.concurrencyPerDestination),
+        new CircuitBreaker(destination.id, options.config.archive.circuit),
+      );
+      drivers.set(destination.id, driver);
+      options.logger.info({ destination }, "archive destination connected");
+    }
+    return driver;
+  }
+
+  function connect(destination: ArchiveDestination): ArchiveDriver {
+    if (destination.driver === "SIMULATOR") {
+      const { misbehavingDestinations, ...behaviour } = options.config.simulator;
+      const misbehaves =
+        misbehavingDestinations.length === 0 || misbehavingDestinations.includes(destination.id);
+      return new SimulatedArchive(options.db, destination.id, misbehaves ? behaviour : wellBehaved);
+    }
+    const connection = options.connections[destination.id];
+    // Waits (retried, then failed when the budget is spent) rather than failing at once: an operator can add it.
+    if (connection?.driver !== destination.driver) {
+      throw new NotConnectedError(`no ${destination.driver} connection for destination ${destination.id}`);
+    }
+    switch (connection.driver) {
+      case "FINT": {
+        const { username, password, scope, ...client } = connection.oauth;
+        return createFintDriver({
+          baseUrl: connection.baseUrl,
+          requestTimeoutMs: connection.requestTimeoutMs,
+          poll: connection.poll,
+          oauth: {
+            ...client,
+            ...(username && password ? { username, password } : {}),
+            ...(scope ? { scope } : {}),
+          },
+        });
+      }
+      case "NOARK5": {
+        const { scope, ...client } = connection.oauth;
+        return createNoark5Driver({
+          baseUrl: connection.baseUrl,
+          requestTimeoutMs: connection.requestTimeoutMs,
+          oauth: { ...client, ...(scope ? { scope } : {}) },
+          // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
+          contentOf: async (file) => options.fileStore.content(await tenantOf(destination.id), file.fileId),
+        });
+      }
+    }
+  }
+
+  const tenants = new Map<string, Promise<string>>();
+  /** The county an archive destination belongs to (the registry's, never changing). */
+  function tenantOf(destinationId: string): Promise<string> {
+    let tenant = tenants.get(destinationId);
+    if (!tenant) {
+      tenant = options
+        .db("archive_destinations")
+        .where({ id: destinationId })
+        .first("tenant_id")
+        .then((row?: { tenant_id: string }) => {
+          if (!row) throw new NotConnectedError(`destination ${destinationId} is not in the registry`);
+          return row.tenant_id;
+        });
+      tenant.catch(() => tenants.delete(destinationId));
+      tenants.set(destinationId, tenant);
+    }
+    return tenant;
+  }
+
+  return driverFor;
+}
