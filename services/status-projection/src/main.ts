@@ -1,5 +1,54 @@
-import { startServiceRuntime } from "@flyt/service-runtime";
+import { answerEventId } from "@flyt/kafka";
+import { batched, withMigrationLock } from "@flyt/postgres";
+import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
+import { migrateStatusProjection } from "./adapters/postgres/migrations";
+import { type PendingCompletion, StatusStore } from "./adapters/postgres/status-store";
 import { loadConfig } from "./config";
+import { projectStatusHandlers } from "./handlers/project-status";
 
-// The service's own work comes in its issue; until then it starts, reports health and stops cleanly.
-await startServiceRuntime("status-projection", loadConfig());
+/** A completion not published this long after it was recorded is published by the relay. */
+const RELAY_AFTER_MS = 10_000;
+
+const config = loadConfig();
+const consuming = consumingCheck();
+const runtime = await startServiceRuntime("status-projection", config, [consuming]);
+const { db, producer, topics, logger, shutdown } = runtime;
+const store = new StatusStore(db, (terminalEventId) => answerEventId(terminalEventId, "completed"));
+
+async function publishCompletion(completion: PendingCompletion): Promise<void> {
+  await producer.publish(topics.submissionCompleted, {
+    key: completion.submissionId,
+    value: completion.event,
+    headers: completion.headers,
+  });
+  await store.markPublished(completion.eventId);
+}
+
+startConsuming(runtime, {
+  service: "status-projection",
+  config,
+  prepare: () => withMigrationLock(db, () => migrateStatusProjection(db).then(() => undefined)),
+  handlers: projectStatusHandlers({
+    topics,
+    // Events handled at the same time are applied in one transaction.
+    apply: batched((incoming) => store.apply(incoming)),
+    publishCompletion,
+  }),
+  onConsuming: () => {
+    consuming.markConsuming();
+    relay.start();
+  },
+});
+
+/** Publishes completions whose process stopped between recording and publishing them (same event id again). */
+const relay = {
+  timer: undefined as NodeJS.Timeout | undefined,
+  start() {
+    this.timer = setInterval(() => {
+      void (async () => {
+        for (const completion of await store.unpublished(RELAY_AFTER_MS)) await publishCompletion(completion);
+      })().catch((error: unknown) => logger.warn({ err: error }, "completion relay failed; will try again"));
+    }, RELAY_AFTER_MS / 2);
+  },
+};
+shutdown.register("completion-relay", () => clearInterval(relay.timer));

@@ -47,6 +47,8 @@ const progressOf: Readonly<Record<SubmissionStatus, number>> = {
 
 export interface Transition {
   readonly state: SubmissionState;
+  /** Whether the event set the status (false for a late or repeated one, which only the history records). */
+  readonly applied: boolean;
   /** Whether this event moved the submission into a terminal status (then `submission.completed` is due). */
   readonly becameTerminal: boolean;
 }
@@ -70,12 +72,13 @@ export function applyEvent(current: SubmissionState | undefined, event: StatusEv
         createdAt,
         updatedAt: event.at,
       },
+      applied: true,
       becameTerminal: terminalStatuses.has(event.status),
     };
   }
   const advances =
     !terminalStatuses.has(current.status) && progressOf[event.status] > progressOf[current.status];
-  if (!advances) return { state: { ...current, createdAt }, becameTerminal: false };
+  if (!advances) return { state: { ...current, createdAt }, applied: false, becameTerminal: false };
   return {
     state: {
       ...current,
@@ -87,6 +90,7 @@ export function applyEvent(current: SubmissionState | undefined, event: StatusEv
       createdAt,
       updatedAt: event.at,
     },
+    applied: true,
     becameTerminal: terminalStatuses.has(event.status),
   };
 }

@@ -1,0 +1,67 @@
+import type { Knex } from "knex";
+
+/**
+ * The status read model: one row per submission (what polling answers), every status event it was sent (its
+ * history, each applied at most once by event id), and an outbox of `submission.completed` events, written in
+ * the same transaction as the terminal status they announce and published after it.
+ */
+const readModel = {
+  name: "001-status-read-model",
+  async up(db: Knex) {
+    await db.schema.createTable("submission_status", (t) => {
+      t.text("submission_id").primary();
+      t.text("tenant_id").notNullable();
+      t.text("source_application_id").notNullable();
+      t.text("integration_id").notNullable();
+      t.text("source_instance_id").notNullable();
+      t.text("kind").notNullable();
+      t.text("status").notNullable();
+      t.text("case_number").nullable();
+      t.jsonb("journal_post_numbers").notNullable().defaultTo("[]");
+      t.jsonb("errors").notNullable().defaultTo("[]");
+      t.integer("configuration_version").nullable();
+      t.timestamp("created_at", { useTz: true }).notNullable();
+      t.timestamp("updated_at", { useTz: true }).notNullable();
+      // Polling by the source system's own id, and the console's counts and lists per integration and status.
+      t.index(["tenant_id", "integration_id", "source_instance_id"], "submission_status_by_source_instance");
+      t.index(["tenant_id", "integration_id", "status", "updated_at"], "submission_status_by_integration");
+    });
+    await db.schema.createTable("submission_status_history", (t) => {
+      t.text("event_id").primary();
+      t.text("submission_id").notNullable();
+      t.text("status").notNullable();
+      t.timestamp("at", { useTz: true }).notNullable();
+      /** False for an event that came late (after a status further on): recorded, not applied. */
+      t.boolean("applied").notNullable();
+      t.index(["submission_id", "at"]);
+    });
+    await db.schema.createTable("completion_outbox", (t) => {
+      t.text("event_id").primary();
+      t.text("submission_id").notNullable();
+      t.json("event").notNullable();
+      t.json("headers").notNullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.timestamp("published_at", { useTz: true }).nullable();
+      t.index(["published_at", "created_at"]);
+    });
+  },
+  async down(db: Knex) {
+    for (const table of ["completion_outbox", "submission_status_history", "submission_status"])
+      await db.schema.dropTable(table);
+  },
+};
+
+const migrations = [readModel];
+const config = {
+  tableName: "flyt_status_projection_migrations",
+  migrationSource: {
+    getMigrations: async () => migrations,
+    getMigrationName: (migration: (typeof migrations)[number]) => migration.name,
+    getMigration: async (migration: (typeof migrations)[number]) => migration,
+  },
+};
+
+export async function migrateStatusProjection(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+  return applied;
+}

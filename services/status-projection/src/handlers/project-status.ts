@@ -1,0 +1,85 @@
+import { type ConsumedMessage, type EventHeaders, eventHeadersOf, handlerFor } from "@flyt/kafka";
+import type {
+  ArchiveCompleted,
+  ArchiveFailed,
+  SubmissionReceived,
+  SubmissionRejected,
+  SubmissionValidated,
+} from "@flyt/schemas";
+import type { TopicCatalogue } from "@flyt/topics";
+import type { IncomingStatusEvent, PendingCompletion } from "../adapters/postgres/status-store";
+import type { StatusEvent } from "../domain/status-transition";
+
+export interface ProjectStatusDependencies {
+  readonly topics: TopicCatalogue;
+  /** Applies one event (coalesced with others handled at the same time); resolves with a completion it made due. */
+  readonly apply: (incoming: IncomingStatusEvent) => Promise<PendingCompletion | undefined>;
+  readonly publishCompletion: (completion: PendingCompletion) => Promise<void>;
+}
+
+/** What each lifecycle event says about the status. */
+const toStatus = {
+  received: (value: SubmissionReceived): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: "RECEIVED",
+    at: value.meta.occurredAt,
+    receivedAt: value.receivedAt,
+  }),
+  validated: (value: SubmissionValidated): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: "VALIDATED",
+    at: value.meta.occurredAt,
+    configurationVersion: value.configurationVersion,
+  }),
+  rejected: (value: SubmissionRejected): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: "REJECTED",
+    at: value.meta.occurredAt,
+    errors: value.errors,
+    configurationVersion: value.configurationVersion,
+  }),
+  archived: (value: ArchiveCompleted): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: "ARCHIVED",
+    at: value.meta.occurredAt,
+    caseNumber: value.caseNumber,
+    journalPostNumbers: value.journalPostNumbers,
+    errors: [],
+  }),
+  failed: (value: ArchiveFailed): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: "FAILED",
+    at: value.meta.occurredAt,
+    caseNumber: value.caseNumber,
+    journalPostNumbers: value.journalPostNumbers,
+    // The archive's own words, for the source system and the archivist.
+    errors: [{ code: value.code, pointer: "", detail: value.message }],
+  }),
+};
+
+/**
+ * One handler per lifecycle topic, all feeding the read model. A terminal transition's `submission.completed`
+ * is published after the transaction that recorded it (and by the outbox relay if this process stops first).
+ */
+export function projectStatusHandlers(deps: ProjectStatusDependencies) {
+  const project =
+    <T>(toEvent: (value: T) => StatusEvent) =>
+    async (message: ConsumedMessage<T>) => {
+      const headers: EventHeaders = eventHeadersOf(message.headers);
+      const completion = await deps.apply({ event: toEvent(message.value), headers });
+      if (completion) await deps.publishCompletion(completion);
+    };
+  const { topics } = deps;
+  return [
+    handlerFor({ topic: topics.submissionReceived, handle: project(toStatus.received) }),
+    handlerFor({ topic: topics.submissionValidated, handle: project(toStatus.validated) }),
+    handlerFor({ topic: topics.submissionRejected, handle: project(toStatus.rejected) }),
+    handlerFor({ topic: topics.archiveCompleted, handle: project(toStatus.archived) }),
+    handlerFor({ topic: topics.archiveFailed, handle: project(toStatus.failed) }),
+  ];
+}

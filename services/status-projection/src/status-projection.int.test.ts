@@ -1,0 +1,223 @@
+import { randomUUID } from "node:crypto";
+import { createKafka, EventProducer, SchemaRegistryClient, type TopicDefinition } from "@flyt/kafka";
+import { createLogger } from "@flyt/logging";
+import { createMetricsRegistry } from "@flyt/observability";
+import { createDatabase } from "@flyt/postgres";
+import { type SubmissionCompleted, type SubmissionRef, submissionCompletedV1Schema } from "@flyt/schemas";
+import {
+  createTestDatabase,
+  type ServiceProcess,
+  startServiceProcess,
+  testInfra,
+  uniqueName,
+} from "@flyt/testing";
+import { provisionDeploymentTopics, topicCatalogue } from "@flyt/topics";
+import type { Consumer } from "kafkajs";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const infra = testInfra();
+const logger = createLogger({ service: "projection-test", level: "silent" });
+const namespace = uniqueName("projection");
+const topics = topicCatalogue({ namespace });
+const kafka = createKafka({ clientId: "flyt.projection-test", brokers: infra.kafkaBrokers, logger });
+const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
+let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Knex;
+let producer: EventProducer;
+let consumer: Consumer;
+let service: ServiceProcess;
+const completed: SubmissionCompleted[] = [];
+
+beforeAll(async () => {
+  scratch = await createTestDatabase();
+  db = createDatabase({ url: scratch.url, applicationName: "flyt.projection-test" });
+  await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
+  producer = new EventProducer({
+    kafka,
+    registry,
+    logger,
+    metrics: createMetricsRegistry({ service: "t" }),
+    registerSchemas: true,
+  });
+  await producer.connect();
+  consumer = kafka.consumer({ groupId: uniqueName("flyt.projection-test") });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topics.submissionCompleted.topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      completed.push(await registry.decode(message.value, submissionCompletedV1Schema));
+    },
+  });
+  service = await startServiceProcess("status-projection", {
+    FLYT_TOPIC_NAMESPACE: namespace,
+    DATABASE_URL: scratch.url,
+    REGISTER_SCHEMAS: "true",
+  });
+  await vi.waitFor(async () => expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200), {
+    timeout: 30_000,
+    interval: 200,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await consumer?.disconnect();
+  await producer?.disconnect();
+  await db?.destroy();
+  await scratch?.drop();
+});
+
+let sequence = 0;
+function submission(): SubmissionRef {
+  sequence += 1;
+  const id = `sub_01JD8Z6ZQ8${String(Date.now() % 1e10).padStart(10, "0")}${String(sequence).padStart(6, "0")}`;
+  return {
+    id,
+    tenant: "demo",
+    sourceApplication: "egrunnerverv",
+    integrationId: "egrunnerverv-sak",
+    sourceInstanceId: `GRV-${id}`,
+    kind: "CASE",
+  };
+}
+const base = Date.now() - 60_000;
+const at = (offsetMs: number) => new Date(base + offsetMs);
+const meta = (eventId: string, occurredAt: Date) => ({
+  eventId,
+  occurredAt,
+  correlationId: randomUUID(),
+  producer: "test",
+});
+
+async function send<T>(topic: TopicDefinition<T>, value: T, ref: SubmissionRef): Promise<void> {
+  await producer.publish(topic, {
+    key: ref.id,
+    value,
+    headers: {
+      correlationId: randomUUID(),
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tenant: ref.tenant,
+      sourceApplication: ref.sourceApplication,
+      submissionId: ref.id,
+    },
+  });
+}
+
+const received = (ref: SubmissionRef, eventId = randomUUID()) => ({
+  meta: meta(eventId, at(0)),
+  submission: ref,
+  caseRef: null,
+  case: null,
+  journalPosts: [],
+  receivedAt: at(0),
+});
+const validated = (ref: SubmissionRef) => ({
+  meta: meta(randomUUID(), at(100)),
+  submission: ref,
+  configurationVersion: 2,
+  destination: { id: "demo-simulator", driver: "SIMULATOR" as const },
+  caseMode: "NEW" as const,
+  caseRef: null,
+  searchCriteria: {},
+  case: null,
+  journalPosts: [],
+});
+const archived = (ref: SubmissionRef, eventId = randomUUID()) => ({
+  meta: meta(eventId, at(400)),
+  submission: ref,
+  destination: { id: "demo-simulator", driver: "SIMULATOR" as const },
+  caseNumber: "2026/77",
+  archiveCaseId: "case-77",
+  caseCreated: true,
+  journalPostNumbers: ["2026/77-1"],
+  attempts: 1,
+});
+
+async function statusOf(id: string, status: string) {
+  return vi.waitFor(
+    async () => {
+      const row = await db("submission_status").where({ submission_id: id }).first();
+      if (row?.status !== status) throw new Error(`status ${row?.status} so far`);
+      return row;
+    },
+    { timeout: 20_000, interval: 50 },
+  );
+}
+
+describe("the status projection over Kafka and Postgres", () => {
+  it("builds the status from the lifecycle events and announces the terminal one once", async () => {
+    const ref = submission();
+    const archive = archived(ref);
+    await send(topics.submissionReceived, received(ref), ref);
+    await send(topics.submissionValidated, validated(ref), ref);
+    await send(topics.archiveCompleted, archive, ref);
+    await send(topics.archiveCompleted, archive, ref); // delivered twice
+    const row = await statusOf(ref.id, "ARCHIVED");
+    expect(row).toMatchObject({
+      case_number: "2026/77",
+      journal_post_numbers: ["2026/77-1"],
+      configuration_version: 2,
+    });
+    await vi.waitFor(
+      () => expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1),
+      {
+        timeout: 20_000,
+      },
+    );
+    const [announcement] = completed.filter((event) => event.submission.id === ref.id);
+    expect(announcement).toMatchObject({
+      status: "ARCHIVED",
+      caseNumber: "2026/77",
+      configurationVersion: 2,
+    });
+    expect(announcement?.history.map((step) => step.status)).toEqual(["RECEIVED", "VALIDATED", "ARCHIVED"]);
+  });
+
+  it("never moves a terminal status back: a late event is recorded in the history only", async () => {
+    const ref = submission();
+    await send(topics.archiveCompleted, archived(ref), ref);
+    await statusOf(ref.id, "ARCHIVED");
+    await send(topics.submissionValidated, validated(ref), ref);
+    await send(
+      topics.archiveFailed,
+      {
+        meta: meta(randomUUID(), at(500)),
+        submission: ref,
+        destination: { id: "demo-simulator", driver: "SIMULATOR" },
+        code: "archive-unavailable",
+        message: "late",
+        retriable: true,
+        attempts: 9,
+        caseNumber: null,
+        journalPostNumbers: [],
+      },
+      ref,
+    );
+    await send(topics.submissionReceived, received(ref), ref);
+    await vi.waitFor(
+      async () =>
+        expect(await db("submission_status_history").where({ submission_id: ref.id })).toHaveLength(4),
+      { timeout: 20_000, interval: 50 },
+    );
+    const row = await db("submission_status").where({ submission_id: ref.id }).first();
+    expect(row).toMatchObject({ status: "ARCHIVED", errors: [] });
+    expect(new Date(row.created_at).getTime()).toBe(at(0).getTime());
+    expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1);
+  });
+
+  it("records a rejection with every error and its configuration version", async () => {
+    const ref = submission();
+    const errors = [
+      { code: "missing-required-field", pointer: "/case/arkivdel", detail: "arkivdel" },
+      { code: "content-does-not-match-type", pointer: "/journalPosts/0/dokumenter/0", detail: "html" },
+    ];
+    await send(
+      topics.submissionRejected,
+      { meta: meta(randomUUID(), at(100)), submission: ref, configurationVersion: 4, errors },
+      ref,
+    );
+    const row = await statusOf(ref.id, "REJECTED");
+    expect(row).toMatchObject({ errors, configuration_version: 4 });
+  });
+});
