@@ -14,6 +14,7 @@ import {
   seedDemoConfigurations,
   seedDemoCounty,
 } from "@flyt/registry";
+import { StatusReader } from "@flyt/status-read-model";
 import { createTestDatabase } from "@flyt/testing";
 import { importJWK, type JWK, SignJWT } from "jose";
 import type { Knex } from "knex";
@@ -105,6 +106,7 @@ beforeAll(async () => {
       bodyLimitBytes: 1_000_000,
       newCorrelationId: randomUUID,
       intake,
+      statuses: new StatusReader(db),
       upload: { files, newFileId: () => `file_${randomUUID()}`, limitBytes: 1_000 },
       idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
       callbacks: {

@@ -16,6 +16,7 @@ import {
   seedDemoCounty,
 } from "@flyt/registry";
 import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
+import { StatusReader } from "@flyt/status-read-model";
 import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
 import { topicCatalogue } from "@flyt/topics";
 import fc from "fast-check";
@@ -142,6 +143,7 @@ beforeAll(async () => {
       },
       newCorrelationId: randomUUID,
       intake,
+      statuses: new StatusReader(db),
       submit: {
         integrations: store,
         intake,
@@ -605,6 +607,7 @@ describe("when Kafka is unreachable", () => {
         bodyLimitBytes: 1_000_000,
         newCorrelationId: randomUUID,
         intake,
+        statuses: new StatusReader(db),
         upload: { files, newFileId: () => `file_${randomUUID().replaceAll("-", "")}`, limitBytes: 1_000 },
         idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
         callbacks: {
@@ -688,6 +691,54 @@ describe("GET /api/v1/submissions", () => {
       "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=GRV-8",
     );
     expect(lookup.body).toEqual(byId.body);
+  });
+
+  it("answers from the status read model once the submission is projected: no Retry-After when terminal", async () => {
+    const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-10") });
+    // What the status projection writes once the archive took it.
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, second));
+    await db("submission_status").insert({
+      submission_id: body.id,
+      tenant_id: "demo",
+      source_application_id: "egrunnerverv",
+      integration_id: "egrunnerverv-sak",
+      source_instance_id: "GRV-10",
+      kind: "CASE",
+      status: "ARCHIVED",
+      case_number: "2026/123",
+      journal_post_numbers: JSON.stringify(["2026/123-1"]),
+      errors: "[]",
+      configuration_version: 3,
+      created_at: at(0),
+      updated_at: at(2),
+    });
+    await db("submission_status_history").insert(
+      (["RECEIVED", "VALIDATED", "ARCHIVED"] as const).map((status, i) => ({
+        event_id: `${body.id}-${status}`,
+        submission_id: body.id,
+        status,
+        at: at(i),
+        applied: true,
+      })),
+    );
+    const answered = await request("GET", `/api/v1/submissions/${body.id}`);
+    expect(answered.headers.get("retry-after")).toBeNull();
+    expect(answered.body).toMatchObject({
+      id: body.id,
+      status: "ARCHIVED",
+      caseNumber: "2026/123",
+      journalPostNumbers: ["2026/123-1"],
+      history: [
+        { status: "RECEIVED", at: at(0).toISOString() },
+        { status: "VALIDATED", at: at(1).toISOString() },
+        { status: "ARCHIVED", at: at(2).toISOString() },
+      ],
+      createdAt: at(0).toISOString(),
+      updatedAt: at(2).toISOString(),
+    });
+    expect((await request("GET", `/api/v1/submissions/${body.id}`, { client: otherTenant })).status).toBe(
+      404,
+    );
   });
 
   it("answers 404, not 403, for another tenant's or source application's submission", async () => {

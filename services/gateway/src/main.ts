@@ -16,6 +16,7 @@ import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck, withMigrationLock } from "@flyt/postgres";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
+import { StatusReader } from "@flyt/status-read-model";
 import { topicCatalogue } from "@flyt/topics";
 import { CachedDirectory } from "./adapters/postgres/cached-registry";
 import { CallbackStore } from "./adapters/postgres/callback-store";
@@ -138,6 +139,7 @@ const app = createApp({
     }),
     newCorrelationId: randomUUID,
     intake,
+    statuses: new StatusReader(db),
     submit: {
       integrations: registries,
       intake,

@@ -1,7 +1,7 @@
 import { answerEventId } from "@flyt/kafka";
 import { batched, withMigrationLock } from "@flyt/postgres";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
-import { migrateStatusProjection } from "./adapters/postgres/migrations";
+import { migrateStatusReadModel } from "@flyt/status-read-model";
 import { type PendingCompletion, StatusStore } from "./adapters/postgres/status-store";
 import { loadConfig } from "./config";
 import { projectStatusHandlers } from "./handlers/project-status";
@@ -27,7 +27,7 @@ async function publishCompletion(completion: PendingCompletion): Promise<void> {
 startConsuming(runtime, {
   service: "status-projection",
   config,
-  prepare: () => withMigrationLock(db, () => migrateStatusProjection(db).then(() => undefined)),
+  prepare: () => withMigrationLock(db, () => migrateStatusReadModel(db).then(() => undefined)),
   handlers: projectStatusHandlers({
     topics,
     // Events handled at the same time are applied in one transaction.

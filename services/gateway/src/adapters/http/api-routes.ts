@@ -1,3 +1,4 @@
+import type { ProjectedStatus, StatusReader } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
 import { filenameFromContentDisposition } from "../../domain/filename";
@@ -21,6 +22,8 @@ export interface ApiDependencies {
   readonly callbacks: CallbackDependencies;
   readonly idempotency: Pick<IdempotencyStore, "claim" | "complete" | "release">;
   readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
+  /** The status read model (the status projection's); a submission not projected yet is RECEIVED. */
+  readonly statuses: Pick<StatusReader, "status">;
   readonly bodyLimitBytes: number;
   readonly newCorrelationId: () => string;
 }
@@ -77,7 +80,8 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.method === "GET" && byId) {
       const id = decodePathSegment(byId[1] as string);
       // Only a well-formed id is looked up: anything else cannot exist, and may not even be storable text.
-      return answerStatus(ctx, id && SUBMISSION_ID.test(id) ? await deps.intake.find(caller, id) : undefined);
+      const record = id && SUBMISSION_ID.test(id) ? await deps.intake.find(caller, id) : undefined;
+      return answerStatus(ctx, record, record && (await deps.statuses.status(record.id)));
     }
     if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
       const { integrationId, sourceInstanceId } = ctx.query;
@@ -89,12 +93,10 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
           "Give integrationId and sourceInstanceId, once each.",
         );
       }
-      return answerStatus(
-        ctx,
-        CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
-          ? undefined
-          : await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId),
-      );
+      const record = CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
+        ? undefined
+        : await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId);
+      return answerStatus(ctx, record, record && (await deps.statuses.status(record.id)));
     }
     await next();
   };
@@ -297,26 +299,34 @@ function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {
 }
 
 /**
- * The status resource, from the intake table until the status projection owns the read model: an accepted
- * submission is RECEIVED. Another tenant's or source application's submission is 404, never 403.
+ * The status resource: the ownership and the source system's ids from the intake table, the status from the
+ * read model. Read-your-writes: a submission accepted but not projected yet is RECEIVED. `Retry-After` while it
+ * is not terminal. Another tenant's or source application's submission is 404, never 403.
  */
-function answerStatus(ctx: Context, record: IntakeRecord | undefined): void {
+function answerStatus(
+  ctx: Context,
+  record: IntakeRecord | undefined,
+  projected: ProjectedStatus | undefined,
+): void {
   if (record?.state !== "accepted") {
     throw new Problem(404, "unknown-submission", "Unknown submission", "No such submission for this client.");
   }
-  const at = record.createdAt.toISOString();
-  ctx.set("Retry-After", POLL_AFTER_SECONDS);
+  const received = record.createdAt;
+  const status = projected?.status ?? "RECEIVED";
+  if (!TERMINAL.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
   ctx.body = {
     id: record.id,
     integrationId: record.integrationId,
     sourceInstanceId: record.sourceInstanceId,
     kind: record.kind === "CASE" ? "case" : "journal-posts",
-    status: "RECEIVED",
-    caseNumber: null,
-    journalPostNumbers: [],
-    errors: [],
-    history: [{ status: "RECEIVED", at }],
-    createdAt: at,
-    updatedAt: at,
+    status,
+    caseNumber: projected?.caseNumber ?? null,
+    journalPostNumbers: projected?.journalPostNumbers ?? [],
+    errors: projected?.errors ?? [],
+    history: projected?.history.length ? projected.history : [{ status: "RECEIVED", at: received }],
+    createdAt: projected?.createdAt ?? received,
+    updatedAt: projected?.updatedAt ?? received,
   };
 }
+
+const TERMINAL = new Set(["ARCHIVED", "REJECTED", "FAILED", "CANCELLED"]);

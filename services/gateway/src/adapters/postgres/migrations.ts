@@ -1,4 +1,5 @@
 import { migrateFileStore } from "@flyt/file-store";
+import { migrateStatusReadModel } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 
 /** The gateway's own tables: what idempotent intake needs. (Its first version also held the file store's.) */
@@ -87,9 +88,10 @@ const config = {
   },
 };
 
-/** The gateway's tables and the file store it writes to. */
+/** The gateway's tables, the file store it writes to and the status read model it answers polling from. */
 export async function migrateGateway(db: Knex): Promise<string[]> {
   await migrateFileStore(db);
+  await migrateStatusReadModel(db);
   const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
   return applied;
 }

@@ -53,7 +53,7 @@ const readModel = {
 
 const migrations = [readModel];
 const config = {
-  tableName: "flyt_status_projection_migrations",
+  tableName: "flyt_status_read_model_migrations",
   migrationSource: {
     getMigrations: async () => migrations,
     getMigrationName: (migration: (typeof migrations)[number]) => migration.name,
@@ -61,7 +61,7 @@ const config = {
   },
 };
 
-export async function migrateStatusProjection(db: Knex): Promise<string[]> {
+export async function migrateStatusReadModel(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
   return applied;
 }

@@ -1,0 +1,2 @@
+export { migrateStatusReadModel } from "./migrations";
+export { type ProjectedStatus, StatusReader } from "./status-reader";
