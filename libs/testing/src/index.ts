@@ -1,4 +1,4 @@
 export type { TestInfra } from "./context";
 export { createTestDatabase, testInfra, uniqueName } from "./fixtures";
 export { describeServiceLifecycle } from "./service-lifecycle";
-export { type ServiceProcess, startServiceProcess } from "./service-process";
+export { type ServiceProcess, startServiceProcess, waitForReady } from "./service-process";

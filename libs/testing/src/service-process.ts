@@ -72,3 +72,23 @@ function parseRecord(line: string): Record<string, unknown> {
     return { msg: line };
   }
 }
+
+/** Resolves once the service's /readyz answers 200 (it is consuming, for a pipeline service); fails after 30 s. */
+export async function waitForReady(
+  service: Pick<ServiceProcess, "baseUrl">,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`${service.baseUrl}/readyz`)
+      .then(async (res) => {
+        await res.arrayBuffer();
+        return res.status;
+      })
+      .catch(() => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline)
+      throw new Error(`${service.baseUrl} not ready after ${timeoutMs} ms (last: ${status})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

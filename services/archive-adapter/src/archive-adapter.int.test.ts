@@ -4,10 +4,10 @@ import {
   startServiceProcess,
   testInfra,
   uniqueName,
+  waitForReady,
 } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  type ArchiveOutcome,
   arkivsak,
   journalpost,
   startPipelineHarness,
@@ -48,22 +48,10 @@ afterAll(async () => {
 });
 
 async function waitUntilConsuming(process: ServiceProcess) {
-  await vi.waitFor(async () => expect((await fetch(`${process.baseUrl}/readyz`)).status).toBe(200), {
-    timeout: 30_000,
-    interval: 200,
-  });
+  await waitForReady(process);
 }
 
-async function outcomeOf(id: string, timeout = 30_000): Promise<ArchiveOutcome> {
-  return vi.waitFor(
-    () => {
-      const [outcome] = harness.outcomesOf(id);
-      if (!outcome) throw new Error(`no outcome for ${id} yet`);
-      return outcome;
-    },
-    { timeout, interval: 50 },
-  );
-}
+const outcomeOf = (id: string, timeoutMs?: number) => harness.outcomeOf(id, timeoutMs);
 
 const countCases = async (externalId: string) =>
   Number(

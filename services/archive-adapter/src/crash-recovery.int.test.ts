@@ -4,6 +4,7 @@ import {
   startServiceProcess,
   testInfra,
   uniqueName,
+  waitForReady,
 } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
@@ -45,10 +46,7 @@ async function startAdapter(): Promise<ServiceProcess> {
     ARCHIVE_LEASE_MS: "3000",
   });
   running.push(adapter);
-  await vi.waitFor(async () => expect((await fetch(`${adapter.baseUrl}/readyz`)).status).toBe(200), {
-    timeout: 30_000,
-    interval: 100,
-  });
+  await waitForReady(adapter);
   return adapter;
 }
 
@@ -99,7 +97,7 @@ describe("an archive adapter killed in the middle of a case", () => {
           const row = await harness.db("archive_progress").where({ submission_id: id }).first();
           if (!row || !(await reached(row, harness.db, id))) throw new Error("step not reached yet");
         },
-        { timeout: 20_000, interval: 10 },
+        { timeout: 45_000, interval: 10 },
       );
       expect(await killed.stop("SIGKILL")).toBeNull();
 

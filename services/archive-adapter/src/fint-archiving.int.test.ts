@@ -1,14 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  createTestDatabase,
-  type ServiceProcess,
-  startServiceProcess,
-  testInfra,
-  uniqueName,
-} from "@flyt/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCountyArchiveAdapter } from "../test-support/county-archive-adapter";
 import { type FakeFintServer, startFakeFintServer } from "../test-support/fake-fint-server";
 import { arkivsak, journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
 
@@ -21,8 +13,7 @@ const destination = { id: "vestland-elements", driver: "FINT" as const };
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let harness: Awaited<ReturnType<typeof startPipelineHarness>>;
 let fint: FakeFintServer;
-let adapter: ServiceProcess;
-let folder: string;
+let county: Awaited<ReturnType<typeof startCountyArchiveAdapter>>;
 
 beforeAll(async () => {
   scratch = await createTestDatabase();
@@ -33,11 +24,11 @@ beforeAll(async () => {
     schemaRegistryUrl: infra.schemaRegistryUrl,
   });
   fint = await startFakeFintServer();
-  folder = await mkdtemp(join(tmpdir(), "flyt-fint-"));
-  const connections = join(folder, "connections.json");
-  await writeFile(
-    connections,
-    JSON.stringify({
+  county = await startCountyArchiveAdapter({
+    driver: "FINT",
+    namespace,
+    databaseUrl: scratch.url,
+    connections: {
       [destination.id]: {
         driver: "FINT",
         baseUrl: fint.baseUrl,
@@ -45,47 +36,24 @@ beforeAll(async () => {
         requestTimeoutMs: 2_000,
         poll: { initialMs: 10, maxMs: 100, totalMs: 3_000 },
       },
-    }),
-  );
-  adapter = await startServiceProcess("archive-adapter", {
-    FLYT_TOPIC_NAMESPACE: namespace,
-    DATABASE_URL: scratch.url,
-    REGISTER_SCHEMAS: "true",
-    ARCHIVE_DRIVERS: "FINT",
-    ARCHIVE_CONNECTIONS_FILE: connections,
-    ARCHIVE_RETRY_BUDGET_MS: "2000",
-  });
-  await vi.waitFor(async () => expect((await fetch(`${adapter.baseUrl}/readyz`)).status).toBe(200), {
-    timeout: 30_000,
-    interval: 200,
+    },
+    env: { ARCHIVE_RETRY_BUDGET_MS: "2000" },
   });
 }, 60_000);
 
 afterAll(async () => {
-  await adapter?.stop();
+  await county?.stop();
   await fint?.close();
   await harness?.stop();
   await scratch?.drop();
-  if (folder) await rm(folder, { recursive: true, force: true });
 });
-
-async function outcomeOf(id: string) {
-  return vi.waitFor(
-    () => {
-      const [outcome] = harness.outcomesOf(id);
-      if (!outcome) throw new Error(`no outcome for ${id} yet`);
-      return outcome;
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-}
 
 describe("archiving into FINT arkiv", () => {
   it("creates the case, uploads the file and adds the journal post, with FINT's numbers", async () => {
     const { reference } = await harness.storePdf();
     const request = validated({ destination, journalPosts: [journalpost(reference)] });
     await harness.publish(request, request.submission.id);
-    const { completed } = await outcomeOf(request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
     const stored = fint.cases().find((held) => held.caseNumber === completed?.caseNumber);
     expect(stored).toBeDefined();
     expect(completed?.journalPostNumbers).toEqual(fint.journalPosts().map((post) => post.number));
@@ -97,14 +65,14 @@ describe("archiving into FINT arkiv", () => {
     await harness.publish(simulated, simulated.submission.id);
     const marker = validated({ destination });
     await harness.publish(marker, marker.submission.id);
-    await outcomeOf(marker.submission.id);
+    await harness.outcomeOf(marker.submission.id);
     expect(harness.outcomesOf(simulated.submission.id)).toEqual([]);
   });
 
   it("fails with FINT's own message when the archive refuses the case", async () => {
     const request = validated({ destination, case: arkivsak({ arkivdel: null }) });
     await harness.publish(request, request.submission.id);
-    const { failed } = await outcomeOf(request.submission.id);
+    const { failed } = await harness.outcomeOf(request.submission.id);
     expect(failed).toMatchObject({ code: "archive-rejected", retriable: false });
     expect(failed?.message.length).toBeGreaterThan(0);
   });
@@ -117,7 +85,7 @@ describe("archiving into FINT arkiv", () => {
     try {
       const request = validated({ destination });
       await harness.publish(request, request.submission.id);
-      const { failed } = await outcomeOf(request.submission.id);
+      const { failed } = await harness.outcomeOf(request.submission.id);
       expect(failed).toMatchObject({ code: "archive-unavailable", retriable: true });
       expect(failed?.message).toContain("503");
     } finally {

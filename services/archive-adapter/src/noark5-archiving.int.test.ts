@@ -1,14 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import {
-  createTestDatabase,
-  type ServiceProcess,
-  startServiceProcess,
-  testInfra,
-  uniqueName,
-} from "@flyt/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCountyArchiveAdapter } from "../test-support/county-archive-adapter";
 import { type FakeNoark5Server, startFakeNoark5Server } from "../test-support/fake-noark5-server";
 import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
 
@@ -21,8 +13,7 @@ const destination = { id: "agder-noark", driver: "NOARK5" as const };
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let harness: Awaited<ReturnType<typeof startPipelineHarness>>;
 let archive: FakeNoark5Server;
-let adapter: ServiceProcess;
-let folder: string;
+let county: Awaited<ReturnType<typeof startCountyArchiveAdapter>>;
 
 beforeAll(async () => {
   scratch = await createTestDatabase();
@@ -35,58 +26,35 @@ beforeAll(async () => {
   archive = await startFakeNoark5Server({
     arkivdeler: [{ tittel: "EIENDOM", klassifikasjonssystemer: ["GBNR"] }],
   });
-  folder = await mkdtemp(join(tmpdir(), "flyt-noark5-"));
-  const connections = join(folder, "connections.json");
-  await writeFile(
-    connections,
-    JSON.stringify({
+  county = await startCountyArchiveAdapter({
+    driver: "NOARK5",
+    namespace,
+    databaseUrl: scratch.url,
+    connections: {
       [destination.id]: {
         driver: "NOARK5",
         baseUrl: archive.baseUrl,
         oauth: { tokenUrl: archive.tokenUrl, clientId: archive.clientId, clientSecret: archive.clientSecret },
         requestTimeoutMs: 2_000,
       },
-    }),
-  );
-  adapter = await startServiceProcess("archive-adapter", {
-    FLYT_TOPIC_NAMESPACE: namespace,
-    DATABASE_URL: scratch.url,
-    REGISTER_SCHEMAS: "true",
-    ARCHIVE_DRIVERS: "NOARK5",
-    ARCHIVE_CONNECTIONS_FILE: connections,
-    ARCHIVE_RETRY_BUDGET_MS: "2000",
-  });
-  await vi.waitFor(async () => expect((await fetch(`${adapter.baseUrl}/readyz`)).status).toBe(200), {
-    timeout: 30_000,
-    interval: 200,
+    },
+    env: { ARCHIVE_RETRY_BUDGET_MS: "2000" },
   });
 }, 60_000);
 
 afterAll(async () => {
-  await adapter?.stop();
+  await county?.stop();
   await archive?.close();
   await harness?.stop();
   await scratch?.drop();
-  if (folder) await rm(folder, { recursive: true, force: true });
 });
-
-async function outcomeOf(id: string) {
-  return vi.waitFor(
-    () => {
-      const [outcome] = harness.outcomesOf(id);
-      if (!outcome) throw new Error(`no outcome for ${id} yet`);
-      return outcome;
-    },
-    { timeout: 30_000, interval: 50 },
-  );
-}
 
 describe("archiving into a Noark 5 archive", () => {
   it("creates the saksmappe and the journal post with its document and file, with the archive's numbers", async () => {
     const { reference } = await harness.storePdf();
     const request = validated({ destination, journalPosts: [journalpost(reference)] });
     await harness.publish(request, request.submission.id);
-    const { completed } = await outcomeOf(request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
     const [saksmappe] = archive.saksmapper().filter((held) => held.mappeID === completed?.caseNumber);
     expect(saksmappe).toBeDefined();
     const posts = archive.journalposter().filter((post) => post.saksmappe === saksmappe?.systemID);
@@ -99,7 +67,7 @@ describe("archiving into a Noark 5 archive", () => {
     archive.failNext(1, { kind: "status", status: 400, text: "saksmappe mangler tittel" });
     const refused = validated({ destination });
     await harness.publish(refused, refused.submission.id);
-    const { failed } = await outcomeOf(refused.submission.id);
+    const { failed } = await harness.outcomeOf(refused.submission.id);
     expect(failed).toMatchObject({
       code: "archive-rejected",
       message: expect.stringContaining("mangler tittel"),
@@ -110,7 +78,7 @@ describe("archiving into a Noark 5 archive", () => {
     try {
       const unavailable = validated({ destination });
       await harness.publish(unavailable, unavailable.submission.id);
-      expect((await outcomeOf(unavailable.submission.id)).failed).toMatchObject({
+      expect((await harness.outcomeOf(unavailable.submission.id)).failed).toMatchObject({
         code: "archive-unavailable",
         retriable: true,
       });

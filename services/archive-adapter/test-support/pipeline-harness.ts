@@ -104,6 +104,18 @@ export async function startPipelineHarness(options: {
         (outcome) => (outcome.completed ?? outcome.failed)?.submission.id === submissionId,
       );
     },
+    /** The first outcome for a submission, once there is one. */
+    async outcomeOf(submissionId: string, timeoutMs = 30_000): Promise<ArchiveOutcome> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [outcome] = outcomes.filter(
+          (candidate) => (candidate.completed ?? candidate.failed)?.submission.id === submissionId,
+        );
+        if (outcome) return outcome;
+        if (Date.now() > deadline) throw new Error(`no outcome for ${submissionId} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
       await consumer.disconnect();
       await producer.disconnect();

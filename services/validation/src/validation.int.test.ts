@@ -18,6 +18,7 @@ import {
   startServiceProcess,
   testInfra,
   uniqueName,
+  waitForReady,
 } from "@flyt/testing";
 import { provisionDeploymentTopics, topicCatalogue } from "@flyt/topics";
 import type { Consumer } from "kafkajs";
@@ -116,10 +117,7 @@ beforeAll(async () => {
     DATABASE_URL: scratch.url,
     REGISTER_SCHEMAS: "true",
   });
-  await vi.waitFor(async () => expect((await fetch(`${service.baseUrl}/readyz`)).status).toBe(200), {
-    timeout: 20_000,
-    interval: 200,
-  });
+  await waitForReady(service);
 }, 60_000);
 
 afterAll(async () => {
