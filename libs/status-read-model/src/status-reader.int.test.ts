@@ -1,0 +1,67 @@
+import { createDatabase } from "@flyt/postgres";
+import { createTestDatabase } from "@flyt/testing";
+import type { Knex } from "knex";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateStatusReadModel } from "./migrations";
+import { StatusReader } from "./status-reader";
+
+let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Knex;
+const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, second));
+
+beforeAll(async () => {
+  scratch = await createTestDatabase();
+  db = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
+  expect(await migrateStatusReadModel(db)).toEqual(["001-status-read-model"]);
+  expect(await migrateStatusReadModel(db)).toEqual([]);
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await scratch?.drop();
+});
+
+describe("StatusReader", () => {
+  it("answers a projected submission with the statuses it went through, oldest first, late ones left out", async () => {
+    await db("submission_status").insert({
+      submission_id: "sub_1",
+      tenant_id: "demo",
+      source_application_id: "egrunnerverv",
+      integration_id: "egrunnerverv-sak",
+      source_instance_id: "GRV-1",
+      kind: "CASE",
+      status: "FAILED",
+      case_number: null,
+      journal_post_numbers: "[]",
+      errors: JSON.stringify([{ code: "archive-unavailable", pointer: "", detail: "503" }]),
+      configuration_version: 2,
+      created_at: at(0),
+      updated_at: at(3),
+    });
+    await db("submission_status_history").insert([
+      { event_id: "e3", submission_id: "sub_1", status: "FAILED", at: at(3), applied: true },
+      { event_id: "e1", submission_id: "sub_1", status: "RECEIVED", at: at(0), applied: true },
+      { event_id: "e2", submission_id: "sub_1", status: "VALIDATED", at: at(1), applied: true },
+      { event_id: "e4", submission_id: "sub_1", status: "VALIDATED", at: at(4), applied: false },
+    ]);
+    expect(await new StatusReader(db).status("sub_1")).toEqual({
+      submissionId: "sub_1",
+      status: "FAILED",
+      caseNumber: null,
+      journalPostNumbers: [],
+      errors: [{ code: "archive-unavailable", pointer: "", detail: "503" }],
+      configurationVersion: 2,
+      history: [
+        { status: "RECEIVED", at: at(0) },
+        { status: "VALIDATED", at: at(1) },
+        { status: "FAILED", at: at(3) },
+      ],
+      createdAt: at(0),
+      updatedAt: at(3),
+    });
+  });
+
+  it("answers nothing for a submission not projected yet", async () => {
+    expect(await new StatusReader(db).status("sub_not_yet")).toBeUndefined();
+  });
+});
