@@ -1,2 +1,8 @@
 export { migrateStatusReadModel } from "./migrations";
-export { type ProjectedStatus, StatusReader } from "./status-reader";
+export {
+  decodeCursor,
+  type ProjectedStatus,
+  StatusReader,
+  type SubmissionFilter,
+  type SubmissionSummary,
+} from "./status-reader";

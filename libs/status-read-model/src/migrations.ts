@@ -51,7 +51,25 @@ const readModel = {
   },
 };
 
-const migrations = [readModel];
+/** The console lists an integration's submissions newest first, with or without a status. */
+const consoleIndexes = {
+  name: "002-console-indexes",
+  async up(db: Knex) {
+    await db.schema.alterTable("submission_status", (t) => {
+      t.index(
+        ["tenant_id", "integration_id", "updated_at", "submission_id"],
+        "submission_status_newest_first",
+      );
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("submission_status", (t) => {
+      t.dropIndex([], "submission_status_newest_first");
+    });
+  },
+};
+
+const migrations = [readModel, consoleIndexes];
 const config = {
   tableName: "flyt_status_read_model_migrations",
   migrationSource: {

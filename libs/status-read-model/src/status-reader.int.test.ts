@@ -12,7 +12,7 @@ const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, second));
 beforeAll(async () => {
   scratch = await createTestDatabase();
   db = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
-  expect(await migrateStatusReadModel(db)).toEqual(["001-status-read-model"]);
+  expect(await migrateStatusReadModel(db)).toEqual(["001-status-read-model", "002-console-indexes"]);
   expect(await migrateStatusReadModel(db)).toEqual([]);
 });
 
@@ -63,5 +63,64 @@ describe("StatusReader", () => {
 
   it("answers nothing for a submission not projected yet", async () => {
     expect(await new StatusReader(db).status("sub_not_yet")).toBeUndefined();
+  });
+
+  describe("for the operator console", () => {
+    const row = (id: string, status: string, second: number) => ({
+      submission_id: id,
+      tenant_id: "demo",
+      source_application_id: "vigo",
+      integration_id: "vigo-ny-soker",
+      source_instance_id: `VIGO-${id}`,
+      kind: "CASE",
+      status,
+      created_at: at(second),
+      updated_at: at(second),
+    });
+
+    beforeAll(async () => {
+      await db("submission_status").insert([
+        row("sub_a", "ARCHIVED", 10),
+        row("sub_b", "ARCHIVED", 11),
+        row("sub_c", "FAILED", 12),
+        row("sub_d", "REJECTED", 13),
+        row("sub_e", "ARCHIVED", 14),
+        row("sub_f", "ARCHIVED", 40),
+        { ...row("sub_other", "ARCHIVED", 12), tenant_id: "vestland" },
+      ]);
+    });
+
+    it("counts an integration's submissions per status in a period, and no other tenant's", async () => {
+      expect(
+        await new StatusReader(db).counts("demo", "vigo-ny-soker", { from: at(10), to: at(15) }),
+      ).toEqual({
+        ARCHIVED: 3,
+        FAILED: 1,
+        REJECTED: 1,
+      });
+    });
+
+    it("lists newest first, page by page, filtered by status and period", async () => {
+      const reader = new StatusReader(db);
+      const first = await reader.list("demo", "vigo-ny-soker", { status: "ARCHIVED", to: at(30), limit: 2 });
+      expect(first.items.map((item) => item.submissionId)).toEqual(["sub_e", "sub_b"]);
+      const second = await reader.list("demo", "vigo-ny-soker", {
+        status: "ARCHIVED",
+        to: at(30),
+        limit: 2,
+        ...(first.next ? { after: first.next } : {}),
+      });
+      expect(second.items.map((item) => item.submissionId)).toEqual(["sub_a"]);
+      expect(second.next).toBeUndefined();
+      const everything = await reader.list("demo", "vigo-ny-soker", { limit: 10 });
+      expect(everything.items.map((item) => item.submissionId)).toEqual([
+        "sub_f",
+        "sub_e",
+        "sub_d",
+        "sub_c",
+        "sub_b",
+        "sub_a",
+      ]);
+    });
   });
 });

@@ -14,7 +14,33 @@ export interface ProjectedStatus {
   readonly updatedAt: Date;
 }
 
-/** Reads the status read model (polling). Ownership is the caller's to check: it looks up by submission id only. */
+/** One submission in the console's list. */
+export interface SubmissionSummary {
+  readonly submissionId: string;
+  readonly sourceInstanceId: string;
+  readonly kind: string;
+  readonly status: SubmissionStatus;
+  readonly caseNumber: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface SubmissionFilter {
+  readonly status?: SubmissionStatus;
+  /** Updated at or after. */
+  readonly from?: Date;
+  /** Updated before. */
+  readonly to?: Date;
+  readonly limit: number;
+  /** Continues a list after its last item (from `next`). */
+  readonly after?: string;
+}
+
+/**
+ * Reads the status read model: one submission for polling (ownership is the caller's to check), and an
+ * integration's submissions for the operator console (counts per status, and lists newest first, paged by a
+ * cursor so a page costs the same at any depth).
+ */
 export class StatusReader {
   constructor(private readonly db: Knex) {}
 
@@ -41,5 +67,85 @@ export class StatusReader {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
+  }
+
+  /** How many of an integration's submissions are in each status, among those updated in the period. */
+  async counts(
+    tenantId: string,
+    integrationId: string,
+    period: { readonly from: Date; readonly to: Date },
+  ): Promise<Partial<Record<SubmissionStatus, number>>> {
+    const rows: { status: SubmissionStatus; n: string }[] = await this.db("submission_status")
+      .where({ tenant_id: tenantId, integration_id: integrationId })
+      .andWhere("updated_at", ">=", period.from)
+      .andWhere("updated_at", "<", period.to)
+      .groupBy("status")
+      .select("status", this.db.raw("count(*) as n"));
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+  }
+
+  /** An integration's submissions, newest first; `next` continues the list when there are more. */
+  async list(
+    tenantId: string,
+    integrationId: string,
+    filter: SubmissionFilter,
+  ): Promise<{ readonly items: SubmissionSummary[]; readonly next?: string }> {
+    let query = this.db("submission_status").where({ tenant_id: tenantId, integration_id: integrationId });
+    if (filter.status) query = query.andWhere("status", filter.status);
+    if (filter.from) query = query.andWhere("updated_at", ">=", filter.from);
+    if (filter.to) query = query.andWhere("updated_at", "<", filter.to);
+    const after = filter.after ? decodeCursor(filter.after) : undefined;
+    if (after) {
+      query = query.andWhereRaw("(updated_at, submission_id) < (?, ?)", [
+        after.updatedAt,
+        after.submissionId,
+      ]);
+    }
+    const rows = await query
+      .orderBy([
+        { column: "updated_at", order: "desc" },
+        { column: "submission_id", order: "desc" },
+      ])
+      .limit(filter.limit + 1)
+      .select(
+        "submission_id",
+        "source_instance_id",
+        "kind",
+        "status",
+        "case_number",
+        "created_at",
+        "updated_at",
+      );
+    const items: SubmissionSummary[] = rows.slice(0, filter.limit).map((row) => ({
+      submissionId: row.submission_id,
+      sourceInstanceId: row.source_instance_id,
+      kind: row.kind,
+      status: row.status,
+      caseNumber: row.case_number,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+    const last = items.at(-1);
+    return rows.length > filter.limit && last ? { items, next: encodeCursor(last) } : { items };
+  }
+}
+
+/** A position in a list: the last item's update time and id, opaque to callers. */
+function encodeCursor(item: SubmissionSummary): string {
+  return Buffer.from(JSON.stringify([item.updatedAt.toISOString(), item.submissionId])).toString("base64url");
+}
+
+/** Undefined for anything that is not a cursor this reader made. */
+export function decodeCursor(cursor: string): { updatedAt: Date; submissionId: string } | undefined {
+  try {
+    const [updatedAt, submissionId] = JSON.parse(
+      Buffer.from(cursor, "base64url").toString("utf8"),
+    ) as unknown[];
+    const at = new Date(String(updatedAt));
+    return typeof submissionId === "string" && !Number.isNaN(at.getTime())
+      ? { updatedAt: at, submissionId }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -14,7 +14,7 @@ import {
   seedDemoConfigurations,
   seedDemoCounty,
 } from "@flyt/registry";
-import { StatusReader } from "@flyt/status-read-model";
+import { migrateStatusReadModel, StatusReader } from "@flyt/status-read-model";
 import { createTestDatabase } from "@flyt/testing";
 import { importJWK, type JWK, SignJWT } from "jose";
 import type { Knex } from "knex";
@@ -69,6 +69,7 @@ beforeAll(async () => {
   dropDatabase = database.drop;
   db = createDatabase({ url: database.url, applicationName: "flyt.gateway-test" });
   await migrateRegistry(db);
+  await migrateStatusReadModel(db);
   const stores = registryStores(db);
   await seedDemoCounty(stores.registry);
   await seedDemoConfigurations(stores.configurations);
@@ -100,7 +101,12 @@ beforeAll(async () => {
       clients: store,
     },
     rateLimit: { burst: 1_000, perSecond: 1_000 },
-    admin: { role: "flyt.admin", stores, inTransaction: (work) => inRegistryTransaction(db, work) },
+    admin: {
+      role: "flyt.admin",
+      stores,
+      inTransaction: (work) => inRegistryTransaction(db, work),
+      submissions: new StatusReader(db),
+    },
     openApi: {},
     api: {
       bodyLimitBytes: 1_000_000,
@@ -392,5 +398,72 @@ describe("admin API", () => {
       }),
     ]);
     expect((await call("GET", `${integration}/audit?limit=0`)).status).toBe(400);
+  });
+
+  describe("submissions for the operator console", () => {
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 9, 0, second));
+    const submissionsOf = "/admin/v1/tenants/demo/integrations/hmsreg-arkivering";
+
+    beforeAll(async () => {
+      await db("submission_status").insert(
+        (["ARCHIVED", "ARCHIVED", "FAILED"] as const).map((status, i) => ({
+          submission_id: `sub_console_${i}`,
+          tenant_id: "demo",
+          source_application_id: "hmsreg",
+          integration_id: "hmsreg-arkivering",
+          source_instance_id: `HMS-${i}`,
+          kind: "CASE",
+          status,
+          created_at: at(i),
+          updated_at: at(i),
+        })),
+      );
+    });
+
+    it("lists an integration's submissions newest first, page by page, and counts them per status", async () => {
+      const first = await call("GET", `${submissionsOf}/submissions?limit=2`);
+      expect(first.status).toBe(200);
+      expect(first.body.submissions).toEqual([
+        expect.objectContaining({
+          id: "sub_console_2",
+          status: "FAILED",
+          sourceInstanceId: "HMS-2",
+          kind: "case",
+        }),
+        expect.objectContaining({ id: "sub_console_1", status: "ARCHIVED" }),
+      ]);
+      const rest = await call("GET", `${submissionsOf}/submissions?limit=2&cursor=${first.body.next}`);
+      expect(rest.body).toEqual({ submissions: [expect.objectContaining({ id: "sub_console_0" })] });
+      const failed = await call("GET", `${submissionsOf}/submissions?status=FAILED`);
+      expect((failed.body.submissions as unknown[]).length).toBe(1);
+
+      const counts = await call(
+        "GET",
+        `${submissionsOf}/submission-counts?from=2026-11-23T09:00:00Z&to=2026-11-23T10:00:00Z`,
+      );
+      expect(counts.body).toEqual({
+        from: "2026-11-23T09:00:00.000Z",
+        to: "2026-11-23T10:00:00.000Z",
+        counts: { ARCHIVED: 2, FAILED: 1 },
+      });
+    });
+
+    it("names every bad parameter at once, and keeps other tenants' submissions out of reach", async () => {
+      const bad = await call(
+        "GET",
+        `${submissionsOf}/submissions?status=DONE&from=yesterday&limit=0&cursor=x`,
+      );
+      expect(bad.status).toBe(400);
+      for (const name of ["status", "from", "limit", "cursor"]) expect(bad.body.detail).toContain(name);
+      expect((await call("GET", `${submissionsOf}/submission-counts?from=2026-11-23T09:00:00Z`)).status).toBe(
+        400,
+      );
+      const elsewhere = "/admin/v1/tenants/vestland/integrations/hmsreg-arkivering/submissions";
+      expect((await call("GET", elsewhere)).status).toBe(404);
+      expect(
+        (await call("GET", `${submissionsOf}/submissions`, { token: tokens[sourceSystem.clientId] ?? null }))
+          .status,
+      ).toBe(403);
+    });
   });
 });

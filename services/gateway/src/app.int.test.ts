@@ -123,6 +123,7 @@ beforeAll(async () => {
       role: "flyt.admin",
       stores: registryStores(db),
       inTransaction: (work) => inRegistryTransaction(db, work),
+      submissions: new StatusReader(db),
     },
     openApi: openApiDocument({ tokenUrl: oauth.tokenEndpoint }),
     api: {
@@ -601,6 +602,7 @@ describe("when Kafka is unreachable", () => {
         role: "flyt.admin",
         stores: registryStores(db),
         inTransaction: (work) => inRegistryTransaction(db, work),
+        submissions: new StatusReader(db),
       },
       openApi: {},
       api: {

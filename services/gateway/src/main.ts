@@ -122,6 +122,7 @@ const app = createApp({
     role: config.admin.role,
     stores: registryStores(db),
     inTransaction: (work) => inRegistryTransaction(db, work),
+    submissions: new StatusReader(db),
   },
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {

@@ -12,6 +12,7 @@ import {
   type RegistryStore,
   unknownDestinationIssue,
 } from "@flyt/registry";
+import type { StatusReader } from "@flyt/status-read-model";
 import { z } from "zod";
 
 /** What the admin use cases read and change: the registry's stores, over the pool or one transaction. */
@@ -34,6 +35,8 @@ export interface AdminStores {
 
 export interface AdminDependencies {
   readonly stores: AdminStores;
+  /** The status read model, for the console's lists and counts. */
+  readonly submissions: Pick<StatusReader, "list" | "counts">;
   /** Runs `work` in one transaction: a change and its audit entry are stored together or not at all. */
   readonly inTransaction: <T>(work: (stores: AdminStores) => Promise<T>) => Promise<T>;
 }
@@ -263,6 +266,15 @@ export async function readAuditLog(
     outcome: "found",
     entries: await deps.stores.audit.entries(request.tenantId, request.integrationId, limit),
   };
+}
+
+/** Whether the tenant has the integration named in the path, or why not. */
+export async function integrationExists(
+  stores: AdminStores,
+  request: IntegrationRequest,
+): Promise<true | NotFound> {
+  const integration = await find(stores, request);
+  return "outcome" in integration ? integration : true;
 }
 
 /** The integration, or why there is none: its tenant does not exist, or the tenant has no such integration. */

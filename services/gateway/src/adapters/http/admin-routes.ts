@@ -1,4 +1,6 @@
 import type { ConfigurationIssue, ConfigurationVersion, Integration } from "@flyt/registry";
+import { type SubmissionStatus, submissionStatusValues } from "@flyt/schemas";
+import { decodeCursor } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Administrator } from "../../domain/caller";
 import {
@@ -8,6 +10,7 @@ import {
   deleteDraft,
   describeIntegration,
   type IntegrationRequest,
+  integrationExists,
   listIntegrations,
   type NotFound,
   readActiveVersion,
@@ -17,6 +20,7 @@ import {
   saveDraft,
   setIntegrationState,
 } from "../../handlers/administer-integrations";
+import { countSubmissions, listSubmissions } from "../../handlers/inspect-submissions";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
 
@@ -50,6 +54,8 @@ const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string,
   },
   { path: route("/{integration}/configuration/active"), methods: { GET: getActive, PUT: putActive } },
   { path: route("/{integration}/audit"), methods: { GET: audit } },
+  { path: route("/{integration}/submissions"), methods: { GET: submissions } },
+  { path: route("/{integration}/submission-counts"), methods: { GET: submissionCounts } },
 ];
 
 export function adminRoutes(deps: AdminDependencies): Middleware {
@@ -181,6 +187,84 @@ async function audit(ctx: Context, deps: AdminDependencies, request: Integration
       details: entry.details,
     })),
   };
+}
+
+const statuses = new Set<string>(submissionStatusValues);
+
+/** The console's list: `?status=&from=&to=&limit=&cursor=`, every bad parameter named at once. */
+async function submissions(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
+  const problems: string[] = [];
+  const { status, from, to, limit = "50", cursor } = ctx.query;
+  const single = (name: string, value: unknown) => {
+    if (value !== undefined && typeof value !== "string") problems.push(`${name} is given once`);
+    return typeof value === "string" ? value : undefined;
+  };
+  const statusValue = single("status", status);
+  if (statusValue !== undefined && !statuses.has(statusValue))
+    problems.push(`status is one of ${[...statuses].join(", ")}`);
+  const fromValue = instant("from", single("from", from), problems);
+  const toValue = instant("to", single("to", to), problems);
+  const limitValue = single("limit", limit) ?? "50";
+  if (!/^[1-9][0-9]{0,2}$/.test(limitValue) || Number(limitValue) > 500)
+    problems.push("limit is a whole number from 1 to 500");
+  const cursorValue = single("cursor", cursor);
+  if (cursorValue !== undefined && !decodeCursor(cursorValue))
+    problems.push("cursor is not one this API gave");
+  if (problems.length > 0)
+    throw new Problem(400, "invalid-query", "Invalid query", `${problems.join("; ")}.`);
+  const listed = orNotFound(
+    await listSubmissions(inspection(deps), request, {
+      limit: Number(limitValue),
+      ...(statusValue ? { status: statusValue as SubmissionStatus } : {}),
+      ...(fromValue ? { from: fromValue } : {}),
+      ...(toValue ? { to: toValue } : {}),
+      ...(cursorValue ? { after: cursorValue } : {}),
+    }),
+    request,
+  );
+  ctx.body = {
+    submissions: listed.items.map((item) => ({
+      id: item.submissionId,
+      sourceInstanceId: item.sourceInstanceId,
+      kind: item.kind === "CASE" ? "case" : "journal-posts",
+      status: item.status,
+      caseNumber: item.caseNumber,
+      createdAt: item.createdAt.toISOString(),
+      updatedAt: item.updatedAt.toISOString(),
+    })),
+    ...(listed.next ? { next: listed.next } : {}),
+  };
+}
+
+/** Counts per status among the submissions updated in `?from=&to=` (both required). */
+async function submissionCounts(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
+  const problems: string[] = [];
+  const from = instant("from", typeof ctx.query.from === "string" ? ctx.query.from : undefined, problems);
+  const to = instant("to", typeof ctx.query.to === "string" ? ctx.query.to : undefined, problems);
+  if (!from || !to) problems.push("from and to are both required, once each");
+  if (problems.length > 0 || !from || !to) {
+    throw new Problem(400, "invalid-query", "Invalid query", `${problems.join("; ")}.`);
+  }
+  const { counts } = orNotFound(await countSubmissions(inspection(deps), request, { from, to }), request);
+  ctx.body = { from: from.toISOString(), to: to.toISOString(), counts };
+}
+
+function inspection(deps: AdminDependencies) {
+  return {
+    integrationExists: (request: IntegrationRequest) => integrationExists(deps.stores, request),
+    submissions: deps.submissions,
+  };
+}
+
+/** An ISO 8601 instant with a time zone, or a problem named. */
+function instant(name: string, value: string | undefined, problems: string[]): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(parsed.getTime())) {
+    problems.push(`${name} is an ISO 8601 instant with a time zone, e.g. 2026-11-23T00:00:00Z`);
+    return undefined;
+  }
+  return parsed;
 }
 
 function overview(integration: Integration, activeVersion: number | null) {

@@ -1,0 +1,40 @@
+import type { SubmissionStatus } from "@flyt/schemas";
+import type { StatusReader, SubmissionFilter, SubmissionSummary } from "@flyt/status-read-model";
+import type { IntegrationRequest, NotFound } from "./administer-integrations";
+
+export interface InspectDependencies {
+  readonly integrationExists: (request: IntegrationRequest) => Promise<true | NotFound>;
+  readonly submissions: Pick<StatusReader, "list" | "counts">;
+}
+
+/** An integration's submissions for the operator console, newest first, a page at a time. */
+export async function listSubmissions(
+  deps: InspectDependencies,
+  request: IntegrationRequest,
+  filter: SubmissionFilter,
+): Promise<
+  NotFound | { readonly outcome: "found"; readonly items: SubmissionSummary[]; readonly next?: string }
+> {
+  const exists = await deps.integrationExists(request);
+  if (exists !== true) return exists;
+  return {
+    outcome: "found",
+    ...(await deps.submissions.list(request.tenantId, request.integrationId, filter)),
+  };
+}
+
+/** How many of an integration's submissions are in each status, among those updated in the period. */
+export async function countSubmissions(
+  deps: InspectDependencies,
+  request: IntegrationRequest,
+  period: { readonly from: Date; readonly to: Date },
+): Promise<
+  NotFound | { readonly outcome: "found"; readonly counts: Partial<Record<SubmissionStatus, number>> }
+> {
+  const exists = await deps.integrationExists(request);
+  if (exists !== true) return exists;
+  return {
+    outcome: "found",
+    counts: await deps.submissions.counts(request.tenantId, request.integrationId, period),
+  };
+}
