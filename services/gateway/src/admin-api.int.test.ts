@@ -1,28 +1,13 @@
-import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { PostgresFileStore } from "@flyt/file-store";
-import { createLogger } from "@flyt/logging";
 import { newSigningKey, type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
-import {
-  inRegistryTransaction,
-  migrateRegistry,
-  RegistryStore,
-  registryStores,
-  seedDemoConfigurations,
-  seedDemoCounty,
-} from "@flyt/registry";
-import { migrateStatusReadModel, StatusReader } from "@flyt/status-read-model";
+import { migrateRegistry, registryStores, seedDemoConfigurations, seedDemoCounty } from "@flyt/registry";
+import { migrateStatusReadModel } from "@flyt/status-read-model";
 import { createTestDatabase } from "@flyt/testing";
 import { importJWK, type JWK, SignJWT } from "jose";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CallbackStore } from "./adapters/postgres/callback-store";
-import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
-import { IntakeStore } from "./adapters/postgres/intake-store";
 import { createApp } from "./app";
+import { listen, testAppDependencies } from "./app.fixtures";
 
 const AUDIENCE = "urn:flyt:gateway:test";
 const admin = { clientId: "flyt-platform-admin", clientSecret: "admin-secret", roles: ["flyt.admin"] };
@@ -48,7 +33,7 @@ let oauth: RunningAuthorizationServer;
 let otherAudience: RunningAuthorizationServer;
 let db: Knex;
 let dropDatabase: () => Promise<void>;
-let server: Server;
+let server: Awaited<ReturnType<typeof listen>>;
 let base: string;
 const tokens: Record<string, string> = {};
 
@@ -85,62 +70,23 @@ beforeAll(async () => {
     driver: "FINT",
   });
 
-  const store = new RegistryStore(db);
-  const intake = new IntakeStore(db);
-  const files = new PostgresFileStore(db);
-  const app = createApp({
-    logger: createLogger({ service: "gateway-test", level: "silent" }),
-    metrics: createMetricsRegistry({ service: "gateway" }),
-    checks: [],
-    isShuttingDown: () => false,
-    auth: {
-      issuer: oauth.issuer,
-      audience: AUDIENCE,
-      jwksUri: oauth.jwksUri,
-      environment: "test",
-      clients: store,
-    },
-    rateLimit: { burst: 1_000, perSecond: 1_000 },
-    admin: {
-      role: "flyt.admin",
-      stores,
-      inTransaction: (work) => inRegistryTransaction(db, work),
-      submissions: new StatusReader(db),
-    },
-    openApi: {},
-    api: {
-      bodyLimitBytes: 1_000_000,
-      newCorrelationId: randomUUID,
-      intake,
-      statuses: new StatusReader(db),
-      upload: { files, newFileId: () => `file_${randomUUID()}`, limitBytes: 1_000 },
-      idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
-      callbacks: {
-        store: new CallbackStore(db),
-        checkUrl: async () => ({ outcome: "refused", reason: "not in these tests" }),
-        secretOverlapMs: 1,
-        now: () => new Date(),
-      },
-      submit: {
-        integrations: store,
-        intake,
-        files,
+  server = await listen(
+    createApp(
+      testAppDependencies({
+        db,
+        oauth,
+        audience: AUDIENCE,
         // These tests submit nothing: the admin API never publishes.
         publish: () => Promise.reject(new Error("the admin API publishes nothing")),
-        ids: { submission: randomUUID, file: randomUUID },
-        now: () => new Date(),
-        stalePendingMs: 30_000,
-      },
-    },
-  });
-  server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      }),
+    ),
+  );
+  base = server.base;
   for (const client of [admin, reader, sourceSystem]) tokens[client.clientId] = await oauth.tokenFor(client);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await Promise.all([oauth.stop(), otherAudience.stop()]);
   await db.destroy();
   await dropDatabase();

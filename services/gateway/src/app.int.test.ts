@@ -1,6 +1,4 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { PostgresFileStore } from "@flyt/file-store";
 import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
@@ -8,28 +6,18 @@ import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt
 import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase } from "@flyt/postgres";
-import {
-  inRegistryTransaction,
-  migrateRegistry,
-  RegistryStore,
-  registryStores,
-  seedDemoCounty,
-} from "@flyt/registry";
+import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import { type SubmissionReceived, submissionReceivedV1Schema } from "@flyt/schemas";
-import { StatusReader } from "@flyt/status-read-model";
 import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
 import { topicCatalogue } from "@flyt/topics";
 import fc from "fast-check";
 import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { CallbackStore } from "./adapters/postgres/callback-store";
-import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
-import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
 import { createApp } from "./app";
+import { listen, testAppDependencies } from "./app.fixtures";
 import { openApiDocument } from "./contract/openapi";
-import { prefixedUlid } from "./domain/ids";
 
 const AUDIENCE = "urn:flyt:gateway:test";
 const egrunnerverv = { clientId: "demo-egrunnerverv-test", clientSecret: "s1" };
@@ -48,7 +36,7 @@ let db: Knex;
 let dropDatabase: () => Promise<void>;
 let producer: EventProducer;
 let consumer: Consumer;
-let server: Server;
+let server: Awaited<ReturnType<typeof listen>>;
 let base: string;
 let files: PostgresFileStore;
 const tokens: Record<string, string> = {};
@@ -103,69 +91,34 @@ beforeAll(async () => {
     },
   });
 
-  const intake = new IntakeStore(db);
   files = new PostgresFileStore(db);
-  const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
-  const app = createApp({
-    logger,
-    metrics: createMetricsRegistry({ service: "gateway" }),
-    checks: [],
-    isShuttingDown: () => false,
-    auth: {
-      issuer: oauth.issuer,
+  const app = createApp(
+    testAppDependencies({
+      db,
+      oauth,
       audience: AUDIENCE,
-      jwksUri: oauth.jwksUri,
-      environment: "test",
-      clients: store,
-    },
-    rateLimit: { burst: 1_000, perSecond: 1_000 },
-    admin: {
-      role: "flyt.admin",
-      stores: registryStores(db),
-      inTransaction: (work) => inRegistryTransaction(db, work),
-      submissions: new StatusReader(db),
-    },
-    openApi: openApiDocument({ tokenUrl: oauth.tokenEndpoint }),
-    api: {
-      bodyLimitBytes: 1_000_000,
-      upload: { files, newFileId: newId("file"), limitBytes: 3 * 1024 * 1024 },
-      idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
-      callbacks: {
-        store: new CallbackStore(db),
-        // Local-run policy: http and loopback allowed, nothing else private; names resolve without DNS here.
-        checkUrl: (url) =>
-          checkOutboundUrl(url, { allowHttp: true, allowlist: ["127.0.0.1"] }, async (host) =>
-            host === "fagsystem.example"
-              ? [{ address: "93.184.215.14", family: 4 }]
-              : [{ address: "10.1.2.3", family: 4 }],
-          ),
-        secretOverlapMs: 24 * 3_600_000,
-        now: () => new Date(),
-      },
-      newCorrelationId: randomUUID,
-      intake,
-      statuses: new StatusReader(db),
-      submit: {
-        integrations: store,
-        intake,
-        files,
-        publish: (event, key, headers) =>
-          producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 10_000 }),
-        ids: { submission: newId("sub"), file: newId("file") },
-        now: () => new Date(),
-        stalePendingMs: 30_000,
-      },
-    },
-  });
-  server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      publish: (event, key, headers) =>
+        producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 10_000 }),
+      // Local-run policy: http and loopback allowed, nothing else private; names resolve without DNS here.
+      checkUrl: (url) =>
+        checkOutboundUrl(url, { allowHttp: true, allowlist: ["127.0.0.1"] }, async (host) =>
+          host === "fagsystem.example"
+            ? [{ address: "93.184.215.14", family: 4 }]
+            : [{ address: "10.1.2.3", family: 4 }],
+        ),
+      secretOverlapMs: 24 * 3_600_000,
+      uploadLimitBytes: 3 * 1024 * 1024,
+      openApi: openApiDocument({ tokenUrl: oauth.tokenEndpoint }),
+    }),
+  );
+  server = await listen(app);
+  base = server.base;
   for (const client of [egrunnerverv, vigo, otherTenant])
     tokens[client.clientId] = await oauth.tokenFor(client);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
   await consumer.disconnect();
   await producer.disconnect();
   await oauth.stop();
@@ -583,59 +536,19 @@ describe("when Kafka is unreachable", () => {
       logger,
       metrics: createMetricsRegistry({ service: "t" }),
     });
-    const intake = new IntakeStore(db);
-    const store = new RegistryStore(db);
-    const broken = createApp({
-      logger,
-      metrics: createMetricsRegistry({ service: "gateway" }),
-      checks: [],
-      isShuttingDown: () => false,
-      auth: {
-        issuer: oauth.issuer,
-        audience: AUDIENCE,
-        jwksUri: oauth.jwksUri,
-        environment: "test",
-        clients: store,
-      },
-      rateLimit: { burst: 1_000, perSecond: 1_000 },
-      admin: {
-        role: "flyt.admin",
-        stores: registryStores(db),
-        inTransaction: (work) => inRegistryTransaction(db, work),
-        submissions: new StatusReader(db),
-      },
-      openApi: {},
-      api: {
-        bodyLimitBytes: 1_000_000,
-        newCorrelationId: randomUUID,
-        intake,
-        statuses: new StatusReader(db),
-        upload: { files, newFileId: () => `file_${randomUUID().replaceAll("-", "")}`, limitBytes: 1_000 },
-        idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
-        callbacks: {
-          store: new CallbackStore(db),
-          checkUrl: async () => ({ outcome: "refused", reason: "x" }),
-          secretOverlapMs: 1,
-          now: () => new Date(),
-        },
-        submit: {
-          integrations: store,
-          intake,
-          files,
+    const broken = await listen(
+      createApp(
+        testAppDependencies({
+          db,
+          oauth,
+          audience: AUDIENCE,
           publish: (event, key, headers) =>
             cutOff.publish(topics.submissionReceived, { key, value: event, headers }),
-          ids: {
-            submission: () => prefixedUlid("sub", Date.now(), randomBytes(10)),
-            file: () => `file_${randomUUID().replaceAll("-", "")}`,
-          },
-          now: () => new Date(),
           stalePendingMs: 0,
-        },
-      },
-    });
-    const brokenServer = createServer(broken.callback());
-    await new Promise<void>((resolve) => brokenServer.listen(0, "127.0.0.1", resolve));
-    const brokenBase = `http://127.0.0.1:${(brokenServer.address() as AddressInfo).port}`;
+        }),
+      ),
+    );
+    const brokenBase = broken.base;
     try {
       const res = await fetch(`${brokenBase}/api/v1/cases`, {
         method: "POST",
@@ -649,7 +562,7 @@ describe("when Kafka is unreachable", () => {
       expect(res.headers.get("retry-after")).toBe("5");
       expect(((await res.json()) as { type: string }).type).toBe("urn:flyt:problem:unavailable");
     } finally {
-      await new Promise<void>((resolve) => brokenServer.close(() => resolve()));
+      await broken.close();
     }
     const pending = await db("intake_submissions").where({ source_instance_id: "GRV-50" }).first();
     expect(pending.state).toBe("pending");

@@ -1,0 +1,90 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PostgresFileStore } from "@flyt/file-store";
+import { createLogger } from "@flyt/logging";
+import { createMetricsRegistry } from "@flyt/observability";
+import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
+import { StatusReader } from "@flyt/status-read-model";
+import type { Knex } from "knex";
+import type Koa from "koa";
+import { CallbackStore } from "./adapters/postgres/callback-store";
+import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
+import { IntakeStore } from "./adapters/postgres/intake-store";
+import type { AppDependencies } from "./app";
+import { prefixedUlid } from "./domain/ids";
+import type { CallbackDependencies } from "./handlers/callbacks";
+import type { SubmitDependencies } from "./handlers/submit";
+
+/** Test data: the gateway's dependencies over one database and a local authorization server. */
+export function testAppDependencies(options: {
+  readonly db: Knex;
+  readonly oauth: { readonly issuer: string; readonly jwksUri: string };
+  readonly audience: string;
+  readonly publish: SubmitDependencies["publish"];
+  readonly checkUrl?: CallbackDependencies["checkUrl"];
+  readonly secretOverlapMs?: number;
+  readonly uploadLimitBytes?: number;
+  readonly stalePendingMs?: number;
+  readonly openApi?: object;
+}): AppDependencies {
+  const { db } = options;
+  const store = new RegistryStore(db);
+  const intake = new IntakeStore(db);
+  const files = new PostgresFileStore(db);
+  const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
+  return {
+    logger: createLogger({ service: "gateway-test", level: "silent" }),
+    metrics: createMetricsRegistry({ service: "gateway" }),
+    checks: [],
+    isShuttingDown: () => false,
+    auth: {
+      issuer: options.oauth.issuer,
+      audience: options.audience,
+      jwksUri: options.oauth.jwksUri,
+      environment: "test",
+      clients: store,
+    },
+    rateLimit: { burst: 1_000, perSecond: 1_000 },
+    admin: {
+      role: "flyt.admin",
+      stores: registryStores(db),
+      inTransaction: (work) => inRegistryTransaction(db, work),
+      submissions: new StatusReader(db),
+    },
+    openApi: options.openApi ?? {},
+    api: {
+      bodyLimitBytes: 1_000_000,
+      newCorrelationId: randomUUID,
+      intake,
+      statuses: new StatusReader(db),
+      upload: { files, newFileId: newId("file"), limitBytes: options.uploadLimitBytes ?? 1_000 },
+      idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
+      callbacks: {
+        store: new CallbackStore(db),
+        checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),
+        secretOverlapMs: options.secretOverlapMs ?? 1,
+        now: () => new Date(),
+      },
+      submit: {
+        integrations: store,
+        intake,
+        files,
+        publish: options.publish,
+        ids: { submission: newId("sub"), file: newId("file") },
+        now: () => new Date(),
+        stalePendingMs: options.stalePendingMs ?? 30_000,
+      },
+    },
+  };
+}
+
+/** Serves the app on a free loopback port. */
+export async function listen(app: Koa): Promise<{ readonly base: string; close(): Promise<void> }> {
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
