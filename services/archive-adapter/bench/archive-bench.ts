@@ -5,9 +5,8 @@
 // its last. Run through `npm run bench` (root), which provides KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { PIPELINE_HEAP } from "@flyt/local-infra";
+import { dropDatabase, ensureDatabase, PIPELINE_HEAP } from "@flyt/local-infra";
 import { machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
-import pg from "pg";
 import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -63,10 +62,7 @@ process.exit(0);
 
 async function run(scenario: Scenario) {
   const name = `bench${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const databaseUrl = await ensureDatabase(serverUrl, name);
   const harness = await startPipelineHarness({
     namespace: name,
     databaseUrl,
@@ -123,8 +119,7 @@ async function run(scenario: Scenario) {
     };
   } finally {
     await harness.stop();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await dropDatabase(serverUrl, name);
   }
 }
 

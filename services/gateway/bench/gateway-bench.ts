@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createKafka, createTopicsAndWait, SchemaRegistryClient } from "@flyt/kafka";
+import { dropDatabase, ensureDatabase } from "@flyt/local-infra";
 import { createLogger } from "@flyt/logging";
 import { startAuthorizationServer } from "@flyt/oauth-server";
 import { createDatabase } from "@flyt/postgres";
@@ -12,7 +13,6 @@ import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import { machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
 import { registerSchemas, topicCatalogue } from "@flyt/topics";
 import autocannon from "autocannon";
-import pg from "pg";
 
 /** The baseline: Koa parsing the same JSON body and answering 202, nothing else. */
 const ECHO_SERVER = `
@@ -39,10 +39,7 @@ const run = `bench${Date.now().toString(36)}`;
 const gatewayDir = fileURLToPath(new URL("..", import.meta.url));
 
 // --- A database, topics and an authorization server of the run's own ------------------------------------
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${run}`);
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${run}` }).toString();
+const databaseUrl = await ensureDatabase(serverUrl, run);
 const db = createDatabase({ url: databaseUrl, applicationName: "flyt.bench" });
 await migrateRegistry(db);
 await seedDemoCounty(new RegistryStore(db));
@@ -148,8 +145,7 @@ gateway.child.kill("SIGTERM");
 echo.child.kill("SIGTERM");
 await oauth.stop();
 await db.destroy();
-await admin.query(`drop database if exists ${run} with (force)`);
-await admin.end();
+await dropDatabase(serverUrl, run);
 
 const rate = (r: autocannon.Result) => Math.round(r["2xx"] / r.duration).toLocaleString("en-US");
 const row = (name: string, r: autocannon.Result, rss: number) =>

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
 import { createKafka, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
-import { PIPELINE_HEAP } from "@flyt/local-infra";
+import { dropDatabase, ensureDatabase, PIPELINE_HEAP } from "@flyt/local-infra";
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
@@ -21,7 +21,6 @@ import {
 import type { SubmissionReceived } from "@flyt/schemas";
 import { machineLine, percentile, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
 import { provisionDeploymentTopics, registerSchemas, topicCatalogue } from "@flyt/topics";
-import pg from "pg";
 import { receivedCase } from "../src/domain/submission.fixtures";
 
 const MESSAGES = Number(process.env.BENCH_VALIDATION_MESSAGES ?? 30_000);
@@ -34,10 +33,7 @@ const run = `bench${Date.now().toString(36)}`;
 const serviceDir = fileURLToPath(new URL("..", import.meta.url));
 
 // --- A database (demo county, its configurations, one stored PDF) and topics of the run's own -----------
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${run}`);
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${run}` }).toString();
+const databaseUrl = await ensureDatabase(serverUrl, run);
 const db = createDatabase({ url: databaseUrl, applicationName: "flyt.bench" });
 await migrateRegistry(db);
 await seedDemoCounty(new RegistryStore(db));
@@ -132,8 +128,7 @@ service.child.kill("SIGTERM");
 await counter.disconnect();
 const decisions = Number((await db("validation_decisions").count({ n: "*" }))[0]?.n);
 await db.destroy();
-await admin.query(`drop database if exists ${run} with (force)`);
-await admin.end();
+await dropDatabase(serverUrl, run);
 if (decidedAt.length < MESSAGES) throw new Error(`only ${decidedAt.length} of ${MESSAGES} decided in time`);
 
 // Per second, from the first decision to the last; the steadiest second-long windows say what it sustains.
