@@ -1,8 +1,10 @@
 export { migrateStatusReadModel } from "./migrations";
 export {
+  appliedHistories,
   decodeCursor,
   type ProjectedStatus,
   StatusReader,
+  type StatusStep,
   type SubmissionFilter,
   type SubmissionSummary,
 } from "./status-reader";

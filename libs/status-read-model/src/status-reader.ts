@@ -9,9 +9,40 @@ export interface ProjectedStatus {
   readonly journalPostNumbers: readonly string[];
   readonly errors: readonly ValidationError[];
   readonly configurationVersion: number | null;
-  readonly history: readonly { readonly status: SubmissionStatus; readonly at: Date }[];
+  readonly history: readonly StatusStep[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** A status a submission went through, and when. */
+export interface StatusStep {
+  readonly status: SubmissionStatus;
+  readonly at: Date;
+}
+
+/**
+ * The statuses each submission went through, oldest first (late events, recorded but not applied, left out):
+ * one query for any number of submissions. Works in a transaction too.
+ */
+export async function appliedHistories(
+  db: Knex,
+  submissionIds: readonly string[],
+): Promise<Map<string, StatusStep[]>> {
+  const histories = new Map<string, StatusStep[]>();
+  if (submissionIds.length === 0) return histories;
+  const rows: { submission_id: string; status: SubmissionStatus; at: Date }[] = await db(
+    "submission_status_history",
+  )
+    .whereIn("submission_id", [...new Set(submissionIds)])
+    .andWhere({ applied: true })
+    .orderBy(["submission_id", "at"])
+    .select("submission_id", "status", "at");
+  for (const row of rows) {
+    const steps = histories.get(row.submission_id) ?? [];
+    steps.push({ status: row.status, at: row.at });
+    histories.set(row.submission_id, steps);
+  }
+  return histories;
 }
 
 /** One submission in the console's list. */
@@ -45,12 +76,9 @@ export class StatusReader {
   constructor(private readonly db: Knex) {}
 
   async status(submissionId: string): Promise<ProjectedStatus | undefined> {
-    const [row, history] = await Promise.all([
+    const [row, histories] = await Promise.all([
       this.db("submission_status").where({ submission_id: submissionId }).first(),
-      this.db("submission_status_history")
-        .where({ submission_id: submissionId, applied: true })
-        .orderBy("at")
-        .select("status", "at"),
+      appliedHistories(this.db, [submissionId]),
     ]);
     if (!row) return undefined;
     return {
@@ -60,10 +88,7 @@ export class StatusReader {
       journalPostNumbers: row.journal_post_numbers,
       errors: row.errors,
       configurationVersion: row.configuration_version,
-      history: history.map((step: { status: SubmissionStatus; at: Date }) => ({
-        status: step.status,
-        at: step.at,
-      })),
+      history: histories.get(submissionId) ?? [],
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };

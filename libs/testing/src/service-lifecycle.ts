@@ -1,26 +1,10 @@
-import { describe, expect, it, vi } from "vitest";
-import { startServiceProcess } from "./service-process";
+import { describe, expect, it } from "vitest";
+import { startServiceProcess, waitForReady } from "./service-process";
 
 /**
  * The contract every service process keeps, run against its build and the real infrastructure:
  * it starts, reports health and metrics, says which dependency is missing, and stops cleanly on SIGTERM/SIGINT.
  */
-/** Polls /readyz until it answers 200 (work a service does at start-up may take a moment), or 10 s pass. */
-async function waitUntilReady(baseUrl: string): Promise<{ status: number; body: unknown }> {
-  let last = { status: 0, body: undefined as unknown };
-  await vi
-    .waitFor(
-      async () => {
-        const res = await fetch(`${baseUrl}/readyz`);
-        last = { status: res.status, body: await res.json() };
-        if (res.status !== 200) throw new Error("not ready yet");
-      },
-      { timeout: 10_000, interval: 100 },
-    )
-    .catch(() => undefined);
-  return last;
-}
-
 export function describeServiceLifecycle(service: string, env: Readonly<Record<string, string>> = {}): void {
   describe(`${service} process`, () => {
     it("starts, is live and ready, serves metrics, and exits 0 on SIGTERM", async () => {
@@ -30,7 +14,10 @@ export function describeServiceLifecycle(service: string, env: Readonly<Record<s
         expect(live.status).toBe(200);
 
         // Every service checks Kafka, the registry and Postgres; some add their own (the gateway: its tables).
-        const ready = await waitUntilReady(proc.baseUrl);
+        // Work a service does at start-up may take a moment; the body then names every check.
+        await waitForReady(proc, 10_000).catch(() => undefined);
+        const res = await fetch(`${proc.baseUrl}/readyz`);
+        const ready = { status: res.status, body: (await res.json()) as unknown };
         expect(ready.body).toMatchObject({
           status: "ready",
           checks: {

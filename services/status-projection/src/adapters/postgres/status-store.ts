@@ -1,5 +1,6 @@
 import type { EventHeaders } from "@flyt/kafka";
 import type { SubmissionCompleted, SubmissionStatus } from "@flyt/schemas";
+import { appliedHistories } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import { applyEvent, type StatusEvent, type SubmissionState } from "../../domain/status-transition";
 
@@ -90,19 +91,20 @@ export class StatusStore {
         if (transition.applied) applied.push(item.event.eventId);
         if (transition.becameTerminal) terminal.push({ index, incoming: item });
       }
-      for (const id of ids) {
-        const state = states.get(id);
-        if (state) await upsert(trx, state);
+      const changed = ids.flatMap((id) => states.get(id) ?? []);
+      if (changed.length > 0) {
+        await trx("submission_status").insert(changed.map(toRow)).onConflict("submission_id").merge();
       }
       if (applied.length > 0) {
         await trx("submission_status_history").whereIn("event_id", applied).update({ applied: true });
       }
+      const histories = await appliedHistories(
+        trx,
+        terminal.map(({ incoming: item }) => item.event.submission.id),
+      );
       for (const { index, incoming: item } of terminal) {
         const state = states.get(item.event.submission.id) as SubmissionState;
-        const history = await trx("submission_status_history")
-          .where({ submission_id: state.submission.id, applied: true })
-          .orderBy("at")
-          .select("status", "at");
+        const history = histories.get(state.submission.id) ?? [];
         const eventId = this.completionEventId(item.event.eventId);
         const event: SubmissionCompleted = {
           meta: {
@@ -116,10 +118,7 @@ export class StatusStore {
           caseNumber: state.caseNumber,
           journalPostNumbers: state.journalPostNumbers,
           errors: state.errors,
-          history: history.map((step: { status: SubmissionStatus; at: Date }) => ({
-            status: step.status,
-            at: step.at,
-          })),
+          history,
           configurationVersion: state.configurationVersion,
           createdAt: state.createdAt,
           updatedAt: state.updatedAt,
@@ -200,8 +199,8 @@ function toState(row: StatusRow): SubmissionState {
   };
 }
 
-async function upsert(trx: Knex.Transaction, state: SubmissionState): Promise<void> {
-  const row = {
+function toRow(state: SubmissionState) {
+  return {
     submission_id: state.submission.id,
     tenant_id: state.submission.tenant,
     source_application_id: state.submission.sourceApplication,
@@ -216,5 +215,4 @@ async function upsert(trx: Knex.Transaction, state: SubmissionState): Promise<vo
     created_at: state.createdAt,
     updated_at: state.updatedAt,
   };
-  await trx("submission_status").insert(row).onConflict("submission_id").merge();
 }
