@@ -7,4 +7,5 @@ export {
   type StatusStep,
   type SubmissionFilter,
   type SubmissionSummary,
+  terminalStatuses,
 } from "./status-reader";

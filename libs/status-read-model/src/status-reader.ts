@@ -14,6 +14,14 @@ export interface ProjectedStatus {
   readonly updatedAt: Date;
 }
 
+/** The statuses a submission ends in: a source system stops polling, and nothing moves it back. */
+export const terminalStatuses: ReadonlySet<SubmissionStatus> = new Set([
+  "ARCHIVED",
+  "REJECTED",
+  "FAILED",
+  "CANCELLED",
+]);
+
 /** A status a submission went through, and when. */
 export interface StatusStep {
   readonly status: SubmissionStatus;

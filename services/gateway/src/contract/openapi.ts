@@ -1,3 +1,4 @@
+import { submissionStatusValues } from "@flyt/schemas";
 import { allowedMimeTypes, schemas } from "./schemas";
 
 export interface OpenApiOptions {
@@ -46,11 +47,13 @@ const submissionResponses = {
 
 const statusResponses = {
   "200": {
-    description: "The submission's status. `Retry-After` while it is not terminal.",
+    description:
+      "The submission's status, from the status read model (`RECEIVED` until the pipeline has taken it). `Retry-After` only while it is not terminal.",
     headers: retryAfter,
     content: { "application/json": { schema: { $ref: "#/components/schemas/SubmissionStatus" } } },
   },
   ...common,
+  "400": problem("The query lacks integrationId or sourceInstanceId, or repeats one."),
   "404": problem("No such submission for this caller (also another tenant's or source application's)."),
 };
 
@@ -306,16 +309,7 @@ export function openApiDocument(options: OpenApiOptions) {
             kind: { type: "string", enum: ["case", "journal-posts"] },
             status: {
               type: "string",
-              enum: [
-                "RECEIVED",
-                "VALIDATED",
-                "WAITING_FOR_CASE",
-                "ARCHIVING",
-                "ARCHIVED",
-                "REJECTED",
-                "FAILED",
-                "CANCELLED",
-              ],
+              enum: [...submissionStatusValues],
             },
             caseNumber: { type: ["string", "null"], examples: ["2026/123"] },
             journalPostNumbers: { type: "array", items: { type: "string" } },
@@ -325,7 +319,10 @@ export function openApiDocument(options: OpenApiOptions) {
               items: {
                 type: "object",
                 required: ["status", "at"],
-                properties: { status: { type: "string" }, at: { type: "string", format: "date-time" } },
+                properties: {
+                  status: { type: "string", enum: [...submissionStatusValues] },
+                  at: { type: "string", format: "date-time" },
+                },
               },
             },
             createdAt: { type: "string", format: "date-time" },

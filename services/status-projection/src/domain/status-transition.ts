@@ -1,4 +1,5 @@
 import type { SubmissionRef, SubmissionStatus, ValidationError } from "@flyt/schemas";
+import { terminalStatuses } from "@flyt/status-read-model";
 
 /** What a lifecycle event says about a submission, reduced to what its status resource needs. */
 export interface StatusEvent {
@@ -25,13 +26,6 @@ export interface SubmissionState {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
-
-export const terminalStatuses: ReadonlySet<SubmissionStatus> = new Set([
-  "ARCHIVED",
-  "REJECTED",
-  "FAILED",
-  "CANCELLED",
-]);
 
 /** How far along the lifecycle a status is: a status never gives way to one further back. */
 const progressOf: Readonly<Record<SubmissionStatus, number>> = {

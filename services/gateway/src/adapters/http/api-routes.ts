@@ -1,4 +1,4 @@
-import type { ProjectedStatus, StatusReader } from "@flyt/status-read-model";
+import { type ProjectedStatus, type StatusReader, terminalStatuses } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
 import { filenameFromContentDisposition } from "../../domain/filename";
@@ -80,8 +80,10 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.method === "GET" && byId) {
       const id = decodePathSegment(byId[1] as string);
       // Only a well-formed id is looked up: anything else cannot exist, and may not even be storable text.
-      const record = id && SUBMISSION_ID.test(id) ? await deps.intake.find(caller, id) : undefined;
-      return answerStatus(ctx, record, record && (await deps.statuses.status(record.id)));
+      if (!id || !SUBMISSION_ID.test(id)) return answerStatus(ctx, undefined, undefined);
+      // Ownership and status at once: the status is only answered when the intake record says it is the caller's.
+      const [record, projected] = await Promise.all([deps.intake.find(caller, id), deps.statuses.status(id)]);
+      return answerStatus(ctx, record, projected);
     }
     if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
       const { integrationId, sourceInstanceId } = ctx.query;
@@ -313,7 +315,7 @@ function answerStatus(
   }
   const received = record.createdAt;
   const status = projected?.status ?? "RECEIVED";
-  if (!TERMINAL.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
+  if (!terminalStatuses.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
   ctx.body = {
     id: record.id,
     integrationId: record.integrationId,
@@ -328,5 +330,3 @@ function answerStatus(
     updatedAt: projected?.updatedAt ?? received,
   };
 }
-
-const TERMINAL = new Set(["ARCHIVED", "REJECTED", "FAILED", "CANCELLED"]);
