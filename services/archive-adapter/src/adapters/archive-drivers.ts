@@ -30,14 +30,14 @@ export interface ArchiveDriversOptions {
  */
 export function archiveDrivers(
   options: ArchiveDriversOptions,
-): (destination: ArchiveDestination) => ArchiveDriver {
+): (destination: ArchiveDestination, tenantId: string) => ArchiveDriver {
   /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
   const drivers = new Map<string, ArchiveDriver>();
-  function driverFor(destination: ArchiveDestination): ArchiveDriver {
+  function driverFor(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     let driver = drivers.get(destination.id);
     if (!driver) {
       driver = guardedDriver(
-        connect(destination),
+        connect(destination, tenantId),
         new Semaphore(options.config.archive.concurrencyPerDestination),
         new CircuitBreaker(destination.id, options.config.archive.circuit),
       );
@@ -47,7 +47,8 @@ export function archiveDrivers(
     return driver;
   }
 
-  function connect(destination: ArchiveDestination): ArchiveDriver {
+  /** `tenantId`: the county the destination belongs to (whose file store the driver may read again). */
+  function connect(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     if (destination.driver === "SIMULATOR") {
       const { misbehavingDestinations, ...behaviour } = options.config.simulator;
       const misbehaves =
@@ -80,29 +81,10 @@ export function archiveDrivers(
           requestTimeoutMs: connection.requestTimeoutMs,
           oauth: { ...client, ...(scope ? { scope } : {}) },
           // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
-          contentOf: async (file) => options.fileStore.content(await tenantOf(destination.id), file.fileId),
+          contentOf: (file) => options.fileStore.content(tenantId, file.fileId),
         });
       }
     }
-  }
-
-  const tenants = new Map<string, Promise<string>>();
-  /** The county an archive destination belongs to (the registry's, never changing). */
-  function tenantOf(destinationId: string): Promise<string> {
-    let tenant = tenants.get(destinationId);
-    if (!tenant) {
-      tenant = options
-        .db("archive_destinations")
-        .where({ id: destinationId })
-        .first("tenant_id")
-        .then((row?: { tenant_id: string }) => {
-          if (!row) throw new NotConnectedError(`destination ${destinationId} is not in the registry`);
-          return row.tenant_id;
-        });
-      tenant.catch(() => tenants.delete(destinationId));
-      tenants.set(destinationId, tenant);
-    }
-    return tenant;
   }
 
   return driverFor;

@@ -27,7 +27,8 @@ export interface ArchiveValidatedDependencies {
   readonly topics: Pick<TopicCatalogue, "submissionValidated" | "archiveCompleted" | "archiveFailed">;
   /** Whether this deployment writes to the destination; another deployment's archive is left to it. */
   readonly serves: (destination: ArchiveDestination) => boolean;
-  readonly driverFor: (destination: ArchiveDestination) => ArchiveDriver;
+  /** The destination's driver; `tenantId` is the county of the submission (and so of the destination). */
+  readonly driverFor: (destination: ArchiveDestination, tenantId: string) => ArchiveDriver;
   readonly progress: {
     /** Leases the submission's progress to this run (`owner`), or throws a transient error if another holds it. */
     start(
@@ -110,7 +111,7 @@ async function attempt(
   progress.attempts += 1;
   try {
     const done = await archiveSubmission(request, progress, {
-      driver: deps.driverFor(request.destination),
+      driver: deps.driverFor(request.destination, request.submission.tenant),
       save: (saved) => deps.progress.save(saved),
       fileContent: deps.fileContent,
       caseOfSubmission: deps.progress.caseOfSubmission,
