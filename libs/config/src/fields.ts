@@ -53,7 +53,7 @@ export function pipelineServiceEnv(defaultPort: number) {
     /** How long the consumer group waits for a silent member (a killed process) before moving its partitions. */
     CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
-    /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
+    /** Register a missing Avro schema on first publish (local runs); deployments register them with topics:deploy. */
     REGISTER_SCHEMAS: booleanFlag.default(false),
     /** Prefixes every topic name: tests and benchmarks run side by side on one broker. */
     FLYT_TOPIC_NAMESPACE: z.string().optional(),

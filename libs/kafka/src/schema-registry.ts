@@ -80,7 +80,7 @@ export class SchemaRegistryClient {
 
   /**
    * The id of the exact schema a topic is written with. `register` registers it when missing (local runs and
-   * tests); otherwise it must have been registered by the deployment (`npm run schemas:register`).
+   * tests); otherwise it must have been registered by the deployment (`npm run topics:deploy`).
    */
   schemaIdFor(topic: TopicDefinition, options: { register: boolean }): Promise<number> {
     const subject = valueSubject(topic);

@@ -44,7 +44,7 @@ const envSchema = z
       ),
     CALLBACK_SECRET_OVERLAP_HOURS: z.coerce.number().positive().default(24),
     STALE_PENDING_MS: durationMs.default(30_000),
-    /** Register missing Avro schemas at start-up (local runs); deployments register them with topics:deploy. */
+    /** Register a missing Avro schema on first publish (local runs); deployments register them with topics:deploy. */
     REGISTER_SCHEMAS: booleanFlag.default(false),
     FLYT_TOPIC_NAMESPACE: z.string().optional(),
   })
