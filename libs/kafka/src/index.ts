@@ -1,5 +1,5 @@
 export { createKafka, type KafkaOptions } from "./create-kafka";
-export { answerEventId } from "./event-id";
+export { answerEventId, uuidV8 } from "./event-id";
 export {
   childTraceparent,
   type EventHeaders,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FileStore } from "@flyt/file-store";
-import type { EventHeaders } from "@flyt/kafka";
+import { type EventHeaders, uuidV8 } from "@flyt/kafka";
 import type { Integration } from "@flyt/registry";
 import type { FileReference, SubmissionReceived } from "@flyt/schemas";
 import type { IntakeStore } from "../adapters/postgres/intake-store";
@@ -155,9 +155,7 @@ async function submit(
 
 /** A UUID derived from the submission id: the id of its `submission.received` event. */
 export function receivedEventId(submissionId: string): string {
-  const hex = createHash("sha256").update(`flyt.submission.received:${submissionId}`).digest("hex");
-  // Shaped as a version 8 (custom) UUID, variant 10.
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((Number.parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidV8(`flyt.submission.received:${submissionId}`);
 }
 
 /** Inline content is already bounded by the body limit. */
