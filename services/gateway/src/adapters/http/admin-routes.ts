@@ -10,7 +10,6 @@ import {
   deleteDraft,
   describeIntegration,
   type IntegrationRequest,
-  integrationExists,
   listIntegrations,
   type NotFound,
   readActiveVersion,
@@ -213,7 +212,7 @@ async function submissions(ctx: Context, deps: AdminDependencies, request: Integ
   if (problems.length > 0)
     throw new Problem(400, "invalid-query", "Invalid query", `${problems.join("; ")}.`);
   const listed = orNotFound(
-    await listSubmissions(inspection(deps), request, {
+    await listSubmissions(deps, request, {
       limit: Number(limitValue),
       ...(statusValue ? { status: statusValue as SubmissionStatus } : {}),
       ...(fromValue ? { from: fromValue } : {}),
@@ -245,15 +244,8 @@ async function submissionCounts(ctx: Context, deps: AdminDependencies, request: 
   if (problems.length > 0 || !from || !to) {
     throw new Problem(400, "invalid-query", "Invalid query", `${problems.join("; ")}.`);
   }
-  const { counts } = orNotFound(await countSubmissions(inspection(deps), request, { from, to }), request);
+  const { counts } = orNotFound(await countSubmissions(deps, request, { from, to }), request);
   ctx.body = { from: from.toISOString(), to: to.toISOString(), counts };
-}
-
-function inspection(deps: AdminDependencies) {
-  return {
-    integrationExists: (request: IntegrationRequest) => integrationExists(deps.stores, request),
-    submissions: deps.submissions,
-  };
 }
 
 /** An ISO 8601 instant with a time zone, or a problem named. */
