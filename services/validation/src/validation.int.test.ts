@@ -128,11 +128,11 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-async function activate(content: object): Promise<number> {
-  expect(await configurations.saveDraft("demo", INTEGRATION, content)).toMatchObject({ outcome: "saved" });
-  const completed = await configurations.completeDraft("demo", INTEGRATION, "arkivar@demo");
+async function activate(content: object, integrationId = INTEGRATION): Promise<number> {
+  expect(await configurations.saveDraft("demo", integrationId, content)).toMatchObject({ outcome: "saved" });
+  const completed = await configurations.completeDraft("demo", integrationId, "arkivar@demo");
   if (completed.outcome !== "completed") throw new Error("no draft");
-  expect(await configurations.activate("demo", INTEGRATION, completed.version)).toBe(true);
+  expect(await configurations.activate("demo", integrationId, completed.version)).toBe(true);
   return completed.version;
 }
 
@@ -295,14 +295,7 @@ describe("the validation service over Kafka and Postgres", () => {
     );
     expect(decided.filter((decision) => decision.key === caseId)).toEqual([]);
 
-    expect(await configurations.saveDraft("demo", integrationId, configuration)).toMatchObject({
-      outcome: "saved",
-    });
-    const completed = await configurations.completeDraft("demo", integrationId, "arkivar@demo");
-    expect(
-      completed.outcome === "completed" &&
-        (await configurations.activate("demo", integrationId, completed.version)),
-    ).toBe(true);
+    await activate(configuration, integrationId);
     const both = await vi.waitFor(
       () => {
         const found = decided.filter((decision) => decision.key === caseId);
