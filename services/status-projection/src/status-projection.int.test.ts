@@ -147,8 +147,12 @@ describe("the status projection over Kafka and Postgres", () => {
   it("builds the status from the lifecycle events and announces the terminal one once", async () => {
     const ref = submission();
     const archive = archived(ref);
+    // In causal order, as the pipeline sends them: each topic is consumed on its own, so an event sent at once
+    // after the one before could be projected first (and the announcement would lack the earlier step).
     await send(topics.submissionReceived, received(ref), ref);
+    await statusOf(ref.id, "RECEIVED");
     await send(topics.submissionValidated, validated(ref), ref);
+    await statusOf(ref.id, "VALIDATED");
     await send(topics.archiveCompleted, archive, ref);
     await send(topics.archiveCompleted, archive, ref); // delivered twice
     const row = await statusOf(ref.id, "ARCHIVED");
