@@ -75,6 +75,7 @@ describe("encoding", () => {
         integrationId: "egrunnerverv-journalpost",
         sourceInstanceId: "GRV-2026-000123-DOC-7",
         kind: "JOURNAL_POSTS",
+        run: 1,
       },
       caseRef: "2026/123",
       case: null,

@@ -2,17 +2,21 @@ import type { TopicDefinition } from "@flyt/kafka";
 import {
   type ArchiveCompleted,
   type ArchiveFailed,
+  type ArchiveProgressed,
   archiveCompletedV1Schema,
   archiveFailedV1Schema,
+  archiveProgressedV1Schema,
   type DeadLetter,
   deadLetterV1Schema,
   type SubmissionCompleted,
   type SubmissionReceived,
   type SubmissionRejected,
+  type SubmissionResolved,
   type SubmissionValidated,
   submissionCompletedV1Schema,
   submissionReceivedV1Schema,
   submissionRejectedV1Schema,
+  submissionResolvedV1Schema,
   submissionValidatedV1Schema,
 } from "@flyt/schemas";
 
@@ -79,6 +83,12 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
       submissionRejectedV1Schema,
       "case key",
     ),
+    archiveProgressed: lifecycle<ArchiveProgressed>(
+      "archiveProgressed",
+      "flyt.archive.progressed.v1",
+      archiveProgressedV1Schema,
+      "case key",
+    ),
     archiveCompleted: lifecycle<ArchiveCompleted>(
       "archiveCompleted",
       "flyt.archive.completed.v1",
@@ -89,6 +99,12 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
       "archiveFailed",
       "flyt.archive.failed.v1",
       archiveFailedV1Schema,
+      "case key",
+    ),
+    submissionResolved: lifecycle<SubmissionResolved>(
+      "submissionResolved",
+      "flyt.submission.resolved.v1",
+      submissionResolvedV1Schema,
       "case key",
     ),
     submissionCompleted: lifecycle<SubmissionCompleted>(

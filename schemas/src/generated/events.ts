@@ -64,6 +64,22 @@ export interface ArchiveFailed {
   readonly journalPostNumbers: readonly string[];
 }
 
+/** The archive adapter took up a validated submission: it is being written, or (journal posts) waits for its case to be archived first. Keyed by case key. */
+export interface ArchiveProgressed {
+  /** Identity and tracing of this event. */
+  readonly meta: EventMeta;
+  /** The submission this event is about. */
+  readonly submission: SubmissionRef;
+  /** The archive it is written to. */
+  readonly destination: ArchiveDestination;
+  /** Where the submission stands at the adapter. */
+  readonly stage: ArchiveStage;
+}
+
+/** `ARCHIVING`: the adapter is writing it to the archive; `WAITING_FOR_CASE`: journal posts wait until the case they belong to is archived. */
+export type ArchiveStage = "ARCHIVING" | "WAITING_FOR_CASE";
+export const archiveStageValues = ["ARCHIVING", "WAITING_FOR_CASE"] as const;
+
 /** A case file (Noark 5 saksmappe). Fields left out are filled from the integration's configured defaults. */
 export interface Arkivsak {
   /** Title of the case. */
@@ -230,6 +246,10 @@ export interface Part {
   readonly organisasjonsnummer: string | null;
 }
 
+/** `ARCHIVED`: archived by hand; `CANCELLED`: not to be archived. */
+export type Resolution = "ARCHIVED" | "CANCELLED";
+export const resolutionValues = ["ARCHIVED", "CANCELLED"] as const;
+
 /** Screening of content from public access. */
 export interface Skjerming {
   /** Access restriction code, e.g. `13`. */
@@ -304,6 +324,8 @@ export interface SubmissionRef {
   readonly sourceInstanceId: string;
   /** What was submitted. */
   readonly kind: SubmissionKind;
+  /** Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status. */
+  readonly run: number;
 }
 
 /** A submission that cannot be archived as sent: resubmitting the same will fail again. Keyed by case key. */
@@ -316,6 +338,24 @@ export interface SubmissionRejected {
   readonly configurationVersion: number | null;
   /** Every problem found, at once. */
   readonly errors: readonly ValidationError[];
+}
+
+/** An operator ended a failed or rejected submission by hand: archived (done in the archive by hand, with its case number) or cancelled. Keyed by case key. */
+export interface SubmissionResolved {
+  /** Identity and tracing of this event. */
+  readonly meta: EventMeta;
+  /** The submission this event is about. */
+  readonly submission: SubmissionRef;
+  /** The status the operator set. */
+  readonly status: Resolution;
+  /** The case number, when archived by hand. */
+  readonly caseNumber: string | null;
+  /** Journal post numbers, when archived by hand. */
+  readonly journalPostNumbers: readonly string[];
+  /** Who resolved it: the operator's user or client id. */
+  readonly resolvedBy: string;
+  /** Why, in the operator's words. */
+  readonly reason: string | null;
 }
 
 /** Status of a submission, as the source-system API reports it. */

@@ -88,6 +88,12 @@ export const archiveCompletedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },
@@ -243,6 +249,12 @@ export const archiveFailedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },
@@ -315,6 +327,151 @@ export const archiveFailedV1Schema = {
       },
       "doc": "Journal posts archived before the failure.",
       "default": []
+    }
+  ]
+} as const;
+
+/** `flyt.archive.progressed.v1`: ArchiveProgressed. */
+export const archiveProgressedV1Schema = {
+  "type": "record",
+  "name": "ArchiveProgressed",
+  "namespace": "no.flyt.events",
+  "doc": "The archive adapter took up a validated submission: it is being written, or (journal posts) waits for its case to be archived first. Keyed by case key.",
+  "fields": [
+    {
+      "name": "meta",
+      "type": {
+        "type": "record",
+        "name": "EventMeta",
+        "doc": "Identity and tracing of this event.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers apply an event at most once by this id."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the producer observed what this event reports."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Ties together every event and log line caused by one source-system request."
+          },
+          {
+            "name": "producer",
+            "type": "string",
+            "doc": "The service that published this event, e.g. `gateway`."
+          }
+        ]
+      },
+      "doc": "Identity and tracing of this event."
+    },
+    {
+      "name": "submission",
+      "type": {
+        "type": "record",
+        "name": "SubmissionRef",
+        "doc": "Which submission this event is about, and whose it is.",
+        "fields": [
+          {
+            "name": "id",
+            "type": "string",
+            "doc": "Flyt's submission id, e.g. `sub_01JD8Z6ZQ8W3J1T5VZ7Y2M4K9C`."
+          },
+          {
+            "name": "tenant",
+            "type": "string",
+            "doc": "The county (tenant) that owns the submission, e.g. `vestland`."
+          },
+          {
+            "name": "sourceApplication",
+            "type": "string",
+            "doc": "The source application that sent it, e.g. `egrunnerverv`."
+          },
+          {
+            "name": "integrationId",
+            "type": "string",
+            "doc": "The integration of that source application that handles it."
+          },
+          {
+            "name": "sourceInstanceId",
+            "type": "string",
+            "doc": "The source system's own id for the submission, unique per integration."
+          },
+          {
+            "name": "kind",
+            "type": {
+              "type": "enum",
+              "name": "SubmissionKind",
+              "doc": "A new case (with or without journal posts), or journal posts added to an existing case.",
+              "symbols": [
+                "CASE",
+                "JOURNAL_POSTS"
+              ]
+            },
+            "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
+          }
+        ]
+      },
+      "doc": "The submission this event is about."
+    },
+    {
+      "name": "destination",
+      "type": {
+        "type": "record",
+        "name": "ArchiveDestination",
+        "doc": "Where a submission is archived.",
+        "fields": [
+          {
+            "name": "id",
+            "type": "string",
+            "doc": "Id of the archive destination, e.g. `vestland-elements`; routes the message to that archive's adapters."
+          },
+          {
+            "name": "driver",
+            "type": {
+              "type": "enum",
+              "name": "ArchiveDriver",
+              "doc": "Protocol of the archive.",
+              "symbols": [
+                "FINT",
+                "NOARK5",
+                "SIMULATOR"
+              ]
+            },
+            "doc": "How the adapter talks to the archive."
+          }
+        ]
+      },
+      "doc": "The archive it is written to."
+    },
+    {
+      "name": "stage",
+      "type": {
+        "type": "enum",
+        "name": "ArchiveStage",
+        "doc": "`ARCHIVING`: the adapter is writing it to the archive; `WAITING_FOR_CASE`: journal posts wait until the case they belong to is archived.",
+        "symbols": [
+          "ARCHIVING",
+          "WAITING_FOR_CASE"
+        ]
+      },
+      "doc": "Where the submission stands at the adapter."
     }
   ]
 } as const;
@@ -509,6 +666,12 @@ export const submissionCompletedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },
@@ -724,6 +887,12 @@ export const submissionReceivedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },
@@ -1280,6 +1449,12 @@ export const submissionRejectedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },
@@ -1322,6 +1497,153 @@ export const submissionRejectedV1Schema = {
         }
       },
       "doc": "Every problem found, at once."
+    }
+  ]
+} as const;
+
+/** `flyt.submission.resolved.v1`: SubmissionResolved. */
+export const submissionResolvedV1Schema = {
+  "type": "record",
+  "name": "SubmissionResolved",
+  "namespace": "no.flyt.events",
+  "doc": "An operator ended a failed or rejected submission by hand: archived (done in the archive by hand, with its case number) or cancelled. Keyed by case key.",
+  "fields": [
+    {
+      "name": "meta",
+      "type": {
+        "type": "record",
+        "name": "EventMeta",
+        "doc": "Identity and tracing of this event.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers apply an event at most once by this id."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the producer observed what this event reports."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Ties together every event and log line caused by one source-system request."
+          },
+          {
+            "name": "producer",
+            "type": "string",
+            "doc": "The service that published this event, e.g. `gateway`."
+          }
+        ]
+      },
+      "doc": "Identity and tracing of this event."
+    },
+    {
+      "name": "submission",
+      "type": {
+        "type": "record",
+        "name": "SubmissionRef",
+        "doc": "Which submission this event is about, and whose it is.",
+        "fields": [
+          {
+            "name": "id",
+            "type": "string",
+            "doc": "Flyt's submission id, e.g. `sub_01JD8Z6ZQ8W3J1T5VZ7Y2M4K9C`."
+          },
+          {
+            "name": "tenant",
+            "type": "string",
+            "doc": "The county (tenant) that owns the submission, e.g. `vestland`."
+          },
+          {
+            "name": "sourceApplication",
+            "type": "string",
+            "doc": "The source application that sent it, e.g. `egrunnerverv`."
+          },
+          {
+            "name": "integrationId",
+            "type": "string",
+            "doc": "The integration of that source application that handles it."
+          },
+          {
+            "name": "sourceInstanceId",
+            "type": "string",
+            "doc": "The source system's own id for the submission, unique per integration."
+          },
+          {
+            "name": "kind",
+            "type": {
+              "type": "enum",
+              "name": "SubmissionKind",
+              "doc": "A new case (with or without journal posts), or journal posts added to an existing case.",
+              "symbols": [
+                "CASE",
+                "JOURNAL_POSTS"
+              ]
+            },
+            "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
+          }
+        ]
+      },
+      "doc": "The submission this event is about."
+    },
+    {
+      "name": "status",
+      "type": {
+        "type": "enum",
+        "name": "Resolution",
+        "doc": "`ARCHIVED`: archived by hand; `CANCELLED`: not to be archived.",
+        "symbols": [
+          "ARCHIVED",
+          "CANCELLED"
+        ]
+      },
+      "doc": "The status the operator set."
+    },
+    {
+      "name": "caseNumber",
+      "type": [
+        "null",
+        "string"
+      ],
+      "default": null,
+      "doc": "The case number, when archived by hand."
+    },
+    {
+      "name": "journalPostNumbers",
+      "type": {
+        "type": "array",
+        "items": "string"
+      },
+      "default": [],
+      "doc": "Journal post numbers, when archived by hand."
+    },
+    {
+      "name": "resolvedBy",
+      "type": "string",
+      "doc": "Who resolved it: the operator's user or client id."
+    },
+    {
+      "name": "reason",
+      "type": [
+        "null",
+        "string"
+      ],
+      "default": null,
+      "doc": "Why, in the operator's words."
     }
   ]
 } as const;
@@ -1414,6 +1736,12 @@ export const submissionValidatedV1Schema = {
               ]
             },
             "doc": "What was submitted."
+          },
+          {
+            "name": "run",
+            "type": "int",
+            "default": 1,
+            "doc": "Which run of the submission this is about: 1, and one more for each operator retry. Events of an earlier run never change a later run's status."
           }
         ]
       },

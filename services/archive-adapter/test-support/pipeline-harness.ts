@@ -200,6 +200,7 @@ export function validated(
       integrationId: "egrunnerverv-sak",
       sourceInstanceId: `GRV-${submissionIdValue}`,
       kind: kind ?? "CASE",
+      run: 1,
     },
     configurationVersion: 1,
     destination: { id: destinationId ?? "demo-simulator", driver: "SIMULATOR" },

@@ -77,6 +77,7 @@ function submission(): SubmissionRef {
     integrationId: "egrunnerverv-sak",
     sourceInstanceId: `GRV-${id}`,
     kind: "CASE",
+    run: 1,
   };
 }
 const base = Date.now() - 60_000;

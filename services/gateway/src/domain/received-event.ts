@@ -38,6 +38,8 @@ export function receivedEvent(input: ReceivedEventInput): SubmissionReceived {
       integrationId: body.integrationId,
       sourceInstanceId: body.sourceInstanceId,
       kind: body.case ? "CASE" : "JOURNAL_POSTS",
+      // Operator retries publish the stored event again as the next run.
+      run: 1,
     },
     caseRef: input.caseRef,
     case: body.case ? arkivsak(body.case) : null,

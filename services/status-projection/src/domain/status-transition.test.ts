@@ -9,6 +9,7 @@ const submission: SubmissionRef = {
   integrationId: "egrunnerverv-sak",
   sourceInstanceId: "GRV-1",
   kind: "CASE",
+  run: 1,
 };
 const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, second));
 const event = (

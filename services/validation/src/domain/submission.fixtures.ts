@@ -98,6 +98,7 @@ export function receivedCase(
       integrationId: overrides.integrationId ?? "egrunnerverv-sak",
       sourceInstanceId: "GRV-1",
       kind: "CASE",
+      run: 1,
     },
     caseRef: null,
     case: arkivsak(),

@@ -188,6 +188,7 @@ function toState(row: StatusRow): SubmissionState {
       integrationId: row.integration_id,
       sourceInstanceId: row.source_instance_id,
       kind: row.kind,
+      run: 1,
     },
     status: row.status,
     caseNumber: row.case_number,
