@@ -1,11 +1,11 @@
 export { migrateStatusReadModel } from "./migrations";
 export {
-  appliedHistories,
   decodeCursor,
   type ProjectedStatus,
   StatusReader,
   type StatusStep,
   type SubmissionFilter,
   type SubmissionSummary,
+  statusHistories,
   terminalStatuses,
 } from "./status-reader";

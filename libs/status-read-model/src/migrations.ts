@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 
 /**
  * The status read model: one row per submission (what polling answers), every status event it was sent (its
- * history, each applied at most once by event id), and an outbox of `submission.completed` events, written in
+ * history, each recorded once by event id, from which the row is folded), and an outbox of `submission.completed` events, written in
  * the same transaction as the terminal status they announce and published after it.
  */
 const readModel = {
@@ -15,11 +15,15 @@ const readModel = {
       t.text("integration_id").notNullable();
       t.text("source_instance_id").notNullable();
       t.text("kind").notNullable();
+      /** 1, then one more for each operator retry: the latest run sets the status. */
+      t.integer("run").notNullable();
       t.text("status").notNullable();
       t.text("case_number").nullable();
       t.jsonb("journal_post_numbers").notNullable().defaultTo("[]");
       t.jsonb("errors").notNullable().defaultTo("[]");
       t.integer("configuration_version").nullable();
+      /** The event that set the status (a terminal one is announced once, by this id). */
+      t.text("status_event_id").notNullable();
       t.timestamp("created_at", { useTz: true }).notNullable();
       t.timestamp("updated_at", { useTz: true }).notNullable();
       // Polling by the source system's own id, and the console's counts and lists per integration and status.
@@ -29,10 +33,16 @@ const readModel = {
     await db.schema.createTable("submission_status_history", (t) => {
       t.text("event_id").primary();
       t.text("submission_id").notNullable();
+      t.integer("run").notNullable();
       t.text("status").notNullable();
+      /** How far along its run the status is (the projection's order; the history lists ties in it). */
+      t.smallint("rank").notNullable();
       t.timestamp("at", { useTz: true }).notNullable();
-      /** False for an event that came late (after a status further on): recorded, not applied. */
-      t.boolean("applied").notNullable();
+      /**
+       * What else the event said (case number, journal post numbers, errors, configuration version, when it was
+       * received, whether an operator set it): the status is folded from every recorded event, in any order.
+       */
+      t.json("facts").notNullable();
       t.index(["submission_id", "at"]);
     });
     await db.schema.createTable("completion_outbox", (t) => {

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 describe("StatusReader", () => {
-  it("answers a projected submission with the statuses it went through, oldest first, late ones left out", async () => {
+  it("answers a projected submission with every status it went through, oldest first", async () => {
     await db("submission_status").insert({
       submission_id: "sub_1",
       tenant_id: "demo",
@@ -30,22 +30,34 @@ describe("StatusReader", () => {
       integration_id: "egrunnerverv-sak",
       source_instance_id: "GRV-1",
       kind: "CASE",
+      run: 1,
       status: "FAILED",
       case_number: null,
       journal_post_numbers: "[]",
       errors: JSON.stringify([{ code: "archive-unavailable", pointer: "", detail: "503" }]),
       configuration_version: 2,
+      status_event_id: "e3",
       created_at: at(0),
       updated_at: at(3),
     });
+    const step = (event_id: string, status: string, rank: number, second: number) => ({
+      event_id,
+      submission_id: "sub_1",
+      run: 1,
+      status,
+      rank,
+      at: at(second),
+      facts: "{}",
+    });
     await db("submission_status_history").insert([
-      { event_id: "e3", submission_id: "sub_1", status: "FAILED", at: at(3), applied: true },
-      { event_id: "e1", submission_id: "sub_1", status: "RECEIVED", at: at(0), applied: true },
-      { event_id: "e2", submission_id: "sub_1", status: "VALIDATED", at: at(1), applied: true },
-      { event_id: "e4", submission_id: "sub_1", status: "VALIDATED", at: at(4), applied: false },
+      step("e3", "FAILED", 8, 3),
+      step("e1", "RECEIVED", 0, 0),
+      step("e2b", "ARCHIVING", 3, 1),
+      step("e2", "VALIDATED", 1, 1),
     ]);
     expect(await new StatusReader(db).status("sub_1")).toEqual({
       submissionId: "sub_1",
+      run: 1,
       status: "FAILED",
       caseNumber: null,
       journalPostNumbers: [],
@@ -54,6 +66,7 @@ describe("StatusReader", () => {
       history: [
         { status: "RECEIVED", at: at(0) },
         { status: "VALIDATED", at: at(1) },
+        { status: "ARCHIVING", at: at(1) },
         { status: "FAILED", at: at(3) },
       ],
       createdAt: at(0),
@@ -73,7 +86,9 @@ describe("StatusReader", () => {
       integration_id: "vigo-ny-soker",
       source_instance_id: `VIGO-${id}`,
       kind: "CASE",
+      run: 1,
       status,
+      status_event_id: `${id}-${status}`,
       created_at: at(second),
       updated_at: at(second),
     });

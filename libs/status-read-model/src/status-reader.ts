@@ -4,6 +4,8 @@ import type { Knex } from "knex";
 /** A submission's status as the read model has it, with the statuses it went through, oldest first. */
 export interface ProjectedStatus {
   readonly submissionId: string;
+  /** 1, then one more for each operator retry. */
+  readonly run: number;
   readonly status: SubmissionStatus;
   readonly caseNumber: string | null;
   readonly journalPostNumbers: readonly string[];
@@ -29,10 +31,11 @@ export interface StatusStep {
 }
 
 /**
- * The statuses each submission went through, oldest first (late events, recorded but not applied, left out):
- * one query for any number of submissions. Works in a transaction too.
+ * The statuses each submission went through, oldest first (ties in the order the lifecycle takes them), every
+ * recorded event included: a late one shows when it happened, though it did not set the status. One query for any
+ * number of submissions; works in a transaction too.
  */
-export async function appliedHistories(
+export async function statusHistories(
   db: Knex,
   submissionIds: readonly string[],
 ): Promise<Map<string, StatusStep[]>> {
@@ -42,8 +45,7 @@ export async function appliedHistories(
     "submission_status_history",
   )
     .whereIn("submission_id", [...new Set(submissionIds)])
-    .andWhere({ applied: true })
-    .orderBy(["submission_id", "at"])
+    .orderBy(["submission_id", "at", "run", "rank", "event_id"])
     .select("submission_id", "status", "at");
   for (const row of rows) {
     const steps = histories.get(row.submission_id) ?? [];
@@ -86,11 +88,12 @@ export class StatusReader {
   async status(submissionId: string): Promise<ProjectedStatus | undefined> {
     const [row, histories] = await Promise.all([
       this.db("submission_status").where({ submission_id: submissionId }).first(),
-      appliedHistories(this.db, [submissionId]),
+      statusHistories(this.db, [submissionId]),
     ]);
     if (!row) return undefined;
     return {
       submissionId,
+      run: row.run,
       status: row.status,
       caseNumber: row.case_number,
       journalPostNumbers: row.journal_post_numbers,

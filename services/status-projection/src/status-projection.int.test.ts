@@ -210,6 +210,89 @@ describe("the status projection over Kafka and Postgres", () => {
     expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1);
   });
 
+  it("starts over with an operator retry's run, and shows where the archive adapter is", async () => {
+    const ref = submission();
+    const failed = (run: SubmissionRef) => ({
+      meta: meta(randomUUID(), at(300)),
+      submission: run,
+      destination: { id: "demo-simulator", driver: "SIMULATOR" as const },
+      code: "archive-unavailable",
+      message: "503 Service Unavailable",
+      retriable: true,
+      attempts: 5,
+      caseNumber: null,
+      journalPostNumbers: [],
+    });
+    await send(topics.submissionReceived, received(ref), ref);
+    await send(topics.archiveFailed, failed(ref), ref);
+    await statusOf(ref.id, "FAILED");
+    const rerun = { ...ref, run: 2 };
+    await send(topics.submissionReceived, { ...received(rerun), meta: meta(randomUUID(), at(1_000)) }, ref);
+    const again = await statusOf(ref.id, "RECEIVED");
+    expect(again).toMatchObject({ run: 2, errors: [] });
+    await send(
+      topics.archiveProgressed,
+      {
+        meta: meta(randomUUID(), at(1_200)),
+        submission: rerun,
+        destination: { id: "demo-simulator", driver: "SIMULATOR" },
+        stage: "ARCHIVING",
+      },
+      ref,
+    );
+    await statusOf(ref.id, "ARCHIVING");
+    await send(topics.archiveCompleted, { ...archived(rerun), meta: meta(randomUUID(), at(1_400)) }, ref);
+    await statusOf(ref.id, "ARCHIVED");
+    await vi.waitFor(
+      () => expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(2),
+      { timeout: 20_000 },
+    );
+    const [first, second] = completed.filter((event) => event.submission.id === ref.id);
+    expect(first).toMatchObject({ status: "FAILED", submission: { run: 1 } });
+    expect(second).toMatchObject({ status: "ARCHIVED", submission: { run: 2 }, caseNumber: "2026/77" });
+    expect(second?.history.map((step) => step.status)).toEqual([
+      "RECEIVED",
+      "FAILED",
+      "RECEIVED",
+      "ARCHIVING",
+      "ARCHIVED",
+    ]);
+  });
+
+  it("lets an operator cancel a rejected submission, telling why", async () => {
+    const ref = submission();
+    await send(
+      topics.submissionRejected,
+      { meta: meta(randomUUID(), at(100)), submission: ref, configurationVersion: 4, errors: [] },
+      ref,
+    );
+    await statusOf(ref.id, "REJECTED");
+    await send(
+      topics.submissionResolved,
+      {
+        meta: meta(randomUUID(), at(900)),
+        submission: ref,
+        status: "CANCELLED",
+        caseNumber: null,
+        journalPostNumbers: [],
+        resolvedBy: "kari.arkivar",
+        reason: "Sent to the wrong county",
+      },
+      ref,
+    );
+    const row = await statusOf(ref.id, "CANCELLED");
+    expect(row.errors).toEqual([
+      { code: "cancelled-by-operator", pointer: "", detail: "Sent to the wrong county" },
+    ]);
+    await vi.waitFor(
+      () =>
+        expect(
+          completed.filter((event) => event.submission.id === ref.id).map((event) => event.status),
+        ).toEqual(["REJECTED", "CANCELLED"]),
+      { timeout: 20_000 },
+    );
+  });
+
   it("records a rejection with every error and its configuration version", async () => {
     const ref = submission();
     const errors = [

@@ -4,9 +4,12 @@ import { terminalStatuses } from "@flyt/status-read-model";
 /** What a lifecycle event says about a submission, reduced to what its status resource needs. */
 export interface StatusEvent {
   readonly eventId: string;
+  /** The submission, with the run (1, then one more per operator retry) the event belongs to. */
   readonly submission: SubmissionRef;
   readonly status: SubmissionStatus;
   readonly at: Date;
+  /** An operator's resolution (archived by hand, cancelled) outranks what the pipeline said of the same run. */
+  readonly byOperator?: boolean;
   readonly caseNumber?: string | null;
   readonly journalPostNumbers?: readonly string[];
   readonly errors?: readonly ValidationError[];
@@ -25,70 +28,98 @@ export interface SubmissionState {
   readonly configurationVersion: number | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The event that set the status: a new one on a terminal status is what `submission.completed` announces. */
+  readonly statusEventId: string;
 }
 
-/** How far along the lifecycle a status is: a status never gives way to one further back. */
-const progressOf: Readonly<Record<SubmissionStatus, number>> = {
+/**
+ * How far along a run a status is. Within a run the furthest status stands, whatever order events came in:
+ * a status never gives way to one further back. The archive's success outranks a failure reported for the same
+ * run (the case exists, whatever a stale message says), and an operator's resolution outranks both.
+ */
+const statusRank: Readonly<Record<SubmissionStatus, number>> = {
   RECEIVED: 0,
   VALIDATED: 1,
   WAITING_FOR_CASE: 2,
   ARCHIVING: 3,
+  REJECTED: 8,
+  FAILED: 8,
   ARCHIVED: 9,
-  REJECTED: 9,
-  FAILED: 9,
   CANCELLED: 9,
 };
+const OPERATOR_RANK = 10;
 
-export interface Transition {
-  readonly state: SubmissionState;
-  /** Whether the event set the status (false for a late or repeated one, which only the history records). */
-  readonly applied: boolean;
-  /** Whether this event moved the submission into a terminal status (then `submission.completed` is due). */
-  readonly becameTerminal: boolean;
+/** Where an event stands in its run (kept with the history, which lists ties in this order). */
+export const rankOf = (event: StatusEvent): number =>
+  event.byOperator ? OPERATOR_RANK : statusRank[event.status];
+
+/** Orders events by run, then by how far along they are, then by time: the last one sets the status. */
+function compareForStatus(a: StatusEvent, b: StatusEvent): number {
+  return (
+    a.submission.run - b.submission.run ||
+    rankOf(a) - rankOf(b) ||
+    a.at.getTime() - b.at.getTime() ||
+    a.eventId.localeCompare(b.eventId)
+  );
 }
 
 /**
- * Applies one event to a submission's state (undefined: none yet; events can arrive in any order across
- * topics). A late or repeated event changes nothing it should not: a status never moves back, and a terminal
- * status is final; its facts (such as when it was received) are still taken in.
+ * A submission's state from every event recorded for it, in any order: the same events always give the same
+ * state, so a late or repeated event, a rebuild from the topics and the live projection all agree. The latest run
+ * (an operator retry starts one) sets the status; within a run the furthest status does. Undefined for no events.
  */
-export function applyEvent(current: SubmissionState | undefined, event: StatusEvent): Transition {
-  const createdAt = earliest(current?.createdAt, event.receivedAt ?? event.at);
-  if (!current) {
-    return {
-      state: {
-        submission: event.submission,
-        status: event.status,
-        caseNumber: event.caseNumber ?? null,
-        journalPostNumbers: event.journalPostNumbers ?? [],
-        errors: event.errors ?? [],
-        configurationVersion: event.configurationVersion ?? null,
-        createdAt,
-        updatedAt: event.at,
-      },
-      applied: true,
-      becameTerminal: terminalStatuses.has(event.status),
-    };
-  }
-  const advances =
-    !terminalStatuses.has(current.status) && progressOf[event.status] > progressOf[current.status];
-  if (!advances) return { state: { ...current, createdAt }, applied: false, becameTerminal: false };
+export function foldStatus(events: readonly StatusEvent[]): SubmissionState | undefined {
+  if (events.length === 0) return undefined;
+  const ordered = [...events].sort(compareForStatus);
+  const top = ordered.at(-1) as StatusEvent;
+  const latestVersion = ordered.findLast((event) => typeof event.configurationVersion === "number");
+  const terminal = terminalStatuses.has(top.status);
   return {
-    state: {
-      ...current,
-      status: event.status,
-      caseNumber: event.caseNumber ?? current.caseNumber,
-      journalPostNumbers: event.journalPostNumbers ?? current.journalPostNumbers,
-      errors: event.errors ?? current.errors,
-      configurationVersion: event.configurationVersion ?? current.configurationVersion,
-      createdAt,
-      updatedAt: event.at,
-    },
-    applied: true,
-    becameTerminal: terminalStatuses.has(event.status),
+    submission: top.submission,
+    status: top.status,
+    // A failure keeps what the archive did take (a case created before a journal post failed).
+    caseNumber: terminal ? (top.caseNumber ?? null) : null,
+    journalPostNumbers: terminal ? (top.journalPostNumbers ?? []) : [],
+    errors: top.errors ?? [],
+    configurationVersion: latestVersion?.configurationVersion ?? null,
+    createdAt: new Date(Math.min(...events.map((event) => (event.receivedAt ?? event.at).getTime()))),
+    updatedAt: top.at,
+    statusEventId: top.eventId,
   };
 }
 
-function earliest(known: Date | undefined, candidate: Date): Date {
-  return known && known.getTime() <= candidate.getTime() ? known : candidate;
+export interface Transition {
+  readonly state: SubmissionState;
+  /**
+   * The event that newly set a terminal status, when the new events did that: `submission.completed` is due,
+   * once for that event. A late event of an earlier step or run never makes one.
+   */
+  readonly completedBy?: StatusEvent;
+}
+
+/** What newly recorded events do to a submission whose earlier events are `recorded`. */
+export function transition(
+  recorded: readonly StatusEvent[],
+  fresh: readonly StatusEvent[],
+): Transition | undefined {
+  const before = foldStatus(recorded);
+  const all = [...recorded, ...fresh];
+  const after = foldStatus(all);
+  if (!after) return undefined;
+  const newlyTerminal = terminalStatuses.has(after.status) && after.statusEventId !== before?.statusEventId;
+  const completedBy = newlyTerminal ? all.find((event) => event.eventId === after.statusEventId) : undefined;
+  return completedBy ? { state: after, completedBy } : { state: after };
+}
+
+/** The statuses a submission went through, oldest first (ties in the order the lifecycle takes them). */
+export function historyOf(events: readonly StatusEvent[]): { status: SubmissionStatus; at: Date }[] {
+  return [...events]
+    .sort(
+      (a, b) =>
+        a.at.getTime() - b.at.getTime() ||
+        a.submission.run - b.submission.run ||
+        rankOf(a) - rankOf(b) ||
+        a.eventId.localeCompare(b.eventId),
+    )
+    .map((event) => ({ status: event.status, at: event.at }));
 }

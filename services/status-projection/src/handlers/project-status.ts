@@ -2,8 +2,10 @@ import { type ConsumedMessage, type EventHeaders, eventHeadersOf, handlerFor } f
 import type {
   ArchiveCompleted,
   ArchiveFailed,
+  ArchiveProgressed,
   SubmissionReceived,
   SubmissionRejected,
+  SubmissionResolved,
   SubmissionValidated,
 } from "@flyt/schemas";
 import type { TopicCatalogue } from "@flyt/topics";
@@ -41,6 +43,12 @@ const toStatus = {
     errors: value.errors,
     configurationVersion: value.configurationVersion,
   }),
+  progressed: (value: ArchiveProgressed): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: value.stage,
+    at: value.meta.occurredAt,
+  }),
   archived: (value: ArchiveCompleted): StatusEvent => ({
     eventId: value.meta.eventId,
     submission: value.submission,
@@ -59,6 +67,26 @@ const toStatus = {
     journalPostNumbers: value.journalPostNumbers,
     // The archive's own words, for the source system and the archivist.
     errors: [{ code: value.code, pointer: "", detail: value.message }],
+  }),
+  resolved: (value: SubmissionResolved): StatusEvent => ({
+    eventId: value.meta.eventId,
+    submission: value.submission,
+    status: value.status,
+    at: value.meta.occurredAt,
+    byOperator: true,
+    caseNumber: value.caseNumber,
+    journalPostNumbers: value.journalPostNumbers,
+    // A cancellation tells the source system why, in the operator's words.
+    errors:
+      value.status === "CANCELLED"
+        ? [
+            {
+              code: "cancelled-by-operator",
+              pointer: "",
+              detail: value.reason ?? "Cancelled by an operator.",
+            },
+          ]
+        : [],
   }),
 };
 
@@ -79,7 +107,9 @@ export function projectStatusHandlers(deps: ProjectStatusDependencies) {
     handlerFor({ topic: topics.submissionReceived, handle: project(toStatus.received) }),
     handlerFor({ topic: topics.submissionValidated, handle: project(toStatus.validated) }),
     handlerFor({ topic: topics.submissionRejected, handle: project(toStatus.rejected) }),
+    handlerFor({ topic: topics.archiveProgressed, handle: project(toStatus.progressed) }),
     handlerFor({ topic: topics.archiveCompleted, handle: project(toStatus.archived) }),
     handlerFor({ topic: topics.archiveFailed, handle: project(toStatus.failed) }),
+    handlerFor({ topic: topics.submissionResolved, handle: project(toStatus.resolved) }),
   ];
 }

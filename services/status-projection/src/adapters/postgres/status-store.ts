@@ -1,8 +1,13 @@
 import type { EventHeaders } from "@flyt/kafka";
-import type { SubmissionCompleted, SubmissionStatus } from "@flyt/schemas";
-import { appliedHistories } from "@flyt/status-read-model";
+import type { SubmissionCompleted, SubmissionRef, SubmissionStatus } from "@flyt/schemas";
 import type { Knex } from "knex";
-import { applyEvent, type StatusEvent, type SubmissionState } from "../../domain/status-transition";
+import {
+  historyOf,
+  rankOf,
+  type StatusEvent,
+  type SubmissionState,
+  transition,
+} from "../../domain/status-transition";
 
 /** A status event with the headers of the message that carried it (passed on to what it causes). */
 export interface IncomingStatusEvent {
@@ -18,25 +23,25 @@ export interface PendingCompletion {
   readonly headers: EventHeaders;
 }
 
-interface StatusRow {
+/** What an event said beyond its status, kept so the status can be folded again from every recorded event. */
+type Facts = Pick<
+  StatusEvent,
+  "byOperator" | "caseNumber" | "journalPostNumbers" | "errors" | "configurationVersion"
+> & { readonly receivedAt?: string };
+
+interface HistoryRow {
+  readonly event_id: string;
   readonly submission_id: string;
-  readonly tenant_id: string;
-  readonly source_application_id: string;
-  readonly integration_id: string;
-  readonly source_instance_id: string;
-  readonly kind: SubmissionState["submission"]["kind"];
+  readonly run: number;
   readonly status: SubmissionStatus;
-  readonly case_number: string | null;
-  readonly journal_post_numbers: string[];
-  readonly errors: SubmissionState["errors"];
-  readonly configuration_version: number | null;
-  readonly created_at: Date;
-  readonly updated_at: Date;
+  readonly at: Date;
+  readonly facts: Facts;
 }
 
 /**
  * The status read model. Events are applied in batches (one transaction for all the events handled together),
- * each once by its event id; a terminal transition writes its `submission.completed` to the outbox in the same
+ * each recorded once by its event id; a submission's row is folded from all its recorded events, so their order
+ * does not matter. A transition into a terminal status writes its `submission.completed` to the outbox in the same
  * transaction, so it is announced exactly once however often the event is delivered.
  */
 export class StatusStore {
@@ -45,96 +50,61 @@ export class StatusStore {
     private readonly completionEventId: (terminalEventId: string) => string,
   ) {}
 
-  /** Applies the events in order; resolves, per event, with the completion it made due (if any). */
+  /** Applies the events; resolves, per event, with the completion it made due (if any). */
   async apply(incoming: readonly IncomingStatusEvent[]): Promise<(PendingCompletion | undefined)[]> {
     return this.db.transaction(async (trx) => {
-      const fresh: { event_id: string }[] = await trx("submission_status_history")
-        .insert(
-          incoming.map(({ event }) => ({
-            event_id: event.eventId,
-            submission_id: event.submission.id,
-            status: event.status,
-            at: event.at,
-            applied: false,
-          })),
-        )
-        .onConflict("event_id")
-        .ignore()
-        .returning("event_id");
-      const isFresh = new Set(fresh.map((row) => row.event_id));
-      const ids = [
-        ...new Set(
-          incoming.filter(({ event }) => isFresh.has(event.eventId)).map(({ event }) => event.submission.id),
-        ),
-      ];
+      const fresh = await recordEvents(trx, incoming);
+      const ids = [...new Set(fresh.map(({ event }) => event.submission.id))].sort();
+      if (ids.length === 0) return incoming.map(() => undefined);
       // One submission's events from different topics may be applied by concurrent batches: lock each
       // submission (also one with no row yet), in a fixed order so two batches cannot deadlock.
-      if (ids.length > 0) {
-        await trx.raw(
-          "select pg_advisory_xact_lock(hashtext(id)) from (select unnest(?::text[]) as id order by 1) ids",
-          [[...ids].sort()],
-        );
-      }
-      const rows: StatusRow[] =
-        ids.length === 0 ? [] : await trx("submission_status").whereIn("submission_id", ids);
-      const states = new Map(rows.map((row) => [row.submission_id, toState(row)]));
-
-      const completions: (PendingCompletion | undefined)[] = [];
-      const applied: string[] = [];
-      const terminal: { index: number; incoming: IncomingStatusEvent }[] = [];
-      for (const [index, item] of incoming.entries()) {
-        completions.push(undefined);
-        if (!isFresh.has(item.event.eventId)) continue;
-        const before = states.get(item.event.submission.id);
-        const transition = applyEvent(before, item.event);
-        states.set(item.event.submission.id, transition.state);
-        if (transition.applied) applied.push(item.event.eventId);
-        if (transition.becameTerminal) terminal.push({ index, incoming: item });
-      }
-      const changed = ids.flatMap((id) => states.get(id) ?? []);
-      if (changed.length > 0) {
-        await trx("submission_status").insert(changed.map(toRow)).onConflict("submission_id").merge();
-      }
-      if (applied.length > 0) {
-        await trx("submission_status_history").whereIn("event_id", applied).update({ applied: true });
-      }
-      const histories = await appliedHistories(
-        trx,
-        terminal.map(({ incoming: item }) => item.event.submission.id),
+      await trx.raw(
+        "select pg_advisory_xact_lock(hashtext(id)) from (select unnest(?::text[]) as id order by 1) ids",
+        [ids],
       );
-      for (const { index, incoming: item } of terminal) {
-        const state = states.get(item.event.submission.id) as SubmissionState;
-        const history = histories.get(state.submission.id) ?? [];
-        const eventId = this.completionEventId(item.event.eventId);
-        const event: SubmissionCompleted = {
-          meta: {
-            eventId,
-            occurredAt: state.updatedAt,
-            correlationId: item.headers.correlationId,
-            producer: "status-projection",
-          },
-          submission: state.submission,
-          status: state.status,
-          caseNumber: state.caseNumber,
-          journalPostNumbers: state.journalPostNumbers,
-          errors: state.errors,
-          history,
-          configurationVersion: state.configurationVersion,
-          createdAt: state.createdAt,
-          updatedAt: state.updatedAt,
-        };
+      const freshIds = new Set(fresh.map(({ event }) => event.eventId));
+      const rows: HistoryRow[] = await trx("submission_status_history")
+        .whereIn("submission_id", ids)
+        .select("event_id", "submission_id", "run", "status", "at", "facts");
+
+      const states: SubmissionState[] = [];
+      const completions = new Map<string, PendingCompletion>();
+      for (const id of ids) {
+        const arriving = fresh.filter(({ event }) => event.submission.id === id);
+        const ref = (arriving[0] as IncomingStatusEvent).event.submission;
+        const recorded = rows
+          .filter((row) => row.submission_id === id && !freshIds.has(row.event_id))
+          .map((row) => toEvent(row, ref));
+        const changed = transition(
+          recorded,
+          arriving.map(({ event }) => event),
+        );
+        if (!changed) continue;
+        states.push(changed.state);
+        const { completedBy } = changed;
+        if (!completedBy) continue;
+        const cause = arriving.find(({ event }) => event.eventId === completedBy.eventId) ?? arriving[0];
+        const all = [...recorded, ...arriving.map(({ event }) => event)];
+        const completion = this.completion(changed.state, historyOf(all), cause as IncomingStatusEvent);
+        completions.set(completedBy.eventId, completion);
+      }
+      if (states.length > 0) {
+        await trx("submission_status").insert(states.map(toRow)).onConflict("submission_id").merge();
+      }
+      if (completions.size > 0) {
         await trx("completion_outbox")
-          .insert({
-            event_id: eventId,
-            submission_id: state.submission.id,
-            event: JSON.stringify(event),
-            headers: JSON.stringify(item.headers),
-          })
+          .insert(
+            [...completions.values()].map((completion) => ({
+              event_id: completion.eventId,
+              submission_id: completion.submissionId,
+              event: JSON.stringify(completion.event),
+              headers: JSON.stringify(completion.headers),
+            })),
+          )
           .onConflict("event_id")
           .ignore();
-        completions[index] = { eventId, submissionId: state.submission.id, event, headers: item.headers };
       }
-      return completions;
+      return incoming.map(({ event }) => completions.get(event.eventId));
     });
   }
 
@@ -166,6 +136,84 @@ export class StatusStore {
       }),
     );
   }
+
+  private completion(
+    state: SubmissionState,
+    history: SubmissionCompleted["history"],
+    cause: IncomingStatusEvent,
+  ): PendingCompletion {
+    const eventId = this.completionEventId(state.statusEventId);
+    return {
+      eventId,
+      submissionId: state.submission.id,
+      headers: cause.headers,
+      event: {
+        meta: {
+          eventId,
+          occurredAt: state.updatedAt,
+          correlationId: cause.headers.correlationId,
+          producer: "status-projection",
+        },
+        submission: state.submission,
+        status: state.status,
+        caseNumber: state.caseNumber,
+        journalPostNumbers: state.journalPostNumbers,
+        errors: state.errors,
+        history,
+        configurationVersion: state.configurationVersion,
+        createdAt: state.createdAt,
+        updatedAt: state.updatedAt,
+      },
+    };
+  }
+}
+
+/** Records each event once by its id; resolves with the ones not recorded before. */
+async function recordEvents(
+  trx: Knex.Transaction,
+  incoming: readonly IncomingStatusEvent[],
+): Promise<IncomingStatusEvent[]> {
+  const unique = [...new Map(incoming.map((item) => [item.event.eventId, item])).values()];
+  const inserted: { event_id: string }[] = await trx("submission_status_history")
+    .insert(unique.map(({ event }) => toHistoryRow(event)))
+    .onConflict("event_id")
+    .ignore()
+    .returning("event_id");
+  const isFresh = new Set(inserted.map((row) => row.event_id));
+  return unique.filter(({ event }) => isFresh.has(event.eventId));
+}
+
+function toHistoryRow(event: StatusEvent) {
+  const facts: Facts = {
+    ...(event.byOperator ? { byOperator: true } : {}),
+    ...(event.caseNumber !== undefined ? { caseNumber: event.caseNumber } : {}),
+    ...(event.journalPostNumbers ? { journalPostNumbers: event.journalPostNumbers } : {}),
+    ...(event.errors ? { errors: event.errors } : {}),
+    ...(event.configurationVersion !== undefined ? { configurationVersion: event.configurationVersion } : {}),
+    ...(event.receivedAt ? { receivedAt: event.receivedAt.toISOString() } : {}),
+  };
+  return {
+    event_id: event.eventId,
+    submission_id: event.submission.id,
+    run: event.submission.run,
+    status: event.status,
+    rank: rankOf(event),
+    at: event.at,
+    facts: JSON.stringify(facts),
+  };
+}
+
+/** A recorded event again, for the fold; its submission is the arriving event's, with its own run. */
+function toEvent(row: HistoryRow, ref: SubmissionRef): StatusEvent {
+  const { receivedAt, ...facts } = row.facts;
+  return {
+    ...facts,
+    eventId: row.event_id,
+    submission: { ...ref, run: row.run },
+    status: row.status,
+    at: row.at,
+    ...(receivedAt ? { receivedAt: new Date(receivedAt) } : {}),
+  };
 }
 
 /** Dates come back from JSON as strings. */
@@ -179,27 +227,6 @@ function revive(event: SubmissionCompleted): SubmissionCompleted {
   };
 }
 
-function toState(row: StatusRow): SubmissionState {
-  return {
-    submission: {
-      id: row.submission_id,
-      tenant: row.tenant_id,
-      sourceApplication: row.source_application_id,
-      integrationId: row.integration_id,
-      sourceInstanceId: row.source_instance_id,
-      kind: row.kind,
-      run: 1,
-    },
-    status: row.status,
-    caseNumber: row.case_number,
-    journalPostNumbers: row.journal_post_numbers,
-    errors: row.errors,
-    configurationVersion: row.configuration_version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 function toRow(state: SubmissionState) {
   return {
     submission_id: state.submission.id,
@@ -208,11 +235,13 @@ function toRow(state: SubmissionState) {
     integration_id: state.submission.integrationId,
     source_instance_id: state.submission.sourceInstanceId,
     kind: state.submission.kind,
+    run: state.submission.run,
     status: state.status,
     case_number: state.caseNumber,
     journal_post_numbers: JSON.stringify(state.journalPostNumbers),
     errors: JSON.stringify(state.errors),
     configuration_version: state.configurationVersion,
+    status_event_id: state.statusEventId,
     created_at: state.createdAt,
     updated_at: state.updatedAt,
   };
