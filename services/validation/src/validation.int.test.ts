@@ -253,6 +253,36 @@ describe("the validation service over Kafka and Postgres", () => {
     });
   });
 
+  it("decides an operator retry's run anew, under the configuration active then", async () => {
+    const first = freshCase();
+    await publish(first);
+    const [decision] = await decisionsOf(first.submission.id);
+    const version = await activate({
+      ...configuration,
+      archiveDefaults: { ...configuration.archiveDefaults, arkivdel: "RETRY" },
+    });
+    const retry = {
+      ...first,
+      meta: { ...first.meta, eventId: randomUUID() },
+      submission: { ...first.submission, run: 2 },
+    };
+    await publish(retry);
+    const [, again] = await decisionsOf(first.submission.id, 2);
+    expect(again?.validated).toMatchObject({
+      submission: { run: 2 },
+      configurationVersion: version,
+      case: { arkivdel: "RETRY" },
+    });
+    expect(again?.validated?.meta.eventId).not.toBe(decision?.validated?.meta.eventId);
+    // Both runs' answers are kept, each as it was published.
+    expect(
+      await db("validation_decisions")
+        .where({ submission_id: first.submission.id })
+        .orderBy("run")
+        .pluck("configuration_version"),
+    ).toEqual([decision?.validated?.configurationVersion, version]);
+  });
+
   it("adds journal posts to a validated case submission or a case number, and refuses them to a rejected one", async () => {
     const validCase = freshCase();
     const rejectedCase = freshCase(htmlAsPdf.id);

@@ -12,16 +12,17 @@ import type { DecisionContext, DecisionRecord } from "../../handlers/validate-re
 export class DecisionStore {
   constructor(private readonly db: Knex) {}
 
-  /** Per submission, in order: its integration now (absent when the tenant has none such) and any answer given. */
+  /** Per submission, in order: its integration now (absent when the tenant has none such) and any answer given to this run. */
   async contexts(submissions: readonly SubmissionRef[]): Promise<DecisionContext[]> {
     const { rows } = await this.db.raw<{ rows: ContextRow[] }>(
       `select i.state, i.active_configuration_version, d.answer
-         from unnest(?::text[], ?::text[], ?::text[]) with ordinality as s(submission_id, tenant_id, integration_id, ord)
+         from unnest(?::text[], ?::int[], ?::text[], ?::text[]) with ordinality as s(submission_id, run, tenant_id, integration_id, ord)
          left join integrations i on i.tenant_id = s.tenant_id and i.integration_id = s.integration_id
-         left join validation_decisions d on d.submission_id = s.submission_id
+         left join validation_decisions d on d.submission_id = s.submission_id and d.run = s.run
         order by s.ord`,
       [
         submissions.map((submission) => submission.id),
+        submissions.map((submission) => submission.run),
         submissions.map((submission) => submission.tenant),
         submissions.map((submission) => submission.integrationId),
       ],
@@ -40,10 +41,11 @@ export class DecisionStore {
    */
   async record(decisions: readonly DecisionRecord[]): Promise<Answer[]> {
     if (decisions.length === 0) return [];
-    const inserted: { submission_id: string }[] = await this.db("validation_decisions")
+    const inserted: { submission_id: string; run: number }[] = await this.db("validation_decisions")
       .insert(
         decisions.map(({ submission, answer }) => ({
           submission_id: submission.id,
+          run: submission.run,
           tenant_id: submission.tenant,
           integration_id: submission.integrationId,
           kind: submission.kind,
@@ -52,28 +54,37 @@ export class DecisionStore {
           answer: JSON.stringify(answer),
         })),
       )
-      .onConflict("submission_id")
+      .onConflict(["submission_id", "run"])
       .ignore()
-      .returning("submission_id");
-    const ours = new Set(inserted.map((row) => row.submission_id));
-    const theirs = decisions.filter(({ submission }) => !ours.has(submission.id));
+      .returning(["submission_id", "run"]);
+    const runKey = (id: string, run: number) => `${run}:${id}`;
+    const ours = new Set(inserted.map((row) => runKey(row.submission_id, row.run)));
+    const theirs = decisions.filter(({ submission }) => !ours.has(runKey(submission.id, submission.run)));
     const standing = new Map<string, Answer>();
     if (theirs.length > 0) {
-      const rows: { submission_id: string; answer: Answer }[] = await this.db("validation_decisions")
+      const rows: { submission_id: string; run: number; answer: Answer }[] = await this.db(
+        "validation_decisions",
+      )
         .whereIn(
-          "submission_id",
-          theirs.map(({ submission }) => submission.id),
+          ["submission_id", "run"],
+          theirs.map(({ submission }) => [submission.id, submission.run]),
         )
-        .select("submission_id", "answer");
-      for (const row of rows) standing.set(row.submission_id, row.answer);
+        .select("submission_id", "run", "answer");
+      for (const row of rows) standing.set(runKey(row.submission_id, row.run), row.answer);
     }
-    return decisions.map(({ submission, answer }) => standing.get(submission.id) ?? answer);
+    return decisions.map(
+      ({ submission, answer }) => standing.get(runKey(submission.id, submission.run)) ?? answer,
+    );
   }
 
-  /** What became of a case submission of this tenant; undefined while it is not decided (or not this tenant's). */
+  /**
+   * What became of a case submission of this tenant in its latest run decided; undefined while it is not decided
+   * (or not this tenant's).
+   */
   async referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase | undefined> {
     const row = await this.db("validation_decisions")
       .where({ submission_id: submissionId, tenant_id: tenantId, kind: "CASE" })
+      .orderBy("run", "desc")
       .first("outcome");
     return row?.outcome;
   }

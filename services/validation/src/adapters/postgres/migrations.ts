@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 
 /**
- * One row per submission this service decided on, with the answer as published: a redelivered submission is
+ * One row per submission and run this service decided on, with the answer as published: a redelivered submission is
  * answered from here, never decided again under whatever is active by then. Journal posts to a case submission
  * look up what became of it here.
  */
@@ -9,7 +9,9 @@ const decisions = {
   name: "001-validation-decisions",
   async up(db: Knex) {
     await db.schema.createTable("validation_decisions", (t) => {
-      t.text("submission_id").primary();
+      t.text("submission_id").notNullable();
+      /** An operator retry is a new run, decided anew under the configuration active then. */
+      t.integer("run").notNullable();
       t.text("tenant_id").notNullable();
       t.text("integration_id").notNullable();
       t.text("kind").notNullable().checkIn(["CASE", "JOURNAL_POSTS"]);
@@ -22,6 +24,7 @@ const decisions = {
        */
       t.json("answer").notNullable();
       t.timestamp("decided_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["submission_id", "run"]);
     });
   },
   async down(db: Knex) {
