@@ -14,6 +14,7 @@ import {
   submissionId,
   validated,
 } from "../test-support/pipeline-harness";
+import { DeclaredOutages } from "./drivers/simulator/declared-outages";
 
 const infra = testInfra();
 const namespace = uniqueName("archive");
@@ -51,7 +52,7 @@ async function waitUntilConsuming(process: ServiceProcess) {
   await waitForReady(process);
 }
 
-const outcomeOf = (id: string, timeoutMs?: number) => harness.outcomeOf(id, timeoutMs);
+const outcomeOf = (id: string, timeoutMs?: number, run?: number) => harness.outcomeOf(id, timeoutMs, run);
 
 const countCases = async (externalId: string) =>
   Number(
@@ -213,6 +214,63 @@ describe("archiving into the simulated archive over Kafka and Postgres", () => {
   });
 });
 
+describe("where a submission stands, and operator retries", () => {
+  it("reports ARCHIVING, and WAITING_FOR_CASE for journal posts whose case is not archived yet", async () => {
+    const file = (await harness.storePdf()).reference;
+    const caseRequest = validated({ journalPosts: [journalpost(file)] });
+    const caseId = caseRequest.submission.id;
+    const post = validated({
+      kind: "JOURNAL_POSTS",
+      caseMode: "BY_ID",
+      caseRef: caseId,
+      case: null,
+      journalPosts: [journalpost(file)],
+    });
+    // Keyed on its own, so it does not queue behind its case: it finds the case not archived and waits.
+    await harness.publish(post, post.submission.id);
+    await vi.waitFor(() => expect(harness.stagesOf(post.submission.id)).toEqual(["WAITING_FOR_CASE"]), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    await harness.publish(caseRequest, caseId);
+    const caseNumber = (await outcomeOf(caseId)).completed?.caseNumber;
+    expect(harness.stagesOf(caseId)).toEqual(["ARCHIVING"]);
+    const { completed } = await outcomeOf(post.submission.id, 60_000);
+    expect(completed).toMatchObject({ caseNumber, journalPostNumbers: [`${caseNumber}-2`] });
+    expect(harness.stagesOf(post.submission.id)).toEqual(["WAITING_FOR_CASE", "ARCHIVING"]);
+  }, 90_000);
+
+  it("archives an operator retry's run where the failed run stopped: the case it created, not a second", async () => {
+    const file = (await harness.storePdf()).reference;
+    const refused = { ...journalpost(file), journalstatus: null };
+    const first = validated({ journalPosts: [refused] });
+    const id = first.submission.id;
+    await harness.publish(first, id);
+    const { failed } = await outcomeOf(id);
+    expect(failed).toMatchObject({ code: "archive-rejected", message: "journalstatus is required" });
+    expect(failed?.caseNumber).toMatch(/^\d{4}\/\d+$/);
+
+    // Run again with the journal post as a corrected configuration fills it in.
+    const retry = validated({ id, run: 2, journalPosts: [journalpost(file)] });
+    await harness.publish(retry, id);
+    const { completed } = await outcomeOf(id, 30_000, 2);
+    expect(completed).toMatchObject({
+      submission: { id, run: 2 },
+      caseNumber: failed?.caseNumber,
+      caseCreated: true,
+      journalPostNumbers: [`${failed?.caseNumber}-1`],
+      attempts: 1,
+    });
+    expect(await countCases(id)).toBe(1);
+    // The first run delivered again, late: nothing more is written or published.
+    await harness.publish(first, id);
+    const marker = validated();
+    await harness.publish(marker, id);
+    await outcomeOf(marker.submission.id);
+    expect(harness.outcomesOf(id)).toHaveLength(2);
+  });
+});
+
 describe("an archive that misbehaves", () => {
   it("never creates a case or journal post twice when every write's answer is lost", async () => {
     const lossy = await startServiceProcess(
@@ -300,6 +358,33 @@ describe("an archive that misbehaves", () => {
       expect(slowDone.length).toBeLessThan(toSlow.length);
     } finally {
       await slowAndFast.stop("SIGKILL");
+      adapter = await startServiceProcess("archive-adapter", adapterEnv());
+      await waitUntilConsuming(adapter);
+    }
+  }, 90_000);
+
+  it("goes down and comes back when an outage is declared and ended while it runs", async () => {
+    const outages = new DeclaredOutages(harness.db);
+    const shortBudget = await startServiceProcess(
+      "archive-adapter",
+      adapterEnv({ ARCHIVE_RETRY_BUDGET_MS: "1500" }),
+    );
+    await adapter.stop();
+    try {
+      await waitUntilConsuming(shortBudget);
+      await outages.declare("demo-outage", 3_600_000, "planned maintenance");
+      const during = validated({ destinationId: "demo-outage" });
+      await harness.publish(during, during.submission.id);
+      const { failed } = await outcomeOf(during.submission.id, 60_000);
+      expect(failed).toMatchObject({ code: "archive-unavailable", retriable: true });
+      expect(failed?.message).toContain("planned maintenance");
+
+      expect(await outages.end("demo-outage")).toBe(1);
+      const after = validated({ destinationId: "demo-outage" });
+      await harness.publish(after, after.submission.id);
+      expect((await outcomeOf(after.submission.id, 60_000)).completed?.caseNumber).toBeDefined();
+    } finally {
+      await shortBudget.stop();
       adapter = await startServiceProcess("archive-adapter", adapterEnv());
       await waitUntilConsuming(adapter);
     }

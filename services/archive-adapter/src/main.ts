@@ -52,6 +52,8 @@ startConsuming(runtime, {
       leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
       fileContent: (tenantId, fileId) => fileStore.content(tenantId, fileId),
       publish: {
+        progressed: (key, value, headers) =>
+          producer.publish(topics.archiveProgressed, { key, value, headers }),
         completed: (key, value, headers) =>
           producer.publish(topics.archiveCompleted, { key, value, headers }),
         failed: (key, value, headers) => producer.publish(topics.archiveFailed, { key, value, headers }),

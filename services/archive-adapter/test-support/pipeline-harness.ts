@@ -7,9 +7,11 @@ import { createDatabase } from "@flyt/postgres";
 import {
   type ArchiveCompleted,
   type ArchiveFailed,
+  type ArchiveProgressed,
   type Arkivsak,
   archiveCompletedV1Schema,
   archiveFailedV1Schema,
+  archiveProgressedV1Schema,
   type Journalpost,
   type SubmissionValidated,
 } from "@flyt/schemas";
@@ -51,15 +53,20 @@ export async function startPipelineHarness(options: {
   await producer.connect();
 
   const outcomes: ArchiveOutcome[] = [];
+  const progressed: ArchiveProgressed[] = [];
   const consumer: Consumer = kafka.consumer({ groupId: `${options.namespace}-collector` });
   await consumer.connect();
   await consumer.subscribe({
-    topics: [topics.archiveCompleted.topic, topics.archiveFailed.topic],
+    topics: [topics.archiveCompleted.topic, topics.archiveFailed.topic, topics.archiveProgressed.topic],
     fromBeginning: true,
   });
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       const key = String(message.key);
+      if (topic === topics.archiveProgressed.topic) {
+        progressed.push(await registry.decode(message.value, archiveProgressedV1Schema));
+        return;
+      }
       outcomes.push(
         topic === topics.archiveCompleted.topic
           ? { key, completed: await registry.decode(message.value, archiveCompletedV1Schema) }
@@ -104,13 +111,22 @@ export async function startPipelineHarness(options: {
         (outcome) => (outcome.completed ?? outcome.failed)?.submission.id === submissionId,
       );
     },
-    /** The first outcome for a submission, once there is one. */
-    async outcomeOf(submissionId: string, timeoutMs = 30_000): Promise<ArchiveOutcome> {
+    /** The stages the adapter reported for a submission so far (ARCHIVING, WAITING_FOR_CASE), deduplicated. */
+    stagesOf(submissionId: string, run = 1): string[] {
+      const ids = new Set<string>();
+      return progressed
+        .filter((event) => event.submission.id === submissionId && event.submission.run === run)
+        .filter((event) => !ids.has(event.meta.eventId) && ids.add(event.meta.eventId))
+        .map((event) => event.stage);
+    },
+    /** The first outcome for a submission's run, once there is one. */
+    async outcomeOf(submissionId: string, timeoutMs = 30_000, run = 1): Promise<ArchiveOutcome> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const [outcome] = outcomes.filter(
-          (candidate) => (candidate.completed ?? candidate.failed)?.submission.id === submissionId,
-        );
+        const [outcome] = outcomes.filter((candidate) => {
+          const submission = (candidate.completed ?? candidate.failed)?.submission;
+          return submission?.id === submissionId && submission.run === run;
+        });
         if (outcome) return outcome;
         if (Date.now() > deadline) throw new Error(`no outcome for ${submissionId} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -180,11 +196,12 @@ export function journalpost(
 export function validated(
   overrides: Partial<Omit<SubmissionValidated, "submission">> & {
     id?: string;
+    run?: number;
     kind?: "CASE" | "JOURNAL_POSTS";
     destinationId?: string;
   } = {},
 ): SubmissionValidated {
-  const { id, kind, destinationId, ...rest } = overrides;
+  const { id, run, kind, destinationId, ...rest } = overrides;
   const submissionIdValue = id ?? submissionId();
   return {
     meta: {
@@ -200,7 +217,7 @@ export function validated(
       integrationId: "egrunnerverv-sak",
       sourceInstanceId: `GRV-${submissionIdValue}`,
       kind: kind ?? "CASE",
-      run: 1,
+      run: run ?? 1,
     },
     configurationVersion: 1,
     destination: { id: destinationId ?? "demo-simulator", driver: "SIMULATOR" },

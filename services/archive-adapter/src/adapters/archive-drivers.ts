@@ -10,6 +10,7 @@ import type { ArchiveAdapterConfig } from "../config";
 import type { ArchiveDriver } from "../drivers/archive-driver";
 import { createFintDriver } from "../drivers/fint/fint-driver";
 import { createNoark5Driver } from "../drivers/noark5/noark5-driver";
+import { DeclaredOutages } from "../drivers/simulator/declared-outages";
 import { SimulatedArchive, wellBehaved } from "../drivers/simulator/simulated-archive";
 import type { ArchiveConnections } from "./archive-connections";
 
@@ -33,6 +34,7 @@ export function archiveDrivers(
 ): (destination: ArchiveDestination, tenantId: string) => ArchiveDriver {
   /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
   const drivers = new Map<string, ArchiveDriver>();
+  const declaredOutages = new DeclaredOutages(options.db);
   function driverFor(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     let driver = drivers.get(destination.id);
     if (!driver) {
@@ -53,7 +55,12 @@ export function archiveDrivers(
       const { misbehavingDestinations, ...behaviour } = options.config.simulator;
       const misbehaves =
         misbehavingDestinations.length === 0 || misbehavingDestinations.includes(destination.id);
-      return new SimulatedArchive(options.db, destination.id, misbehaves ? behaviour : wellBehaved);
+      return new SimulatedArchive(
+        options.db,
+        destination.id,
+        misbehaves ? behaviour : wellBehaved,
+        declaredOutages,
+      );
     }
     const connection = options.connections[destination.id];
     // Waits (retried, then failed when the budget is spent) rather than failing at once: an operator can add it.

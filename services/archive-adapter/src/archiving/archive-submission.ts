@@ -4,6 +4,8 @@ import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
 import type { Progress } from "./progress";
 
 export interface ArchivingDependencies {
+  /** Called once it is known where the submission goes, before its first write (it no longer waits for a case). */
+  readonly archiving: () => Promise<void>;
   readonly driver: ArchiveDriver;
   /** Saves progress after each archive write. */
   readonly save: (progress: Progress) => Promise<void>;
@@ -51,6 +53,7 @@ export async function archiveSubmission(
   progress: Progress,
   deps: ArchivingDependencies,
 ): Promise<Omit<ArchiveCompleted, "meta" | "attempts">> {
+  if (progress.case) await deps.archiving();
   const archivedCase = progress.case ?? (await resolveCase(request, progress, deps));
   if (!progress.case) {
     progress.case = archivedCase;
@@ -108,6 +111,7 @@ async function resolveCase(
       if (CASE_NUMBER.test(caseRef)) {
         const found = await deps.driver.caseByNumber(caseRef);
         if (!found) throw new UnknownCaseError(`the archive has no case ${caseRef}`);
+        await deps.archiving();
         return found;
       }
       const found = await deps.caseOfSubmission(submission.tenant, caseRef, request.destination.id);
@@ -115,6 +119,7 @@ async function resolveCase(
         throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`);
       if (found === "failed")
         throw new CaseNotArchivedError(`case submission ${caseRef} failed: no case to add to`);
+      await deps.archiving();
       return found;
     }
     case "BY_SEARCH_OR_NEW": {
@@ -128,11 +133,13 @@ async function resolveCase(
       if (!holder && !claim.case) {
         throw new WaitingForCaseError(`${claim.holder} is finding or creating the case for these criteria`);
       }
+      await deps.archiving();
       const found = await searchOrCreate(request, progress, deps);
       if (holder && !claim.case) await deps.searches.settle(request.destination.id, criteria, found);
       return found;
     }
     case "NEW":
+      await deps.archiving();
       return createCase(request, progress, deps);
   }
 }

@@ -9,12 +9,14 @@ export type ArchiveAnswer =
 /** Where one submission's archiving stands: what is done in the archive, and what was tried without an answer. */
 export interface Progress {
   readonly submissionId: string;
-  /** The run holding the submission's lease. */
+  /** The delivery holding the submission's lease. */
   readonly owner: string;
-  /** The version this run read and last saved: a save over another run's newer one is refused. */
+  /** The version this delivery read and last saved: a save over another delivery's newer one is refused. */
   version: number;
   readonly tenantId: string;
   readonly destinationId: string;
+  /** The submission's run this progress's outcome belongs to. */
+  readonly run: number;
   case?: ArchivedCase;
   caseCreated: boolean;
   /** A create was sent without a known result: look the case up by external id before creating again. */

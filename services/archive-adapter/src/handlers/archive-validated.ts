@@ -8,7 +8,14 @@ import {
   handlerFor,
   type RetryPolicy,
 } from "@flyt/kafka";
-import type { ArchiveCompleted, ArchiveDestination, ArchiveFailed, SubmissionValidated } from "@flyt/schemas";
+import type {
+  ArchiveCompleted,
+  ArchiveDestination,
+  ArchiveFailed,
+  ArchiveProgressed,
+  ArchiveStage,
+  SubmissionValidated,
+} from "@flyt/schemas";
 import type { TopicCatalogue } from "@flyt/topics";
 import { LeaseLostError } from "../adapters/postgres/progress-store";
 import {
@@ -30,21 +37,26 @@ export interface ArchiveValidatedDependencies {
   /** The destination's driver; `tenantId` is the county of the submission (and so of the destination). */
   readonly driverFor: (destination: ArchiveDestination, tenantId: string) => ArchiveDriver;
   readonly progress: {
-    /** Leases the submission's progress to this run (`owner`), or throws a transient error if another holds it. */
+    /**
+     * Leases the submission's progress to this delivery (`owner`), or throws a transient error if another holds
+     * it; "superseded" when a later run of the submission has started.
+     */
     start(
       submission: SubmissionValidated["submission"],
       destinationId: string,
       owner: string,
-    ): Promise<Progress>;
+    ): Promise<Progress | "superseded">;
     save(progress: Progress, options?: { release?: boolean }): Promise<void>;
     renew(progress: Progress): Promise<boolean>;
     /** Lets go of the search claims of a submission that failed. */
     releaseSearches(submissionId: string): Promise<void>;
   } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches">;
-  /** How often a run renews its lease while an archive call is in flight. */
+  /** How often a delivery renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
   readonly publish: {
+    /** Where the submission stands at the adapter: ARCHIVING, or WAITING_FOR_CASE. */
+    progressed(key: string, value: ArchiveProgressed, headers: EventHeaders): Promise<void>;
     completed(key: string, value: ArchiveCompleted, headers: EventHeaders): Promise<void>;
     failed(key: string, value: ArchiveFailed, headers: EventHeaders): Promise<void>;
   };
@@ -79,13 +91,15 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
       const request = message.value;
       if (!deps.serves(request.destination)) return;
       const progress = await deps.progress.start(request.submission, request.destination.id, randomUUID());
+      // An earlier run delivered late, after an operator retry started a later one: that run is what counts.
+      if (progress === "superseded") return;
       if (!progress.answer) {
         const renewal = setInterval(
           () => void deps.progress.renew(progress).catch(() => false),
           deps.leaseRenewalMs,
         );
         try {
-          progress.answer = await attempt(deps, request, progress);
+          progress.answer = await attempt(deps, request, progress, stageReporter(deps, message));
         } finally {
           clearInterval(renewal);
         }
@@ -102,15 +116,42 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
   });
 }
 
+/**
+ * Tells the status where the submission stands at the adapter. Each stage has one event id per validated message,
+ * so reporting it again on every attempt is recorded once.
+ */
+function stageReporter(deps: ArchiveValidatedDependencies, message: ConsumedMessage<SubmissionValidated>) {
+  const request = message.value;
+  return async (stage: ArchiveStage) => {
+    await deps.publish.progressed(
+      message.key ?? request.submission.id,
+      {
+        meta: {
+          eventId: answerEventId(request.meta.eventId, `archive-${stage}`),
+          occurredAt: deps.now(),
+          correlationId: request.meta.correlationId,
+          producer: "archive-adapter",
+        },
+        submission: request.submission,
+        destination: request.destination,
+        stage,
+      },
+      eventHeadersOf(message.headers),
+    );
+  };
+}
+
 /** One attempt: the outcome, or a throw when the failure is transient and the budget is not spent. */
 async function attempt(
   deps: ArchiveValidatedDependencies,
   request: SubmissionValidated,
   progress: Progress,
+  report: (stage: ArchiveStage) => Promise<void>,
 ): Promise<ArchiveAnswer> {
   progress.attempts += 1;
   try {
     const done = await archiveSubmission(request, progress, {
+      archiving: () => report("ARCHIVING"),
       driver: deps.driverFor(request.destination, request.submission.tenant),
       save: (saved) => deps.progress.save(saved),
       fileContent: deps.fileContent,
@@ -122,8 +163,9 @@ async function attempt(
   } catch (error) {
     progress.lastError = (error as Error).message;
     const failure = failureOf(error, progress, deps);
+    if (!failure && error instanceof WaitingForCaseError) await report("WAITING_FOR_CASE");
     if (!failure) {
-      // Another run's lease or newer save: it carries on, this one leaves nothing behind.
+      // Another delivery's lease or newer save: it carries on, this one leaves nothing behind.
       if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
       throw error;
     }

@@ -12,6 +12,11 @@ const progress = {
       t.text("submission_id").primary();
       t.text("tenant_id").notNullable();
       t.text("destination_id").notNullable();
+      /**
+       * The run the outcome belongs to. An operator retry (a later run) starts a new outcome and retry budget
+       * but keeps what is done in the archive, so it resumes instead of writing twice.
+       */
+      t.integer("run").notNullable().defaultTo(1);
       t.text("case_system_id").nullable();
       t.text("case_number").nullable();
       t.text("case_tittel").nullable();
@@ -30,8 +35,8 @@ const progress = {
       /** The outcome as published (archive.completed or archive.failed, less its meta), once there is one. */
       t.json("answer").nullable();
       /**
-       * One run at a time per submission (two deliveries can race through a rebalance or a handler timeout):
-       * a run holds the lease while it works and every save checks the version it read, so a second run waits
+       * One delivery at a time per submission (two can race through a rebalance or a handler timeout):
+       * a delivery holds the lease while it works and every save checks the version it read, so a second one waits
        * and a stale one stops instead of writing twice or overwriting newer progress.
        */
       t.integer("version").notNullable().defaultTo(0);
@@ -112,9 +117,18 @@ const simulatedArchive = {
       t.text("sha256").notNullable();
       t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
     });
+    /** Outages declared while the system runs (`npm run simulator -- outage`): every call fails meanwhile. */
+    await db.schema.createTable("simulated_archive_outages", (t) => {
+      t.increments("id");
+      t.text("destination_id").notNullable();
+      t.timestamp("starts_at", { useTz: true }).notNullable();
+      t.timestamp("ends_at", { useTz: true }).notNullable();
+      t.text("reason").notNullable();
+      t.index(["ends_at"]);
+    });
   },
   async down(db: Knex) {
-    for (const table of ["files", "journal_posts", "cases", "counters"])
+    for (const table of ["outages", "files", "journal_posts", "cases", "counters"])
       await db.schema.dropTable(`simulated_archive_${table}`);
   },
 };

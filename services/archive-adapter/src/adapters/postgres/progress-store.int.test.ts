@@ -2,6 +2,7 @@ import { createDatabase } from "@flyt/postgres";
 import { createTestDatabase } from "@flyt/testing";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Progress } from "../../archiving/progress";
 import { migrateArchiveAdapter } from "./migrations";
 import { LeaseLostError, ProgressStore, SubmissionBusyError } from "./progress-store";
 
@@ -9,7 +10,18 @@ let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
 let store: ProgressStore;
 let sequence = 0;
-const submission = () => ({ id: `sub_lease_${++sequence}`, tenant: "demo" });
+const submission = () => ({ id: `sub_lease_${++sequence}`, tenant: "demo", run: 1 });
+
+/** Leases the progress, failing the test if a later run has superseded it. */
+async function lease(
+  of: { id: string; tenant: string; run: number },
+  owner: string,
+  destinationId = "demo-simulator",
+): Promise<Progress> {
+  const progress = await store.start(of, destinationId, owner);
+  if (progress === "superseded") throw new Error(`${of.id} run ${of.run} was superseded`);
+  return progress;
+}
 
 beforeAll(async () => {
   scratch = await createTestDatabase();
@@ -24,24 +36,26 @@ afterAll(async () => {
 });
 
 describe("ProgressStore leases", () => {
-  it("lets one run archive a submission at a time: a second delivery waits until the first lets go", async () => {
+  it("lets one delivery archive a submission at a time: a second delivery waits until the first lets go", async () => {
     const racing = submission();
-    const first = await store.start(racing, "demo-simulator", "run-a");
-    await expect(store.start(racing, "demo-simulator", "run-b")).rejects.toBeInstanceOf(SubmissionBusyError);
+    const first = await lease(racing, "delivery-a");
+    await expect(store.start(racing, "demo-simulator", "delivery-b")).rejects.toBeInstanceOf(
+      SubmissionBusyError,
+    );
     first.caseCreateAttempted = true;
     await store.save(first, { release: true });
-    const second = await store.start(racing, "demo-simulator", "run-b");
+    const second = await lease(racing, "delivery-b");
     expect(second.caseCreateAttempted).toBe(true);
   });
 
-  it("stops a stale run: its save over a newer run's progress is refused", async () => {
+  it("stops a stale delivery: its save over a newer one's progress is refused", async () => {
     const contested = submission();
-    const stale = await store.start(contested, "demo-simulator", "run-a");
-    // The stale run's lease ran out and another run took the submission and saved.
+    const stale = await lease(contested, "delivery-a");
+    // The stale delivery's lease ran out and another took the submission and saved.
     await db("archive_progress")
       .where({ submission_id: contested.id })
       .update({ lease_until: db.raw("now() - interval '1 second'") });
-    const current = await store.start(contested, "demo-simulator", "run-b");
+    const current = await lease(contested, "delivery-b");
     current.journalPosts = [{ systemId: "jp-1", number: "2026/1-1" }];
     await store.save(current);
     stale.journalPosts = [];
@@ -51,11 +65,42 @@ describe("ProgressStore leases", () => {
     expect(row.journal_posts).toEqual([{ systemId: "jp-1", number: "2026/1-1" }]);
   });
 
-  it("hands out a recorded outcome to any run, without waiting for a lease", async () => {
+  it("hands out a recorded outcome to any delivery, without waiting for a lease", async () => {
     const done = submission();
-    const run = await store.start(done, "demo-simulator", "run-a");
-    run.answer = { topic: "failed", value: {} as never };
-    await store.save(run);
-    expect((await store.start(done, "demo-simulator", "run-b")).answer?.topic).toBe("failed");
+    const first = await lease(done, "delivery-a");
+    first.answer = { topic: "failed", value: {} as never };
+    await store.save(first);
+    expect((await lease(done, "delivery-b")).answer?.topic).toBe("failed");
+  });
+});
+
+describe("ProgressStore runs", () => {
+  it("starts a later run's outcome and retry budget afresh, keeping what is in the archive", async () => {
+    const retried = submission();
+    const first = await lease(retried, "delivery-a");
+    first.case = { systemId: "case-1", caseNumber: "2026/5", tittel: "Sak" };
+    first.caseCreated = true;
+    first.attempts = 7;
+    first.answer = { topic: "failed", value: {} as never };
+    await store.save(first, { release: true });
+
+    const second = await lease({ ...retried, run: 2 }, "delivery-b");
+    expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
+    expect(second.answer).toBeUndefined();
+    expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
+    // The earlier run, delivered late, has nothing left to do.
+    expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
+  });
+
+  it("starts from nothing when a later run goes to another archive", async () => {
+    const moved = submission();
+    const first = await lease(moved, "delivery-a");
+    first.case = { systemId: "case-1", caseNumber: "2026/5", tittel: "Sak" };
+    first.files = { f1: "archive-file-1" };
+    first.answer = { topic: "failed", value: {} as never };
+    await store.save(first, { release: true });
+    const second = await lease({ ...moved, run: 2 }, "delivery-b", "vestland-elements");
+    expect(second).toMatchObject({ destinationId: "vestland-elements", files: {}, caseCreated: false });
+    expect(second.case).toBeUndefined();
   });
 });

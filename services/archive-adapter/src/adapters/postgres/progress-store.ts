@@ -7,6 +7,7 @@ interface ProgressRow {
   readonly submission_id: string;
   readonly tenant_id: string;
   readonly destination_id: string;
+  readonly run: number;
   readonly case_system_id: string | null;
   readonly case_number: string | null;
   readonly case_tittel: string | null;
@@ -23,15 +24,18 @@ interface ProgressRow {
   readonly lease_owner: string;
 }
 
-/** Another run holds the submission: this delivery waits (retried) until it is done or its lease runs out. */
+/** A later run going to another archive: what the earlier run wrote is in that other archive, not this one. */
+const elsewhere = "run < :run and destination_id <> :destinationId";
+
+/** Another delivery holds the submission: this one waits (retried) until it is done or its lease runs out. */
 export class SubmissionBusyError extends TransientError {}
 
-/** This run lost its lease (it took too long, or its process was thought dead): it stops, nothing is saved. */
+/** This delivery lost its lease (it took too long, or its process was thought dead): it stops, nothing is saved. */
 export class LeaseLostError extends TransientError {}
 
 /**
  * Each submission's archiving progress, saved after every archive write so nothing is written twice, and leased
- * to one run at a time: saves are fenced by the version the run read.
+ * to one delivery at a time: saves are fenced by the version the delivery read.
  */
 export class ProgressStore {
   constructor(
@@ -39,33 +43,62 @@ export class ProgressStore {
     private readonly leaseMs: number,
   ) {}
 
-  /** Leases the submission's progress (started now if it has none) to `owner`. */
+  /**
+   * Leases the submission's progress (started now if it has none) to `owner`, for the submission's run. A later
+   * run than the one recorded starts a new outcome and retry budget, keeping what is in the archive (all of it
+   * anew when the run goes to another destination). "superseded" when a later run has started: this delivery of an
+   * earlier one has nothing left to do.
+   */
   async start(
-    submission: { id: string; tenant: string },
+    submission: { id: string; tenant: string; run: number },
     destinationId: string,
     owner: string,
-  ): Promise<Progress> {
+  ): Promise<Progress | "superseded"> {
     await this.db("archive_progress")
-      .insert({ submission_id: submission.id, tenant_id: submission.tenant, destination_id: destinationId })
+      .insert({
+        submission_id: submission.id,
+        tenant_id: submission.tenant,
+        destination_id: destinationId,
+        run: submission.run,
+      })
       .onConflict("submission_id")
       .ignore();
-    const [row]: ProgressRow[] = await this.db("archive_progress")
-      .where({ submission_id: submission.id })
-      .andWhere((free) =>
-        free
-          .whereNull("lease_owner")
-          .orWhere("lease_owner", owner)
-          .orWhere("lease_until", "<", this.db.fn.now())
-          // An outcome never changes: publishing it again needs no exclusive run.
-          .orWhereNotNull("answer"),
-      )
-      .update({ lease_owner: owner, lease_until: this.#leaseEnd(), version: this.db.raw("version + 1") })
-      .returning("*");
-    if (!row) throw new SubmissionBusyError(`submission ${submission.id} is being archived by another run`);
-    return toProgress(row);
+    // Every expression in SET reads the row as it was, so `run < :run` means "this is a later run" throughout.
+    const { rows } = await this.db.raw<{ rows: ProgressRow[] }>(
+      `update archive_progress set
+         lease_owner = :owner,
+         lease_until = now() + :leaseMs * interval '1 millisecond',
+         version = version + 1,
+         answer = case when run < :run then null else answer end,
+         attempts = case when run < :run then 0 else attempts end,
+         first_attempt_at = case when run < :run then now() else first_attempt_at end,
+         last_error = case when run < :run then null else last_error end,
+         case_system_id = case when ${elsewhere} then null else case_system_id end,
+         case_number = case when ${elsewhere} then null else case_number end,
+         case_tittel = case when ${elsewhere} then null else case_tittel end,
+         case_created = case when ${elsewhere} then false else case_created end,
+         case_create_attempted = case when ${elsewhere} then false else case_create_attempted end,
+         files = case when ${elsewhere} then '{}'::jsonb else files end,
+         journal_posts = case when ${elsewhere} then '[]'::jsonb else journal_posts end,
+         journal_posts_attempted = case when ${elsewhere} then '[]'::jsonb else journal_posts_attempted end,
+         destination_id = :destinationId,
+         run = greatest(run, :run)
+       where submission_id = :id
+         and run <= :run
+         and (lease_owner is null or lease_owner = :owner or lease_until < now()
+              -- An outcome never changes: publishing it again needs no exclusive lease.
+              or (answer is not null and run = :run))
+       returning *`,
+      { owner, leaseMs: this.leaseMs, run: submission.run, destinationId, id: submission.id },
+    );
+    const row = rows[0];
+    if (row) return toProgress(row);
+    const current = await this.db("archive_progress").where({ submission_id: submission.id }).first("run");
+    if (current && current.run > submission.run) return "superseded";
+    throw new SubmissionBusyError(`submission ${submission.id} is being archived by another delivery`);
   }
 
-  /** Saves progress if this run still holds the lease and nobody saved since; renews the lease. */
+  /** Saves progress if this delivery still holds the lease and nobody saved since; renews the lease. */
   async save(progress: Progress, options: { release?: boolean } = {}): Promise<void> {
     const [row] = await this.db("archive_progress")
       .where({ submission_id: progress.submissionId, lease_owner: progress.owner, version: progress.version })
@@ -87,7 +120,7 @@ export class ProgressStore {
         updated_at: this.db.fn.now(),
       })
       .returning("version");
-    if (!row) throw new LeaseLostError(`the run archiving ${progress.submissionId} lost its lease`);
+    if (!row) throw new LeaseLostError(`the delivery archiving ${progress.submissionId} lost its lease`);
     progress.version = row.version;
   }
 
@@ -166,6 +199,7 @@ function toProgress(row: ProgressRow): Progress {
     version: row.version,
     tenantId: row.tenant_id,
     destinationId: row.destination_id,
+    run: row.run,
     ...(row.case_system_id && row.case_number
       ? { case: { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel ?? "" } }
       : {}),

@@ -4,7 +4,7 @@ import { createStagedFiles, isStagedRef, sha256Hex } from "./staged-files";
 
 const content = Buffer.from("%PDF-1.7 hello");
 const file: FileReference = {
-  fileId: "f1",
+  fileId: "file_opaque_xyz",
   filename: "søknad.pdf",
   mimeType: "application/pdf",
   sizeBytes: content.length,
@@ -16,7 +16,7 @@ describe("staged files", () => {
     const staged = createStagedFiles({ ttlMs: 1000, now: () => 0 });
     const ref = staged.stage(file, content);
     expect(isStagedRef(ref)).toBe(true);
-    expect(ref).not.toContain("f1");
+    expect(ref).not.toContain(file.fileId);
     expect(staged.get(ref)).toEqual({ file, content, sha256: file.sha256 });
     expect(staged.get("noark5-staged:unknown")).toBeUndefined();
     expect(isStagedRef("fint:whatever")).toBe(false);

@@ -3,6 +3,7 @@ import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 import type { Knex } from "knex";
 import type { ArchiveDriver, ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../archive-driver";
 import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import type { DeclaredOutages } from "./declared-outages";
 
 /** How the simulated archive misbehaves, to show and test what a real one does. */
 export interface SimulatorBehaviour {
@@ -42,6 +43,8 @@ export class SimulatedArchive implements ArchiveDriver {
     private readonly db: Knex,
     private readonly destinationId: string,
     private readonly behaviour: SimulatorBehaviour = wellBehaved,
+    /** Outages declared at run time, whatever the configured behaviour. */
+    private readonly declaredOutages?: Pick<DeclaredOutages, "reasonNow">,
     private readonly now: () => Date = () => new Date(),
     private readonly random: () => number = Math.random,
   ) {}
@@ -143,6 +146,7 @@ export class SimulatedArchive implements ArchiveDriver {
     externalId: string,
   ): Promise<ArchivedJournalPost> {
     await this.#answer();
+    if (!post.journalstatus) throw new ArchiveRefusedError("journalstatus is required", { status: 400 });
     const missing = post.dokumenter.filter((document) => !files.has(document.file.fileId));
     if (missing.length > 0) {
       throw new ArchiveRefusedError(`no uploaded file for ${missing.map((d) => d.tittel).join(", ")}`, {
@@ -186,6 +190,10 @@ export class SimulatedArchive implements ArchiveDriver {
     const now = this.now().getTime();
     if (this.behaviour.outages.some(({ from, to }) => from.getTime() <= now && now < to.getTime())) {
       throw new ArchiveUnavailableError("simulated archive: connection refused (outage)");
+    }
+    const declared = await this.declaredOutages?.reasonNow(this.destinationId);
+    if (declared !== undefined) {
+      throw new ArchiveUnavailableError(`simulated archive: 503 Service Unavailable (${declared})`);
     }
     if (this.random() < this.behaviour.errorRate) {
       throw new ArchiveUnavailableError("simulated archive: 503 Service Unavailable");
