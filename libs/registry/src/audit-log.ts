@@ -6,10 +6,17 @@ export const auditActions = [
   "configuration.draft-deleted",
   "configuration.draft-completed",
   "configuration.version-activated",
+  "submission.retry-requested",
+  "submission.resolved",
+  "submission.cancelled",
+  "submissions.bulk-retry-requested",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
-/** One change to an integration or its configuration: who (an OAuth client id or a person), what, and when. */
+/**
+ * One change to an integration, its configuration or one of its submissions: who (an OAuth client id or a person),
+ * what, and when.
+ */
 export interface AuditEntry {
   readonly at: Date;
   readonly actor: string;

@@ -57,6 +57,11 @@ describe("StatusReader", () => {
     ]);
     expect(await new StatusReader(db).status("sub_1")).toEqual({
       submissionId: "sub_1",
+      tenantId: "demo",
+      sourceApplicationId: "egrunnerverv",
+      integrationId: "egrunnerverv-sak",
+      sourceInstanceId: "GRV-1",
+      kind: "CASE",
       run: 1,
       status: "FAILED",
       caseNumber: null,

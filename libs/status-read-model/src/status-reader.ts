@@ -4,6 +4,12 @@ import type { Knex } from "knex";
 /** A submission's status as the read model has it, with the statuses it went through, oldest first. */
 export interface ProjectedStatus {
   readonly submissionId: string;
+  /** Whose it is: the county, the source application and its integration. */
+  readonly tenantId: string;
+  readonly sourceApplicationId: string;
+  readonly integrationId: string;
+  readonly sourceInstanceId: string;
+  readonly kind: "CASE" | "JOURNAL_POSTS";
   /** 1, then one more for each operator retry. */
   readonly run: number;
   readonly status: SubmissionStatus;
@@ -60,14 +66,19 @@ export interface SubmissionSummary {
   readonly submissionId: string;
   readonly sourceInstanceId: string;
   readonly kind: string;
+  readonly run: number;
   readonly status: SubmissionStatus;
   readonly caseNumber: string | null;
+  /** Why it was rejected or failed, in plain words: what an archivist needs to decide on a retry. */
+  readonly errors: readonly ValidationError[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
 export interface SubmissionFilter {
   readonly status?: SubmissionStatus;
+  /** Only those whose errors include this code, e.g. `archive-unavailable`. */
+  readonly errorCode?: string;
   /** Updated at or after. */
   readonly from?: Date;
   /** Updated before. */
@@ -93,6 +104,11 @@ export class StatusReader {
     if (!row) return undefined;
     return {
       submissionId,
+      tenantId: row.tenant_id,
+      sourceApplicationId: row.source_application_id,
+      integrationId: row.integration_id,
+      sourceInstanceId: row.source_instance_id,
+      kind: row.kind,
       run: row.run,
       status: row.status,
       caseNumber: row.case_number,
@@ -120,6 +136,26 @@ export class StatusReader {
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
   }
 
+  /** How many of a tenant's submissions are in each status, per integration, among those updated in the period. */
+  async countsByIntegration(
+    tenantId: string,
+    period: { readonly from: Date; readonly to: Date },
+  ): Promise<Record<string, Partial<Record<SubmissionStatus, number>>>> {
+    const rows: { integration_id: string; status: SubmissionStatus; n: string }[] = await this.db(
+      "submission_status",
+    )
+      .where({ tenant_id: tenantId })
+      .andWhere("updated_at", ">=", period.from)
+      .andWhere("updated_at", "<", period.to)
+      .groupBy("integration_id", "status")
+      .select("integration_id", "status", this.db.raw("count(*) as n"));
+    const counts: Record<string, Partial<Record<SubmissionStatus, number>>> = {};
+    for (const row of rows) {
+      counts[row.integration_id] = { ...counts[row.integration_id], [row.status]: Number(row.n) };
+    }
+    return counts;
+  }
+
   /** An integration's submissions, newest first; `next` continues the list when there are more. */
   async list(
     tenantId: string,
@@ -128,6 +164,9 @@ export class StatusReader {
   ): Promise<{ readonly items: SubmissionSummary[]; readonly next?: string }> {
     let query = this.db("submission_status").where({ tenant_id: tenantId, integration_id: integrationId });
     if (filter.status) query = query.andWhere("status", filter.status);
+    if (filter.errorCode) {
+      query = query.andWhereRaw("errors @> ?::jsonb", [JSON.stringify([{ code: filter.errorCode }])]);
+    }
     if (filter.from) query = query.andWhere("updated_at", ">=", filter.from);
     if (filter.to) query = query.andWhere("updated_at", "<", filter.to);
     const after = filter.after ? decodeCursor(filter.after) : undefined;
@@ -147,8 +186,10 @@ export class StatusReader {
         "submission_id",
         "source_instance_id",
         "kind",
+        "run",
         "status",
         "case_number",
+        "errors",
         "created_at",
         "updated_at",
       );
@@ -156,8 +197,10 @@ export class StatusReader {
       submissionId: row.submission_id,
       sourceInstanceId: row.source_instance_id,
       kind: row.kind,
+      run: row.run,
       status: row.status,
       caseNumber: row.case_number,
+      errors: row.errors,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     }));

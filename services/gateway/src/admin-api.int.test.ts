@@ -359,7 +359,9 @@ describe("admin API", () => {
           integration_id: "hmsreg-arkivering",
           source_instance_id: `HMS-${i}`,
           kind: "CASE",
+          run: 1,
           status,
+          status_event_id: `sub_console_${i}-${status}`,
           created_at: at(i),
           updated_at: at(i),
         })),
@@ -375,6 +377,8 @@ describe("admin API", () => {
           status: "FAILED",
           sourceInstanceId: "HMS-2",
           kind: "case",
+          run: 1,
+          errors: [],
         }),
         expect.objectContaining({ id: "sub_console_1", status: "ARCHIVED" }),
       ]);

@@ -11,9 +11,11 @@ import type Koa from "koa";
 import { CallbackStore } from "./adapters/postgres/callback-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
+import { operatorStores } from "./adapters/postgres/operator-action-store";
 import type { AppDependencies } from "./app";
 import { prefixedUlid } from "./domain/ids";
 import type { CallbackDependencies } from "./handlers/callbacks";
+import type { OperatorDependencies } from "./handlers/operate-submissions";
 import type { SubmitDependencies } from "./handlers/submit";
 
 /** Test data: the gateway's dependencies over one database and a local authorization server. */
@@ -22,6 +24,8 @@ export function testAppDependencies(options: {
   readonly oauth: { readonly issuer: string; readonly jwksUri: string };
   readonly audience: string;
   readonly publish: SubmitDependencies["publish"];
+  /** Where operator actions publish; by default nowhere (a test of them passes a Kafka producer). */
+  readonly publishOperatorEvents?: OperatorDependencies["publish"];
   readonly checkUrl?: CallbackDependencies["checkUrl"];
   readonly secretOverlapMs?: number;
   readonly uploadLimitBytes?: number;
@@ -51,6 +55,17 @@ export function testAppDependencies(options: {
       stores: registryStores(db),
       inTransaction: (work) => inRegistryTransaction(db, work),
       submissions: new StatusReader(db),
+    },
+    operations: {
+      ...operatorStores(db),
+      statuses: new StatusReader(db),
+      intake,
+      publish: options.publishOperatorEvents ?? {
+        received: () => Promise.reject(new Error("operator actions publish nothing in this test")),
+        resolved: () => Promise.reject(new Error("operator actions publish nothing in this test")),
+      },
+      newCorrelationId: randomUUID,
+      now: () => new Date(),
     },
     openApi: options.openApi ?? {},
     api: {

@@ -212,6 +212,7 @@ describe("POST /api/v1/cases", () => {
       integrationId: "egrunnerverv-sak",
       sourceInstanceId: "GRV-1",
       kind: "CASE",
+      run: 1,
     });
     expect(message?.event.case?.klassering).toEqual([
       { ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: null },
@@ -619,11 +620,13 @@ describe("GET /api/v1/submissions", () => {
       integration_id: "egrunnerverv-sak",
       source_instance_id: "GRV-10",
       kind: "CASE",
+      run: 1,
       status: "ARCHIVED",
       case_number: "2026/123",
       journal_post_numbers: JSON.stringify(["2026/123-1"]),
       errors: "[]",
       configuration_version: 3,
+      status_event_id: `${body.id}-ARCHIVED`,
       created_at: at(0),
       updated_at: at(2),
     });
@@ -631,9 +634,11 @@ describe("GET /api/v1/submissions", () => {
       (["RECEIVED", "VALIDATED", "ARCHIVED"] as const).map((status, i) => ({
         event_id: `${body.id}-${status}`,
         submission_id: body.id,
+        run: 1,
         status,
+        rank: i,
         at: at(i),
-        applied: true,
+        facts: "{}",
       })),
     );
     const answered = await request("GET", `/api/v1/submissions/${body.id}`);

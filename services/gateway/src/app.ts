@@ -8,9 +8,11 @@ import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
 import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
+import { operatorRoutes } from "./adapters/http/operator-routes";
 import { Problem, problemDetails } from "./adapters/http/problem";
 import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
+import type { OperatorDependencies } from "./handlers/operate-submissions";
 
 export interface AppDependencies {
   readonly logger: Logger;
@@ -23,6 +25,8 @@ export interface AppDependencies {
   readonly api: ApiDependencies;
   /** The admin API under /admin/v1, for tokens carrying `role` in their `roles` claim. */
   readonly admin: AdminDependencies & { readonly role: string };
+  /** The operators' actions on submissions, in the admin API. */
+  readonly operations: OperatorDependencies;
   /** The OpenAPI document served at /api/v1/openapi.json and rendered at /docs. */
   readonly openApi: object;
 }
@@ -35,6 +39,7 @@ export function createApp(deps: AppDependencies): Koa {
   const verifyToken = accessTokenVerifier(deps.auth);
   const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });
   const administer = adminRoutes(deps.admin);
+  const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   app.use(problemDetails(deps.logger));
   app.use(async function opsEndpoints(ctx, next) {
     const response = ctx.method === "GET" ? ops(ctx.path) : undefined;
@@ -47,7 +52,7 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(apiDocs(deps.openApi));
   app.use(async function adminApi(ctx, next) {
     if (!ctx.path.startsWith("/admin/")) return next();
-    await admin(ctx, () => administer(ctx, () => notFound(ctx)));
+    await admin(ctx, () => administer(ctx, () => operate(ctx, () => notFound(ctx))));
   });
   app.use(async function apiOnly(ctx, next) {
     if (!ctx.path.startsWith("/api/"))

@@ -23,6 +23,7 @@ import { CallbackStore } from "./adapters/postgres/callback-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
+import { operatorStores } from "./adapters/postgres/operator-action-store";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { openApiDocument } from "./contract/openapi";
@@ -123,6 +124,27 @@ const app = createApp({
     stores: registryStores(db),
     inTransaction: (work) => inRegistryTransaction(db, work),
     submissions: new StatusReader(db),
+  },
+  operations: {
+    ...operatorStores(db),
+    statuses: new StatusReader(db),
+    intake,
+    publish: {
+      received: (event, key, headers) =>
+        producer.publish(
+          topics.submissionReceived,
+          { key, value: event, headers },
+          { timeoutMs: config.intake.publishTimeoutMs },
+        ),
+      resolved: (event, key, headers) =>
+        producer.publish(
+          topics.submissionResolved,
+          { key, value: event, headers },
+          { timeoutMs: config.intake.publishTimeoutMs },
+        ),
+    },
+    newCorrelationId: randomUUID,
+    now: () => new Date(),
   },
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {

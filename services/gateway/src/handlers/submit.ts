@@ -142,14 +142,15 @@ async function submit(
   });
   // Everything about one case shares a key: a case is keyed by its own submission id, and journal posts by the
   // case they go to, so they are never archived before their case.
-  await deps.publish(event, caseKey(caller.tenantId, target.caseRef, record.id), {
+  const key = caseKey(caller.tenantId, target.caseRef, record.id);
+  await deps.publish(event, key, {
     correlationId: request.correlationId,
     traceparent: request.traceparent,
     tenant: caller.tenantId,
     sourceApplication: caller.sourceApplicationId,
     submissionId: record.id,
   });
-  await deps.intake.markAccepted(record.id);
+  await deps.intake.markAccepted(record.id, { event, key });
   return { outcome: "accepted", id: record.id, replayed: reservation.outcome === "existing" };
 }
 

@@ -190,10 +190,10 @@ async function audit(ctx: Context, deps: AdminDependencies, request: Integration
 
 const statuses = new Set<string>(submissionStatusValues);
 
-/** The console's list: `?status=&from=&to=&limit=&cursor=`, every bad parameter named at once. */
+/** The console's list: `?status=&errorCode=&from=&to=&limit=&cursor=`, every bad parameter named at once. */
 async function submissions(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
   const problems: string[] = [];
-  const { status, from, to, limit = "50", cursor } = ctx.query;
+  const { status, from, to, limit = "50", cursor, errorCode } = ctx.query;
   const single = (name: string, value: unknown) => {
     if (value !== undefined && typeof value !== "string") problems.push(`${name} is given once`);
     return typeof value === "string" ? value : undefined;
@@ -206,6 +206,9 @@ async function submissions(ctx: Context, deps: AdminDependencies, request: Integ
   const limitValue = single("limit", limit) ?? "50";
   if (!/^[1-9][0-9]{0,2}$/.test(limitValue) || Number(limitValue) > 500)
     problems.push("limit is a whole number from 1 to 500");
+  const errorCodeValue = single("errorCode", errorCode);
+  if (errorCodeValue !== undefined && !/^[a-z][a-z0-9-]{0,80}$/.test(errorCodeValue))
+    problems.push("errorCode is an error code, e.g. archive-unavailable");
   const cursorValue = single("cursor", cursor);
   if (cursorValue !== undefined && !decodeCursor(cursorValue))
     problems.push("cursor is not one this API gave");
@@ -215,6 +218,7 @@ async function submissions(ctx: Context, deps: AdminDependencies, request: Integ
     await listSubmissions(deps, request, {
       limit: Number(limitValue),
       ...(statusValue ? { status: statusValue as SubmissionStatus } : {}),
+      ...(errorCodeValue ? { errorCode: errorCodeValue } : {}),
       ...(fromValue ? { from: fromValue } : {}),
       ...(toValue ? { to: toValue } : {}),
       ...(cursorValue ? { after: cursorValue } : {}),
@@ -226,8 +230,10 @@ async function submissions(ctx: Context, deps: AdminDependencies, request: Integ
       id: item.submissionId,
       sourceInstanceId: item.sourceInstanceId,
       kind: item.kind === "CASE" ? "case" : "journal-posts",
+      run: item.run,
       status: item.status,
       caseNumber: item.caseNumber,
+      errors: item.errors,
       createdAt: item.createdAt.toISOString(),
       updatedAt: item.updatedAt.toISOString(),
     })),

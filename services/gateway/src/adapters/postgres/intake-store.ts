@@ -1,4 +1,11 @@
+import type { SubmissionReceived } from "@flyt/schemas";
 import type { Knex } from "knex";
+
+/** A `submission.received` event and the Kafka key it was published under. */
+export interface PublishedEvent {
+  readonly event: SubmissionReceived;
+  readonly key: string;
+}
 
 export interface IntakeRecord {
   readonly id: string;
@@ -53,10 +60,25 @@ export class IntakeStore {
     return { outcome: "existing", record: toRecord(existing) };
   }
 
-  async markAccepted(id: string): Promise<void> {
+  /** Kafka has the submission: it is accepted, and its event is kept for an operator retry to publish again. */
+  async markAccepted(id: string, published: PublishedEvent): Promise<void> {
     await this.db("intake_submissions")
       .where({ id })
-      .update({ state: "accepted", accepted_at: this.db.fn.now() });
+      .update({
+        state: "accepted",
+        accepted_at: this.db.fn.now(),
+        received_event: JSON.stringify(published.event),
+        event_key: published.key,
+      });
+  }
+
+  /** The `submission.received` event of an accepted submission of this tenant, as it was published. */
+  async publishedEvent(tenantId: string, id: string): Promise<PublishedEvent | undefined> {
+    const row = await this.db("intake_submissions")
+      .where({ id, tenant_id: tenantId, state: "accepted" })
+      .whereNotNull("received_event")
+      .first("received_event", "event_key");
+    return row && { event: reviveReceived(row.received_event), key: row.event_key };
   }
 
   /**
@@ -110,5 +132,14 @@ function toRecord(row: Record<string, unknown>): IntakeRecord {
     bodyHash: row.body_hash as string,
     state: row.state as IntakeRecord["state"],
     createdAt: row.created_at as Date,
+  };
+}
+
+/** Timestamps come back from JSON as strings. */
+function reviveReceived(event: SubmissionReceived): SubmissionReceived {
+  return {
+    ...event,
+    meta: { ...event.meta, occurredAt: new Date(event.meta.occurredAt) },
+    receivedAt: new Date(event.receivedAt),
   };
 }

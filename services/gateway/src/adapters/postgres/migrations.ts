@@ -78,7 +78,42 @@ const callbackEndpoints = {
   },
 };
 
-const migrations = [intake, fileChunks, idempotencyKeys, callbackEndpoints];
+/**
+ * What operator actions need: the `submission.received` event as published and its key (a retry publishes it again
+ * as the next run), and one operator action per submission and run, claimed before its event is published (a
+ * retry starts the next run; a resolution or cancellation ends the run), so two operators cannot both act on it.
+ */
+const operatorActions = {
+  name: "005-operator-actions",
+  async up(db: Knex) {
+    await db.schema.alterTable("intake_submissions", (t) => {
+      t.json("received_event").nullable();
+      t.text("event_key").nullable();
+    });
+    await db.schema.createTable("operator_actions", (t) => {
+      t.text("submission_id").notNullable();
+      /** The run the action was taken on. */
+      t.integer("run").notNullable();
+      t.text("action").notNullable().checkIn(["retry", "resolve", "cancel"]);
+      t.text("actor").notNullable();
+      /** The event it publishes and its key: published again as it was if the first publish did not finish. */
+      t.json("event").notNullable();
+      t.text("event_key").notNullable();
+      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.timestamp("published_at", { useTz: true }).nullable();
+      t.primary(["submission_id", "run"]);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("operator_actions");
+    await db.schema.alterTable("intake_submissions", (t) => {
+      t.dropColumn("received_event");
+      t.dropColumn("event_key");
+    });
+  },
+};
+
+const migrations = [intake, fileChunks, idempotencyKeys, callbackEndpoints, operatorActions];
 const config = {
   tableName: "flyt_gateway_migrations",
   migrationSource: {
