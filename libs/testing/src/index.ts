@@ -1,4 +1,4 @@
 export type { TestInfra } from "./context";
 export { createTestDatabase, testInfra, uniqueName } from "./fixtures";
 export { describeServiceLifecycle } from "./service-lifecycle";
-export { type ServiceProcess, startServiceProcess, waitForReady } from "./service-process";
+export { runServiceCommand, type ServiceProcess, startServiceProcess, waitForReady } from "./service-process";

@@ -60,6 +60,35 @@ export async function startServiceProcess(
   };
 }
 
+/**
+ * Runs a service's built command (`services/<name>/dist/<command>.js`, e.g. a rebuild) against the test
+ * infrastructure to its end; resolves with its exit code and log records.
+ */
+export async function runServiceCommand(
+  service: string,
+  command: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ readonly code: number | null; readonly records: readonly Record<string, unknown>[] }> {
+  const infra = testInfra();
+  const child = spawn(process.execPath, [join(repoRoot, "services", service, "dist", `${command}.js`)], {
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "info",
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      DATABASE_URL: infra.databaseUrl,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const records: Record<string, unknown>[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) =>
+    records.push(parseRecord(line)),
+  );
+  const [code] = (await once(child, "exit")) as [number | null];
+  return { code, records };
+}
+
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<number | null>) {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   return exited;

@@ -1,4 +1,10 @@
-import { type ConsumedMessage, type EventHeaders, eventHeadersOf, handlerFor } from "@flyt/kafka";
+import {
+  type ConsumedMessage,
+  type EventHeaders,
+  eventHeadersOf,
+  handlerFor,
+  type TopicDefinition,
+} from "@flyt/kafka";
 import type {
   ArchiveCompleted,
   ArchiveFailed,
@@ -90,26 +96,41 @@ const toStatus = {
   }),
 };
 
+/** A lifecycle topic the status is built from, and what each of its events says about the status. */
+export interface StatusSource<T = never> {
+  readonly topic: TopicDefinition<T>;
+  readonly toEvent: (value: T) => StatusEvent;
+}
+
+const source = <T>(topic: TopicDefinition<T>, toEvent: (value: T) => StatusEvent) =>
+  ({ topic, toEvent }) as unknown as StatusSource;
+
+/** Every topic the read model is built from: the live projection consumes them, a rebuild reads them again. */
+export function statusSources(topics: TopicCatalogue): readonly StatusSource[] {
+  return [
+    source(topics.submissionReceived, toStatus.received),
+    source(topics.submissionValidated, toStatus.validated),
+    source(topics.submissionRejected, toStatus.rejected),
+    source(topics.archiveProgressed, toStatus.progressed),
+    source(topics.archiveCompleted, toStatus.archived),
+    source(topics.archiveFailed, toStatus.failed),
+    source(topics.submissionResolved, toStatus.resolved),
+  ];
+}
+
 /**
  * One handler per lifecycle topic, all feeding the read model. A terminal transition's `submission.completed`
  * is published after the transaction that recorded it (and by the outbox relay if this process stops first).
  */
 export function projectStatusHandlers(deps: ProjectStatusDependencies) {
-  const project =
-    <T>(toEvent: (value: T) => StatusEvent) =>
-    async (message: ConsumedMessage<T>) => {
-      const headers: EventHeaders = eventHeadersOf(message.headers);
-      const completion = await deps.apply({ event: toEvent(message.value), headers });
-      if (completion) await deps.publishCompletion(completion);
-    };
-  const { topics } = deps;
-  return [
-    handlerFor({ topic: topics.submissionReceived, handle: project(toStatus.received) }),
-    handlerFor({ topic: topics.submissionValidated, handle: project(toStatus.validated) }),
-    handlerFor({ topic: topics.submissionRejected, handle: project(toStatus.rejected) }),
-    handlerFor({ topic: topics.archiveProgressed, handle: project(toStatus.progressed) }),
-    handlerFor({ topic: topics.archiveCompleted, handle: project(toStatus.archived) }),
-    handlerFor({ topic: topics.archiveFailed, handle: project(toStatus.failed) }),
-    handlerFor({ topic: topics.submissionResolved, handle: project(toStatus.resolved) }),
-  ];
+  return statusSources(deps.topics).map(({ topic, toEvent }) =>
+    handlerFor({
+      topic: topic as TopicDefinition<unknown>,
+      handle: async (message: ConsumedMessage<unknown>) => {
+        const headers: EventHeaders = eventHeadersOf(message.headers);
+        const completion = await deps.apply({ event: toEvent(message.value as never), headers });
+        if (completion) await deps.publishCompletion(completion);
+      },
+    }),
+  );
 }
