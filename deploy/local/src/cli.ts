@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import { redactUrlCredentials } from "@flyt/logging";
 import { type RegisteredClient, startAuthorizationServer } from "@flyt/oauth-server";
 import { createCliLogger } from "./cli-logger";
-import { adminCurl, curlSession, demoAdminClient, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
+import { adminCurl, demoAdminClient, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
+import { DEMO_END, DEMO_START, demoSession } from "./demo-session";
 import { stopLocalKafka } from "./kafka";
 import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
 import { isRunning, readManaged } from "./process-control";
@@ -15,12 +16,16 @@ import { type Infrastructure, resolveInfrastructure, startReaper } from "./resol
 import {
   deadService,
   localServices,
+  servicePort,
   serviceProcessName,
   startLocalServices,
   stopLocalServices,
 } from "./services";
 import { loadSettings } from "./settings";
 import { deployTopics, registeredClientIds, seedRegistries } from "./workspace-scripts";
+
+/** How long the local run's archive adapter retries an archive that is down before the submission FAILS. */
+const LOCAL_RETRY_BUDGET_MS = 60_000;
 
 const logger = createCliLogger();
 const settings = loadSettings();
@@ -73,9 +78,13 @@ const commands: Record<string, () => Promise<number>> = {
     }
   },
   up: async () => {
+    const { localRun } = settings;
     const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
-    const databaseUrl = await ensureDatabase(infra.postgresUrl, "flyt");
-    await Promise.all([deployTopics(infra, logger), seedRegistries(databaseUrl, logger)]);
+    const databaseUrl = await ensureDatabase(infra.postgresUrl, localRun.database);
+    await Promise.all([
+      deployTopics(infra, logger, localRun.topicNamespace),
+      seedRegistries(databaseUrl, logger),
+    ]);
     const clients = await demoClientSecrets(
       settings.stateDir,
       await registeredClientIds(databaseUrl, "demo"),
@@ -96,7 +105,9 @@ const commands: Record<string, () => Promise<number>> = {
       await oauth.stop();
       await infra.stop();
     };
-    const perService = {
+    const perService: Record<string, Record<string, string>> = {
+      // Long enough to see an outage retried, short enough to see it FAIL in the demo.
+      "archive-adapter": { ARCHIVE_RETRY_BUDGET_MS: String(LOCAL_RETRY_BUDGET_MS) },
       gateway: {
         FLYT_ENVIRONMENT: "test",
         OAUTH_ISSUER: oauth.issuer,
@@ -107,15 +118,36 @@ const commands: Record<string, () => Promise<number>> = {
         CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1",
       },
     };
+    for (const [service, values] of Object.entries(settings.serviceSettings)) {
+      perService[service] = { ...perService[service], ...values };
+    }
     try {
-      await startLocalServices(settings.stateDir, { ...infra, databaseUrl, perService }, logger);
+      await startLocalServices(
+        settings.stateDir,
+        {
+          ...infra,
+          databaseUrl,
+          perService,
+          portOffset: localRun.portOffset,
+          ...(localRun.topicNamespace ? { topicNamespace: localRun.topicNamespace } : {}),
+        },
+        logger,
+      );
     } catch (error) {
       await stopAll();
       throw error;
     }
     printInfrastructure(infra);
-    printServices();
-    printTryIt(oauth.tokenEndpoint, clients, adminClient);
+    printServices(localRun.portOffset);
+    printTryIt({
+      gatewayUrl: `http://127.0.0.1:${servicePort(localServices[0], localRun.portOffset)}`,
+      tokenEndpoint: oauth.tokenEndpoint,
+      clients,
+      admin: adminClient,
+      databaseUrl,
+      retryBudgetSeconds:
+        Number(perService["archive-adapter"]?.ARCHIVE_RETRY_BUDGET_MS ?? LOCAL_RETRY_BUDGET_MS) / 1000,
+    });
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
@@ -133,16 +165,23 @@ Flyt local infrastructure
   State and logs    ${settings.stateDir}`);
 }
 
-function printServices() {
+function printServices(portOffset: number) {
   console.log("\nFlyt services (health: /livez /readyz, metrics: /metrics)");
   for (const service of localServices) {
-    console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${service.port}/readyz`);
+    console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${servicePort(service, portOffset)}/readyz`);
   }
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
 }
 
-function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[], admin: RegisteredClient) {
-  const gatewayUrl = "http://127.0.0.1:8080";
+function printTryIt(options: {
+  gatewayUrl: string;
+  tokenEndpoint: string;
+  clients: readonly RegisteredClient[];
+  admin: RegisteredClient;
+  databaseUrl: string;
+  retryBudgetSeconds: number;
+}) {
+  const { gatewayUrl, tokenEndpoint, clients, admin } = options;
   console.log(`\nLocal OAuth 2.0 server (client credentials): ${tokenEndpoint}`);
   console.log("Demo clients of the demo county (environment: test):");
   for (const client of clients) console.log(`  ${client.clientId.padEnd(30)} ${client.clientSecret}`);
@@ -150,8 +189,10 @@ function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[],
   console.log(`  ${admin.clientId.padEnd(30)} ${admin.clientSecret}`);
   const client = clients.find((candidate) => candidate.clientId === "demo-egrunnerverv-test") ?? clients[0];
   if (client) {
-    console.log("\nTry it: get a token, submit a case, poll its status:\n");
-    console.log(curlSession({ gatewayUrl, tokenEndpoint, client }));
+    console.log(
+      "\nTry it: a case and journal posts archived, a rejection, an outage and an operator's retry.",
+    );
+    console.log(`${DEMO_START}\n${demoSession({ ...options, client })}\n${DEMO_END}`);
   }
   console.log(
     "\nThe admin API: the demo county's integrations, their state and active configuration version:\n",

@@ -46,44 +46,7 @@ export function adminCurl(options: {
   return `curl -s ${options.gatewayUrl}/admin/v1/tenants/demo/integrations -H "Authorization: Bearer $(${token})"`;
 }
 
-/** The copy-paste session printed by `npm start`: a token, a case, its status. */
-export function curlSession(options: {
-  gatewayUrl: string;
-  tokenEndpoint: string;
-  client: RegisteredClient;
-}): string {
-  const body = JSON.stringify({
-    integrationId: "egrunnerverv-sak",
-    sourceInstanceId: "GRV-DEMO-1",
-    case: {
-      tittel: "Erverv av grunn - gnr 12 bnr 4",
-      klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
-    },
-    journalPosts: [
-      {
-        tittel: "Kjøpekontrakt",
-        journalposttype: "I",
-        korrespondansepart: [{ korrespondanseparttype: "avsender", navn: "Ola Nordmann" }],
-        dokumenter: [
-          {
-            tittel: "Kjøpekontrakt signert",
-            tilknyttetRegistreringSom: "H",
-            filnavn: "kontrakt.pdf",
-            mimeType: "application/pdf",
-            innhold: Buffer.from("%PDF-1.7\n").toString("base64"),
-          },
-        ],
-      },
-    ],
-  });
-  return [
-    `TOKEN=$(curl -s -u ${options.client.clientId}:${options.client.clientSecret} -d grant_type=client_credentials ${options.tokenEndpoint} | ${readJsonField("access_token")})`,
-    `ID=$(curl -s ${options.gatewayUrl}/api/v1/cases -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '${body}' | ${readJsonField("id")})`,
-    `curl -s ${options.gatewayUrl}/api/v1/submissions/$ID -H "Authorization: Bearer $TOKEN"`,
-  ].join("\n");
-}
-
 /** A shell filter printing one field of the JSON on its stdin (node is there wherever npm start runs). */
-function readJsonField(field: string): string {
+export function readJsonField(field: string): string {
   return `node -pe 'JSON.parse(require("fs").readFileSync(0)).${field}'`;
 }

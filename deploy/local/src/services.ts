@@ -25,9 +25,16 @@ export interface ServiceEnvironment {
   readonly kafkaBrokers: readonly string[];
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
+  /** Prefixes the topics and consumer groups, so this run can share a broker with another. */
+  readonly topicNamespace?: string;
+  /** Added to every service's port. */
+  readonly portOffset?: number;
   /** Settings only some services take, by service name (the gateway's OAuth issuer, say). */
   readonly perService?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
+
+/** Where a service of the local run listens. */
+export const servicePort = (service: (typeof localServices)[number], offset = 0) => service.port + offset;
 
 /** Starts every service from its build (`dist/main.js`) as a tracked background process and waits for /readyz. */
 export async function startLocalServices(stateDir: string, infra: ServiceEnvironment, logger: Logger) {
@@ -43,10 +50,11 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         PATH: process.env.PATH,
         LOG_LEVEL: "info",
         HTTP_HOST: "127.0.0.1",
-        HTTP_PORT: String(service.port),
+        HTTP_PORT: String(servicePort(service, infra.portOffset)),
         KAFKA_BROKERS: infra.kafkaBrokers.join(","),
         SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
         DATABASE_URL: infra.databaseUrl,
+        ...(infra.topicNamespace ? { FLYT_TOPIC_NAMESPACE: infra.topicNamespace } : {}),
         ...infra.perService?.[service.name],
       },
     });
@@ -60,7 +68,7 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         await waitFor(
           service.name,
           async () => {
-            const res = await fetch(`http://127.0.0.1:${service.port}/readyz`, {
+            const res = await fetch(`http://127.0.0.1:${servicePort(service, infra.portOffset)}/readyz`, {
               signal: AbortSignal.timeout(2_000),
             });
             await res.arrayBuffer();

@@ -31,6 +31,20 @@ const envSchema = z
     FLYT_REGISTRY_JAVA_HOME: z.string().optional(),
     JAVA_HOME: z.string().optional(),
     DOCKER_HOST: z.string().optional(),
+    /** The local run, side by side with another on one broker and server (the end-to-end tests use these). */
+    FLYT_TOPIC_NAMESPACE: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{0,63}$/)
+        .optional(),
+    ),
+    FLYT_LOCAL_DATABASE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+      .default("flyt"),
+    /** Added to every service's port (and nothing else): 10000 puts the gateway on 18080. */
+    FLYT_SERVICE_PORT_OFFSET: z.coerce.number().int().min(0).max(50_000).default(0),
   })
   .transform((env) => ({
     explicit: {
@@ -48,10 +62,30 @@ const envSchema = z
     postgres: { localUrl: env.FLYT_LOCAL_POSTGRES_URL, embeddedPort: env.FLYT_EMBEDDED_POSTGRES_PORT },
     javaHome: env.JAVA_HOME,
     dockerHost: env.DOCKER_HOST,
+    localRun: {
+      topicNamespace: env.FLYT_TOPIC_NAMESPACE,
+      database: env.FLYT_LOCAL_DATABASE,
+      portOffset: env.FLYT_SERVICE_PORT_OFFSET,
+    },
   }));
 
 export type InfraSettings = ReturnType<typeof loadSettings>;
 
 export function loadSettings(env: Readonly<Record<string, string | undefined>> = process.env) {
-  return parseConfig(envSchema, env);
+  return { ...parseConfig(envSchema, env), serviceSettings: serviceSettings(env) };
+}
+
+/**
+ * Settings for one service of the local run, from `FLYT_LOCAL_<SERVICE>__<VARIABLE>`: e.g.
+ * `FLYT_LOCAL_ARCHIVE_ADAPTER__ARCHIVE_RETRY_BUDGET_MS=60000` gives the archive adapter a one-minute budget.
+ */
+function serviceSettings(env: Readonly<Record<string, string | undefined>>) {
+  const settings: Record<string, Record<string, string>> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^FLYT_LOCAL_([A-Z][A-Z_]*?)__([A-Z][A-Z0-9_]*)$/.exec(name);
+    if (!match || value === undefined) continue;
+    const service = (match[1] as string).toLowerCase().replaceAll("_", "-");
+    settings[service] = { ...settings[service], [match[2] as string]: value };
+  }
+  return settings;
 }

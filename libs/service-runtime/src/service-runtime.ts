@@ -138,7 +138,8 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     producer: runtime.producer,
     logger,
     metrics: runtime.metrics,
-    groupId: options.groupId ?? options.config.kafka.clientId,
+    // A namespaced run has groups of its own too: it shares a broker with others without sharing their work.
+    groupId: `${namespace ? `${namespace}.` : ""}${options.groupId ?? options.config.kafka.clientId}`,
     handlers: options.handlers,
     retryTopic: ownTopics.retry,
     deadLetterTopic: ownTopics.deadLetter,
