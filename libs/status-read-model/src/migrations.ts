@@ -43,6 +43,8 @@ const readModel = {
        * received, whether an operator set it): the status is folded from every recorded event, in any order.
        */
       t.json("facts").notNullable();
+      /** When the projection recorded it: `recorded_at - at` is how far the read model lags behind the pipeline. */
+      t.timestamp("recorded_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
       t.index(["submission_id", "at"]);
     });
     await db.schema.createTable("completion_outbox", (t) => {

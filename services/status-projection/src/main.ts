@@ -8,6 +8,8 @@ import { projectStatusHandlers } from "./handlers/project-status";
 
 /** A completion not published this long after it was recorded is published by the relay. */
 const RELAY_AFTER_MS = 10_000;
+/** Published completions are kept this long, then forgotten. */
+const KEEP_PUBLISHED_MS = 7 * 86_400_000;
 
 const config = loadConfig();
 const consuming = consumingCheck();
@@ -47,6 +49,7 @@ const relay = {
     this.timer = setInterval(() => {
       void (async () => {
         for (const completion of await store.unpublished(RELAY_AFTER_MS)) await publishCompletion(completion);
+        await store.forgetPublished(KEEP_PUBLISHED_MS);
       })().catch((error: unknown) => logger.warn({ err: error }, "completion relay failed; will try again"));
     }, RELAY_AFTER_MS / 2);
   },

@@ -114,6 +114,17 @@ export class StatusStore {
       .update({ published_at: this.db.fn.now() });
   }
 
+  /**
+   * Forgets announcements published longer ago than `olderThanMs`: by then every redelivery of what caused them
+   * has long been recognised by its recorded event, so the outbox only needs the recent ones.
+   */
+  async forgetPublished(olderThanMs: number): Promise<number> {
+    return this.db("completion_outbox")
+      .whereNotNull("published_at")
+      .andWhere("published_at", "<", this.db.raw("now() - ? * interval '1 millisecond'", [olderThanMs]))
+      .delete();
+  }
+
   /** Completions written but not published (their process stopped between commit and publish). */
   async unpublished(olderThanMs: number, limit = 500): Promise<PendingCompletion[]> {
     const rows = await this.db("completion_outbox")
