@@ -1,79 +1,35 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { dropDatabase, repoRoot } from "@flyt/local-infra";
-import { testInfra, uniqueName } from "@flyt/testing";
+import { repoRoot } from "@flyt/local-infra";
+import { testInfra } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalStack, startLocalStack } from "./local-stack";
 
-// The markers `up` prints around its demo session (deploy/local/src/demo-session.ts).
-const DEMO_START = "----- demo: paste into bash, from the repository root -----";
-const DEMO_END = "----- end of demo -----";
 const PORT_OFFSET = 10_000;
-
 const infra = testInfra();
-const database = `flyt_e2e_${infra.runId}`;
-let stateDir: string;
-let stack: ChildProcess;
-let exited: Promise<number | null>;
-let output = "";
+let stack: LocalStack;
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), "flyt-e2e-"));
-  // `npm start` is the build, then this: the build is done (turbo builds the services before these tests).
-  stack = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "deploy/local/src/cli.ts"), "up"], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
-      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-      DATABASE_URL: infra.postgresUrl,
-      // A run of its own beside the other tests and a developer's npm start: topics, groups, database, ports.
-      FLYT_TOPIC_NAMESPACE: uniqueName("e2e"),
-      FLYT_LOCAL_DATABASE: database,
-      FLYT_SERVICE_PORT_OFFSET: String(PORT_OFFSET),
-      FLYT_OAUTH_PORT: String(8090 + PORT_OFFSET),
-      FLYT_STATE_DIR: stateDir,
+  stack = await startLocalStack({
+    ...infra,
+    runId: infra.runId,
+    portOffset: PORT_OFFSET,
+    serviceSettings: {
       // An outage FAILS after 3 s instead of a minute; each archive call takes 300 ms, as a real archive's
       // would, so the journal posts are surely sent before their case is archived.
       FLYT_LOCAL_ARCHIVE_ADAPTER__ARCHIVE_RETRY_BUDGET_MS: "3000",
       FLYT_LOCAL_ARCHIVE_ADAPTER__SIMULATOR_LATENCY_MS: "300",
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  stack.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  stack.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  exited = once(stack, "exit").then(([code]) => code as number | null);
-  await Promise.race([
-    new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (output.includes(DEMO_END)) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-    }),
-    exited.then((code) => {
-      throw new Error(`the stack exited with ${code} before it was up:\n${output}`);
-    }),
-  ]);
 }, 180_000);
 
 afterAll(async () => {
-  if (stack.exitCode === null && stack.signalCode === null) stack.kill("SIGKILL");
-  await dropDatabase(infra.postgresUrl, database).catch(() => undefined);
-  await rm(stateDir, { recursive: true, force: true });
+  await stack?.cleanUp();
 });
 
 /** Runs the printed demo with bash, as a person pastes it; resolves with every JSON line it printed. */
 async function runPrintedDemo(): Promise<Record<string, any>[]> {
-  const session = output.slice(output.indexOf(DEMO_START) + DEMO_START.length, output.indexOf(DEMO_END));
-  const bash = spawn("bash", ["-c", session], {
+  const bash = spawn("bash", ["-c", stack.demo()], {
     cwd: repoRoot,
     env: process.env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -162,8 +118,7 @@ describe("the whole stack, started as the README starts it", () => {
   }, 120_000);
 
   it("stops everything it started on Ctrl-C", async () => {
-    stack.kill("SIGINT");
-    expect(await exited).toBe(0);
+    expect(await stack.stop()).toBe(0);
     for (const offsetPort of [8080, 8091, 8092, 8093, 8094, 8090].map((port) => port + PORT_OFFSET)) {
       await expect(fetch(`http://127.0.0.1:${offsetPort}/livez`)).rejects.toThrow();
     }
