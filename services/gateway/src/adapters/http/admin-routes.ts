@@ -22,6 +22,7 @@ import {
 import { countSubmissions, listSubmissions } from "../../handlers/inspect-submissions";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
+import { matchRoute, type Route } from "./route-table";
 
 /** A configuration is a few kilobytes; this leaves room and keeps a mistaken upload out. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -38,7 +39,7 @@ type Handler = (
  * The admin API's routes, under `/admin/v1/tenants/{tenant}/integrations`: each parses, calls its use case and
  * turns the outcome into HTTP. Only slugs match the tenant and integration segments, so anything else is 404.
  */
-const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string, Handler>> }[] = [
+const routes: readonly Route<Handler>[] = [
   { path: route(""), methods: { GET: list } },
   { path: route("/{integration}"), methods: { GET: describe } },
   { path: route("/{integration}/state"), methods: { PUT: putState } },
@@ -59,26 +60,16 @@ const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string,
 
 export function adminRoutes(deps: AdminDependencies): Middleware {
   return async function adminRoutes(ctx: Context, next: Next) {
-    for (const { path, methods } of routes) {
-      const match = path.exec(ctx.path);
-      if (!match?.groups) continue;
-      const handler = methods[ctx.method];
-      if (!handler) {
-        const allowed = Object.keys(methods).join(", ");
-        throw new Problem(405, "method-not-allowed", "Method not allowed", `Use ${allowed}.`, {
-          headers: { Allow: allowed },
-        });
-      }
-      const { clientId } = ctx.state.administrator as Administrator;
-      const { tenant = "", integration = "" } = match.groups;
-      return handler(
-        ctx,
-        deps,
-        { tenantId: tenant, integrationId: integration, actor: clientId },
-        match.groups,
-      );
-    }
-    await next();
+    const matched = matchRoute(routes, ctx);
+    if (!matched) return next();
+    const { clientId } = ctx.state.administrator as Administrator;
+    const { tenant = "", integration = "" } = matched.params;
+    return matched.handler(
+      ctx,
+      deps,
+      { tenantId: tenant, integrationId: integration, actor: clientId },
+      matched.params,
+    );
   };
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../../handlers/operate-submissions";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
+import { matchRoute, type Route } from "./route-table";
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 const SLUG = "[a-z][a-z0-9-]{1,62}";
@@ -37,7 +38,7 @@ type Handler = (
  * a bulk retry per integration, and a tenant's counts per integration and status. Each parses, calls its use
  * case and turns the outcome into HTTP; every action is audited with who took it.
  */
-const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string, Handler>> }[] = [
+const routes: readonly Route<Handler>[] = [
   { path: new RegExp(`${SUBMISSION}$`), methods: { GET: describe } },
   { path: new RegExp(`${SUBMISSION}/retry$`), methods: { POST: retry } },
   { path: new RegExp(`${SUBMISSION}/resolve$`), methods: { POST: resolve } },
@@ -51,19 +52,9 @@ const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string,
 
 export function operatorRoutes(deps: OperatorRouteDependencies): Middleware {
   return async function operatorRoutes(ctx: Context, next: Next) {
-    for (const { path, methods } of routes) {
-      const match = path.exec(ctx.path);
-      if (!match?.groups) continue;
-      const handler = methods[ctx.method];
-      if (!handler) {
-        const allowed = Object.keys(methods).join(", ");
-        throw new Problem(405, "method-not-allowed", "Method not allowed", `Use ${allowed}.`, {
-          headers: { Allow: allowed },
-        });
-      }
-      return handler(ctx, deps, match.groups);
-    }
-    await next();
+    const matched = matchRoute(routes, ctx);
+    if (!matched) return next();
+    return matched.handler(ctx, deps, matched.params);
   };
 }
 
