@@ -1,4 +1,9 @@
-import { type ProjectedStatus, type StatusReader, terminalStatuses } from "@flyt/status-read-model";
+import {
+  type ProjectedStatus,
+  renderStatusResource,
+  type StatusReader,
+  terminalStatuses,
+} from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
 import { filenameFromContentDisposition } from "../../domain/filename";
@@ -316,11 +321,11 @@ function answerStatus(
   const received = record.createdAt;
   const status = projected?.status ?? "RECEIVED";
   if (!terminalStatuses.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
-  ctx.body = {
+  ctx.body = renderStatusResource({
     id: record.id,
     integrationId: record.integrationId,
     sourceInstanceId: record.sourceInstanceId,
-    kind: record.kind === "CASE" ? "case" : "journal-posts",
+    kind: record.kind,
     status,
     caseNumber: projected?.caseNumber ?? null,
     journalPostNumbers: projected?.journalPostNumbers ?? [],
@@ -328,5 +333,5 @@ function answerStatus(
     history: projected?.history.length ? projected.history : [{ status: "RECEIVED", at: received }],
     createdAt: projected?.createdAt ?? received,
     updatedAt: projected?.updatedAt ?? received,
-  };
+  });
 }
