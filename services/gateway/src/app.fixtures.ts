@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CallbackEndpoints } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
@@ -8,7 +9,6 @@ import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/regi
 import { StatusReader } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import type Koa from "koa";
-import { CallbackStore } from "./adapters/postgres/callback-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import type { AppDependencies } from "./app";
@@ -61,7 +61,7 @@ export function testAppDependencies(options: {
       upload: { files, newFileId: newId("file"), limitBytes: options.uploadLimitBytes ?? 1_000 },
       idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
       callbacks: {
-        store: new CallbackStore(db),
+        store: new CallbackEndpoints(db),
         checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),
         secretOverlapMs: options.secretOverlapMs ?? 1,
         now: () => new Date(),

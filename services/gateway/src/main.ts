@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CallbackEndpoints } from "@flyt/callbacks";
 import { isConnectionError, retryWhileRetriable } from "@flyt/errors";
 import { PostgresFileStore } from "@flyt/file-store";
 import {
@@ -19,7 +20,6 @@ import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { StatusReader } from "@flyt/status-read-model";
 import { topicCatalogue } from "@flyt/topics";
 import { CachedDirectory } from "./adapters/postgres/cached-registry";
-import { CallbackStore } from "./adapters/postgres/callback-store";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
@@ -129,7 +129,7 @@ const app = createApp({
     bodyLimitBytes: config.http.bodyLimitBytes,
     upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
     callbacks: {
-      store: new CallbackStore(db),
+      store: new CallbackEndpoints(db),
       checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
       secretOverlapMs: config.callbacks.secretOverlapMs,
       now: () => new Date(),
