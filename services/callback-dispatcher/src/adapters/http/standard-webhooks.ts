@@ -1,11 +1,11 @@
 import { createHmac } from "node:crypto";
 
 /** The Standard Webhooks headers of one attempt. */
-export interface WebhookHeaders {
+export type WebhookHeaders = {
   readonly "webhook-id": string;
   readonly "webhook-timestamp": string;
   readonly "webhook-signature": string;
-}
+};
 
 /** The signing key of a `whsec_<base64>` secret: the bytes after the prefix. */
 function keyOf(secret: string): Buffer {
