@@ -25,8 +25,8 @@ const client = new WebhookClient({
   connectTimeoutMs: callbacks.connectTimeoutMs,
   timeoutMs: callbacks.timeoutMs,
   responseBodyLimitBytes: callbacks.responseBodyLimitBytes,
-  maxSocketsPerHost: callbacks.perEndpointConcurrency,
   maxSockets: callbacks.concurrency,
+  maxFreeSocketsPerHost: callbacks.perEndpointConcurrency,
 });
 const dispatcher = new Dispatcher({
   store,
@@ -53,7 +53,11 @@ shutdown.register("dispatcher", async () => {
 startConsuming(runtime, {
   service: "callback-dispatcher",
   config,
-  prepare: () => withMigrationLock(db, () => migrateCallbacks(db).then(() => undefined)),
+  // The schedule runs as soon as the tables are there: due retries need no consumer group.
+  prepare: async () => {
+    await withMigrationLock(db, () => migrateCallbacks(db));
+    dispatcher.start();
+  },
   handlers: recordDeliveryHandlers({
     topics,
     // Deliveries recorded at the same time share one statement.
@@ -65,8 +69,5 @@ startConsuming(runtime, {
     hasRoom: () => dispatcher.room > 0,
     dispatch: (deliveries) => dispatcher.offer(deliveries),
   }),
-  onConsuming: () => {
-    consuming.markConsuming();
-    dispatcher.start();
-  },
+  onConsuming: () => consuming.markConsuming(),
 });

@@ -89,6 +89,7 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | undefined;
   #stopping = false;
+  #started = false;
   readonly #finish: (finished: Finished) => Promise<void>;
 
   constructor(deps: DispatcherDependencies) {
@@ -111,8 +112,10 @@ export class Dispatcher {
     return 2 * this.#deps.concurrency - this.#attempts.size - this.#queued;
   }
 
-  /** Starts claiming due deliveries. */
+  /** Starts claiming due deliveries (once). */
   start(): void {
+    if (this.#started) return;
+    this.#started = true;
     this.#schedulePoll(0);
   }
 

@@ -48,8 +48,8 @@ function client(options: Partial<WebhookClientOptions> = {}): WebhookClient {
     connectTimeoutMs: 1_000,
     timeoutMs: 2_000,
     responseBodyLimitBytes: 4_096,
-    maxSocketsPerHost: 4,
     maxSockets: 64,
+    maxFreeSocketsPerHost: 4,
     ...options,
   });
   clients.push(made);

@@ -19,9 +19,13 @@ export interface WebhookClientOptions {
   readonly timeoutMs: number;
   /** At most this much of an answer's body is read; the rest is dropped with the connection. */
   readonly responseBodyLimitBytes: number;
-  /** Connections to one host at a time (the per-endpoint concurrency); every host together at most `maxSockets`. */
-  readonly maxSocketsPerHost: number;
+  /**
+   * Connections at most, also to one host: the per-endpoint limit is the dispatcher's, because endpoints of
+   * different owners may share a host (a vendor's service), and one of them hanging must not hold the others'.
+   */
   readonly maxSockets: number;
+  /** Idle connections kept per host. */
+  readonly maxFreeSocketsPerHost: number;
   /** Name resolution (tests resolve names without DNS). */
   readonly lookup?: Lookup;
   readonly userAgent?: string;
@@ -39,7 +43,7 @@ export interface PostOutcome {
  * address its host resolves to), then the connection goes to the address that was checked (so a DNS answer that
  * changes in between cannot swap it), with the host's name kept for TLS (SNI, certificate) and `Host`. Redirects
  * are never followed; connect and total timeouts; at most a few KB of an answer are read. Connections are kept
- * alive per host, a bounded number each.
+ * alive per host.
  */
 export class WebhookClient {
   readonly #options: WebhookClientOptions;
@@ -50,9 +54,9 @@ export class WebhookClient {
     this.#options = options;
     const agentOptions = {
       keepAlive: true,
-      maxSockets: options.maxSocketsPerHost,
+      maxSockets: options.maxSockets,
       maxTotalSockets: options.maxSockets,
-      maxFreeSockets: options.maxSocketsPerHost,
+      maxFreeSockets: options.maxFreeSocketsPerHost,
       scheduling: "lifo" as const,
     };
     this.#http = new HttpAgent(agentOptions);
