@@ -212,6 +212,7 @@ describe("POST /api/v1/cases", () => {
       integrationId: "egrunnerverv-sak",
       sourceInstanceId: "GRV-1",
       kind: "CASE",
+      run: 1,
     });
     expect(message?.event.case?.klassering).toEqual([
       { ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: null },
