@@ -192,13 +192,16 @@ export class CallbackEndpoints {
       if (report.gone) entry.gone = true;
       merged.set(ownerKey(report.owner), entry);
     }
-    const lines = [...merged.values()].map((entry) => ({
-      tenant_id: entry.owner.tenantId,
-      source_application_id: entry.owner.sourceApplicationId,
-      succeeded: entry.succeeded && !entry.gone,
-      gone: entry.gone,
-      failed_at: entry.firstFailure?.toISOString() ?? null,
-    }));
+    // In a fixed order, so concurrent batches lock the endpoints they change in the same order.
+    const lines = [...merged.values()]
+      .sort((a, b) => ownerKey(a.owner).localeCompare(ownerKey(b.owner)))
+      .map((entry) => ({
+        tenant_id: entry.owner.tenantId,
+        source_application_id: entry.owner.sourceApplicationId,
+        succeeded: entry.succeeded && !entry.gone,
+        gone: entry.gone,
+        failed_at: entry.firstFailure?.toISOString() ?? null,
+      }));
     const { rows } = await trx.raw<{
       rows: { tenant_id: string; source_application_id: string; disabled_reason: DisabledReason }[];
     }>(
@@ -224,10 +227,18 @@ export class CallbackEndpoints {
            end
          from report r
          where e.tenant_id = r.tenant_id and e.source_application_id = r.source_application_id
+           -- Only rows that change: a success of a healthy endpoint (the usual case) writes and locks nothing.
+           and (
+             (r.succeeded and e.failing_since is not null)
+             or (not r.succeeded and (
+               e.failing_since is null
+               or (e.disabled_at is null and (r.gone or coalesce(e.failing_since, r.failed_at) < ?))
+             ))
+           )
          returning e.tenant_id, e.source_application_id, e.disabled_reason, e.disabled_at = now() as disabled_now
        )
        select tenant_id, source_application_id, disabled_reason from updated where disabled_now`,
-      [JSON.stringify(lines), disableFailingBefore, disableFailingBefore, disableFailingBefore],
+      [JSON.stringify(lines), ...Array.from({ length: 4 }, () => disableFailingBefore)],
     );
     return rows.map((row) => ({
       owner: { tenantId: row.tenant_id, sourceApplicationId: row.source_application_id },

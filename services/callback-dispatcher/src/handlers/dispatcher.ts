@@ -90,6 +90,8 @@ export class Dispatcher {
   #polling: Promise<void> | undefined;
   #stopping = false;
   #started = false;
+  /** Whether the last claim found due deliveries: then a freed slot is worth another claim at once. */
+  #moreDue = false;
   readonly #finish: (finished: Finished) => Promise<void>;
 
   constructor(deps: DispatcherDependencies) {
@@ -154,7 +156,7 @@ export class Dispatcher {
   }
 
   async #poll(): Promise<void> {
-    let claimedAll = false;
+    let claimedAny = false;
     try {
       const limit = Math.min(this.room, CLAIM_BATCH);
       if (limit > 0) {
@@ -163,14 +165,23 @@ export class Dispatcher {
           perEndpoint: this.#deps.perEndpointConcurrency,
           exclude: this.#busyEndpoints(),
         });
-        claimedAll = claimed.length === limit;
+        claimedAny = claimed.length > 0;
         this.offer(claimed);
       }
     } catch (error) {
       this.#deps.logger.warn({ err: error }, "could not claim due callbacks; trying again");
     }
-    // A full claim means more may be due: look again at once, else at the next interval.
-    this.#schedulePoll(claimedAll ? 0 : this.#deps.pollIntervalMs);
+    // Found some: more may be due, claimed again as slots free (see #pollSoon); else at the next interval.
+    this.#moreDue = claimedAny;
+    this.#schedulePoll(claimedAny && this.room > 0 ? 0 : this.#deps.pollIntervalMs);
+  }
+
+  /** Claims again now rather than at the next interval, when more is due and this instance runs low. */
+  #pollSoon(): void {
+    if (!this.#moreDue || this.#polling || this.#stopping || this.#queued >= this.#deps.concurrency / 2)
+      return;
+    clearTimeout(this.#timer);
+    this.#schedulePoll(0);
   }
 
   /** Endpoints with as many deliveries here as they may have in flight: claiming more of theirs cannot help. */
@@ -198,6 +209,7 @@ export class Dispatcher {
         else this.#running.delete(key);
         this.#deps.metrics.inFlight(this.#attempts.size);
         this.#pump();
+        this.#pollSoon();
       });
       this.#attempts.add(attempt);
       this.#deps.metrics.inFlight(this.#attempts.size);
@@ -258,7 +270,7 @@ export class Dispatcher {
           durationMs: outcome.durationMs,
           url: endpoint.url,
           statusCode: outcome.result.kind === "answered" ? outcome.result.statusCode : null,
-          error: failureOf(outcome.result),
+          error: withAnswer(failureOf(outcome.result), outcome.responseBody),
         },
         decision,
         health: { succeeded: succeeded(outcome.result), gone: endpointGone(outcome.result) },
@@ -271,4 +283,14 @@ export class Dispatcher {
       );
     }
   }
+}
+
+/** A failure's words, with the start of the endpoint's answer (what it said is often why). */
+function withAnswer(failure: string | null, body: string | undefined): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
+  const said = body
+    ?.replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .trim()
+    .slice(0, 200);
+  return failure && said ? `${failure}: ${said}` : failure;
 }

@@ -181,6 +181,20 @@ export class DeliveryStore {
     disableFailingBefore: Date,
   ): Promise<{ readonly owner: Owner; readonly reason: DisabledReason }[]> {
     if (finished.length === 0) return [];
+    // Concurrent batches can still deadlock on an endpoint's row (Postgres picks one to fail): try it again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#finish(finished, disableFailingBefore);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "40P01" || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async #finish(
+    finished: readonly Finished[],
+    disableFailingBefore: Date,
+  ): Promise<{ readonly owner: Owner; readonly reason: DisabledReason }[]> {
     return this.db.transaction(async (trx) => {
       const attempts = finished.flatMap((item) =>
         "attempt" in item
