@@ -7,6 +7,7 @@ import { redactUrlCredentials } from "@flyt/logging";
 import { type RegisteredClient, startAuthorizationServer } from "@flyt/oauth-server";
 import { createCliLogger } from "./cli-logger";
 import { adminCurl, curlSession, demoAdminClient, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
+import { type DemoReceiver, registerDemoCallback, startDemoReceiver } from "./demo-receiver";
 import { stopLocalKafka } from "./kafka";
 import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
 import { isRunning, readManaged } from "./process-control";
@@ -90,8 +91,10 @@ const commands: Record<string, () => Promise<number>> = {
       settings.stateDir,
       localServices.map((s) => serviceProcessName(s.name)),
     );
+    let receiver: DemoReceiver | undefined;
     const stopAll = async () => {
       await stopLocalServices(settings.stateDir);
+      await receiver?.close();
       reaper.kill();
       await oauth.stop();
       await infra.stop();
@@ -106,9 +109,26 @@ const commands: Record<string, () => Promise<number>> = {
         CALLBACK_ALLOW_HTTP: "true",
         CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1",
       },
+      // The same policy where the callbacks are made: the demo receiver listens on loopback.
+      "callback-dispatcher": { CALLBACK_ALLOW_HTTP: "true", CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1" },
     };
+    const demoClient = clients.find((candidate) => candidate.clientId === DEMO_CALLBACK_CLIENT);
     try {
       await startLocalServices(settings.stateDir, { ...infra, databaseUrl, perService }, logger);
+      // A source system's callback endpoint, registered through the gateway with its client's token.
+      receiver = await startDemoReceiver({
+        port: settings.demoReceiverPort,
+        print: (line) => console.log(line),
+      });
+      if (demoClient) {
+        receiver.useSecret(
+          await registerDemoCallback({
+            gatewayUrl: GATEWAY_URL,
+            token: await oauth.tokenFor(demoClient),
+            url: receiver.url,
+          }),
+        );
+      }
     } catch (error) {
       await stopAll();
       throw error;
@@ -116,6 +136,9 @@ const commands: Record<string, () => Promise<number>> = {
     printInfrastructure(infra);
     printServices();
     printTryIt(oauth.tokenEndpoint, clients, adminClient);
+    console.log(
+      `\nCallbacks: ${DEMO_CALLBACK_CLIENT}'s endpoint is the demo receiver at ${receiver.url}; it prints each callback whose signature it verified (try the session above, or POST /api/v1/callback/ping).`,
+    );
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
@@ -141,8 +164,12 @@ function printServices() {
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
 }
 
+const GATEWAY_URL = "http://127.0.0.1:8080";
+/** The demo client whose callbacks go to the demo receiver (the one the printed session uses). */
+const DEMO_CALLBACK_CLIENT = "demo-egrunnerverv-test";
+
 function printTryIt(tokenEndpoint: string, clients: readonly RegisteredClient[], admin: RegisteredClient) {
-  const gatewayUrl = "http://127.0.0.1:8080";
+  const gatewayUrl = GATEWAY_URL;
   console.log(`\nLocal OAuth 2.0 server (client credentials): ${tokenEndpoint}`);
   console.log("Demo clients of the demo county (environment: test):");
   for (const client of clients) console.log(`  ${client.clientId.padEnd(30)} ${client.clientSecret}`);
