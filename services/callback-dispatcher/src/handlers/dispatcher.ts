@@ -285,12 +285,11 @@ export class Dispatcher {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]+/g;
+
 /** A failure's words, with the start of the endpoint's answer (what it said is often why). */
 function withAnswer(failure: string | null, body: string | undefined): string | null {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed.
-  const said = body
-    ?.replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .trim()
-    .slice(0, 200);
+  const said = body?.replace(CONTROL_CHARACTERS, " ").trim().slice(0, 200);
   return failure && said ? `${failure}: ${said}` : failure;
 }
