@@ -230,7 +230,7 @@ export class Dispatcher {
   }
 
   async #attempt(claimed: LeasedDelivery): Promise<void> {
-    const { deps } = { deps: this.#deps };
+    const deps = this.#deps;
     try {
       let delivery = claimed;
       // Waited long for a slot: make sure it is still this instance's before calling anyone.
