@@ -7,6 +7,7 @@ import { redactUrlCredentials } from "@flyt/logging";
 import { type RegisteredClient, startAuthorizationServer } from "@flyt/oauth-server";
 import { createCliLogger } from "./cli-logger";
 import { adminCurl, demoAdminClient, demoClientSecrets, LOCAL_AUDIENCE } from "./demo-auth";
+import { type DemoReceiver, registerDemoCallback, startDemoReceiver } from "./demo-receiver";
 import { DEMO_END, DEMO_START, demoSession } from "./demo-session";
 import { stopLocalKafka } from "./kafka";
 import { ensureDatabase, stopEmbeddedPostgres } from "./postgres";
@@ -99,8 +100,10 @@ const commands: Record<string, () => Promise<number>> = {
       settings.stateDir,
       localServices.map((s) => serviceProcessName(s.name)),
     );
+    let receiver: DemoReceiver | undefined;
     const stopAll = async () => {
       await stopLocalServices(settings.stateDir);
+      await receiver?.close();
       reaper.kill();
       await oauth.stop();
       await infra.stop();
@@ -117,10 +120,14 @@ const commands: Record<string, () => Promise<number>> = {
         CALLBACK_ALLOW_HTTP: "true",
         CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1",
       },
+      // The same policy where the callbacks are made: the demo receiver listens on loopback.
+      "callback-dispatcher": { CALLBACK_ALLOW_HTTP: "true", CALLBACK_ALLOWLIST: "127.0.0.1,localhost,::1" },
     };
     for (const [service, values] of Object.entries(settings.serviceSettings)) {
       perService[service] = { ...perService[service], ...values };
     }
+    const gatewayUrl = `http://127.0.0.1:${servicePort(localServices[0], localRun.portOffset)}`;
+    const demoClient = clients.find((candidate) => candidate.clientId === DEMO_CALLBACK_CLIENT);
     try {
       await startLocalServices(
         settings.stateDir,
@@ -133,6 +140,20 @@ const commands: Record<string, () => Promise<number>> = {
         },
         logger,
       );
+      // A source system's callback endpoint, registered through the gateway with its client's token.
+      receiver = await startDemoReceiver({
+        port: settings.demoReceiverPort + localRun.portOffset,
+        print: (line) => console.log(line),
+      });
+      if (demoClient) {
+        receiver.useSecret(
+          await registerDemoCallback({
+            gatewayUrl,
+            token: await oauth.tokenFor(demoClient),
+            url: receiver.url,
+          }),
+        );
+      }
     } catch (error) {
       await stopAll();
       throw error;
@@ -140,7 +161,7 @@ const commands: Record<string, () => Promise<number>> = {
     printInfrastructure(infra);
     printServices(localRun.portOffset);
     printTryIt({
-      gatewayUrl: `http://127.0.0.1:${servicePort(localServices[0], localRun.portOffset)}`,
+      gatewayUrl,
       tokenEndpoint: oauth.tokenEndpoint,
       clients,
       admin: adminClient,
@@ -148,6 +169,9 @@ const commands: Record<string, () => Promise<number>> = {
       retryBudgetSeconds:
         Number(perService["archive-adapter"]?.ARCHIVE_RETRY_BUDGET_MS ?? LOCAL_RETRY_BUDGET_MS) / 1000,
     });
+    console.log(
+      `\nCallbacks: ${DEMO_CALLBACK_CLIENT}'s endpoint is the demo receiver at ${receiver.url}; it prints each callback whose signature it verified (try the session above, or POST /api/v1/callback/ping).`,
+    );
     const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
@@ -172,6 +196,9 @@ function printServices(portOffset: number) {
   }
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
 }
+
+/** The demo client whose callbacks go to the demo receiver (the one the printed session uses). */
+const DEMO_CALLBACK_CLIENT = "demo-egrunnerverv-test";
 
 function printTryIt(options: {
   gatewayUrl: string;

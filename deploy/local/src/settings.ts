@@ -25,6 +25,8 @@ const envSchema = z
     FLYT_KAFKA_CONTROLLER_PORT: port.default(9093),
     FLYT_REGISTRY_PORT: port.default(8081),
     FLYT_OAUTH_PORT: port.default(8090),
+    /** The local run's demo callback receiver (prints the callbacks it verified). */
+    FLYT_DEMO_RECEIVER_PORT: port.default(8095),
     FLYT_LOCAL_POSTGRES_URL: postgresUrl.default("postgres://postgres@127.0.0.1:5432/postgres"),
     FLYT_EMBEDDED_POSTGRES_PORT: port.default(54329),
     /** A JDK for the registry (Apicurio 3.3 needs Java 21+); found under /usr/lib/jvm when unset. */
@@ -59,6 +61,7 @@ const envSchema = z
     kafka: { port: env.FLYT_KAFKA_PORT, controllerPort: env.FLYT_KAFKA_CONTROLLER_PORT },
     registry: { port: env.FLYT_REGISTRY_PORT, javaHome: env.FLYT_REGISTRY_JAVA_HOME },
     oauthPort: env.FLYT_OAUTH_PORT,
+    demoReceiverPort: env.FLYT_DEMO_RECEIVER_PORT,
     postgres: { localUrl: env.FLYT_LOCAL_POSTGRES_URL, embeddedPort: env.FLYT_EMBEDDED_POSTGRES_PORT },
     javaHome: env.JAVA_HOME,
     dockerHost: env.DOCKER_HOST,

@@ -6,6 +6,11 @@ export type { Logger };
 export const REDACTED_KEYS = [
   "password",
   "secret",
+  // Callback signing secrets (the current and, during a rotation, the previous one) and signatures.
+  "secrets",
+  "previousSecret",
+  "previous_secret",
+  "webhook-signature",
   "clientSecret",
   "client_secret",
   "token",

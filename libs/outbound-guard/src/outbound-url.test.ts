@@ -82,4 +82,13 @@ describe("checkOutboundUrl", () => {
     expect((await checkOutboundUrl("http://127.0.0.1:9999/cb", local, lookup)).outcome).toBe("allowed");
     expect((await checkOutboundUrl("http://10.0.0.1/cb", local, lookup)).outcome).toBe("refused");
   });
+
+  it("allows addresses inside allowlisted CIDR ranges, whatever the name, and only those", async () => {
+    const local = { allowHttp: true, allowlist: ["127.0.0.0/8", "::1/128"] };
+    const names = resolver({ "receiver.test": ["127.0.0.2"], "intranet.test": ["10.0.0.5"] });
+    expect((await checkOutboundUrl("http://receiver.test:9999/cb", local, names)).outcome).toBe("allowed");
+    expect((await checkOutboundUrl("http://[::1]:9999/cb", local, names)).outcome).toBe("allowed");
+    expect((await checkOutboundUrl("http://intranet.test/cb", local, names)).outcome).toBe("refused");
+    expect((await checkOutboundUrl("http://169.254.169.254/", local, names)).outcome).toBe("refused");
+  });
 });

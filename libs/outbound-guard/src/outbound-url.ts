@@ -4,7 +4,11 @@ import { BlockList, isIP } from "node:net";
 export interface OutboundPolicy {
   /** Plain http is refused unless the deployment allows it (local runs do). */
   readonly allowHttp: boolean;
-  /** Hosts or addresses that may be called although they resolve to a refused range (e.g. 127.0.0.1 locally). */
+  /**
+   * What may be called although it resolves to a refused range: host names or addresses (`127.0.0.1`,
+   * `localhost`: the host as written in the URL), and CIDR ranges (`127.0.0.0/8`, `::1/128`: any resolved
+   * address inside one).
+   */
   readonly allowlist: readonly string[];
 }
 
@@ -89,6 +93,7 @@ export async function checkOutboundUrl(
   if (url.username || url.password) return { outcome: "refused", reason: "credentials in the URL" };
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const allowlisted = policy.allowlist.includes(host);
+  const allowedRanges = rangesOf(policy.allowlist);
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : (await lookup(host)).map((entry) => entry.address);
@@ -96,7 +101,9 @@ export async function checkOutboundUrl(
     return { outcome: "refused", reason: `${host} does not resolve` };
   }
   if (addresses.length === 0) return { outcome: "refused", reason: `${host} does not resolve` };
-  const forbidden = addresses.filter(isRefusedAddress);
+  const forbidden = addresses.filter(
+    (address) => isRefusedAddress(address) && !inRanges(allowedRanges, address),
+  );
   if (forbidden.length > 0 && !allowlisted) {
     return {
       outcome: "refused",
@@ -104,4 +111,27 @@ export async function checkOutboundUrl(
     };
   }
   return { outcome: "allowed", url, addresses };
+}
+
+/** The CIDR entries of an allowlist (`a.b.c.d/n`, `x::y/n`) as one block list; others are host names. */
+function rangesOf(allowlist: readonly string[]): BlockList | undefined {
+  const cidrs = allowlist.filter((entry) => entry.includes("/"));
+  if (cidrs.length === 0) return undefined;
+  const ranges = new BlockList();
+  for (const cidr of cidrs) {
+    const [network = "", bits = ""] = cidr.split("/");
+    const family = isIP(network);
+    const prefix = Number(bits);
+    if (family === 0 || !/^\d{1,3}$/.test(bits) || prefix > (family === 4 ? 32 : 128)) continue;
+    ranges.addSubnet(network, prefix, family === 4 ? "ipv4" : "ipv6");
+  }
+  return ranges;
+}
+
+function inRanges(ranges: BlockList | undefined, address: string): boolean {
+  if (!ranges) return false;
+  const family = isIP(address);
+  if (family === 4) return ranges.check(address, "ipv4");
+  const v4 = embeddedIpv4(address);
+  return v4 !== undefined ? ranges.check(v4, "ipv4") : ranges.check(address, "ipv6");
 }

@@ -38,6 +38,25 @@ describe("AuditLog", () => {
     expect(await database.audit.entries("demo", "egrunnerverv-sak", 1)).toHaveLength(1);
   });
 
+  it("records what operators do to a source application's callbacks apart from its integrations' entries", async () => {
+    await database.audit.recordForSourceApplication({
+      actor: "kari.arkivar",
+      action: "callback.endpoint-enabled",
+      tenantId: "demo",
+      sourceApplicationId: "vigo",
+      details: { disabledReason: "gone" },
+    });
+    expect(await database.audit.sourceApplicationEntries("demo", "vigo")).toMatchObject([
+      { actor: "kari.arkivar", action: "callback.endpoint-enabled", details: { disabledReason: "gone" } },
+    ]);
+    expect(await database.audit.entries("demo", "vigo-ny-soker")).not.toContainEqual(
+      expect.objectContaining({ action: "callback.endpoint-enabled" }),
+    );
+    await expect(
+      database.db("audit_log").insert({ actor: "x", action: "callback.endpoint-enabled", tenant_id: "demo" }),
+    ).rejects.toMatchObject({ code: "23514" });
+  });
+
   it("refuses to change, delete or truncate an entry, even written directly", async () => {
     // An entry of its own: the row triggers only fire on rows that exist.
     await database.audit.record({

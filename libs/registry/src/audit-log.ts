@@ -10,6 +10,9 @@ export const auditActions = [
   "submission.resolved",
   "submission.cancelled",
   "submissions.bulk-retry-requested",
+  "callback.endpoint-enabled",
+  "callback.delivery-resent",
+  "callback.parked-replayed",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -38,6 +41,43 @@ export class AuditLog {
       integration_id: entry.integrationId,
       details: entry.details,
     });
+  }
+
+  /** An entry about a source application's callbacks (no one integration's). */
+  async recordForSourceApplication(entry: {
+    readonly actor: string;
+    readonly action: AuditAction;
+    readonly tenantId: string;
+    readonly sourceApplicationId: string;
+    readonly details: Readonly<Record<string, unknown>>;
+  }): Promise<void> {
+    await this.db("audit_log").insert({
+      actor: entry.actor,
+      action: entry.action,
+      tenant_id: entry.tenantId,
+      source_application_id: entry.sourceApplicationId,
+      details: entry.details,
+    });
+  }
+
+  /** A source application's entries (those about it, not its integrations'), newest first. */
+  async sourceApplicationEntries(
+    tenantId: string,
+    sourceApplicationId: string,
+    limit = 100,
+  ): Promise<Omit<AuditEntry, "integrationId">[]> {
+    const rows = await this.db("audit_log")
+      .where({ tenant_id: tenantId, source_application_id: sourceApplicationId })
+      .whereNull("integration_id")
+      .orderBy("id", "desc")
+      .limit(limit);
+    return rows.map((row) => ({
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      tenantId: row.tenant_id,
+      details: row.details,
+    }));
   }
 
   /** An integration's entries, newest first. */

@@ -5,6 +5,7 @@ import { integrationConfigurations } from "./migrations/003-integration-configur
 import { destinationPerConfigurationVersion } from "./migrations/004-destination-per-configuration-version";
 import { auditLog } from "./migrations/005-audit-log";
 import { requiredDestinationAndUntruncatableAudit } from "./migrations/006-required-destination-and-untruncatable-audit";
+import { auditLogSourceApplication } from "./migrations/007-audit-log-source-application";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
 const migrations = [
@@ -14,6 +15,7 @@ const migrations = [
   destinationPerConfigurationVersion,
   auditLog,
   requiredDestinationAndUntruncatableAudit,
+  auditLogSourceApplication,
 ];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {

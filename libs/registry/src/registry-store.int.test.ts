@@ -20,6 +20,7 @@ describe("registry migrations", () => {
         "004-destination-per-configuration-version",
         "005-audit-log",
         "006-required-destination-and-untruncatable-audit",
+        "007-audit-log-source-application",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -30,6 +31,7 @@ describe("registry migrations", () => {
         "004-destination-per-configuration-version",
         "005-audit-log",
         "006-required-destination-and-untruncatable-audit",
+        "007-audit-log-source-application",
       ]);
     } finally {
       await other.destroy();

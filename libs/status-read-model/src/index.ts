@@ -9,3 +9,12 @@ export {
   statusHistories,
   terminalStatuses,
 } from "./status-reader";
+export {
+  type CallbackEventType,
+  type CallbackPayload,
+  callbackEventTypes,
+  callbackPayload,
+  renderStatusResource,
+  type StatusFacts,
+  type StatusResource,
+} from "./status-resource";

@@ -6,6 +6,8 @@ import {
   archiveCompletedV1Schema,
   archiveFailedV1Schema,
   archiveProgressedV1Schema,
+  type CallbackRequested,
+  callbackRequestedV1Schema,
   type DeadLetter,
   deadLetterV1Schema,
   type SubmissionCompleted,
@@ -29,6 +31,8 @@ const DAY_MS = 86_400_000;
 const LIFECYCLE_RETENTION_MS = 400 * DAY_MS;
 /** Every lifecycle topic has the same partition count: a key maps to the same partition number everywhere. */
 const LIFECYCLE_PARTITIONS = 12;
+/** Requests to the callback dispatcher are few (people and source systems asking); a key keeps its order. */
+const CALLBACK_REQUEST_PARTITIONS = 3;
 
 /** The services that consume, and so own a retry and a dead-letter topic each. */
 export const consumingServices = [
@@ -64,6 +68,16 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
     retentionMs: LIFECYCLE_RETENTION_MS,
     cleanupPolicy: "delete",
   });
+  /** Requests to the callback dispatcher (ping, resend, replay): short-lived commands, not lifecycle history. */
+  const callbackRequested: TopicDefinition<CallbackRequested> = {
+    name: "callbackRequested",
+    topic: name("flyt.callback.requested.v1"),
+    valueSchema: callbackRequestedV1Schema,
+    key: "tenant/source application",
+    partitions: CALLBACK_REQUEST_PARTITIONS,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: "delete",
+  };
   return {
     submissionReceived: lifecycle<SubmissionReceived>(
       "submissionReceived",
@@ -113,6 +127,7 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
       submissionCompletedV1Schema,
       "submission id",
     ),
+    callbackRequested,
   } as const;
 }
 

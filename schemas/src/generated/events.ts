@@ -108,6 +108,28 @@ export interface Arkivsak {
   readonly skjerming: Skjerming | null;
 }
 
+/** `PING`: send a signed test event now; `RESEND`: send one delivery again (same webhook-id, a new schedule); `REPLAY`: send again every delivery of this endpoint parked since `since`. */
+export type CallbackAction = "PING" | "RESEND" | "REPLAY";
+export const callbackActionValues = ["PING", "RESEND", "REPLAY"] as const;
+
+/** A source system or an operator asked the callback dispatcher for something: a signed test event (ping), one delivery sent again (resend), or every parked delivery since a time sent again (replay). Keyed by `<tenant>/<source application>`, so one owner's requests stay in order. */
+export interface CallbackRequested {
+  /** Identity and tracing of this event. */
+  readonly meta: EventMeta;
+  /** The county (tenant) whose callback endpoint this is about. */
+  readonly tenant: string;
+  /** The source application whose callback endpoint this is about. */
+  readonly sourceApplication: string;
+  /** What is asked. */
+  readonly action: CallbackAction;
+  /** `PING`: the id the test delivery gets (answered to the caller); `RESEND`: the delivery to send again; `REPLAY`: null. */
+  readonly deliveryId: string | null;
+  /** `REPLAY`: deliveries parked at or after this time; otherwise null. */
+  readonly since: Date | null;
+  /** Who asked: the source system's or the operator's OAuth client id. */
+  readonly requestedBy: string;
+}
+
 /** `NEW`: create a case; `BY_ID`: add to the case in `caseRef`; `BY_SEARCH_OR_NEW`: search by `searchCriteria`, add to the one hit or create. */
 export type CaseMode = "NEW" | "BY_ID" | "BY_SEARCH_OR_NEW";
 export const caseModeValues = ["NEW", "BY_ID", "BY_SEARCH_OR_NEW"] as const;

@@ -476,6 +476,103 @@ export const archiveProgressedV1Schema = {
   ]
 } as const;
 
+/** `flyt.callback.requested.v1`: CallbackRequested. */
+export const callbackRequestedV1Schema = {
+  "type": "record",
+  "name": "CallbackRequested",
+  "namespace": "no.flyt.events",
+  "doc": "A source system or an operator asked the callback dispatcher for something: a signed test event (ping), one delivery sent again (resend), or every parked delivery since a time sent again (replay). Keyed by `<tenant>/<source application>`, so one owner's requests stay in order.",
+  "fields": [
+    {
+      "name": "meta",
+      "type": {
+        "type": "record",
+        "name": "EventMeta",
+        "doc": "Identity and tracing of this event.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers apply an event at most once by this id."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the producer observed what this event reports."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Ties together every event and log line caused by one source-system request."
+          },
+          {
+            "name": "producer",
+            "type": "string",
+            "doc": "The service that published this event, e.g. `gateway`."
+          }
+        ]
+      },
+      "doc": "Identity and tracing of this event."
+    },
+    {
+      "name": "tenant",
+      "type": "string",
+      "doc": "The county (tenant) whose callback endpoint this is about."
+    },
+    {
+      "name": "sourceApplication",
+      "type": "string",
+      "doc": "The source application whose callback endpoint this is about."
+    },
+    {
+      "name": "action",
+      "type": {
+        "type": "enum",
+        "name": "CallbackAction",
+        "doc": "`PING`: send a signed test event now; `RESEND`: send one delivery again (same webhook-id, a new schedule); `REPLAY`: send again every delivery of this endpoint parked since `since`.",
+        "symbols": [
+          "PING",
+          "RESEND",
+          "REPLAY"
+        ]
+      },
+      "doc": "What is asked."
+    },
+    {
+      "name": "deliveryId",
+      "type": [
+        "null",
+        "string"
+      ],
+      "default": null,
+      "doc": "`PING`: the id the test delivery gets (answered to the caller); `RESEND`: the delivery to send again; `REPLAY`: null."
+    },
+    {
+      "name": "since",
+      "type": [
+        "null",
+        {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      ],
+      "default": null,
+      "doc": "`REPLAY`: deliveries parked at or after this time; otherwise null."
+    },
+    {
+      "name": "requestedBy",
+      "type": "string",
+      "doc": "Who asked: the source system's or the operator's OAuth client id."
+    }
+  ]
+} as const;
+
 /** `flyt.dead-letter.v1`: DeadLetter. */
 export const deadLetterV1Schema = {
   "type": "record",

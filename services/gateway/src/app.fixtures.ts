@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
 import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
@@ -8,12 +9,13 @@ import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/regi
 import { StatusReader } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import type Koa from "koa";
-import { CallbackStore } from "./adapters/postgres/callback-store";
+import { callbackAdminDependencies } from "./adapters/postgres/callback-admin";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { operatorStores } from "./adapters/postgres/operator-action-store";
 import type { AppDependencies } from "./app";
 import { prefixedUlid } from "./domain/ids";
+import type { CallbackDeliveryDependencies, DispatcherRequest } from "./handlers/callback-deliveries";
 import type { CallbackDependencies } from "./handlers/callbacks";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
 import type { SubmitDependencies } from "./handlers/submit";
@@ -31,12 +33,20 @@ export function testAppDependencies(options: {
   readonly uploadLimitBytes?: number;
   readonly stalePendingMs?: number;
   readonly openApi?: object;
+  /** Where requests to the callback dispatcher go (a list in most tests; Kafka in some). */
+  readonly callbackRequests?: (request: DispatcherRequest) => Promise<void>;
 }): AppDependencies {
   const { db } = options;
   const store = new RegistryStore(db);
   const intake = new IntakeStore(db);
   const files = new PostgresFileStore(db);
   const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
+  const callbackDeliveries: CallbackDeliveryDependencies = {
+    endpoints: new CallbackEndpoints(db),
+    deliveries: new DeliveryReader(db),
+    newDeliveryId: randomUUID,
+    request: options.callbackRequests ?? (async () => {}),
+  };
   return {
     logger: createLogger({ service: "gateway-test", level: "silent" }),
     metrics: createMetricsRegistry({ service: "gateway" }),
@@ -67,6 +77,7 @@ export function testAppDependencies(options: {
       newCorrelationId: randomUUID,
       now: () => new Date(),
     },
+    callbackAdmin: callbackAdminDependencies(db, callbackDeliveries),
     openApi: options.openApi ?? {},
     api: {
       bodyLimitBytes: 1_000_000,
@@ -75,8 +86,10 @@ export function testAppDependencies(options: {
       statuses: new StatusReader(db),
       upload: { files, newFileId: newId("file"), limitBytes: options.uploadLimitBytes ?? 1_000 },
       idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
+      callbackDeliveries,
+      callbackStates: new DeliveryReader(db),
       callbacks: {
-        store: new CallbackStore(db),
+        store: new CallbackEndpoints(db),
         checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),
         secretOverlapMs: options.secretOverlapMs ?? 1,
         now: () => new Date(),

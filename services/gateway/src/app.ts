@@ -3,6 +3,7 @@ import { createOpsResponder, type HealthCheck } from "@flyt/observability";
 import Koa, { type Context } from "koa";
 import type { Registry } from "prom-client";
 import { type AccessTokenOptions, accessTokenVerifier } from "./adapters/http/access-token";
+import { adminCallbackRoutes, type CallbackAdminDependencies } from "./adapters/http/admin-callback-routes";
 import { adminRoutes } from "./adapters/http/admin-routes";
 import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
@@ -27,6 +28,8 @@ export interface AppDependencies {
   readonly admin: AdminDependencies & { readonly role: string };
   /** The operators' actions on submissions, in the admin API. */
   readonly operations: OperatorDependencies;
+  /** The admin API's callback routes (endpoints needing attention, deliveries, resend, replay, re-enable). */
+  readonly callbackAdmin: CallbackAdminDependencies;
   /** The OpenAPI document served at /api/v1/openapi.json and rendered at /docs. */
   readonly openApi: object;
 }
@@ -40,6 +43,7 @@ export function createApp(deps: AppDependencies): Koa {
   const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });
   const administer = adminRoutes(deps.admin);
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
+  const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
   app.use(problemDetails(deps.logger));
   app.use(async function opsEndpoints(ctx, next) {
     const response = ctx.method === "GET" ? ops(ctx.path) : undefined;
@@ -52,7 +56,9 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(apiDocs(deps.openApi));
   app.use(async function adminApi(ctx, next) {
     if (!ctx.path.startsWith("/admin/")) return next();
-    await admin(ctx, () => administer(ctx, () => operate(ctx, () => notFound(ctx))));
+    await admin(ctx, () =>
+      administer(ctx, () => operate(ctx, () => administerCallbacks(ctx, () => notFound(ctx)))),
+    );
   });
   app.use(async function apiOnly(ctx, next) {
     if (!ctx.path.startsWith("/api/"))

@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { isConnectionError, retryWhileRetriable } from "@flyt/errors";
 import { PostgresFileStore } from "@flyt/file-store";
 import {
+  childTraceparent,
   createKafka,
   EventProducer,
   kafkaHealthCheck,
@@ -19,7 +21,7 @@ import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { StatusReader } from "@flyt/status-read-model";
 import { topicCatalogue } from "@flyt/topics";
 import { CachedDirectory } from "./adapters/postgres/cached-registry";
-import { CallbackStore } from "./adapters/postgres/callback-store";
+import { callbackAdminDependencies } from "./adapters/postgres/callback-admin";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
@@ -27,7 +29,9 @@ import { operatorStores } from "./adapters/postgres/operator-action-store";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { openApiDocument } from "./contract/openapi";
+import { callbackRequestedMessage } from "./domain/callback-request";
 import { prefixedUlid } from "./domain/ids";
+import type { CallbackDeliveryDependencies } from "./handlers/callback-deliveries";
 
 const SERVICE = "gateway";
 
@@ -101,6 +105,24 @@ const intake = new IntakeStore(db);
 const files = new PostgresFileStore(db);
 const newId = (prefix: string) => () => prefixedUlid(prefix, Date.now(), randomBytes(10));
 
+const callbackEndpoints = new CallbackEndpoints(db);
+const deliveryReader = new DeliveryReader(db);
+const callbackDeliveries: CallbackDeliveryDependencies = {
+  endpoints: callbackEndpoints,
+  deliveries: deliveryReader,
+  newDeliveryId: randomUUID,
+  request: async (request) => {
+    const correlationId = randomUUID();
+    const message = callbackRequestedMessage(request, {
+      eventId: randomUUID(),
+      correlationId,
+      traceparent: childTraceparent(),
+      at: new Date(),
+    });
+    await producer.publish(topics.callbackRequested, message, { timeoutMs: config.intake.publishTimeoutMs });
+  },
+};
+
 const app = createApp({
   logger,
   metrics,
@@ -146,12 +168,15 @@ const app = createApp({
     newCorrelationId: randomUUID,
     now: () => new Date(),
   },
+  callbackAdmin: callbackAdminDependencies(db, callbackDeliveries),
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,
     upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
+    callbackDeliveries,
+    callbackStates: deliveryReader,
     callbacks: {
-      store: new CallbackStore(db),
+      store: callbackEndpoints,
       checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
       secretOverlapMs: config.callbacks.secretOverlapMs,
       now: () => new Date(),

@@ -1,3 +1,4 @@
+import { deliveryStates } from "@flyt/callbacks";
 import { submissionStatusValues } from "@flyt/schemas";
 import { allowedMimeTypes, schemas } from "./schemas";
 
@@ -250,12 +251,217 @@ export function openApiDocument(options: OpenApiOptions) {
           },
         },
       },
+      "/api/v1/callback/ping": {
+        post: {
+          operationId: "pingCallback",
+          summary: "Send a signed test event (`type: callback.ping`) to the callback endpoint, tried once",
+          responses: {
+            "202": {
+              description:
+                "Asked for: the dispatcher sends it shortly. Its delivery, with the attempt, is at `Location`.",
+              headers: { Location: { schema: { type: "string" }, description: "The delivery." } },
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["deliveryId"],
+                    properties: { deliveryId: { type: "string", format: "uuid" } },
+                  },
+                },
+              },
+            },
+            ...common,
+            "404": problem("No callback is registered."),
+          },
+        },
+      },
+      "/api/v1/callback/deliveries": {
+        get: {
+          operationId: "listCallbackDeliveries",
+          summary: "The caller's callback deliveries, newest first, each with every attempt",
+          parameters: [
+            {
+              name: "state",
+              in: "query",
+              schema: { type: "string", enum: [...deliveryStates] },
+              description: "Only deliveries in this state.",
+            },
+            {
+              name: "limit",
+              in: "query",
+              schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+            },
+            {
+              name: "cursor",
+              in: "query",
+              schema: { type: "string" },
+              description: "`next` of the previous page.",
+            },
+          ],
+          responses: {
+            "200": {
+              description: "A page of deliveries; `next` continues the list when there are more.",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["deliveries"],
+                    properties: {
+                      deliveries: { type: "array", items: { $ref: "#/components/schemas/CallbackDelivery" } },
+                      next: { type: "string" },
+                    },
+                  },
+                },
+              },
+            },
+            "400": problem("A query parameter is invalid or repeated: every one named at once."),
+            ...common,
+          },
+        },
+      },
+      "/api/v1/callback/deliveries/{deliveryId}": {
+        get: {
+          operationId: "getCallbackDelivery",
+          summary: "One callback delivery (its id is the `webhook-id`), with every attempt",
+          parameters: [{ $ref: "#/components/parameters/DeliveryId" }],
+          responses: {
+            "200": {
+              description: "The delivery.",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/CallbackDelivery" } } },
+            },
+            ...common,
+            "404": problem(
+              "No such delivery for this caller (also another tenant's or source application's).",
+            ),
+          },
+        },
+      },
+      "/api/v1/callback/deliveries/{deliveryId}/resend": {
+        post: {
+          operationId: "resendCallbackDelivery",
+          summary: "Send a delivery again: the same `webhook-id`, its retry schedule started over",
+          parameters: [{ $ref: "#/components/parameters/DeliveryId" }],
+          responses: {
+            "202": {
+              description: "Asked for: the dispatcher sends it shortly.",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["deliveryId"],
+                    properties: { deliveryId: { type: "string" } },
+                  },
+                },
+              },
+            },
+            ...common,
+            "404": problem("No such delivery for this caller."),
+          },
+        },
+      },
+      "/api/v1/callback/replay": {
+        post: {
+          operationId: "replayParkedCallbacks",
+          summary:
+            "Send again every delivery parked (its retries spent, or its endpoint disabled) since a time",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["since"],
+                  properties: {
+                    since: { type: "string", format: "date-time", examples: ["2026-11-23T00:00:00Z"] },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            "202": {
+              description:
+                "Asked for: the dispatcher sends them again shortly, each under its own `webhook-id`.",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["since"],
+                    properties: { since: { type: "string", format: "date-time" } },
+                  },
+                },
+              },
+            },
+            "400": problem("`since` is missing or not an ISO 8601 instant with a time zone."),
+            ...common,
+            "404": problem("No callback is registered."),
+            "415": problem("The body is not application/json."),
+          },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "openApi",
           summary: "This document",
           security: [],
           responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": {} } } },
+        },
+      },
+    },
+    webhooks: {
+      submissionCompleted: {
+        post: {
+          operationId: "submissionCompletedCallback",
+          summary: "Posted to the registered endpoint when a submission reaches a terminal status",
+          description:
+            "Signed per Standard Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the secret's bytes after `whsec_`; during a rotation's overlap two signatures, space-separated. Any 2xx is success; otherwise retried with backoff and jitter for about three days (`Retry-After` honoured); 410 disables the endpoint. Redirects are not followed.",
+          security: [],
+          parameters: [
+            {
+              name: "webhook-id",
+              in: "header",
+              required: true,
+              description: "The delivery's id: the same at every retry and resend (deduplicate by it).",
+              schema: { type: "string" },
+            },
+            {
+              name: "webhook-timestamp",
+              in: "header",
+              required: true,
+              description: "Seconds since the epoch, when this attempt was signed.",
+              schema: { type: "string" },
+            },
+            { name: "webhook-signature", in: "header", required: true, schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  description: "The status resource (without `callback`), with the event's type.",
+                  allOf: [
+                    { $ref: "#/components/schemas/SubmissionStatus" },
+                    {
+                      type: "object",
+                      required: ["type"],
+                      properties: {
+                        type: {
+                          type: "string",
+                          enum: [
+                            "submission.archived",
+                            "submission.rejected",
+                            "submission.failed",
+                            "submission.cancelled",
+                          ],
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "Taken (any 2xx; 202 is fine too)." } },
         },
       },
     },
@@ -268,6 +474,13 @@ export function openApiDocument(options: OpenApiOptions) {
         },
       },
       parameters: {
+        DeliveryId: {
+          name: "deliveryId",
+          in: "path",
+          required: true,
+          description: "The delivery's id: the `webhook-id` its callbacks carry.",
+          schema: { type: "string" },
+        },
         IdempotencyKey: {
           name: "Idempotency-Key",
           in: "header",
@@ -327,6 +540,66 @@ export function openApiDocument(options: OpenApiOptions) {
             },
             createdAt: { type: "string", format: "date-time" },
             updatedAt: { type: "string", format: "date-time" },
+            callback: {
+              description:
+                "How the callback of a terminal status fares; null when no endpoint applied (none was registered when the submission ended) or the status is not terminal. Not part of the callback's own body.",
+              oneOf: [{ type: "null" }, { $ref: "#/components/schemas/CallbackState" }],
+            },
+          },
+        },
+        CallbackState: {
+          type: "object",
+          required: ["state", "attempts", "lastAttemptAt", "lastStatusCode", "nextAttemptAt"],
+          properties: {
+            state: {
+              type: "string",
+              enum: [...deliveryStates, "disabled"],
+              description:
+                "`pending`: not attempted yet; `retrying`: failed, tried again at `nextAttemptAt`; `delivered`: a 2xx came back; `parked`: retries spent (replayable); `disabled`: the endpoint is disabled (410, or failing for 5 days).",
+            },
+            attempts: { type: "integer", minimum: 0 },
+            lastAttemptAt: { type: ["string", "null"], format: "date-time" },
+            lastStatusCode: { type: ["integer", "null"] },
+            nextAttemptAt: { type: ["string", "null"], format: "date-time" },
+          },
+        },
+        CallbackDelivery: {
+          type: "object",
+          required: ["id", "type", "submissionId", "state", "attempts", "createdAt", "attemptLog"],
+          properties: {
+            id: { type: "string", description: "The `webhook-id`, the same at every attempt and resend." },
+            type: {
+              type: "string",
+              examples: ["submission.archived", "submission.rejected", "submission.failed", "callback.ping"],
+            },
+            submissionId: { type: ["string", "null"] },
+            state: { type: "string", enum: [...deliveryStates] },
+            attempts: { type: "integer", minimum: 0 },
+            nextAttemptAt: { type: ["string", "null"], format: "date-time" },
+            lastAttemptAt: { type: ["string", "null"], format: "date-time" },
+            lastStatusCode: { type: ["integer", "null"] },
+            lastError: { type: ["string", "null"] },
+            deliveredAt: { type: ["string", "null"], format: "date-time" },
+            parkedAt: { type: ["string", "null"], format: "date-time" },
+            parkedReason: {
+              type: ["string", "null"],
+              examples: ["retries-exhausted", "endpoint-gone", "endpoint-disabled", "no-endpoint"],
+            },
+            createdAt: { type: "string", format: "date-time" },
+            attemptLog: {
+              type: "array",
+              items: {
+                type: "object",
+                required: ["attempt", "at", "durationMs", "statusCode", "error"],
+                properties: {
+                  attempt: { type: "integer", minimum: 1 },
+                  at: { type: "string", format: "date-time" },
+                  durationMs: { type: "integer", minimum: 0 },
+                  statusCode: { type: ["integer", "null"] },
+                  error: { type: ["string", "null"] },
+                },
+              },
+            },
           },
         },
         CallbackEndpoint: {

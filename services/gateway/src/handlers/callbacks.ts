@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { CallbackEndpoint, CallbackEndpoints, Owner } from "@flyt/callbacks";
 import type { OutboundCheck } from "@flyt/outbound-guard";
-import type { CallbackEndpoint, CallbackStore, Owner } from "../adapters/postgres/callback-store";
 
 export interface CallbackDependencies {
-  readonly store: Pick<CallbackStore, "register" | "find" | "remove" | "rotate">;
+  readonly store: Pick<CallbackEndpoints, "register" | "find" | "remove" | "rotate">;
   /** The SSRF guard with the deployment's policy (https only, allowlist). */
   readonly checkUrl: (url: string) => Promise<OutboundCheck>;
   /** How long the previous secret keeps signing after a rotation. */

@@ -1,7 +1,24 @@
-import { type ProjectedStatus, type StatusReader, terminalStatuses } from "@flyt/status-read-model";
+import type { CallbackState, DeliveryReader } from "@flyt/callbacks";
+import {
+  type ProjectedStatus,
+  renderStatusResource,
+  type StatusReader,
+  terminalStatuses,
+} from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
+import type { FieldError } from "../../domain/document-rules";
 import { filenameFromContentDisposition } from "../../domain/filename";
+import {
+  type CallbackDeliveryDependencies,
+  deliveryBody,
+  findDelivery,
+  listDeliveries,
+  parseDeliveryQuery,
+  pingCallback,
+  replayParked,
+  resendDelivery,
+} from "../../handlers/callback-deliveries";
 import { type CallbackDependencies, registerCallback, rotateCallbackSecret } from "../../handlers/callbacks";
 import {
   type SubmitDependencies,
@@ -20,6 +37,10 @@ export interface ApiDependencies {
   readonly submit: SubmitDependencies;
   readonly upload: UploadDependencies;
   readonly callbacks: CallbackDependencies;
+  /** Deliveries to the caller's endpoint, and requests to the callback dispatcher (ping, resend, replay). */
+  readonly callbackDeliveries: CallbackDeliveryDependencies;
+  /** The callback state a terminal status resource shows. */
+  readonly callbackStates: Pick<DeliveryReader, "callbackState">;
   readonly idempotency: Pick<IdempotencyStore, "claim" | "complete" | "release">;
   readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
   /** The status read model (the status projection's); a submission not projected yet is RECEIVED. */
@@ -62,6 +83,9 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.path === "/api/v1/callback" || ctx.path === "/api/v1/callback/rotate-secret") {
       return callbackRoutes(ctx, deps.callbacks, caller);
     }
+    if (ctx.path.startsWith("/api/v1/callback/")) {
+      return callbackDeliveryRoutes(ctx, deps.callbackDeliveries, caller, next);
+    }
     const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
     if (ctx.method === "POST" && toCase) {
       const body = await readJson(ctx, deps.bodyLimitBytes);
@@ -80,10 +104,10 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.method === "GET" && byId) {
       const id = decodePathSegment(byId[1] as string);
       // Only a well-formed id is looked up: anything else cannot exist, and may not even be storable text.
-      if (!id || !SUBMISSION_ID.test(id)) return answerStatus(ctx, undefined, undefined);
+      if (!id || !SUBMISSION_ID.test(id)) return answerStatus(ctx, undefined, undefined, null);
       // Ownership and status at once: the status is only answered when the intake record says it is the caller's.
       const [record, projected] = await Promise.all([deps.intake.find(caller, id), deps.statuses.status(id)]);
-      return answerStatus(ctx, record, projected);
+      return answerStatus(ctx, record, projected, await callbackOf(deps, record, projected));
     }
     if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
       const { integrationId, sourceInstanceId } = ctx.query;
@@ -98,10 +122,94 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
       const record = CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
         ? undefined
         : await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId);
-      return answerStatus(ctx, record, record && (await deps.statuses.status(record.id)));
+      const projected = record && (await deps.statuses.status(record.id));
+      return answerStatus(ctx, record, projected, await callbackOf(deps, record, projected));
     }
     await next();
   };
+}
+
+/**
+ * The caller's deliveries and its requests to the dispatcher: `POST /api/v1/callback/ping`,
+ * `GET /api/v1/callback/deliveries[/{id}]`, `POST /api/v1/callback/deliveries/{id}/resend`,
+ * `POST /api/v1/callback/replay`. Another owner's delivery is 404.
+ */
+async function callbackDeliveryRoutes(
+  ctx: Context,
+  deps: CallbackDeliveryDependencies,
+  caller: Caller,
+  next: Next,
+): Promise<void> {
+  const requester = { clientId: caller.clientId };
+  const owner = { tenantId: caller.tenantId, sourceApplicationId: caller.sourceApplicationId };
+  const only = (method: string) => {
+    if (ctx.method !== method)
+      throw new Problem(405, "method-not-allowed", "Method not allowed", `Use ${method}.`, {
+        headers: { Allow: method },
+      });
+  };
+  if (ctx.path === "/api/v1/callback/ping") {
+    only("POST");
+    const outcome = await pingCallback(deps, owner, requester);
+    if (outcome.outcome === "no-endpoint") throw noCallback();
+    ctx.status = 202;
+    ctx.set("Location", `/api/v1/callback/deliveries/${outcome.deliveryId}`);
+    ctx.body = { deliveryId: outcome.deliveryId };
+    return;
+  }
+  if (ctx.path === "/api/v1/callback/replay") {
+    only("POST");
+    const outcome = await replayParked(deps, owner, await readJson(ctx, 16_384), requester);
+    if (outcome.outcome === "no-endpoint") throw noCallback();
+    if (outcome.outcome === "invalid") throw invalidRequest(outcome.errors);
+    ctx.status = 202;
+    ctx.body = { since: outcome.since.toISOString() };
+    return;
+  }
+  if (ctx.path === "/api/v1/callback/deliveries") {
+    only("GET");
+    const parsed = parseDeliveryQuery(ctx.query);
+    if (parsed.outcome === "invalid") throw invalidQuery(parsed.errors);
+    const listed = await listDeliveries(deps, owner, parsed.query);
+    ctx.body = { deliveries: listed.items.map(deliveryBody), ...(listed.next ? { next: listed.next } : {}) };
+    return;
+  }
+  const one = /^\/api\/v1\/callback\/deliveries\/([^/]+)(\/resend)?$/.exec(ctx.path);
+  if (!one) return next();
+  const id = decodePathSegment(one[1] as string) ?? "";
+  if (one[2]) {
+    only("POST");
+    if ((await resendDelivery(deps, owner, id, requester)).outcome === "unknown-delivery")
+      throw unknownDelivery();
+    ctx.status = 202;
+    ctx.body = { deliveryId: id };
+    return;
+  }
+  only("GET");
+  const delivery = await findDelivery(deps, owner, id);
+  if (!delivery) throw unknownDelivery();
+  ctx.body = deliveryBody(delivery);
+}
+
+const noCallback = () =>
+  new Problem(404, "no-callback", "No callback registered", "Register one with PUT /api/v1/callback.");
+const unknownDelivery = () =>
+  new Problem(404, "unknown-delivery", "Unknown delivery", "No such callback delivery for this client.");
+const invalidQuery = (errors: readonly FieldError[]) =>
+  new Problem(400, "invalid-query", "Invalid query", "See errors: every problem found, at once.", { errors });
+const invalidRequest = (errors: readonly FieldError[]) =>
+  new Problem(400, "invalid-request", "The request has errors", "See errors: every problem found, at once.", {
+    errors,
+  });
+
+/** A terminal submission's callback, when an endpoint applied to it; null otherwise. */
+async function callbackOf(
+  deps: ApiDependencies,
+  record: IntakeRecord | undefined,
+  projected: ProjectedStatus | undefined,
+): Promise<CallbackState | null> {
+  if (record?.state !== "accepted" || !projected || !terminalStatuses.has(projected.status)) return null;
+  return (await deps.callbackStates.callbackState(record.id)) ?? null;
 }
 
 async function callbackRoutes(ctx: Context, deps: CallbackDependencies, owner: Caller): Promise<void> {
@@ -309,6 +417,7 @@ function answerStatus(
   ctx: Context,
   record: IntakeRecord | undefined,
   projected: ProjectedStatus | undefined,
+  callback: CallbackState | null,
 ): void {
   if (record?.state !== "accepted") {
     throw new Problem(404, "unknown-submission", "Unknown submission", "No such submission for this client.");
@@ -316,11 +425,11 @@ function answerStatus(
   const received = record.createdAt;
   const status = projected?.status ?? "RECEIVED";
   if (!terminalStatuses.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
-  ctx.body = {
+  const resource = renderStatusResource({
     id: record.id,
     integrationId: record.integrationId,
     sourceInstanceId: record.sourceInstanceId,
-    kind: record.kind === "CASE" ? "case" : "journal-posts",
+    kind: record.kind,
     status,
     caseNumber: projected?.caseNumber ?? null,
     journalPostNumbers: projected?.journalPostNumbers ?? [],
@@ -328,5 +437,17 @@ function answerStatus(
     history: projected?.history.length ? projected.history : [{ status: "RECEIVED", at: received }],
     createdAt: projected?.createdAt ?? received,
     updatedAt: projected?.updatedAt ?? received,
+  });
+  const iso = (at: Date | null) => at?.toISOString() ?? null;
+  ctx.body = {
+    ...resource,
+    // Additive: how the callback of a terminal status fares; null when no endpoint applied (or not terminal).
+    callback: callback && {
+      state: callback.state,
+      attempts: callback.attempts,
+      lastAttemptAt: iso(callback.lastAttemptAt),
+      lastStatusCode: callback.lastStatusCode,
+      nextAttemptAt: iso(callback.nextAttemptAt),
+    },
   };
 }

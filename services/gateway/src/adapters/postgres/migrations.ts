@@ -1,3 +1,4 @@
+import { migrateCallbacks } from "@flyt/callbacks";
 import { migrateFileStore } from "@flyt/file-store";
 import { migrateStatusReadModel } from "@flyt/status-read-model";
 import type { Knex } from "knex";
@@ -56,26 +57,11 @@ const idempotencyKeys = {
   },
 };
 
-/** Each tenant's and source application's callback endpoint, with its signing secret(s). */
+/** Was the callback endpoints table; the callback tables migrate on their own now (@flyt/callbacks). */
 const callbackEndpoints = {
   name: "004-callback-endpoints",
-  async up(db: Knex) {
-    await db.schema.createTable("callback_endpoints", (t) => {
-      t.text("tenant_id").notNullable();
-      t.text("source_application_id").notNullable();
-      t.text("url").notNullable();
-      t.text("secret").notNullable();
-      /** During a rotation the previous secret still signs, until this time. */
-      t.text("previous_secret").nullable();
-      t.timestamp("previous_secret_expires_at", { useTz: true }).nullable();
-      t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
-      t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
-      t.primary(["tenant_id", "source_application_id"]);
-    });
-  },
-  async down(db: Knex) {
-    await db.schema.dropTable("callback_endpoints");
-  },
+  async up() {},
+  async down() {},
 };
 
 /**
@@ -123,10 +109,14 @@ const config = {
   },
 };
 
-/** The gateway's tables, the file store it writes to and the status read model it answers polling from. */
+/**
+ * The gateway's tables, the file store it writes to, the status read model it answers polling from, and the
+ * callback tables (it registers endpoints and reads deliveries; the dispatcher writes them).
+ */
 export async function migrateGateway(db: Knex): Promise<string[]> {
   await migrateFileStore(db);
   await migrateStatusReadModel(db);
+  await migrateCallbacks(db);
   const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
   return applied;
 }

@@ -1,0 +1,192 @@
+import type { Knex } from "knex";
+import type { Owner } from "./endpoints";
+
+export const deliveryStates = ["pending", "retrying", "delivered", "parked"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+/** One try at posting a delivery: when, how long, and what came back (a status code or an error). */
+export interface Attempt {
+  readonly attempt: number;
+  readonly at: Date;
+  readonly durationMs: number;
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly url: string;
+}
+
+export interface Delivery {
+  /** The `webhook-id`: the same at every attempt and every resend. */
+  readonly id: string;
+  readonly kind: "submission" | "ping";
+  readonly tenantId: string;
+  readonly sourceApplicationId: string;
+  readonly submissionId: string | null;
+  readonly type: string;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date | null;
+  readonly lastAttemptAt: Date | null;
+  readonly lastStatusCode: number | null;
+  readonly lastError: string | null;
+  readonly deliveredAt: Date | null;
+  readonly parkedAt: Date | null;
+  readonly parkedReason: string | null;
+  readonly createdAt: Date;
+}
+
+export interface DeliveryWithAttempts extends Delivery {
+  readonly attemptLog: readonly Attempt[];
+}
+
+/** A submission's callback as its status resource shows it. */
+export interface CallbackState {
+  readonly state: DeliveryState | "disabled";
+  readonly attempts: number;
+  readonly lastAttemptAt: Date | null;
+  readonly lastStatusCode: number | null;
+  readonly nextAttemptAt: Date | null;
+}
+
+export interface DeliveryFilter {
+  readonly state?: DeliveryState;
+  readonly limit: number;
+  /** Continues a list after its last item (from `next`). */
+  readonly after?: string;
+}
+
+/**
+ * Reads the callback deliveries (the dispatcher writes them): one owner's, newest first with their attempts, for
+ * the source system and operators; and the state of a submission's callback for its status resource.
+ */
+export class DeliveryReader {
+  constructor(private readonly db: Knex) {}
+
+  /** One of the owner's deliveries with its attempts, oldest first; undefined for anyone else's. */
+  async delivery(owner: Owner, id: string): Promise<DeliveryWithAttempts | undefined> {
+    const row = await this.db("callback_deliveries")
+      .where({ id, tenant_id: owner.tenantId, source_application_id: owner.sourceApplicationId })
+      .first();
+    if (!row) return undefined;
+    const attempts = await this.attempts([id]);
+    return { ...toDelivery(row), attemptLog: attempts.get(id) ?? [] };
+  }
+
+  /** The owner's deliveries, newest first, each with its attempts; `next` continues the list. */
+  async deliveries(
+    owner: Owner,
+    filter: DeliveryFilter,
+  ): Promise<{ readonly items: DeliveryWithAttempts[]; readonly next?: string }> {
+    let query = this.db("callback_deliveries").where({
+      tenant_id: owner.tenantId,
+      source_application_id: owner.sourceApplicationId,
+    });
+    if (filter.state) query = query.andWhere({ state: filter.state });
+    const after = filter.after ? decodeDeliveryCursor(filter.after) : undefined;
+    if (after) query = query.andWhereRaw("(created_at, id) < (?, ?)", [after.createdAt, after.id]);
+    const rows = await query
+      .orderBy([
+        { column: "created_at", order: "desc" },
+        { column: "id", order: "desc" },
+      ])
+      .limit(filter.limit + 1);
+    const deliveries = rows.slice(0, filter.limit).map(toDelivery);
+    const attempts = await this.attempts(deliveries.map((delivery) => delivery.id));
+    const items = deliveries.map((delivery) => ({
+      ...delivery,
+      attemptLog: attempts.get(delivery.id) ?? [],
+    }));
+    const last = items.at(-1);
+    return rows.length > filter.limit && last
+      ? {
+          items,
+          next: Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString("base64url"),
+        }
+      : { items };
+  }
+
+  /**
+   * The callback of a submission's latest terminal transition, `disabled` while its endpoint is disabled and it is
+   * not delivered; undefined when no endpoint applied to it.
+   */
+  async callbackState(submissionId: string): Promise<CallbackState | undefined> {
+    const row = await this.db("callback_deliveries as d")
+      .leftJoin("callback_endpoints as e", function joinEndpoint() {
+        this.on("e.tenant_id", "d.tenant_id").andOn("e.source_application_id", "d.source_application_id");
+      })
+      .where({ "d.submission_id": submissionId, "d.kind": "submission" })
+      .orderBy([
+        { column: "d.occurred_at", order: "desc" },
+        { column: "d.created_at", order: "desc" },
+      ])
+      .first(
+        "d.state",
+        "d.attempts",
+        "d.last_attempt_at",
+        "d.last_status_code",
+        "d.next_attempt_at",
+        this.db.raw("e.disabled_at is not null as endpoint_disabled"),
+      );
+    if (!row) return undefined;
+    const state: DeliveryState = row.state;
+    return {
+      state: state !== "delivered" && row.endpoint_disabled ? "disabled" : state,
+      attempts: row.attempts,
+      lastAttemptAt: row.last_attempt_at ?? null,
+      lastStatusCode: row.last_status_code ?? null,
+      nextAttemptAt: state === "pending" || state === "retrying" ? (row.next_attempt_at ?? null) : null,
+    };
+  }
+
+  private async attempts(ids: readonly string[]): Promise<Map<string, Attempt[]>> {
+    const byDelivery = new Map<string, Attempt[]>();
+    if (ids.length === 0) return byDelivery;
+    const rows = await this.db("callback_attempts")
+      .whereIn("delivery_id", ids)
+      .orderBy(["delivery_id", "attempt"]);
+    for (const row of rows) {
+      const list = byDelivery.get(row.delivery_id) ?? [];
+      list.push({
+        attempt: row.attempt,
+        at: row.at,
+        durationMs: row.duration_ms,
+        statusCode: row.status_code ?? null,
+        error: row.error ?? null,
+        url: row.url,
+      });
+      byDelivery.set(row.delivery_id, list);
+    }
+    return byDelivery;
+  }
+}
+
+/** Undefined for anything that is not a cursor this reader made. */
+export function decodeDeliveryCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const at = new Date(String(createdAt));
+    return typeof id === "string" && !Number.isNaN(at.getTime()) ? { createdAt: at, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toDelivery(row: Record<string, unknown>): Delivery {
+  return {
+    id: row.id as string,
+    kind: row.kind as Delivery["kind"],
+    tenantId: row.tenant_id as string,
+    sourceApplicationId: row.source_application_id as string,
+    submissionId: (row.submission_id as string | null) ?? null,
+    type: row.event_type as string,
+    state: row.state as DeliveryState,
+    attempts: row.attempts as number,
+    nextAttemptAt: (row.next_attempt_at as Date | null) ?? null,
+    lastAttemptAt: (row.last_attempt_at as Date | null) ?? null,
+    lastStatusCode: (row.last_status_code as number | null) ?? null,
+    lastError: (row.last_error as string | null) ?? null,
+    deliveredAt: (row.delivered_at as Date | null) ?? null,
+    parkedAt: (row.parked_at as Date | null) ?? null,
+    parkedReason: (row.parked_reason as string | null) ?? null,
+    createdAt: row.created_at as Date,
+  };
+}

@@ -1,0 +1,20 @@
+export {
+  type Attempt,
+  type CallbackState,
+  type Delivery,
+  type DeliveryFilter,
+  DeliveryReader,
+  type DeliveryState,
+  type DeliveryWithAttempts,
+  decodeDeliveryCursor,
+  deliveryStates,
+} from "./deliveries";
+export {
+  type CallbackEndpoint,
+  CallbackEndpoints,
+  type DisabledReason,
+  type Owner,
+  ownerKey,
+  type SigningEndpoint,
+} from "./endpoints";
+export { migrateCallbacks } from "./migrations";
