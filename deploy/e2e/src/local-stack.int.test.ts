@@ -2,12 +2,14 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { repoRoot } from "@flyt/local-infra";
 import { testInfra } from "@flyt/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LocalStack, startLocalStack } from "./local-stack";
 
 const PORT_OFFSET = 10_000;
 const infra = testInfra();
 let stack: LocalStack;
+/** What the demo's submissions should call their source system back with, set once the demo has run. */
+const expectedCallbacks = new Map<string, string[]>();
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -105,6 +107,10 @@ describe("the whole stack, started as the README starts it", () => {
     expect(retry).toMatchObject({ id: failed.id, run: 2, status: "RECEIVED" });
     expect(retried).toMatchObject({ id: failed.id, status: "ARCHIVED", errors: [] });
     expect(retried.caseNumber).toMatch(/^\d{4}\/\d+$/);
+    expectedCallbacks.set(caseResource.id, ["submission.archived"]);
+    expectedCallbacks.set(posts.id, ["submission.archived"]);
+    expectedCallbacks.set(rejected.id, ["submission.rejected"]);
+    expectedCallbacks.set(failed.id, ["submission.failed", "submission.archived"]);
     expect(statusesOf(retried)).toEqual([
       "RECEIVED",
       "VALIDATED",
@@ -116,6 +122,24 @@ describe("the whole stack, started as the README starts it", () => {
       "ARCHIVED",
     ]);
   }, 120_000);
+
+  it("calls the demo client back for each of them, signed: the demo receiver prints what it verified", async () => {
+    /** The callback types the demo receiver verified for a submission, in the order they came. */
+    const verifiedTypes = (id: string) =>
+      stack
+        .output()
+        .split("\n")
+        .filter((line) => line.startsWith("[demo receiver] verified callback") && line.includes(` ${id} `))
+        .map((line) => line.split(": ")[1]?.split(" ")[0]);
+    expect(expectedCallbacks.size).toBe(4);
+    await vi.waitFor(
+      () => {
+        for (const [id, types] of expectedCallbacks) expect(verifiedTypes(id)).toEqual(types);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    expect(stack.output()).not.toContain("[demo receiver] refused");
+  }, 60_000);
 
   it("stops everything it started on Ctrl-C", async () => {
     expect(await stack.stop()).toBe(0);
