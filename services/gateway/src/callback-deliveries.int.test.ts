@@ -214,8 +214,10 @@ describe("the source system's callback deliveries", () => {
       integration_id: "egrunnerverv-sak",
       source_instance_id: "GRV-CB-1",
       kind: "CASE",
+      run: 1,
       status: "ARCHIVED",
       case_number: "2026/9",
+      status_event_id: `${id}-archived`,
       created_at: hoursAgo(2),
       updated_at: hoursAgo(1),
     });
