@@ -110,6 +110,28 @@ describe("DeliveryReader", () => {
     ...fields,
   });
 
+  it("pages through deliveries recorded by one statement (one created_at, to the microsecond) without skipping any", async () => {
+    const who = owner();
+    const ids = [1, 2, 3, 4, 5].map((n) => `${who.sourceApplicationId}-batch-${n}`);
+    // One statement: every row gets the same now(), which a millisecond cursor would round.
+    await db("callback_deliveries").insert(
+      ids.map((id) => {
+        const { created_at: _default, ...row } = { ...delivery(who, id, {}), created_at: undefined };
+        return row;
+      }),
+    );
+    const reader = new DeliveryReader(db);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const listed = await reader.deliveries(who, { limit: 2, ...(after ? { after } : {}) });
+      seen.push(...listed.items.map((item) => item.id));
+      after = listed.next;
+      if (!after) break;
+    }
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+
   it("answers only the owner's deliveries, with their attempts, newest first and paged", async () => {
     const who = owner();
     const other = owner();

@@ -82,24 +82,28 @@ export class DeliveryReader {
     });
     if (filter.state) query = query.andWhere({ state: filter.state });
     const after = filter.after ? decodeDeliveryCursor(filter.after) : undefined;
-    if (after) query = query.andWhereRaw("(created_at, id) < (?, ?)", [after.createdAt, after.id]);
+    if (after)
+      query = query.andWhereRaw("(created_at, id) < (?::timestamptz, ?)", [after.createdAt, after.id]);
     const rows = await query
       .orderBy([
         { column: "created_at", order: "desc" },
         { column: "id", order: "desc" },
       ])
-      .limit(filter.limit + 1);
+      .limit(filter.limit + 1)
+      // To the microsecond, as Postgres keeps it: deliveries recorded by one statement share a `created_at` that
+      // a JavaScript Date (milliseconds) would round, and a page ending among them would skip the rest.
+      .select("*", this.db.raw("created_at::text as created_at_exact"));
     const deliveries = rows.slice(0, filter.limit).map(toDelivery);
     const attempts = await this.attempts(deliveries.map((delivery) => delivery.id));
     const items = deliveries.map((delivery) => ({
       ...delivery,
       attemptLog: attempts.get(delivery.id) ?? [],
     }));
-    const last = items.at(-1);
+    const last = rows[filter.limit - 1];
     return rows.length > filter.limit && last
       ? {
           items,
-          next: Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString("base64url"),
+          next: Buffer.from(JSON.stringify([last.created_at_exact, last.id])).toString("base64url"),
         }
       : { items };
   }
@@ -142,7 +146,7 @@ export class DeliveryReader {
     if (ids.length === 0) return byDelivery;
     const rows = await this.db("callback_attempts")
       .whereIn("delivery_id", ids)
-      .orderBy(["delivery_id", "attempt"]);
+      .orderBy(["delivery_id", "attempt", "id"]);
     for (const row of rows) {
       const list = byDelivery.get(row.delivery_id) ?? [];
       list.push({
@@ -159,12 +163,16 @@ export class DeliveryReader {
   }
 }
 
+/** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`. */
+const POSTGRES_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
 /** Undefined for anything that is not a cursor this reader made. */
-export function decodeDeliveryCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+export function decodeDeliveryCursor(cursor: string): { createdAt: string; id: string } | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const at = new Date(String(createdAt));
-    return typeof id === "string" && !Number.isNaN(at.getTime()) ? { createdAt: at, id } : undefined;
+    return typeof id === "string" && typeof createdAt === "string" && POSTGRES_INSTANT.test(createdAt)
+      ? { createdAt, id }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -82,6 +82,11 @@ const deliveries = {
       t.integer("attempts").notNullable().defaultTo(0);
       /** Attempts since the schedule (re)started: a resend or replay starts it again. */
       t.integer("round_attempts").notNullable().defaultTo(0);
+      /**
+       * One more at each resend or replay: an attempt that was in flight meanwhile still records itself, but
+       * only an attempt of the current generation decides what comes next (the resend is not lost).
+       */
+      t.integer("generation").notNullable().defaultTo(0);
       t.timestamp("next_attempt_at", { useTz: true }).nullable();
       t.timestamp("last_attempt_at", { useTz: true }).nullable();
       t.integer("last_status_code").nullable();
@@ -103,6 +108,9 @@ const deliveries = {
       create index callback_deliveries_parked on callback_deliveries (tenant_id, source_application_id, parked_at)
         where state = 'parked'`);
     await db.schema.createTable("callback_attempts", (t) => {
+      // Every attempt is kept, also one made by an instance whose lease ran out meanwhile (its number may then
+      // repeat another's): a key of its own, not the attempt number.
+      t.bigIncrements("id").primary();
       t.text("delivery_id").notNullable().references("id").inTable("callback_deliveries").onDelete("cascade");
       t.integer("attempt").notNullable();
       t.timestamp("at", { useTz: true }).notNullable();
@@ -110,7 +118,7 @@ const deliveries = {
       t.integer("status_code").nullable();
       t.text("error").nullable();
       t.text("url").notNullable();
-      t.primary(["delivery_id", "attempt"]);
+      t.index(["delivery_id", "attempt"]);
     });
     await db.schema.createTable("callback_requests", (t) => {
       t.text("event_id").primary();

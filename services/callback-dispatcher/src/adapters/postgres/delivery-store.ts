@@ -29,6 +29,8 @@ export interface LeasedDelivery {
   /** Attempts made so far, and since the schedule (re)started. */
   readonly attempts: number;
   readonly roundAttempts: number;
+  /** Which resend or replay of the delivery this attempt belongs to. */
+  readonly generation: number;
   /** Until when the lease holds, by this process's clock. */
   readonly leaseUntil: number;
 }
@@ -59,10 +61,14 @@ interface DeliveryRow {
   occurred_at: Date;
   attempts: number;
   round_attempts: number;
+  generation: number;
 }
 
+/** The delivery is still the generation the attempt was made for: no resend or replay came meanwhile. */
+const current = "d.generation = u.generation";
+
 const leasedColumns =
-  "d.id, d.kind, d.tenant_id, d.source_application_id, d.event_type, d.body, d.occurred_at, d.attempts, d.round_attempts";
+  "d.id, d.kind, d.tenant_id, d.source_application_id, d.event_type, d.body, d.occurred_at, d.attempts, d.round_attempts, d.generation";
 
 /**
  * The durable schedule: deliveries, their attempts and leases in Postgres. A due delivery is claimed by one
@@ -211,26 +217,27 @@ export class DeliveryStore {
             ]
           : [],
       );
-      if (attempts.length > 0) {
-        await trx("callback_attempts").insert(attempts).onConflict(["delivery_id", "attempt"]).ignore();
-      }
+      // Every attempt is recorded, also one whose lease ran out meanwhile.
+      if (attempts.length > 0) await trx("callback_attempts").insert(attempts);
       const lines = finished.map((item) => toUpdate(item));
+      // What comes next is decided only by an attempt of the delivery's current generation: a resend or replay
+      // made while this attempt was in flight stands (its fresh schedule, due now).
       await trx.raw(
         `update callback_deliveries d set
-           state = u.state,
-           attempts = u.attempts,
-           round_attempts = u.round_attempts,
-           next_attempt_at = u.next_attempt_at,
+           state = case when ${current} then u.state else d.state end,
+           attempts = case when u.attempted then d.attempts + 1 else d.attempts end,
+           round_attempts = case when ${current} then u.round_attempts else d.round_attempts end,
+           next_attempt_at = case when ${current} then u.next_attempt_at else d.next_attempt_at end,
            last_attempt_at = coalesce(u.last_attempt_at, d.last_attempt_at),
            last_status_code = case when u.attempted then u.last_status_code else d.last_status_code end,
            last_error = case when u.attempted then u.last_error else d.last_error end,
            delivered_at = case when u.state = 'delivered' then now() else d.delivered_at end,
-           parked_at = case when u.state = 'parked' then now() else null end,
-           parked_reason = u.parked_reason,
+           parked_at = case when not ${current} then d.parked_at when u.state = 'parked' then now() end,
+           parked_reason = case when ${current} then u.parked_reason else d.parked_reason end,
            lease_owner = null,
            lease_until = null,
            updated_at = now()
-         from jsonb_to_recordset(?::jsonb) as u(id text, state text, attempts int, round_attempts int,
+         from jsonb_to_recordset(?::jsonb) as u(id text, state text, round_attempts int, generation int,
               next_attempt_at timestamptz, last_attempt_at timestamptz, last_status_code int, last_error text,
               parked_reason text, attempted boolean)
         where d.id = u.id and d.lease_owner = ?`,
@@ -302,11 +309,15 @@ export class DeliveryStore {
   }
 }
 
-/** Back to due-now with a fresh schedule; a lease held by an attempt in flight is left to finish. */
+/**
+ * Back to due-now with a fresh schedule, as a new generation; a lease held by an attempt in flight is left to
+ * finish, which records the attempt but leaves the new schedule as it is.
+ */
 function restart(db: Knex) {
   return db("callback_deliveries").update({
     state: db.raw("case when attempts = 0 then 'pending' else 'retrying' end"),
     round_attempts: 0,
+    generation: db.raw("generation + 1"),
     next_attempt_at: db.fn.now(),
     parked_at: null,
     parked_reason: null,
@@ -324,6 +335,7 @@ function toLeased(row: DeliveryRow, leaseUntil: number): LeasedDelivery {
     occurredAt: row.occurred_at,
     attempts: row.attempts,
     roundAttempts: row.round_attempts,
+    generation: row.generation,
     leaseUntil,
   };
 }
@@ -334,8 +346,8 @@ function toUpdate(item: Finished) {
     return {
       id: delivery.id,
       state: "parked",
-      attempts: delivery.attempts,
       round_attempts: delivery.roundAttempts,
+      generation: delivery.generation,
       next_attempt_at: null,
       last_attempt_at: null,
       last_status_code: null,
@@ -349,8 +361,8 @@ function toUpdate(item: Finished) {
     id: delivery.id,
     state:
       decision.action === "delivered" ? "delivered" : decision.action === "retry" ? "retrying" : "parked",
-    attempts: delivery.attempts + 1,
     round_attempts: delivery.roundAttempts + 1,
+    generation: delivery.generation,
     next_attempt_at: decision.action === "retry" ? decision.at.toISOString() : null,
     last_attempt_at: attempt.at.toISOString(),
     last_status_code: attempt.statusCode,
