@@ -56,8 +56,9 @@ export class CallbackEndpoints {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Registers or replaces the endpoint. A registration starts afresh: a new secret and no previous one, enabled,
-   * and it applies to submissions that end from now on.
+   * Registers or replaces the endpoint: a new secret and no previous one, enabled. A first registration applies
+   * to submissions that end from now on; a replacement keeps the time of the registration it replaces, so
+   * submissions that ended under it and are not called back yet still are (to the new URL).
    */
   async register(owner: Owner, url: string, secret: string): Promise<void> {
     await this.db("callback_endpoints")
@@ -68,7 +69,6 @@ export class CallbackEndpoints {
         secret,
         previous_secret: null,
         previous_secret_expires_at: null,
-        registered_at: this.db.fn.now(),
         updated_at: this.db.fn.now(),
         ...enabled,
       });
