@@ -107,6 +107,10 @@ const deliveries = {
     await db.raw(`
       create index callback_deliveries_parked on callback_deliveries (tenant_id, source_application_id, parked_at)
         where state = 'parked'`);
+    // The deliveries being attempted now (few), counted per endpoint at every claim.
+    await db.raw(`
+      create index callback_deliveries_leased on callback_deliveries (tenant_id, source_application_id)
+        where lease_owner is not null`);
     await db.schema.createTable("callback_attempts", (t) => {
       // Every attempt is kept, also one made by an instance whose lease ran out meanwhile (its number may then
       // repeat another's): a key of its own, not the attempt number.

@@ -33,11 +33,16 @@ describe("isRefusedAddress", () => {
     "::127.0.0.1",
     "::7f00:1",
     "::ffff:0:10.0.0.1",
+    "fec0::1",
+    "64:ff9b:1::a00:1",
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    "2002:a00:1::1",
+    "2002:a9fe:a9fe::",
   ])("refuses %s", (address) => {
     expect(isRefusedAddress(address)).toBe(true);
   });
 
-  it.each(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "151.101.1.69"])(
+  it.each(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "151.101.1.69", "2002:5db8:d70e::1"])(
     "allows %s",
     (address) => {
       expect(isRefusedAddress(address)).toBe(false);
@@ -50,6 +55,13 @@ describe("checkOutboundUrl", () => {
     "fagsystem.example": ["93.184.215.14"],
     "sneaky.example": ["93.184.215.14", "10.0.0.7"],
     "metadata.example": ["169.254.169.254"],
+  });
+
+  it("refuses a name that does not resolve in time, saying so", async () => {
+    const silent: Lookup = () => new Promise(() => {});
+    expect(
+      await checkOutboundUrl("https://fagsystem.example/cb", strict, silent, { lookupTimeoutMs: 50 }),
+    ).toEqual({ outcome: "refused", reason: "fagsystem.example does not resolve within 50 ms" });
   });
 
   it("allows https to a public address", async () => {

@@ -43,20 +43,33 @@ for (const [network, prefix] of [
   ["fc00::", 7], // unique local (also AWS's fd00:ec2::254 metadata)
   ["fe80::", 10], // link-local
   ["ff00::", 8], // multicast
+  ["fec0::", 10], // site-local (deprecated, still routed inside some networks)
+  ["64:ff9b:1::", 48], // local-use NAT64: translates to addresses of the operator's choosing
+  ["2001::", 32], // Teredo: an IPv4 address tunnelled inside
   ["2001:db8::", 32], // documentation
 ] as const) {
   refused.addSubnet(network, prefix, "ipv6");
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) or 6to4 (2002:aabb:ccdd::)
+ * IPv6 address.
+ */
 function embeddedIpv4(address: string): string | undefined {
+  const sixToFour = /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(:|$)/i.exec(address);
+  if (sixToFour) return dottedQuad(sixToFour[1] as string, sixToFour[2] as string);
   // IPv4-mapped (::ffff:), IPv4-translated (::ffff:0:), NAT64 (64:ff9b::) and the old IPv4-compatible (::) forms.
   const dotted = /^(?:::ffff:|::ffff:0:|64:ff9b::|::)(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (dotted) return dotted[1];
   const hex = /^(?:::ffff:|::ffff:0:|64:ff9b::|::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
   if (!hex) return undefined;
-  const high = Number.parseInt(hex[1] as string, 16);
-  const low = Number.parseInt(hex[2] as string, 16);
+  return dottedQuad(hex[1] as string, hex[2] as string);
+}
+
+/** `a.b.c.d` from two hex groups of an IPv6 address. */
+function dottedQuad(highGroup: string, lowGroup: string): string {
+  const high = Number.parseInt(highGroup, 16);
+  const low = Number.parseInt(lowGroup, 16);
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
@@ -80,6 +93,7 @@ export async function checkOutboundUrl(
   raw: string,
   policy: OutboundPolicy,
   lookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true }),
+  options: { readonly lookupTimeoutMs?: number } = {},
 ): Promise<OutboundCheck> {
   let url: URL;
   try {
@@ -95,10 +109,14 @@ export async function checkOutboundUrl(
   const allowlisted = policy.allowlist.includes(host);
   const allowedRanges = rangesOf(policy.allowlist);
   let addresses: string[];
+  const timeoutMs = options.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS;
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host)).map((entry) => entry.address);
-  } catch {
-    return { outcome: "refused", reason: `${host} does not resolve` };
+    addresses = isIP(host)
+      ? [host]
+      : (await withinTime(lookup(host), timeoutMs)).map((entry) => entry.address);
+  } catch (error) {
+    const late = error instanceof LookupTimeout;
+    return { outcome: "refused", reason: `${host} does not resolve${late ? ` within ${timeoutMs} ms` : ""}` };
   }
   if (addresses.length === 0) return { outcome: "refused", reason: `${host} does not resolve` };
   const forbidden = addresses.filter(
@@ -111,6 +129,22 @@ export async function checkOutboundUrl(
     };
   }
   return { outcome: "allowed", url, addresses };
+}
+
+/**
+ * How long a name may take to resolve. A name server that never answers must not hold a call (or the caller's
+ * other calls) for the resolver's own minutes-long retries.
+ */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+class LookupTimeout extends Error {}
+
+function withinTime<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new LookupTimeout()), timeoutMs);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** The CIDR entries of an allowlist (`a.b.c.d/n`, `x::y/n`) as one block list; others are host names. */

@@ -142,12 +142,17 @@ const complete = (event: SubmissionCompleted) =>
     sourceApplicationId: event.submission.sourceApplication,
   });
 
-function request(owner: Owner, fields: Pick<CallbackRequested, "action"> & Partial<CallbackRequested>) {
-  return publish(
+/** Publishes a request to the dispatcher; resolves with its event id (recorded once the request is handled). */
+async function request(
+  owner: Owner,
+  fields: Pick<CallbackRequested, "action"> & Partial<CallbackRequested>,
+): Promise<string> {
+  const eventId = randomUUID();
+  await publish(
     topics.callbackRequested,
     `${owner.tenantId}/${owner.sourceApplicationId}`,
     {
-      meta: { eventId: randomUUID(), occurredAt: new Date(), correlationId: randomUUID(), producer: "test" },
+      meta: { eventId, occurredAt: new Date(), correlationId: randomUUID(), producer: "test" },
       tenant: owner.tenantId,
       sourceApplication: owner.sourceApplicationId,
       deliveryId: null,
@@ -157,6 +162,7 @@ function request(owner: Owner, fields: Pick<CallbackRequested, "action"> & Parti
     },
     owner,
   );
+  return eventId;
 }
 
 const until = <T>(check: () => Promise<T> | T, timeout = 20_000) =>
@@ -259,7 +265,14 @@ describe("retries", () => {
     const id = deliveryIdOf(event.meta.eventId);
     await complete(event);
     await until(async () => expect(await delivery(id)).toMatchObject({ state: "delivered" }));
-    await request(stranger.owner, { action: "RESEND", deliveryId: id });
+    const before = await delivery(id);
+    // Handled (recorded as applied) and yet nothing changed: it was not the stranger's to resend.
+    const theirs = await request(stranger.owner, { action: "RESEND", deliveryId: id });
+    await until(async () =>
+      expect(await db("callback_requests").where({ event_id: theirs })).toHaveLength(1),
+    );
+    expect(await delivery(id)).toEqual(before);
+    expect(receiver.at(path)).toHaveLength(1);
     await request(owner, { action: "RESEND", deliveryId: id });
     await until(() => expect(receiver.at(path)).toHaveLength(2));
     expect(receiver.at(path).map((entry) => entry.webhookId)).toEqual([id, id]);

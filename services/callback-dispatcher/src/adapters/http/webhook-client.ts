@@ -66,7 +66,10 @@ export class WebhookClient {
   async post(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<PostOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const check = await checkOutboundUrl(url, this.#options.policy, this.#options.lookup);
+    // Resolving counts against the attempt's time like connecting does: a silent name server is a slow endpoint.
+    const check = await checkOutboundUrl(url, this.#options.policy, this.#options.lookup, {
+      lookupTimeoutMs: this.#options.connectTimeoutMs,
+    });
     if (check.outcome === "refused") {
       return { result: { kind: "refused", reason: check.reason }, durationMs: elapsed() };
     }
@@ -95,7 +98,7 @@ export class WebhookClient {
       },
     };
     try {
-      const answer = await this.#send(https, options, payload);
+      const answer = await this.#send(https, options, payload, this.#options.timeoutMs - elapsed());
       return { ...answer, durationMs: elapsed() };
     } catch (error) {
       return { result: { kind: "failed", error: describe(error) }, durationMs: elapsed() };
@@ -112,13 +115,15 @@ export class WebhookClient {
     https: boolean,
     options: RequestOptions,
     payload: Buffer,
+    /** What is left of the attempt's time once the name was resolved. */
+    remainingMs: number,
   ): Promise<{ result: AttemptResult; responseBody: string }> {
-    const { connectTimeoutMs, timeoutMs, responseBodyLimitBytes } = this.#options;
+    const { connectTimeoutMs, responseBodyLimitBytes } = this.#options;
     return new Promise((resolve, reject) => {
       const request = (https ? httpsRequest : httpRequest)(options);
       const total = setTimeout(
-        () => request.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)),
-        timeoutMs,
+        () => request.destroy(new TimeoutError(`no answer within ${this.#options.timeoutMs} ms`)),
+        Math.max(0, remainingMs),
       );
       const settle = (work: () => void) => {
         clearTimeout(total);

@@ -61,6 +61,33 @@ const parked = (delivery: LeasedDelivery): Finished => ({
 });
 
 describe("DeliveryStore", () => {
+  it("keeps an endpoint's limit across instances: what one holds, another does not claim again", async () => {
+    sequence += 1;
+    const owner = { tenantId: "demo", sourceApplicationId: `busy-${sequence}` };
+    await endpoints.register(owner, "https://fagsystem.example/cb", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    const due = Array.from({ length: 5 }, () => ({
+      id: randomUUID(),
+      kind: "submission" as const,
+      owner,
+      submissionId: `sub_busy_${sequence}`,
+      run: 1,
+      eventType: "submission.archived",
+      body: "{}",
+      occurredAt: new Date(Date.now() + 1_000),
+      lease: false,
+    }));
+    await store("instance-a").record(due);
+    const mine = (claimed: readonly LeasedDelivery[]) =>
+      claimed.filter((delivery) => delivery.owner.sourceApplicationId === owner.sourceApplicationId);
+    const first = mine(await store("instance-a").claimDue({ limit: 100, perEndpoint: 3, exclude: [] }));
+    const second = mine(await store("instance-b").claimDue({ limit: 100, perEndpoint: 3, exclude: [] }));
+    expect([first.length, second.length]).toEqual([3, 0]);
+    await store("instance-a").release([first[0]?.id as string]);
+    expect(
+      mine(await store("instance-b").claimDue({ limit: 100, perEndpoint: 3, exclude: [] })),
+    ).toHaveLength(1);
+  });
+
   it("keeps a resend made while an attempt was in flight: the attempt is recorded, the fresh schedule stands", async () => {
     const { owner, delivery } = await leasedDelivery("instance-a");
     const dispatcher = store("instance-a");

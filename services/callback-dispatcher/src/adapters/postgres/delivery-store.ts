@@ -121,8 +121,9 @@ export class DeliveryStore {
   }
 
   /**
-   * Claims due deliveries, oldest due first, at most `perEndpoint` of any one endpoint and none of `exclude`'s
-   * (endpoints this instance is already busy with), so one endpoint's backlog cannot take every slot.
+   * Claims due deliveries, oldest due first, so that no endpoint has more than `perEndpoint` leased to all
+   * instances together, and none of `exclude`'s (endpoints this instance is already busy with): one endpoint's
+   * backlog cannot take every slot, however many instances run.
    */
   async claimDue(options: {
     readonly limit: number;
@@ -131,15 +132,22 @@ export class DeliveryStore {
   }): Promise<LeasedDelivery[]> {
     if (options.limit <= 0) return [];
     const { rows } = await this.db.raw<{ rows: DeliveryRow[] }>(
-      `with ranked as (
-         select id, next_attempt_at,
-                row_number() over (partition by tenant_id, source_application_id order by next_attempt_at, id) as rank
+      `with leased as (
+         -- What every instance holds of each endpoint now: the limit per endpoint holds across instances.
+         select tenant_id, source_application_id, count(*) as held
            from callback_deliveries
-          where state in ('pending', 'retrying') and next_attempt_at <= now()
-            and (lease_until is null or lease_until < now())
-            and tenant_id || '/' || source_application_id <> all(?::text[])
+          where lease_owner is not null and lease_until >= now() and state in ('pending', 'retrying')
+          group by tenant_id, source_application_id
+       ), ranked as (
+         select d.id, d.next_attempt_at, coalesce(l.held, 0) as held,
+                row_number() over (partition by d.tenant_id, d.source_application_id order by d.next_attempt_at, d.id) as rank
+           from callback_deliveries d
+           left join leased l on l.tenant_id = d.tenant_id and l.source_application_id = d.source_application_id
+          where d.state in ('pending', 'retrying') and d.next_attempt_at <= now()
+            and (d.lease_until is null or d.lease_until < now())
+            and d.tenant_id || '/' || d.source_application_id <> all(?::text[])
        ), chosen as (
-         select id from ranked where rank <= ? order by next_attempt_at limit ?
+         select id from ranked where rank + held <= ? order by next_attempt_at limit ?
        )
        update callback_deliveries d
           set lease_owner = ?, lease_until = now() + ? * interval '1 millisecond'
