@@ -113,32 +113,11 @@ export class DeliveryReader {
    * not delivered; undefined when no endpoint applied to it.
    */
   async callbackState(submissionId: string): Promise<CallbackState | undefined> {
-    const row = await this.db("callback_deliveries as d")
-      .leftJoin("callback_endpoints as e", function joinEndpoint() {
-        this.on("e.tenant_id", "d.tenant_id").andOn("e.source_application_id", "d.source_application_id");
-      })
-      .where({ "d.submission_id": submissionId, "d.kind": "submission" })
-      .orderBy([
-        { column: "d.occurred_at", order: "desc" },
-        { column: "d.created_at", order: "desc" },
-      ])
-      .first(
-        "d.state",
-        "d.attempts",
-        "d.last_attempt_at",
-        "d.last_status_code",
-        "d.next_attempt_at",
-        this.db.raw("e.disabled_at is not null as endpoint_disabled"),
-      );
-    if (!row) return undefined;
-    const state: DeliveryState = row.state;
-    return {
-      state: state !== "delivered" && row.endpoint_disabled ? "disabled" : state,
-      attempts: row.attempts,
-      lastAttemptAt: row.last_attempt_at ?? null,
-      lastStatusCode: row.last_status_code ?? null,
-      nextAttemptAt: state === "pending" || state === "retrying" ? (row.next_attempt_at ?? null) : null,
-    };
+    const { rows } = await this.db.raw<{ rows: { callback: CallbackStateJson | null }[] }>(
+      `select ${callbackStateJson("?")} as callback`,
+      [submissionId],
+    );
+    return toCallbackState(rows[0]?.callback ?? null);
   }
 
   private async attempts(ids: readonly string[]): Promise<Map<string, Attempt[]>> {
@@ -161,6 +140,45 @@ export class DeliveryReader {
     }
     return byDelivery;
   }
+}
+
+/** The latest delivery of a submission as `callbackStateJson` answers it. */
+export interface CallbackStateJson {
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly last_attempt_at: string | null;
+  readonly last_status_code: number | null;
+  readonly next_attempt_at: string | null;
+  readonly endpoint_disabled: boolean;
+}
+
+/**
+ * SQL for the latest delivery of the submission whose id is `submissionIdSql` (a column or a placeholder), as a
+ * JSON object, or null: so a read that also needs other tables (the gateway's polling) takes it in one query.
+ */
+export function callbackStateJson(submissionIdSql: string): string {
+  return `(select json_build_object('state', d.state, 'attempts', d.attempts,
+                  'last_attempt_at', d.last_attempt_at, 'last_status_code', d.last_status_code,
+                  'next_attempt_at', d.next_attempt_at, 'endpoint_disabled', e.disabled_at is not null)
+             from callback_deliveries d
+             left join callback_endpoints e
+               on e.tenant_id = d.tenant_id and e.source_application_id = d.source_application_id
+            where d.submission_id = ${submissionIdSql} and d.kind = 'submission'
+            order by d.occurred_at desc, d.created_at desc
+            limit 1)`;
+}
+
+/** A submission's callback state from `callbackStateJson`'s object; undefined when there was no delivery. */
+export function toCallbackState(json: CallbackStateJson | null): CallbackState | undefined {
+  if (!json) return undefined;
+  const waiting = json.state === "pending" || json.state === "retrying";
+  return {
+    state: json.state !== "delivered" && json.endpoint_disabled ? "disabled" : json.state,
+    attempts: json.attempts,
+    lastAttemptAt: json.last_attempt_at ? new Date(json.last_attempt_at) : null,
+    lastStatusCode: json.last_status_code ?? null,
+    nextAttemptAt: waiting && json.next_attempt_at ? new Date(json.next_attempt_at) : null,
+  };
 }
 
 /** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`. */

@@ -1,6 +1,8 @@
 export {
   type Attempt,
   type CallbackState,
+  type CallbackStateJson,
+  callbackStateJson,
   type Delivery,
   type DeliveryFilter,
   DeliveryReader,
@@ -8,6 +10,7 @@ export {
   type DeliveryWithAttempts,
   decodeDeliveryCursor,
   deliveryStates,
+  toCallbackState,
 } from "./deliveries";
 export {
   type CallbackEndpoint,

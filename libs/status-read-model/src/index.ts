@@ -1,6 +1,7 @@
 export { migrateStatusReadModel } from "./migrations";
 export {
   decodeCursor,
+  historyJson,
   type ProjectedStatus,
   StatusReader,
   type StatusStep,
@@ -8,6 +9,7 @@ export {
   type SubmissionSummary,
   statusHistories,
   terminalStatuses,
+  toProjectedStatus,
 } from "./status-reader";
 export {
   type CallbackEventType,

@@ -13,6 +13,7 @@ import { callbackAdminDependencies } from "./adapters/postgres/callback-admin";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { operatorStores } from "./adapters/postgres/operator-action-store";
+import { StatusPolling } from "./adapters/postgres/status-polling";
 import type { AppDependencies } from "./app";
 import { prefixedUlid } from "./domain/ids";
 import type { CallbackDeliveryDependencies, DispatcherRequest } from "./handlers/callback-deliveries";
@@ -82,12 +83,10 @@ export function testAppDependencies(options: {
     api: {
       bodyLimitBytes: 1_000_000,
       newCorrelationId: randomUUID,
-      intake,
-      statuses: new StatusReader(db),
+      polling: new StatusPolling(db),
       upload: { files, newFileId: newId("file"), limitBytes: options.uploadLimitBytes ?? 1_000 },
       idempotency: new IdempotencyStore(db, { inFlightMs: 30_000, now: () => new Date() }),
       callbackDeliveries,
-      callbackStates: new DeliveryReader(db),
       callbacks: {
         store: new CallbackEndpoints(db),
         checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),

@@ -26,6 +26,7 @@ import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
 import { migrateGateway } from "./adapters/postgres/migrations";
 import { operatorStores } from "./adapters/postgres/operator-action-store";
+import { StatusPolling } from "./adapters/postgres/status-polling";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { openApiDocument } from "./contract/openapi";
@@ -174,7 +175,6 @@ const app = createApp({
     bodyLimitBytes: config.http.bodyLimitBytes,
     upload: { files, newFileId: newId("file"), limitBytes: config.http.fileLimitBytes },
     callbackDeliveries,
-    callbackStates: deliveryReader,
     callbacks: {
       store: callbackEndpoints,
       checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
@@ -186,8 +186,7 @@ const app = createApp({
       now: () => new Date(),
     }),
     newCorrelationId: randomUUID,
-    intake,
-    statuses: new StatusReader(db),
+    polling: new StatusPolling(db),
     submit: {
       integrations: registries,
       intake,

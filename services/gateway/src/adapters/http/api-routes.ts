@@ -1,10 +1,4 @@
-import type { CallbackState, DeliveryReader } from "@flyt/callbacks";
-import {
-  type ProjectedStatus,
-  renderStatusResource,
-  type StatusReader,
-  terminalStatuses,
-} from "@flyt/status-read-model";
+import { renderStatusResource, terminalStatuses } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Caller } from "../../domain/caller";
 import type { FieldError } from "../../domain/document-rules";
@@ -28,7 +22,7 @@ import {
 } from "../../handlers/submit";
 import { type UploadDependencies, type UploadOutcome, uploadFile } from "../../handlers/upload-file";
 import type { IdempotencyStore } from "../postgres/idempotency-store";
-import type { IntakeRecord, IntakeStore } from "../postgres/intake-store";
+import type { PolledSubmission, StatusPolling } from "../postgres/status-polling";
 import { withIdempotencyKey } from "./idempotency-key";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
@@ -39,12 +33,12 @@ export interface ApiDependencies {
   readonly callbacks: CallbackDependencies;
   /** Deliveries to the caller's endpoint, and requests to the callback dispatcher (ping, resend, replay). */
   readonly callbackDeliveries: CallbackDeliveryDependencies;
-  /** The callback state a terminal status resource shows. */
-  readonly callbackStates: Pick<DeliveryReader, "callbackState">;
   readonly idempotency: Pick<IdempotencyStore, "claim" | "complete" | "release">;
-  readonly intake: Pick<IntakeStore, "find" | "findBySourceInstance">;
-  /** The status read model (the status projection's); a submission not projected yet is RECEIVED. */
-  readonly statuses: Pick<StatusReader, "status">;
+  /**
+   * Polling: the caller's submission with its status from the read model (RECEIVED until the projection has it)
+   * and its callback.
+   */
+  readonly polling: Pick<StatusPolling, "byId" | "bySourceInstance">;
   readonly bodyLimitBytes: number;
   readonly newCorrelationId: () => string;
 }
@@ -104,10 +98,9 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     if (ctx.method === "GET" && byId) {
       const id = decodePathSegment(byId[1] as string);
       // Only a well-formed id is looked up: anything else cannot exist, and may not even be storable text.
-      if (!id || !SUBMISSION_ID.test(id)) return answerStatus(ctx, undefined, undefined, null);
+      if (!id || !SUBMISSION_ID.test(id)) return answerStatus(ctx, undefined);
       // Ownership and status at once: the status is only answered when the intake record says it is the caller's.
-      const [record, projected] = await Promise.all([deps.intake.find(caller, id), deps.statuses.status(id)]);
-      return answerStatus(ctx, record, projected, await callbackOf(deps, record, projected));
+      return answerStatus(ctx, await deps.polling.byId(caller, id));
     }
     if (ctx.method === "GET" && ctx.path === "/api/v1/submissions") {
       const { integrationId, sourceInstanceId } = ctx.query;
@@ -119,11 +112,10 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
           "Give integrationId and sourceInstanceId, once each.",
         );
       }
-      const record = CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
+      const polled = CONTROL_CHARACTER.test(integrationId + sourceInstanceId)
         ? undefined
-        : await deps.intake.findBySourceInstance(caller, integrationId, sourceInstanceId);
-      const projected = record && (await deps.statuses.status(record.id));
-      return answerStatus(ctx, record, projected, await callbackOf(deps, record, projected));
+        : await deps.polling.bySourceInstance(caller, integrationId, sourceInstanceId);
+      return answerStatus(ctx, polled);
     }
     await next();
   };
@@ -201,16 +193,6 @@ const invalidRequest = (errors: readonly FieldError[]) =>
   new Problem(400, "invalid-request", "The request has errors", "See errors: every problem found, at once.", {
     errors,
   });
-
-/** A terminal submission's callback, when an endpoint applied to it; null otherwise. */
-async function callbackOf(
-  deps: ApiDependencies,
-  record: IntakeRecord | undefined,
-  projected: ProjectedStatus | undefined,
-): Promise<CallbackState | null> {
-  if (record?.state !== "accepted" || !projected || !terminalStatuses.has(projected.status)) return null;
-  return (await deps.callbackStates.callbackState(record.id)) ?? null;
-}
 
 async function callbackRoutes(ctx: Context, deps: CallbackDependencies, owner: Caller): Promise<void> {
   const none = () =>
@@ -413,15 +395,14 @@ function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {
  * read model. Read-your-writes: a submission accepted but not projected yet is RECEIVED. `Retry-After` while it
  * is not terminal. Another tenant's or source application's submission is 404, never 403.
  */
-function answerStatus(
-  ctx: Context,
-  record: IntakeRecord | undefined,
-  projected: ProjectedStatus | undefined,
-  callback: CallbackState | null,
-): void {
+function answerStatus(ctx: Context, polled: PolledSubmission | undefined): void {
+  const record = polled?.record;
   if (record?.state !== "accepted") {
     throw new Problem(404, "unknown-submission", "Unknown submission", "No such submission for this client.");
   }
+  const { projected } = polled as PolledSubmission;
+  // A callback shows once the submission is terminal (and an endpoint applied to it).
+  const callback = projected && terminalStatuses.has(projected.status) ? polled?.callback : undefined;
   const received = record.createdAt;
   const status = projected?.status ?? "RECEIVED";
   if (!terminalStatuses.has(status)) ctx.set("Retry-After", POLL_AFTER_SECONDS);
@@ -442,12 +423,14 @@ function answerStatus(
   ctx.body = {
     ...resource,
     // Additive: how the callback of a terminal status fares; null when no endpoint applied (or not terminal).
-    callback: callback && {
-      state: callback.state,
-      attempts: callback.attempts,
-      lastAttemptAt: iso(callback.lastAttemptAt),
-      lastStatusCode: callback.lastStatusCode,
-      nextAttemptAt: iso(callback.nextAttemptAt),
-    },
+    callback: callback
+      ? {
+          state: callback.state,
+          attempts: callback.attempts,
+          lastAttemptAt: iso(callback.lastAttemptAt),
+          lastStatusCode: callback.lastStatusCode,
+          nextAttemptAt: iso(callback.nextAttemptAt),
+        }
+      : null,
   };
 }

@@ -48,7 +48,7 @@ export class IntakeStore {
       .onConflict(["tenant_id", "integration_id", "source_instance_id"])
       .ignore()
       .returning("*");
-    if (inserted[0]) return { outcome: "reserved", record: toRecord(inserted[0]) };
+    if (inserted[0]) return { outcome: "reserved", record: toIntakeRecord(inserted[0]) };
     const existing = await this.db("intake_submissions")
       .where({
         tenant_id: record.tenantId,
@@ -57,7 +57,7 @@ export class IntakeStore {
       })
       .first();
     if (!existing) throw new Error("intake row vanished between insert and read");
-    return { outcome: "existing", record: toRecord(existing) };
+    return { outcome: "existing", record: toIntakeRecord(existing) };
   }
 
   /** Kafka has the submission: it is accepted, and its event is kept for an operator retry to publish again. */
@@ -89,7 +89,7 @@ export class IntakeStore {
     const row = await this.db("intake_submissions")
       .where({ id, tenant_id: tenantId, kind: "CASE", state: "accepted" })
       .first();
-    return row && toRecord(row);
+    return row && toIntakeRecord(row);
   }
 
   /** A submission of this tenant and source application, or undefined (also when it belongs to another). */
@@ -100,7 +100,7 @@ export class IntakeStore {
     const row = await this.db("intake_submissions")
       .where({ id, tenant_id: owner.tenantId, source_application_id: owner.sourceApplicationId })
       .first();
-    return row && toRecord(row);
+    return row && toIntakeRecord(row);
   }
 
   async findBySourceInstance(
@@ -116,11 +116,12 @@ export class IntakeStore {
         source_instance_id: sourceInstanceId,
       })
       .first();
-    return row && toRecord(row);
+    return row && toIntakeRecord(row);
   }
 }
 
-function toRecord(row: Record<string, unknown>): IntakeRecord {
+/** An `intake_submissions` row as a record. */
+export function toIntakeRecord(row: Record<string, unknown>): IntakeRecord {
   return {
     id: row.id as string,
     tenantId: row.tenant_id as string,
