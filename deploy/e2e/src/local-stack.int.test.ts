@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LocalStack, startLocalStack } from "./local-stack";
 
 const PORT_OFFSET = 10_000;
+const DEMO_TIMEOUT_MS = 110_000;
 const infra = testInfra();
 let stack: LocalStack;
 /** What the demo's submissions should call their source system back with, set once the demo has run. */
@@ -44,7 +45,9 @@ async function runPrintedDemo(): Promise<Record<string, any>[]> {
   bash.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const [code] = await once(bash, "exit");
+  // A demo that hangs (a service down, say) is stopped with the test, not left polling.
+  const timer = setTimeout(() => bash.kill("SIGKILL"), DEMO_TIMEOUT_MS);
+  const [code] = await once(bash, "exit").finally(() => clearTimeout(timer));
   if (code !== 0) throw new Error(`the demo exited with ${code}:\n${stdout}\n${stderr}`);
   return stdout
     .split("\n")

@@ -21,6 +21,8 @@ export interface DemoOptions {
 const pdf = Buffer.from("%PDF-1.7\n% Flyt demo\n").toString("base64");
 const html = Buffer.from("<!doctype html><title>Not a PDF</title>").toString("base64");
 const TERMINAL = "ARCHIVED REJECTED FAILED CANCELLED";
+/** How many times (a second apart) the demo polls before it gives up: past the local run's retry budget. */
+const POLL_TRIES = 300;
 
 const journalPost = (tittel: string, content = pdf, extra: object = {}) => ({
   tittel,
@@ -58,7 +60,7 @@ export function demoSession(options: DemoOptions): string {
     "# A token for eGrunnerverv (OAuth 2.0 client credentials), and a poll that waits for a status:",
     `TOKEN=${token(options.client)}`,
     "RUN=$(date +%s)",
-    `poll() { local want="\${2:-${TERMINAL}}"; while :; do S=$(curl -s ${gatewayUrl}/api/v1/submissions/$1 -H "Authorization: Bearer $TOKEN"); case "$S" in *'"type":"urn:flyt:problem'*) echo "$S"; return 1;; esac; for w in $want; do case "$S" in *"\\"status\\":\\"$w\\""*) echo "$S"; return;; esac; done; sleep 1; done; }`,
+    `poll() { local want="\${2:-${TERMINAL}}" tries=0; while [ $((tries+=1)) -le ${POLL_TRIES} ]; do S=$(curl -s ${gatewayUrl}/api/v1/submissions/$1 -H "Authorization: Bearer $TOKEN"); case "$S" in *'"type":"urn:flyt:problem'*) echo "$S"; return 1;; esac; for w in $want; do case "$S" in *"\\"status\\":\\"$w\\""*) echo "$S"; return;; esac; done; sleep 1; done; echo "gave up waiting for $1 to be $want" >&2; return 1; }`,
     "",
     "# One-step: a case with its journal post and document, archived as one unit. Two-step: journal posts sent",
     "# to that case submission before it is archived; they follow it. Both end ARCHIVED with their numbers.",

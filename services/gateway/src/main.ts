@@ -7,6 +7,7 @@ import { PostgresFileStore } from "@flyt/file-store";
 import {
   childTraceparent,
   createKafka,
+  type EventHeaders,
   EventProducer,
   kafkaHealthCheck,
   SchemaRegistryClient,
@@ -17,6 +18,7 @@ import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck, withMigrationLock } from "@flyt/postgres";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
+import type { SubmissionReceived, SubmissionResolved } from "@flyt/schemas";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { StatusReader } from "@flyt/status-read-model";
 import { topicCatalogue } from "@flyt/topics";
@@ -33,8 +35,11 @@ import { openApiDocument } from "./contract/openapi";
 import { callbackRequestedMessage } from "./domain/callback-request";
 import { prefixedUlid } from "./domain/ids";
 import type { CallbackDeliveryDependencies } from "./handlers/callback-deliveries";
+import { publishUnfinishedActions } from "./handlers/operate-submissions";
 
 const SERVICE = "gateway";
+/** An operator's claimed action not published this long after it was claimed is published by the relay. */
+const ACTION_RELAY_AFTER_MS = 30_000;
 
 const config = loadConfig();
 const logger = createLogger({ service: SERVICE, level: config.logLevel });
@@ -124,6 +129,22 @@ const callbackDeliveries: CallbackDeliveryDependencies = {
   },
 };
 
+const operations = operatorStores(db);
+const publishOperatorEvent = {
+  received: (event: SubmissionReceived, key: string, headers: EventHeaders) =>
+    producer.publish(
+      topics.submissionReceived,
+      { key, value: event, headers },
+      { timeoutMs: config.intake.publishTimeoutMs },
+    ),
+  resolved: (event: SubmissionResolved, key: string, headers: EventHeaders) =>
+    producer.publish(
+      topics.submissionResolved,
+      { key, value: event, headers },
+      { timeoutMs: config.intake.publishTimeoutMs },
+    ),
+};
+
 const app = createApp({
   logger,
   metrics,
@@ -149,23 +170,10 @@ const app = createApp({
     submissions: new StatusReader(db),
   },
   operations: {
-    ...operatorStores(db),
+    ...operations,
     statuses: new StatusReader(db),
     intake,
-    publish: {
-      received: (event, key, headers) =>
-        producer.publish(
-          topics.submissionReceived,
-          { key, value: event, headers },
-          { timeoutMs: config.intake.publishTimeoutMs },
-        ),
-      resolved: (event, key, headers) =>
-        producer.publish(
-          topics.submissionResolved,
-          { key, value: event, headers },
-          { timeoutMs: config.intake.publishTimeoutMs },
-        ),
-    },
+    publish: publishOperatorEvent,
     newCorrelationId: randomUUID,
     now: () => new Date(),
   },
@@ -215,6 +223,15 @@ shutdown.register("http-server", async () => {
   server.closeIdleConnections(); // keep-alive connections would otherwise hold the close open
   await closed;
 });
+// Operators' actions whose event never reached Kafka are published by this relay (same event, same id).
+const actionRelay = setInterval(() => {
+  void publishUnfinishedActions({
+    publish: publishOperatorEvent,
+    markPublished: operations.markPublished,
+    unpublished: () => operations.unpublished(ACTION_RELAY_AFTER_MS),
+  }).catch((error: unknown) => logger.warn({ err: error }, "operator action relay failed; will try again"));
+}, ACTION_RELAY_AFTER_MS / 2);
+shutdown.register("operator-action-relay", () => clearInterval(actionRelay));
 const { port } = server.address() as AddressInfo;
 exitOnSignals(shutdown, process);
 logger.info({ port }, "service started");

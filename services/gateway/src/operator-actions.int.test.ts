@@ -16,9 +16,10 @@ import type { Consumer } from "kafkajs";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { migrateGateway } from "./adapters/postgres/migrations";
+import { operatorStores } from "./adapters/postgres/operator-action-store";
 import { createApp } from "./app";
 import { listen, testAppDependencies } from "./app.fixtures";
-import type { OperatorDependencies } from "./handlers/operate-submissions";
+import { type OperatorDependencies, publishUnfinishedActions } from "./handlers/operate-submissions";
 
 const AUDIENCE = "urn:flyt:gateway:test";
 const admin = { clientId: "flyt-platform-admin", clientSecret: "admin-secret", roles: ["flyt.admin"] };
@@ -40,6 +41,12 @@ let server: Awaited<ReturnType<typeof listen>>;
 const tokens: Record<string, string> = {};
 /** Where operator events go: Kafka, or a producer that lost its connection. */
 let operatorProducer: EventProducer;
+const publishOperatorEvents: OperatorDependencies["publish"] = {
+  received: (event, key, headers) =>
+    operatorProducer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 5_000 }),
+  resolved: (event, key, headers) =>
+    operatorProducer.publish(topics.submissionResolved, { key, value: event, headers }, { timeoutMs: 5_000 }),
+};
 
 beforeAll(async () => {
   oauth = await startAuthorizationServer({ audience: AUDIENCE, clients: [admin, source] });
@@ -87,20 +94,6 @@ beforeAll(async () => {
     },
   });
 
-  const publishOperatorEvents: OperatorDependencies["publish"] = {
-    received: (event, key, headers) =>
-      operatorProducer.publish(
-        topics.submissionReceived,
-        { key, value: event, headers },
-        { timeoutMs: 5_000 },
-      ),
-    resolved: (event, key, headers) =>
-      operatorProducer.publish(
-        topics.submissionResolved,
-        { key, value: event, headers },
-        { timeoutMs: 5_000 },
-      ),
-  };
   server = await listen(
     createApp(
       testAppDependencies({
@@ -260,6 +253,13 @@ describe("operator actions on submissions", () => {
 
   it("names every problem of a resolution at once, and wants a reason to cancel", async () => {
     const id = await submitted("FAILED", failure("archive-unavailable"));
+    const otherCase = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/resolve`, {
+      body: { caseNumber: "2026/5", journalPostNumbers: ["2026/6-1"] },
+    });
+    expect(otherCase.status).toBe(422);
+    expect(otherCase.body.errors).toEqual([
+      expect.objectContaining({ code: "journal-post-not-of-case", pointer: "/journalPostNumbers" }),
+    ]);
     const result = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/resolve`, {
       body: { caseNumber: "123", journalPostNumbers: ["2026/1-1", "x"], reason: "" },
     });
@@ -324,10 +324,50 @@ describe("operator actions on submissions", () => {
       action: "retry",
       published_at: null,
     });
+    // Another operator's different choice meanwhile: the claimed retry stands, and the answer names it.
+    const other = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/cancel`, {
+      body: { reason: "meant to cancel" },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ action: "retry", actor: admin.clientId, run: 1 });
     const retried = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/retry`);
     expect(retried.status).toBe(202);
     await vi.waitFor(() => expect(eventsOf(id, topics.submissionReceived.topic)).toHaveLength(2));
     expect((await audit()).filter((entry) => entry.details.submissionId === id)).toHaveLength(1);
+  });
+
+  it("publishes a claimed action nobody asked for again, through the relay", async () => {
+    const id = await submitted("FAILED", failure("archive-unavailable"));
+    operatorProducer = new EventProducer({
+      kafka,
+      registry,
+      logger,
+      metrics: createMetricsRegistry({ service: "t" }),
+    });
+    try {
+      const unavailable = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/resolve`, {
+        body: { caseNumber: "2026/8", journalPostNumbers: ["2026/8-1"] },
+      });
+      expect(unavailable.status).toBe(503);
+    } finally {
+      operatorProducer = producer;
+    }
+    const stores = operatorStores(db);
+    const relayed = await publishUnfinishedActions({
+      publish: publishOperatorEvents,
+      markPublished: stores.markPublished,
+      unpublished: () => stores.unpublished(0),
+    });
+    expect(relayed).toBe(1);
+    await vi.waitFor(() =>
+      expect(eventsOf(id, topics.submissionResolved.topic).map((item) => item.event)).toEqual([
+        expect.objectContaining({ status: "ARCHIVED", caseNumber: "2026/8", resolvedBy: admin.clientId }),
+      ]),
+    );
+    expect(await db("operator_actions").where({ submission_id: id }).first()).toMatchObject({
+      published_at: expect.any(Date),
+    });
+    expect(await stores.unpublished(0)).toEqual([]);
   });
 
   it("retries an integration's failed submissions by filter, each audited, and counts per integration", async () => {

@@ -118,26 +118,29 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
 
 /**
  * Tells the status where the submission stands at the adapter. Each stage has one event id per validated message,
- * so reporting it again on every attempt is recorded once.
+ * so reporting it again on every attempt is recorded once. Best effort: a report Kafka did not take is logged and
+ * the archiving goes on (it is only a step of the history); the outcome itself is always published.
  */
 function stageReporter(deps: ArchiveValidatedDependencies, message: ConsumedMessage<SubmissionValidated>) {
   const request = message.value;
   return async (stage: ArchiveStage) => {
-    await deps.publish.progressed(
-      message.key ?? request.submission.id,
-      {
-        meta: {
-          eventId: answerEventId(request.meta.eventId, `archive-${stage}`),
-          occurredAt: deps.now(),
-          correlationId: request.meta.correlationId,
-          producer: "archive-adapter",
+    await deps.publish
+      .progressed(
+        message.key ?? request.submission.id,
+        {
+          meta: {
+            eventId: answerEventId(request.meta.eventId, `archive-${stage}`),
+            occurredAt: deps.now(),
+            correlationId: request.meta.correlationId,
+            producer: "archive-adapter",
+          },
+          submission: request.submission,
+          destination: request.destination,
+          stage,
         },
-        submission: request.submission,
-        destination: request.destination,
-        stage,
-      },
-      eventHeadersOf(message.headers),
-    );
+        eventHeadersOf(message.headers),
+      )
+      .catch((error: unknown) => message.logger.warn({ err: error, stage }, "could not report the stage"));
   };
 }
 
@@ -163,10 +166,10 @@ async function attempt(
   } catch (error) {
     progress.lastError = (error as Error).message;
     const failure = failureOf(error, progress, deps);
-    if (!failure && error instanceof WaitingForCaseError) await report("WAITING_FOR_CASE");
     if (!failure) {
       // Another delivery's lease or newer save: it carries on, this one leaves nothing behind.
       if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
+      if (error instanceof WaitingForCaseError) await report("WAITING_FOR_CASE");
       throw error;
     }
     return {

@@ -45,6 +45,8 @@ export type ActionOutcome =
   /** Accepted before Flyt kept what a retry needs. */
   | { readonly outcome: "not-retryable" }
   | { readonly outcome: "already-acted"; readonly action: OperatorAction }
+  /** Journal post numbers that are not the given case's. */
+  | { readonly outcome: "not-of-case" }
   | { readonly outcome: "done"; readonly run: number };
 
 /** `GET .../submissions/{id}`: a submission of the tenant with its whole history, for an operator. */
@@ -101,6 +103,10 @@ export function resolveSubmission(
     readonly journalPostNumbers: readonly string[];
   },
 ): Promise<ActionOutcome> {
+  // A journal post number is its case's number and a sequence: another case's is a mistake.
+  if (request.journalPostNumbers.some((number) => !number.startsWith(`${request.caseNumber}-`))) {
+    return Promise.resolve({ outcome: "not-of-case" });
+  }
   return endRun(deps, request, "ARCHIVED", {
     caseNumber: request.caseNumber,
     journalPostNumbers: request.journalPostNumbers,
@@ -276,14 +282,10 @@ async function act(
   // An earlier claim of the same action whose event never reached Kafka is finished with the event it claimed
   // (same id: applied once), if it asked for the same; otherwise that one stands.
   const event = claim.outcome === "unpublished" ? revive(claim.action.event as OperatorEvent) : plan.event;
-  if (!sameRequest(event, plan.event)) return { outcome: "already-acted", action: action };
-  await plan.publish(event, {
-    correlationId: event.meta.correlationId,
-    traceparent: childTraceparent(),
-    tenant: status.tenantId,
-    sourceApplication: status.sourceApplicationId,
-    submissionId: status.submissionId,
-  });
+  if (claim.outcome === "unpublished" && !sameRequest(event, plan.event)) {
+    return { outcome: "already-acted", action: claim.action };
+  }
+  await plan.publish(event, headersOf(event));
   await deps.markPublished(status.submissionId, status.run);
   return { outcome: "done", run: plan.action === "retry" ? status.run + 1 : status.run };
 }
@@ -304,4 +306,37 @@ function revive(event: OperatorEvent): OperatorEvent {
   return "receivedAt" in event
     ? { ...event, meta, receivedAt: new Date(event.receivedAt) }
     : { ...event, meta };
+}
+
+/**
+ * Publishes the events of claims that never reached Kafka (the gateway stopped, or Kafka was away, and nobody
+ * asked again), so a claimed action always happens: the same event, under the same id, applied once.
+ */
+export async function publishUnfinishedActions(
+  deps: Pick<OperatorDependencies, "publish" | "markPublished"> & {
+    readonly unpublished: () => Promise<readonly OperatorAction[]>;
+  },
+): Promise<number> {
+  const pending = await deps.unpublished();
+  for (const action of pending) {
+    const event = revive(action.event as OperatorEvent);
+    if (action.action === "retry") {
+      await deps.publish.received(event as SubmissionReceived, action.eventKey, headersOf(event));
+    } else {
+      await deps.publish.resolved(event as SubmissionResolved, action.eventKey, headersOf(event));
+    }
+    await deps.markPublished(action.submissionId, action.run);
+  }
+  return pending.length;
+}
+
+/** The headers an operator's event travels with: a new span, the submission and whose it is. */
+function headersOf(event: OperatorEvent): EventHeaders {
+  return {
+    correlationId: event.meta.correlationId,
+    traceparent: childTraceparent(),
+    tenant: event.submission.tenant,
+    sourceApplication: event.submission.sourceApplication,
+    submissionId: event.submission.id,
+  };
 }

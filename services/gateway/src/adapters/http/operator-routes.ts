@@ -250,6 +250,23 @@ function answer(ctx: Context, tenant: string, id: string, outcome: ActionOutcome
         `The submission is ${outcome.status}: only FAILED or REJECTED submissions are retried, resolved or cancelled by hand.`,
         { members: { status: outcome.status } },
       );
+    case "not-of-case":
+      throw new Problem(
+        422,
+        "invalid-request",
+        "The request has errors",
+        "See errors: every problem found, at once.",
+        {
+          errors: [
+            {
+              code: "journal-post-not-of-case",
+              pointer: "/journalPostNumbers",
+              detail:
+                "Every journal post number is the case number and a sequence, e.g. 2026/123-1 of 2026/123.",
+            },
+          ],
+        },
+      );
     case "not-retryable":
       throw new Problem(
         409,

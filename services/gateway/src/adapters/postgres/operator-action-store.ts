@@ -59,6 +59,23 @@ export class OperatorActionStore {
       : { outcome: "taken", action: existing };
   }
 
+  /** Claims whose event has not reached Kafka `olderThanMs` after they were made (the relay finishes them). */
+  async unpublished(olderThanMs: number, limit = 100): Promise<OperatorAction[]> {
+    const rows = await this.db("operator_actions")
+      .whereNull("published_at")
+      .andWhere("created_at", "<", this.db.raw("now() - ? * interval '1 millisecond'", [olderThanMs]))
+      .orderBy("created_at")
+      .limit(limit);
+    return rows.map((row: Record<string, unknown>) => ({
+      submissionId: row.submission_id as string,
+      run: row.run as number,
+      action: row.action as OperatorActionKind,
+      actor: row.actor as string,
+      event: row.event,
+      eventKey: row.event_key as string,
+    }));
+  }
+
   async markPublished(submissionId: string, run: number): Promise<void> {
     await this.db("operator_actions")
       .where({ submission_id: submissionId, run })
@@ -73,5 +90,6 @@ export function operatorStores(db: Knex) {
     inTransaction: <T>(work: (stores: OperatorStores) => Promise<T>): Promise<T> =>
       db.transaction((trx) => work({ actions: new OperatorActionStore(trx), audit: new AuditLog(trx) })),
     markPublished: (submissionId: string, run: number) => actions.markPublished(submissionId, run),
+    unpublished: (olderThanMs: number) => actions.unpublished(olderThanMs),
   };
 }

@@ -52,7 +52,8 @@ export class StatusPolling {
       .leftJoin("submission_status as s", "s.submission_id", "i.id")
       .where(where)
       .first(
-        "i.*",
+        // Not the kept `received_event`: polling needs only whose it is.
+        ...INTAKE_COLUMNS.map((column) => `i.${column}`),
         this.db.raw("case when s.submission_id is null then null else row_to_json(s) end as projected"),
         this.db.raw(`${historyJson("i.id")} as history`),
         this.db.raw(`${callbackStateJson("i.id")} as callback`),
@@ -67,6 +68,19 @@ export class StatusPolling {
     };
   }
 }
+
+const INTAKE_COLUMNS = [
+  "id",
+  "tenant_id",
+  "source_application_id",
+  "integration_id",
+  "source_instance_id",
+  "kind",
+  "case_ref",
+  "body_hash",
+  "state",
+  "created_at",
+] as const;
 
 const ownedBy = (owner: Owner) => ({
   "i.tenant_id": owner.tenantId,

@@ -4,6 +4,12 @@ import type { Kafka } from "kafkajs";
 /** Per topic, per partition: an offset (the next one to read, or the end of a snapshot). */
 export type TopicOffsets = ReadonlyMap<string, ReadonlyMap<number, bigint>>;
 
+/** Where every partition of the topics starts (what retention kept) and ends, now. */
+export interface TopicRanges {
+  readonly low: TopicOffsets;
+  readonly high: TopicOffsets;
+}
+
 /** One decoded message of a topic read. */
 export interface ReadMessage {
   readonly topic: string;
@@ -11,26 +17,29 @@ export interface ReadMessage {
   readonly headers: EventHeaders;
 }
 
-/** The end of every partition of the topics now: a snapshot to read up to. */
-export async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<TopicOffsets> {
+/** Where every partition of the topics starts and ends now: a snapshot to read up to. */
+export async function topicRanges(kafka: Kafka, topics: readonly string[]): Promise<TopicRanges> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = new Map<string, Map<number, bigint>>();
+    const low = new Map<string, Map<number, bigint>>();
+    const high = new Map<string, Map<number, bigint>>();
     for (const topic of topics) {
       const partitions = await admin.fetchTopicOffsets(topic);
-      offsets.set(topic, new Map(partitions.map((p) => [p.partition, BigInt(p.high)])));
+      low.set(topic, new Map(partitions.map((p) => [p.partition, BigInt(p.low)])));
+      high.set(topic, new Map(partitions.map((p) => [p.partition, BigInt(p.high)])));
     }
-    return offsets;
+    return { low, high };
   } finally {
     await admin.disconnect();
   }
 }
 
 /**
- * Reads the topics from `from` (their beginning when left out) up to `to`, decoding each value through the
- * registry, and hands the messages over in batches. A consumer group of its own that commits nothing, so it
- * neither disturbs nor is disturbed by the services' groups.
+ * Reads the topics from `from` (their beginning when left out) up to the snapshot's ends, decoding each value
+ * through the registry, and hands the messages over in batches. A partition with nothing left to read (retention
+ * may have emptied it) is done at once; the read fails rather than waits past `timeoutMs`. A consumer group of
+ * its own that commits nothing, so it neither disturbs nor is disturbed by the services' groups.
  */
 export async function readTopics(options: {
   readonly kafka: Kafka;
@@ -38,15 +47,18 @@ export async function readTopics(options: {
   readonly groupId: string;
   /** Each topic's value schema, to decode with. */
   readonly schemas: ReadonlyMap<string, object>;
-  readonly to: TopicOffsets;
+  readonly to: TopicRanges;
   readonly from?: TopicOffsets;
+  readonly timeoutMs: number;
   readonly onBatch: (messages: readonly ReadMessage[]) => Promise<void>;
 }): Promise<{ readonly messages: number }> {
   const { kafka, registry, to, from } = options;
   const remaining = new Set<string>();
-  for (const [topic, partitions] of to) {
+  for (const [topic, partitions] of to.high) {
     for (const [partition, end] of partitions) {
-      if (end > (from?.get(topic)?.get(partition) ?? 0n)) remaining.add(`${topic}/${partition}`);
+      const kept = to.low.get(topic)?.get(partition) ?? 0n;
+      const start = [from?.get(topic)?.get(partition) ?? 0n, kept].reduce((a, b) => (a > b ? a : b));
+      if (end > start) remaining.add(`${topic}/${partition}`);
     }
   }
   if (remaining.size === 0) return { messages: 0 };
@@ -68,15 +80,21 @@ export async function readTopics(options: {
 
   const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
   let read = 0;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [...to.keys()], fromBeginning: true });
+    await consumer.subscribe({ topics: [...to.high.keys()], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`the topics were not read in ${options.timeoutMs} ms (${read} messages read)`)),
+        options.timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
-            const end = to.get(batch.topic)?.get(batch.partition) ?? 0n;
+            const end = to.high.get(batch.topic)?.get(batch.partition) ?? 0n;
             const messages: ReadMessage[] = [];
             for (const message of batch.messages) {
               if (BigInt(message.offset) >= end) break;
@@ -100,6 +118,7 @@ export async function readTopics(options: {
       consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
     });
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect();
   }
   return { messages: read };

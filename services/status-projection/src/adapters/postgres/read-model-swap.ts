@@ -1,8 +1,15 @@
+import type { SubmissionRef } from "@flyt/schemas";
 import type { Knex } from "knex";
+import { type HistoryRow, type IncomingStatusEvent, recordedEvent } from "./status-store";
 
 /** The tables a rebuild replaces; the outbox of announcements stays, so nothing is announced twice. */
-const REBUILT_TABLES = ["submission_status", "submission_status_history"] as const;
+const REBUILT_TABLES = ["submission_status_history", "submission_status"] as const;
 const REPLACED_SCHEMA = "flyt_status_replaced";
+/** How long the swap waits for the live projection's writes before it lets go and tries again. */
+const LOCK_TIMEOUT = "10s";
+const SWAP_ATTEMPTS = 5;
+/** Postgres's lock_not_available and deadlock_detected. */
+const RETRIED_CODES = new Set(["55P03", "40P01"]);
 
 /** A fresh, empty schema to rebuild the read model in (one left by an interrupted rebuild is dropped first). */
 export async function createRebuildSchema(db: Knex, schema: string): Promise<void> {
@@ -11,27 +18,98 @@ export async function createRebuildSchema(db: Knex, schema: string): Promise<voi
 }
 
 /**
- * Puts the rebuilt tables in place of the live ones in one transaction: polling and the projection wait for it
- * (its locks) and then see the rebuilt tables. The live tables are dropped; the topics remain their source.
+ * Puts the rebuilt tables in place of the live ones in one transaction, with nothing lost: under locks on the live
+ * tables (history first, in the order the projection writes them, so the two never deadlock), every event the live
+ * projection recorded that the rebuild has not is applied to the rebuilt tables first. Polling and the projection
+ * wait for it and then see the rebuilt tables. A crash before the commit leaves the live model as it was.
+ * Answers how many events were taken over from the live tables.
  */
-export async function swapInRebuiltTables(db: Knex, rebuildSchema: string): Promise<void> {
-  await db.transaction(async (trx) => {
-    const { rows } = await trx.raw<{ rows: { schema: string }[] }>("select current_schema() as schema");
-    const live = rows[0]?.schema ?? "public";
-    await trx.raw(
-      `lock table ${REBUILT_TABLES.map(() => "??.??").join(", ")} in access exclusive mode`,
-      REBUILT_TABLES.flatMap((table) => [live, table]),
-    );
-    await trx.raw("drop schema if exists ?? cascade", [REPLACED_SCHEMA]);
-    await trx.raw("create schema ??", [REPLACED_SCHEMA]);
-    // Out of the way first: the rebuilt tables' indexes have the same names, unique per schema.
-    for (const table of REBUILT_TABLES) {
-      await trx.raw("alter table ??.?? set schema ??", [live, table, REPLACED_SCHEMA]);
+export async function swapInRebuiltTables(options: {
+  readonly db: Knex;
+  readonly rebuildSchema: string;
+  /** Applies events to the rebuilt tables (the transaction's search path names their schema meanwhile). */
+  readonly applyToRebuilt: (trx: Knex.Transaction, events: IncomingStatusEvent[]) => Promise<unknown>;
+}): Promise<{ readonly takenOver: number }> {
+  const { db, rebuildSchema } = options;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const takenOver = await db.transaction(async (trx) => {
+        await trx.raw(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
+        const { rows } = await trx.raw<{ rows: { schema: string }[] }>("select current_schema() as schema");
+        const live = rows[0]?.schema ?? "public";
+        await trx.raw(
+          `lock table ${REBUILT_TABLES.map(() => "??.??").join(", ")} in access exclusive mode`,
+          REBUILT_TABLES.flatMap((table) => [live, table]),
+        );
+        const missing = await liveOnlyEvents(trx, live, rebuildSchema);
+        if (missing.length > 0) {
+          await trx.raw("set local search_path to ??", [rebuildSchema]);
+          await options.applyToRebuilt(trx, missing);
+          await trx.raw("set local search_path to ??", [live]);
+        }
+        await trx.raw("drop schema if exists ?? cascade", [REPLACED_SCHEMA]);
+        await trx.raw("create schema ??", [REPLACED_SCHEMA]);
+        // Out of the way first: the rebuilt tables' indexes have the same names, unique per schema.
+        for (const table of REBUILT_TABLES) {
+          await trx.raw("alter table ??.?? set schema ??", [live, table, REPLACED_SCHEMA]);
+        }
+        for (const table of REBUILT_TABLES) {
+          await trx.raw("alter table ??.?? set schema ??", [rebuildSchema, table, live]);
+        }
+        await trx.raw("drop schema ?? cascade", [REPLACED_SCHEMA]);
+        return missing.length;
+      });
+      await db.raw("drop schema if exists ?? cascade", [rebuildSchema]);
+      return { takenOver };
+    } catch (error) {
+      if (!RETRIED_CODES.has((error as { code?: string }).code ?? "") || attempt >= SWAP_ATTEMPTS)
+        throw error;
     }
-    for (const table of REBUILT_TABLES) {
-      await trx.raw("alter table ??.?? set schema ??", [rebuildSchema, table, live]);
-    }
-    await trx.raw("drop schema ?? cascade", [REPLACED_SCHEMA]);
+  }
+}
+
+/** The live history's events that the rebuilt history lacks, as events again, each with its submission. */
+async function liveOnlyEvents(
+  trx: Knex.Transaction,
+  live: string,
+  rebuildSchema: string,
+): Promise<IncomingStatusEvent[]> {
+  const { rows } = await trx.raw<{ rows: (HistoryRow & SubmissionColumns)[] }>(
+    `select h.event_id, h.submission_id, h.run, h.status, h.at, h.facts,
+            s.tenant_id, s.source_application_id, s.integration_id, s.source_instance_id, s.kind
+       from ??.submission_status_history h
+       join ??.submission_status s on s.submission_id = h.submission_id
+      where not exists (select 1 from ??.submission_status_history r where r.event_id = h.event_id)`,
+    [live, live, rebuildSchema],
+  );
+  return rows.map((row) => {
+    const ref: SubmissionRef = {
+      id: row.submission_id,
+      tenant: row.tenant_id,
+      sourceApplication: row.source_application_id,
+      integrationId: row.integration_id,
+      sourceInstanceId: row.source_instance_id,
+      kind: row.kind,
+      run: row.run,
+    };
+    return {
+      event: recordedEvent(row, ref),
+      // Only what an announcement would carry, and the rebuilt tables' announcements are not kept.
+      headers: {
+        correlationId: "",
+        traceparent: "",
+        tenant: ref.tenant,
+        sourceApplication: ref.sourceApplication,
+        submissionId: ref.id,
+      },
+    };
   });
-  await db.raw("drop schema if exists ?? cascade", [rebuildSchema]);
+}
+
+interface SubmissionColumns {
+  readonly tenant_id: string;
+  readonly source_application_id: string;
+  readonly integration_id: string;
+  readonly source_instance_id: string;
+  readonly kind: SubmissionRef["kind"];
 }

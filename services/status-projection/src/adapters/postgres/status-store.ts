@@ -29,7 +29,8 @@ type Facts = Pick<
   "byOperator" | "caseNumber" | "journalPostNumbers" | "errors" | "configurationVersion"
 > & { readonly receivedAt?: string };
 
-interface HistoryRow {
+/** A recorded event as `submission_status_history` keeps it. */
+export interface HistoryRow {
   readonly event_id: string;
   readonly submission_id: string;
   readonly run: number;
@@ -74,7 +75,7 @@ export class StatusStore {
         const ref = (arriving[0] as IncomingStatusEvent).event.submission;
         const recorded = rows
           .filter((row) => row.submission_id === id && !freshIds.has(row.event_id))
-          .map((row) => toEvent(row, ref));
+          .map((row) => recordedEvent(row, ref));
         const changed = transition(
           recorded,
           arriving.map(({ event }) => event),
@@ -91,8 +92,11 @@ export class StatusStore {
       if (states.length > 0) {
         await trx("submission_status").insert(states.map(toRow)).onConflict("submission_id").merge();
       }
+      // Announced only when new to the outbox: after a rebuild, an event the replaced tables had taken is new to
+      // the history again, but what it made due was announced then.
+      const announced = new Set<string>();
       if (completions.size > 0) {
-        await trx("completion_outbox")
+        const inserted: { event_id: string }[] = await trx("completion_outbox")
           .insert(
             [...completions.values()].map((completion) => ({
               event_id: completion.eventId,
@@ -102,9 +106,14 @@ export class StatusStore {
             })),
           )
           .onConflict("event_id")
-          .ignore();
+          .ignore()
+          .returning("event_id");
+        for (const row of inserted) announced.add(row.event_id);
       }
-      return incoming.map(({ event }) => completions.get(event.eventId));
+      return incoming.map(({ event }) => {
+        const completion = completions.get(event.eventId);
+        return completion && announced.has(completion.eventId) ? completion : undefined;
+      });
     });
   }
 
@@ -214,8 +223,8 @@ function toHistoryRow(event: StatusEvent) {
   };
 }
 
-/** A recorded event again, for the fold; its submission is the arriving event's, with its own run. */
-function toEvent(row: HistoryRow, ref: SubmissionRef): StatusEvent {
+/** A recorded event again, for the fold; its submission is `ref`, with the event's own run. */
+export function recordedEvent(row: HistoryRow, ref: SubmissionRef): StatusEvent {
   const { receivedAt, ...facts } = row.facts;
   return {
     ...facts,
