@@ -236,7 +236,9 @@ describe("rebuilding the status read model from the topics", () => {
     );
     const live = await readModel();
     expect(live.statuses).toHaveLength(41);
-    expect(new Set(live.statuses.map((row) => row.status))).toEqual(new Set(["ARCHIVED", "REJECTED"]));
+    expect(new Set(live.statuses.map((row) => row.status))).toEqual(
+      new Set(["ARCHIVED", "REJECTED", "VALIDATED"]),
+    );
     const announced = Number((await db("completion_outbox").count({ n: "*" }))[0]?.n);
 
     const { code, records } = await runServiceCommand("status-projection", "rebuild", {
