@@ -56,7 +56,7 @@ export interface DeliveryFilter {
 
 /**
  * Reads the callback deliveries (the dispatcher writes them): one owner's, newest first with their attempts, for
- * the source system and operators; and the state of a submission's callback for its status resource.
+ * the source system and operators. (A submission's callback state is read with its status: `callbackStateJson`.)
  */
 export class DeliveryReader {
   constructor(private readonly db: Knex) {}
@@ -108,18 +108,6 @@ export class DeliveryReader {
       : { items };
   }
 
-  /**
-   * The callback of a submission's latest terminal transition, `disabled` while its endpoint is disabled and it is
-   * not delivered; undefined when no endpoint applied to it.
-   */
-  async callbackState(submissionId: string): Promise<CallbackState | undefined> {
-    const { rows } = await this.db.raw<{ rows: { callback: CallbackStateJson | null }[] }>(
-      `select ${callbackStateJson("?")} as callback`,
-      [submissionId],
-    );
-    return toCallbackState(rows[0]?.callback ?? null);
-  }
-
   private async attempts(ids: readonly string[]): Promise<Map<string, Attempt[]>> {
     const byDelivery = new Map<string, Attempt[]>();
     if (ids.length === 0) return byDelivery;
@@ -153,8 +141,9 @@ export interface CallbackStateJson {
 }
 
 /**
- * SQL for the latest delivery of the submission whose id is `submissionIdSql` (a column or a placeholder), as a
- * JSON object, or null: so a read that also needs other tables (the gateway's polling) takes it in one query.
+ * SQL for the callback of a submission's latest terminal transition (its latest delivery), as a JSON object, or
+ * null when no endpoint applied to it; `submissionIdSql` is a column or a placeholder. The gateway's polling takes
+ * it in the same query as the status.
  */
 export function callbackStateJson(submissionIdSql: string): string {
   return `(select json_build_object('state', d.state, 'attempts', d.attempts,

@@ -7,7 +7,6 @@ export {
   type StatusStep,
   type SubmissionFilter,
   type SubmissionSummary,
-  statusHistories,
   terminalStatuses,
   toProjectedStatus,
 } from "./status-reader";

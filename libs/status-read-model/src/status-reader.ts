@@ -37,31 +37,6 @@ export interface StatusStep {
 }
 
 /**
- * The statuses each submission went through, oldest first (ties in the order the lifecycle takes them), every
- * recorded event included: a late one shows when it happened, though it did not set the status. One query for any
- * number of submissions; works in a transaction too.
- */
-export async function statusHistories(
-  db: Knex,
-  submissionIds: readonly string[],
-): Promise<Map<string, StatusStep[]>> {
-  const histories = new Map<string, StatusStep[]>();
-  if (submissionIds.length === 0) return histories;
-  const rows: { submission_id: string; status: SubmissionStatus; at: Date }[] = await db(
-    "submission_status_history",
-  )
-    .whereIn("submission_id", [...new Set(submissionIds)])
-    .orderBy(["submission_id", "at", "run", "rank", "event_id"])
-    .select("submission_id", "status", "at");
-  for (const row of rows) {
-    const steps = histories.get(row.submission_id) ?? [];
-    steps.push({ status: row.status, at: row.at });
-    histories.set(row.submission_id, steps);
-  }
-  return histories;
-}
-
-/**
  * SQL for a submission's history as a JSON array of `{ status, at }`, oldest first, for the submission whose id
  * is `submissionIdColumn`: so a read that also needs other tables (the gateway's polling) takes it in one query.
  */

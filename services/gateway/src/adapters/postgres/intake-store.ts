@@ -91,33 +91,6 @@ export class IntakeStore {
       .first();
     return row && toIntakeRecord(row);
   }
-
-  /** A submission of this tenant and source application, or undefined (also when it belongs to another). */
-  async find(
-    owner: { tenantId: string; sourceApplicationId: string },
-    id: string,
-  ): Promise<IntakeRecord | undefined> {
-    const row = await this.db("intake_submissions")
-      .where({ id, tenant_id: owner.tenantId, source_application_id: owner.sourceApplicationId })
-      .first();
-    return row && toIntakeRecord(row);
-  }
-
-  async findBySourceInstance(
-    owner: { tenantId: string; sourceApplicationId: string },
-    integrationId: string,
-    sourceInstanceId: string,
-  ): Promise<IntakeRecord | undefined> {
-    const row = await this.db("intake_submissions")
-      .where({
-        tenant_id: owner.tenantId,
-        source_application_id: owner.sourceApplicationId,
-        integration_id: integrationId,
-        source_instance_id: sourceInstanceId,
-      })
-      .first();
-    return row && toIntakeRecord(row);
-  }
 }
 
 /** An `intake_submissions` row as a record. */
