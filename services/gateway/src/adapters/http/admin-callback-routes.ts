@@ -15,6 +15,7 @@ import {
 } from "../../handlers/callback-deliveries";
 import { Problem } from "./problem";
 import { readJson } from "./read-json";
+import { matchRoute, type Route } from "./route-table";
 
 export interface CallbackAdminDependencies extends CallbackDeliveryDependencies {
   readonly tenantExists: (tenantId: string) => Promise<boolean>;
@@ -47,7 +48,7 @@ const ownerPath = `${tenantPath}/source-applications/(?<app>${slug})/callback`;
  * (disabled by 410 or days of failures, flagged), and per source application its endpoint, deliveries with
  * attempts, resend, replay of what was parked since a time, and re-enabling. Requests are audited.
  */
-const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string, Handler>> }[] = [
+const routes: readonly Route<Handler>[] = [
   { path: new RegExp(`${tenantPath}/callback-endpoints$`), methods: { GET: needingAttention } },
   { path: new RegExp(`${ownerPath}$`), methods: { GET: showEndpoint } },
   { path: new RegExp(`${ownerPath}/enable$`), methods: { POST: enable } },
@@ -59,28 +60,18 @@ const routes: { readonly path: RegExp; readonly methods: Readonly<Record<string,
 
 export function adminCallbackRoutes(deps: CallbackAdminDependencies): Middleware {
   return async function adminCallbackRoutes(ctx: Context, next: Next) {
-    for (const { path, methods } of routes) {
-      const match = path.exec(ctx.path);
-      if (!match?.groups) continue;
-      const handler = methods[ctx.method];
-      if (!handler) {
-        const allowed = Object.keys(methods).join(", ");
-        throw new Problem(405, "method-not-allowed", "Method not allowed", `Use ${allowed}.`, {
-          headers: { Allow: allowed },
-        });
-      }
-      const { tenant = "", app = "", id = "" } = match.groups;
-      if (!(await deps.tenantExists(tenant)))
-        throw new Problem(404, "unknown-tenant", "Unknown tenant", `There is no tenant ${tenant}.`);
-      const owner = { tenantId: tenant, sourceApplicationId: app };
-      const { clientId } = ctx.state.administrator as Administrator;
-      const requester: Requester = {
-        clientId,
-        audit: (action, details) => deps.audit(owner, clientId, action, details),
-      };
-      return handler(ctx, deps, owner, requester, id);
-    }
-    await next();
+    const matched = matchRoute(routes, ctx);
+    if (!matched) return next();
+    const { tenant = "", app = "", id = "" } = matched.params;
+    if (!(await deps.tenantExists(tenant)))
+      throw new Problem(404, "unknown-tenant", "Unknown tenant", `There is no tenant ${tenant}.`);
+    const owner = { tenantId: tenant, sourceApplicationId: app };
+    const { clientId } = ctx.state.administrator as Administrator;
+    const requester: Requester = {
+      clientId,
+      audit: (action, details) => deps.audit(owner, clientId, action, details),
+    };
+    return matched.handler(ctx, deps, owner, requester, id);
   };
 }
 
