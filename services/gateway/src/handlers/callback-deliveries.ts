@@ -9,6 +9,7 @@ import type {
 import { decodeDeliveryCursor, deliveryStates } from "@flyt/callbacks";
 import type { AuditAction } from "@flyt/registry";
 import type { FieldError } from "../domain/document-rules";
+import { parseInstant } from "../domain/instant";
 
 /** A request to the callback dispatcher, published on `flyt.callback.requested.v1`. */
 export type DispatcherRequest =
@@ -152,9 +153,8 @@ export async function replayParked(
   requester: Requester,
 ): Promise<Invalid | NoEndpoint | { readonly outcome: "requested"; readonly since: Date }> {
   const since = (body as { since?: unknown } | null)?.since;
-  const parsed =
-    typeof since === "string" && /T.*(Z|[+-]\d{2}:\d{2})$/.test(since) ? new Date(since) : undefined;
-  if (!parsed || Number.isNaN(parsed.getTime())) {
+  const parsed = parseInstant(since);
+  if (!parsed) {
     return {
       outcome: "invalid",
       errors: [

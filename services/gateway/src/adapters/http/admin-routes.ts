@@ -3,6 +3,7 @@ import { type SubmissionStatus, submissionStatusValues } from "@flyt/schemas";
 import { decodeCursor } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Administrator } from "../../domain/caller";
+import { parseInstant } from "../../domain/instant";
 import {
   type AdminDependencies,
   activateVersion,
@@ -248,11 +249,8 @@ async function submissionCounts(ctx: Context, deps: AdminDependencies, request: 
 /** An ISO 8601 instant with a time zone, or a problem named. */
 function instant(name: string, value: string | undefined, problems: string[]): Date | undefined {
   if (value === undefined) return undefined;
-  const parsed = /T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) {
-    problems.push(`${name} is an ISO 8601 instant with a time zone, e.g. 2026-11-23T00:00:00Z`);
-    return undefined;
-  }
+  const parsed = parseInstant(value);
+  if (!parsed) problems.push(`${name} is an ISO 8601 instant with a time zone, e.g. 2026-11-23T00:00:00Z`);
   return parsed;
 }
 

@@ -3,6 +3,7 @@ import type { ProjectedStatus } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Administrator } from "../../domain/caller";
 import type { FieldError } from "../../domain/document-rules";
+import { parseInstant } from "../../domain/instant";
 import { type AdminDependencies, integrationExists } from "../../handlers/administer-integrations";
 import {
   type ActionOutcome,
@@ -354,17 +355,13 @@ function optionalInstant(
 ): Date | undefined {
   const value = fields[name];
   if (value === undefined) return undefined;
-  const parsed =
-    typeof value === "string" && /T.*(Z|[+-]\d{2}:\d{2})$/.test(value)
-      ? new Date(value)
-      : new Date(Number.NaN);
-  if (Number.isNaN(parsed.getTime())) {
+  const parsed = parseInstant(value);
+  if (!parsed) {
     errors.push({
       code: "invalid-instant",
       pointer: `/${name}`,
       detail: `${name} is an ISO 8601 instant with a time zone, e.g. 2026-11-23T00:00:00Z.`,
     });
-    return undefined;
   }
   return parsed;
 }
