@@ -365,9 +365,11 @@ describe("an archive that misbehaves", () => {
 
   it("goes down and comes back when an outage is declared and ended while it runs", async () => {
     const outages = new DeclaredOutages(harness.db);
+    // A budget that outlasts the second it may take to see an outage end (declared outages are read at most once
+    // a second), and a breaker that stays shut: this is about outages, not the breaker.
     const shortBudget = await startServiceProcess(
       "archive-adapter",
-      adapterEnv({ ARCHIVE_RETRY_BUDGET_MS: "1500" }),
+      adapterEnv({ ARCHIVE_RETRY_BUDGET_MS: "3000", CIRCUIT_FAILURE_THRESHOLD: "100" }),
     );
     await adapter.stop();
     try {

@@ -20,9 +20,11 @@ export class DeclaredOutages {
   async reasonNow(destinationId: string): Promise<string | undefined> {
     const now = this.now().getTime();
     if (!this.#read || now - this.#read.at >= FRESH_FOR_MS) {
-      const outages = this.db("simulated_archive_outages")
+      // A promise, read once: a knex builder would run its query again for every `then`.
+      const outages: Promise<OutageRow[]> = this.db("simulated_archive_outages")
         .where("ends_at", ">", this.now())
-        .select("destination_id", "starts_at", "ends_at", "reason");
+        .select("destination_id", "starts_at", "ends_at", "reason")
+        .then((rows: OutageRow[]) => rows);
       // A failed read is not an outage of the archive: the next call reads again.
       outages.catch(() => {
         this.#read = undefined;
