@@ -60,8 +60,6 @@ for (const owner of owners) {
     `whsec_${randomBytes(32).toString("base64")}`,
   );
 }
-const registeredAt = Date.now();
-while (Date.now() <= registeredAt) await new Promise((r) => setTimeout(r, 5));
 
 const topics = topicCatalogue({ namespace: run });
 const kafka = createKafka({ clientId: "flyt.bench", brokers: brokers.split(","), logger });

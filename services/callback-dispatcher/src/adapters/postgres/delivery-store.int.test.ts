@@ -61,6 +61,32 @@ const parked = (delivery: LeasedDelivery): Finished => ({
 });
 
 describe("DeliveryStore", () => {
+  it("records a submission that ended in the millisecond of the registration, not one from the millisecond before", async () => {
+    sequence += 1;
+    const owner = { tenantId: "demo", sourceApplicationId: `tie-${sequence}` };
+    await endpoints.register(owner, "https://fagsystem.example/cb", "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    // Postgres keeps the registration to the microsecond; an event's time has milliseconds only.
+    await db("callback_endpoints")
+      .where({ tenant_id: owner.tenantId, source_application_id: owner.sourceApplicationId })
+      .update({ registered_at: "2026-12-02T10:00:00.123456Z" });
+    const ended = (at: string) => ({
+      id: randomUUID(),
+      kind: "submission" as const,
+      owner,
+      submissionId: `sub_${at}`,
+      run: 1,
+      eventType: "submission.archived",
+      body: "{}",
+      occurredAt: new Date(at),
+      lease: false,
+    });
+    const before = ended("2026-12-02T10:00:00.122Z");
+    const tied = ended("2026-12-02T10:00:00.123Z");
+    await store("tie").record([before, tied]);
+    const recorded = await db("callback_deliveries").whereIn("id", [before.id, tied.id]).pluck("id");
+    expect(recorded).toEqual([tied.id]);
+  });
+
   it("keeps an endpoint's limit across instances: what one holds, another does not claim again", async () => {
     sequence += 1;
     const owner = { tenantId: "demo", sourceApplicationId: `busy-${sequence}` };

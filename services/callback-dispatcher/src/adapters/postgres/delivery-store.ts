@@ -84,7 +84,9 @@ export class DeliveryStore {
 
   /**
    * Records new deliveries, each once by id, when their owner has an endpoint registered before the submission
-   * ended (pings: any endpoint). Answers the ones recorded now that were leased to this instance.
+   * ended (pings: any endpoint). Answers the ones recorded now that were leased to this instance. Events carry
+   * milliseconds and the registration microseconds, so both are compared in milliseconds: a submission that
+   * ended in the millisecond of the registration counts as after it.
    */
   async record(deliveries: readonly NewDelivery[]): Promise<LeasedDelivery[]> {
     if (deliveries.length === 0) return [];
@@ -111,7 +113,7 @@ export class DeliveryStore {
               submission_id text, run int, event_type text, body text, occurred_at timestamptz, lease boolean)
          join callback_endpoints e
            on e.tenant_id = n.tenant_id and e.source_application_id = n.source_application_id
-        where n.kind = 'ping' or e.registered_at <= n.occurred_at
+        where n.kind = 'ping' or date_trunc('milliseconds', e.registered_at) <= n.occurred_at
        on conflict (id) do nothing
        returning ${leasedColumns}, d.lease_owner is not null as leased`,
       [this.options.instanceId, this.options.leaseMs, JSON.stringify(lines)],
