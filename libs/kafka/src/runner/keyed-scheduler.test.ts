@@ -66,4 +66,18 @@ describe("Semaphore", () => {
     );
     expect(peak).toBe(2);
   });
+
+  it("hands freed slots to waiters in the order they came", async () => {
+    const semaphore = new Semaphore(1);
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 2_000 }, (_, index) =>
+        semaphore.run(async () => {
+          started.push(index);
+          await tick();
+        }),
+      ),
+    );
+    expect(started).toEqual(Array.from({ length: 2_000 }, (_, index) => index));
+  });
 });

@@ -1,3 +1,5 @@
+import { Fifo } from "./fifo";
+
 /**
  * Runs tasks one at a time per key, in the order they were enqueued, and different keys side by side.
  * How many tasks may do work at once is the caller's business (see Semaphore): a task that waits (a backoff)
@@ -47,7 +49,7 @@ export class KeyedScheduler {
 /** At most `limit` holders at once; the rest wait in arrival order. */
 export class Semaphore {
   #available: number;
-  readonly #waiting: (() => void)[] = [];
+  readonly #waiting = new Fifo<() => void>();
 
   constructor(limit: number) {
     this.#available = limit;
