@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { schemas } from "./schemas";
 import { validateBody } from "./validator";
 
 const validCase = {
@@ -86,5 +87,54 @@ describe("validateBody", () => {
         journalPosts: [],
       }),
     ).toEqual([expect.objectContaining({ code: "too-few", pointer: "/journalPosts" })]);
+  });
+
+  it("answers a list of a million wrong items with its limit and a bounded number of errors", () => {
+    const flood = structuredClone(validCase) as Record<string, unknown> & { case: Record<string, unknown> };
+    flood.case.klassering = new Array(1_000_000).fill(0);
+    const errors = validateBody("case", flood);
+    expect(errors).toContainEqual(
+      expect.objectContaining({ code: "too-many", pointer: "/case/klassering", detail: "At most 10 items." }),
+    );
+    // The first items one past the longest list of the contract (100) are checked; the rest are not.
+    expect(errors.filter((error) => error.code === "invalid-type")).toHaveLength(101);
+    expect(errors).toHaveLength(102);
+  });
+
+  it("counts unknown fields past a hundred in one error, and still checks the fields it knows and the rest", () => {
+    const flood = structuredClone(validCase) as Record<string, unknown> & { case: Record<string, unknown> };
+    const { sourceInstanceId: _left, ...withoutId } = flood;
+    const unknown = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`x${i}`, i]));
+    const body = { ...withoutId, case: { ...unknown, tittel: "", "a/b": 1 } };
+    const errors = validateBody("case", body);
+    expect(errors).toContainEqual({
+      code: "unknown-field",
+      pointer: "/case",
+      detail: "99901 more fields that are not fields of this object.",
+    });
+    expect(errors).toContainEqual(expect.objectContaining({ code: "empty", pointer: "/case/tittel" }));
+    expect(errors).toContainEqual(
+      expect.objectContaining({ code: "missing-field", pointer: "/sourceInstanceId" }),
+    );
+    expect(errors.filter((error) => error.code === "unknown-field")).toHaveLength(101);
+  });
+});
+
+describe("the contract's schemas", () => {
+  it("refuse fields they do not name in every object, which bounding a body's unknown fields relies on", () => {
+    const objects: Record<string, unknown>[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        for (const item of node) visit(item);
+        return;
+      }
+      if (typeof node !== "object" || node === null) return;
+      const record = node as Record<string, unknown>;
+      if (record.type === "object") objects.push(record);
+      for (const value of Object.values(record)) visit(value);
+    };
+    visit(schemas);
+    expect(objects.length).toBeGreaterThan(5);
+    for (const object of objects) expect(object.additionalProperties).toBe(false);
   });
 });

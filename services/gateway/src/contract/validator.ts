@@ -1,6 +1,7 @@
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { documentRuleErrors, type FieldError } from "../domain/document-rules";
+import { boundedForValidation, contractShape } from "./bounded-body";
 import { schemas } from "./schemas";
 
 const CONTRACT_ID = "urn:flyt:source-system-api:v1";
@@ -18,6 +19,8 @@ const compiled = {
 
 export type BodyKind = keyof typeof compiled;
 
+const shape = contractShape(schemas);
+
 /**
  * Every structural problem of a request body at once: the contract's schema, then the document rules the
  * schema cannot express. An empty list means the body may be accepted.
@@ -25,7 +28,9 @@ export type BodyKind = keyof typeof compiled;
 export function validateBody(kind: BodyKind, body: unknown): FieldError[] {
   const validate = compiled[kind];
   if (!validate) throw new Error(`no schema for ${kind}`);
-  if (!validate(body)) return (validate.errors ?? []).map(toFieldError);
+  const bounded = boundedForValidation(body, shape);
+  if (!validate(bounded.body) || bounded.errors.length > 0)
+    return [...(validate.errors ?? []).map(toFieldError), ...bounded.errors];
   const journalPosts = (body as { journalPosts?: [] }).journalPosts ?? [];
   return documentRuleErrors(journalPosts, "/journalPosts");
 }
