@@ -1,4 +1,4 @@
-import { TransientError } from "@flyt/errors";
+import { PermanentError, TransientError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Kafka, Message, Producer, TopicMessages } from "kafkajs";
 import { Counter, Histogram, type Registry } from "prom-client";
@@ -27,7 +27,16 @@ export interface OutgoingEvent<T> {
 }
 
 /** Raised when the broker has not acknowledged in time; the message may still be written later. */
-export class PublishTimeoutError extends TransientError {}
+export class PublishTimeoutError extends TransientError {
+  /** Resolves if the broker acknowledges after all; rejects (never unhandled) if it does not. */
+  readonly acknowledged: Promise<void>;
+
+  constructor(message: string, acknowledged: Promise<void>) {
+    super(message);
+    this.acknowledged = acknowledged;
+    acknowledged.catch(() => undefined);
+  }
+}
 
 interface Pending {
   readonly topic: string;
@@ -134,7 +143,10 @@ export class EventProducer {
   }
 
   async #send(): Promise<void> {
-    const batch = this.#queue.splice(0, this.#maxBatchSize);
+    await this.#deliver(this.#queue.splice(0, this.#maxBatchSize));
+  }
+
+  async #deliver(batch: readonly Pending[]): Promise<void> {
     if (batch.length === 0) return;
     const byTopic = new Map<string, Message[]>();
     for (const pending of batch) {
@@ -149,8 +161,14 @@ export class EventProducer {
       for (const { topic, messages } of topicMessages) this.#published.inc({ topic }, messages.length);
       for (const pending of batch) pending.resolve();
     } catch (error) {
+      if (batch.length > 1 && refusesMessages(error)) {
+        // One message the broker refuses fails the whole request: sent one by one, only that one fails.
+        for (const pending of batch) await this.#deliver([pending]);
+        return;
+      }
       this.#options.logger.error({ err: error, messages: batch.length }, "publish failed");
-      for (const pending of batch) pending.reject(error);
+      const failure = publishFailure(error);
+      for (const pending of batch) pending.reject(failure);
     }
   }
 
@@ -169,13 +187,37 @@ export class EventProducer {
   }
 }
 
+/** What the broker says about the messages themselves: sending them again cannot help. */
+const REFUSED_MESSAGE_TYPES = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD"]);
+
+function refusesMessages(error: unknown): boolean {
+  const { type, cause } = (error ?? {}) as { type?: unknown; cause?: unknown };
+  if (typeof type === "string" && REFUSED_MESSAGE_TYPES.has(type)) return true;
+  return cause !== undefined && cause !== error && refusesMessages(cause);
+}
+
+/**
+ * A failed publish as the callers' retry policies read it. kafkajs gives up on a broker it cannot reach with
+ * `KafkaJSNumberOfRetriesExceeded`, which calls itself not retriable: taken at its word, a consumer would
+ * dead-letter an accepted submission during a short broker outage. Only a message the broker refuses is.
+ */
+export function publishFailure(error: unknown): Error {
+  const reason = (error as Error | undefined)?.message ?? String(error);
+  return refusesMessages(error)
+    ? new PermanentError(`Kafka refused the message: ${reason}`, { cause: error })
+    : new TransientError(`Kafka did not acknowledge the message: ${reason}`, { cause: error });
+}
+
 function withTimeout(sent: Promise<void>, timeoutMs: number, topic: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new PublishTimeoutError(`Kafka did not acknowledge a message to ${topic} within ${timeoutMs} ms`),
+          new PublishTimeoutError(
+            `Kafka did not acknowledge a message to ${topic} within ${timeoutMs} ms`,
+            sent,
+          ),
         ),
       timeoutMs,
     );
