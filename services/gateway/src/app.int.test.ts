@@ -589,6 +589,52 @@ describe("when Kafka is unreachable", () => {
   });
 });
 
+describe("when Kafka acknowledges after the deadline", () => {
+  it("answers 503, then counts the submission as accepted once Kafka took it: polling finds it, a repeat is 202", async () => {
+    // A deadline shorter than the producer's linger: the answer is always late, but it comes.
+    const slow = await listen(
+      createApp(
+        testAppDependencies({
+          db,
+          oauth,
+          audience: AUDIENCE,
+          publish: (event, key, headers) =>
+            producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 1 }),
+        }),
+      ),
+    );
+    try {
+      const res = await fetch(`${slow.base}/api/v1/cases`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(caseBody("GRV-51")),
+      });
+      expect(res.status).toBe(503);
+    } finally {
+      await slow.close();
+    }
+    await vi.waitFor(() => expect(eventsFor("GRV-51")).toHaveLength(1), { timeout: 15_000 });
+    const polled = await vi.waitFor(
+      async () => {
+        const answer = await request(
+          "GET",
+          "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=GRV-51",
+        );
+        expect(answer.status).toBe(200);
+        return answer;
+      },
+      { timeout: 15_000 },
+    );
+    const repeated = await request("POST", "/api/v1/cases", { body: caseBody("GRV-51") });
+    expect(repeated.status).toBe(202);
+    expect(repeated.body.id).toBe(polled.body.id);
+    expect(eventsFor("GRV-51")).toHaveLength(1);
+  });
+});
+
 describe("GET /api/v1/submissions", () => {
   it("answers an accepted submission at once, by id and by integrationId + sourceInstanceId, with Retry-After", async () => {
     const { body } = await request("POST", "/api/v1/cases", { body: caseBody("GRV-8") });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FileStore } from "@flyt/file-store";
-import { type EventHeaders, uuidV8 } from "@flyt/kafka";
+import { type EventHeaders, PublishTimeoutError, uuidV8 } from "@flyt/kafka";
 import type { Integration } from "@flyt/registry";
 import type { FileReference, SubmissionReceived } from "@flyt/schemas";
 import type { IntakeStore } from "../adapters/postgres/intake-store";
@@ -143,14 +143,23 @@ async function submit(
   // Everything about one case shares a key: a case is keyed by its own submission id, and journal posts by the
   // case they go to, so they are never archived before their case.
   const key = caseKey(caller.tenantId, target.caseRef, record.id);
-  await deps.publish(event, key, {
-    correlationId: request.correlationId,
-    traceparent: request.traceparent,
-    tenant: caller.tenantId,
-    sourceApplication: caller.sourceApplicationId,
-    submissionId: record.id,
-  });
-  await deps.intake.markAccepted(record.id, { event, key });
+  const accept = () => deps.intake.markAccepted(record.id, { event, key });
+  try {
+    await deps.publish(event, key, {
+      correlationId: request.correlationId,
+      traceparent: request.traceparent,
+      tenant: caller.tenantId,
+      sourceApplication: caller.sourceApplicationId,
+      submissionId: record.id,
+    });
+  } catch (error) {
+    // Kafka may take it after the deadline, and then it flows through the pipeline: it is accepted as if the
+    // 202 had gone out, so polling finds it and a repeat of the request answers 202 with it. Should marking
+    // fail, a repeat resumes the pending row as after a crash.
+    if (error instanceof PublishTimeoutError) void error.acknowledged.then(accept).catch(() => undefined);
+    throw error;
+  }
+  await accept();
   return { outcome: "accepted", id: record.id, replayed: reservation.outcome === "existing" };
 }
 

@@ -63,7 +63,7 @@ function toProblem(error: unknown): Problem {
       503,
       "unavailable",
       "Service unavailable",
-      "Nothing was accepted; try again shortly.",
+      "Nothing was accepted yet; send the same request again shortly.",
       {
         headers: { "Retry-After": "5" },
       },
