@@ -170,14 +170,23 @@ export function toCallbackState(json: CallbackStateJson | null): CallbackState |
   };
 }
 
-/** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`. */
-const POSTGRES_INSTANT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+/** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`, with every part in range. */
+const POSTGRES_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+/** A delivery id (a webhook-id): word characters and dashes, nothing Postgres would refuse in a text parameter. */
+const DELIVERY_ID = /^[\w.:-]{1,128}$/;
 
-/** Undefined for anything that is not a cursor this reader made. */
+/**
+ * Undefined for anything that is not a cursor this reader made: a crafted one is a 400 for the caller, not a
+ * query Postgres refuses (a 500 in our logs).
+ */
 export function decodeDeliveryCursor(cursor: string): { createdAt: string; id: string } | undefined {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    return typeof id === "string" && typeof createdAt === "string" && POSTGRES_INSTANT.test(createdAt)
+    return typeof id === "string" &&
+      DELIVERY_ID.test(id) &&
+      typeof createdAt === "string" &&
+      POSTGRES_INSTANT.test(createdAt)
       ? { createdAt, id }
       : undefined;
   } catch {

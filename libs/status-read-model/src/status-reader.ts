@@ -211,13 +211,16 @@ function encodeCursor(item: SubmissionSummary): string {
 }
 
 /** Undefined for anything that is not a cursor this reader made. */
+/** A submission id (`sub_` and a ULID from the gateway): nothing Postgres would refuse as text, such as NUL. */
+const SUBMISSION_ID = /^[\w-]{1,64}$/;
+
 export function decodeCursor(cursor: string): { updatedAt: Date; submissionId: string } | undefined {
   try {
     const [updatedAt, submissionId] = JSON.parse(
       Buffer.from(cursor, "base64url").toString("utf8"),
     ) as unknown[];
     const at = new Date(String(updatedAt));
-    return typeof submissionId === "string" && !Number.isNaN(at.getTime())
+    return typeof submissionId === "string" && SUBMISSION_ID.test(submissionId) && !Number.isNaN(at.getTime())
       ? { updatedAt: at, submissionId }
       : undefined;
   } catch {
