@@ -1,5 +1,5 @@
 import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startCountyArchiveAdapter } from "../test-support/county-archive-adapter";
 import { type FakeFintServer, startFakeFintServer } from "../test-support/fake-fint-server";
 import { arkivsak, journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
@@ -34,7 +34,8 @@ beforeAll(async () => {
         baseUrl: fint.baseUrl,
         oauth: { tokenUrl: fint.tokenUrl, ...fint.credentials },
         requestTimeoutMs: 2_000,
-        poll: { initialMs: 10, maxMs: 100, totalMs: 3_000 },
+        // Shorter than the slow write below takes: its first attempt ends not knowing.
+        poll: { initialMs: 10, maxMs: 100, totalMs: 500 },
       },
     },
     env: { ARCHIVE_RETRY_BUDGET_MS: "2000" },
@@ -76,6 +77,37 @@ describe("archiving into FINT arkiv", () => {
     const { failed } = await harness.outcomeOf(request.submission.id);
     expect(failed).toMatchObject({ code: "archive-rejected", retriable: false });
     expect(failed?.message.length).toBeGreaterThan(0);
+  });
+
+  it("follows a create FINT is still working on when its polling ran out, instead of sending it again", async () => {
+    const casePosts = () =>
+      fint.requests().filter((sent) => sent.method === "POST" && sent.path === "/arkiv/noark/sak").length;
+    const [casesBefore, postsBefore] = [fint.cases().length, casePosts()];
+    // Taken at once, done 1.2 s later: the adapter stops polling after 0.5 s, not knowing whether it happened,
+    // and tries again within its budget; a second POST would make a second case.
+    fint.inject({ method: "POST", path: "/arkiv/noark/sak", answer: { kind: "processing", ms: 1_200 } });
+    const request = validated({ destination });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    await vi.waitFor(() => expect(fint.stillProcessing()).toBe(0), { timeout: 10_000 });
+    expect(fint.cases().length - casesBefore).toBe(1);
+    expect(casePosts() - postsBefore).toBe(1);
+    expect(completed?.caseNumber).toBe(fint.cases().at(-1)?.caseNumber);
+  });
+
+  it("follows a journal post FINT is still adding when its polling ran out, instead of adding it again", async () => {
+    const { reference } = await harness.storePdf();
+    fint.inject({
+      method: "PUT",
+      path: "/arkiv/noark/sak/mappeid/",
+      answer: { kind: "processing", ms: 1_200 },
+    });
+    const request = validated({ destination, journalPosts: [journalpost(reference)] });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    await vi.waitFor(() => expect(fint.stillProcessing()).toBe(0), { timeout: 10_000 });
+    const posts = fint.journalPosts().filter((post) => post.caseNumber === completed?.caseNumber);
+    expect(posts.map((post) => post.number)).toEqual(completed?.journalPostNumbers);
   });
 
   it("fails retriable with the archive's message once FINT has answered 503 for the whole budget", async () => {

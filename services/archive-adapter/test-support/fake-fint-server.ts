@@ -51,6 +51,11 @@ export type InjectedAnswer =
   | { readonly kind: "hang"; readonly afterProcessing?: boolean }
   /** A write is done and accepted, but its status URL answers 202 forever. */
   | { readonly kind: "status-never-completes" }
+  /**
+   * A write is accepted and done this much later, as FINT's consumer gets to it: until then its status URL
+   * answers 202 and nothing it makes can be found.
+   */
+  | { readonly kind: "processing"; readonly ms: number }
   /** A write is accepted, and its status URL answers this error (FINT's failed or rejected event). */
   | { readonly kind: "status-error"; readonly status: number; readonly message: string };
 
@@ -112,6 +117,8 @@ export interface FakeFintServer {
   cases(): StoredCase[];
   journalPosts(): StoredJournalPost[];
   files(): StoredFile[];
+  /** Writes taken and not done yet (see the `processing` failure). */
+  stillProcessing(): number;
   requests(): readonly LoggedRequest[];
   /** Tokens issued, by grant. */
   tokensIssued(): readonly string[];
@@ -133,7 +140,8 @@ interface PendingWrite {
   readonly collection: "sak" | "dokumentfil";
   pollsLeft: number;
   readonly neverCompletes: boolean;
-  readonly outcome: Answer;
+  /** Undefined while the archive is still processing the write. */
+  outcome: Answer | undefined;
 }
 
 interface FailureRule extends InjectedFailure {
@@ -355,12 +363,20 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     perform: () => Answer,
     injected?: InjectedAnswer,
   ): Answer {
+    const id = randomBytes(12).toString("hex");
+    if (injected?.kind === "processing") {
+      const pending: PendingWrite = { collection, pollsLeft: 0, neverCompletes: false, outcome: undefined };
+      pendingWrites.set(id, pending);
+      setTimeout(() => {
+        pending.outcome = perform();
+      }, injected.ms).unref();
+      return { status: 202, headers: { location: `${baseUrl}/arkiv/noark/${collection}/status/${id}` } };
+    }
     const outcome =
       injected?.kind === "status-error"
         ? { status: injected.status, body: eventResponse(injected.status, injected.message, []) }
         : perform();
     if (outcome.synchronous) return outcome;
-    const id = randomBytes(12).toString("hex");
     pendingWrites.set(id, {
       collection,
       pollsLeft: pollsUntilComplete,
@@ -373,7 +389,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
   function statusAnswer(collection: string, id: string): Answer {
     const pending = pendingWrites.get(id);
     if (!pending || pending.collection !== collection) return { status: 410 };
-    if (pending.neverCompletes || pending.pollsLeft > 0) {
+    if (pending.neverCompletes || pending.pollsLeft > 0 || !pending.outcome) {
       pending.pollsLeft -= 1;
       return { status: 202 };
     }
@@ -558,6 +574,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
         })),
       ),
     files: () => [...files.values()],
+    stillProcessing: () => [...pendingWrites.values()].filter((pending) => !pending.outcome).length,
     requests: () => requestLog,
     tokensIssued: () => issuedGrants,
     async close() {

@@ -44,9 +44,10 @@ const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 
 /**
  * Archives one validated submission, resuming from its progress: finds or creates the case, uploads the files,
- * adds the journal posts in order, saving after each write. A write whose answer was lost (timeout, crash) is
- * looked for by its external id before it is tried again, so a retry never creates a case or a journal post
- * twice. Throws the driver's errors (and those above) for the caller to classify.
+ * adds the journal posts in order, saving after each write. A write the archive took and completes later is
+ * followed to its end rather than sent again, and one whose answer was lost (timeout, crash) is looked for by
+ * its external id before it is tried again, so a retry never creates a case or a journal post twice. Throws
+ * the driver's errors (and those above) for the caller to classify.
  */
 export async function archiveSubmission(
   request: SubmissionValidated,
@@ -77,15 +78,28 @@ export async function archiveSubmission(
   for (const [index, post] of request.journalPosts.entries()) {
     if (progress.journalPosts[index]) continue;
     const externalId = `${request.submission.id}/${index}`;
-    const found = progress.journalPostsAttempted.includes(index)
-      ? await deps.driver.journalPostByExternalId(archivedCase, externalId)
-      : undefined;
+    const pendingKey = `journalPost/${index}`;
+    const pending = progress.pendingWrites[pendingKey];
+    const finished =
+      pending && deps.driver.finishJournalPost
+        ? await deps.driver.finishJournalPost(archivedCase, pending, externalId)
+        : undefined;
+    const found =
+      finished ??
+      (progress.journalPostsAttempted.includes(index)
+        ? await deps.driver.journalPostByExternalId(archivedCase, externalId)
+        : undefined);
     if (!found) {
       progress.journalPostsAttempted = [...new Set([...progress.journalPostsAttempted, index])];
+      forgetPending(progress, pendingKey);
       await deps.save(progress);
     }
     progress.journalPosts[index] =
-      found ?? (await deps.driver.addJournalPost(archivedCase, post, files, externalId));
+      found ??
+      (await deps.driver.addJournalPost(archivedCase, post, files, externalId, (statusUrl) =>
+        remember(progress, pendingKey, statusUrl, deps),
+      ));
+    forgetPending(progress, pendingKey);
     await deps.save(progress);
   }
 
@@ -149,6 +163,8 @@ async function searchOrCreate(
   progress: Progress,
   deps: ArchivingDependencies,
 ): Promise<ArchivedCase> {
+  const pending = await finishPendingCase(progress, deps);
+  if (pending) return created(progress, pending);
   // A case this submission created earlier (answer lost) would be among the hits: look it up first.
   const own = progress.caseCreateAttempted
     ? await deps.driver.caseByExternalId(request.submission.id)
@@ -171,6 +187,8 @@ async function createCase(
   deps: ArchivingDependencies,
 ): Promise<ArchivedCase> {
   const externalId = request.submission.id;
+  const pending = await finishPendingCase(progress, deps);
+  if (pending) return created(progress, pending);
   if (progress.caseCreateAttempted) {
     const existing = await deps.driver.caseByExternalId(externalId);
     if (existing) return created(progress, existing);
@@ -180,10 +198,41 @@ async function createCase(
   // follow an earlier uncertain create that the archive has not made visible yet.
   progress.caseCreateAttempted = true;
   await deps.save(progress);
-  return created(progress, await deps.driver.createCase(request.case, externalId));
+  const archivedCase = await deps.driver.createCase(request.case, externalId, (statusUrl) =>
+    remember(progress, PENDING_CASE, statusUrl, deps),
+  );
+  return created(progress, archivedCase);
+}
+
+const PENDING_CASE = "case";
+
+/**
+ * A case create the archive took earlier and may still be working on (its answer never came): followed to its
+ * end, never sent again meanwhile. Undefined when there was none, or the archive no longer knows it (then the
+ * lookup by external id tells whether it happened).
+ */
+async function finishPendingCase(progress: Progress, deps: ArchivingDependencies) {
+  const statusUrl = progress.pendingWrites[PENDING_CASE];
+  if (!statusUrl || !deps.driver.finishCaseCreate) return undefined;
+  const finished = await deps.driver.finishCaseCreate(statusUrl);
+  if (!finished) forgetPending(progress, PENDING_CASE);
+  return finished;
+}
+
+/** Saves where to follow a write the archive took, before waiting for it: a crash or timeout then resumes it. */
+async function remember(progress: Progress, key: string, statusUrl: string, deps: ArchivingDependencies) {
+  progress.pendingWrites = { ...progress.pendingWrites, [key]: statusUrl };
+  await deps.save(progress);
+}
+
+function forgetPending(progress: Progress, key: string) {
+  if (!(key in progress.pendingWrites)) return;
+  const { [key]: _done, ...rest } = progress.pendingWrites;
+  progress.pendingWrites = rest;
 }
 
 function created(progress: Progress, archivedCase: ArchivedCase): ArchivedCase {
   progress.caseCreated = true;
+  forgetPending(progress, PENDING_CASE);
   return archivedCase;
 }

@@ -1,5 +1,5 @@
 import type { Semaphore } from "@flyt/kafka";
-import type { ArchiveDriver } from "../drivers/archive-driver";
+import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
 import type { CircuitBreaker } from "./circuit-breaker";
 
 /**
@@ -15,17 +15,28 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
+  const { finishCaseCreate, finishJournalPost } = driver;
   return {
     caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
     searchCases: guard((criteria) => driver.searchCases(criteria)),
-    createCase: guard((arkivsak, externalId) => driver.createCase(arkivsak, externalId)),
+    createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),
     uploadFile: guard((file, content) => driver.uploadFile(file, content)),
     journalPostByExternalId: guard((archivedCase, externalId) =>
       driver.journalPostByExternalId(archivedCase, externalId),
     ),
-    addJournalPost: guard((archivedCase, post, files, externalId) =>
-      driver.addJournalPost(archivedCase, post, files, externalId),
+    addJournalPost: guard((archivedCase, post, files, externalId, accepted) =>
+      driver.addJournalPost(archivedCase, post, files, externalId, accepted),
     ),
+    ...(finishCaseCreate
+      ? { finishCaseCreate: guard((statusUrl: string) => finishCaseCreate.call(driver, statusUrl)) }
+      : {}),
+    ...(finishJournalPost
+      ? {
+          finishJournalPost: guard((archivedCase: ArchivedCase, statusUrl: string, externalId: string) =>
+            finishJournalPost.call(driver, archivedCase, statusUrl, externalId),
+          ),
+        }
+      : {}),
   };
 }

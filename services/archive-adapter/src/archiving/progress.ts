@@ -27,6 +27,11 @@ export interface Progress {
   journalPosts: (ArchivedJournalPost | null)[];
   /** Indexes of journal posts whose add was sent without a known result. */
   journalPostsAttempted: number[];
+  /**
+   * Writes the archive took and completes later, by what they write (`case`, `journalPost/<index>`): the
+   * status URL to follow before anything is written again.
+   */
+  pendingWrites: Record<string, string>;
   attempts: number;
   readonly firstAttemptAt: Date;
   lastError: string | null;

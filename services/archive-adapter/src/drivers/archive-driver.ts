@@ -17,6 +17,12 @@ export interface ArchivedJournalPost {
 export type ArchiveFileRef = string;
 
 /**
+ * Told when the archive has taken a write that it completes later (FINT's 202 and status URL), before waiting
+ * for it: where to ask how it went. Kept with the progress, so that nothing repeats a write still in the works.
+ */
+export type WriteAccepted = (statusUrl: string) => Promise<void>;
+
+/**
  * One archive system, as the adapter writes to it. Every method is one logical archive operation; a driver
  * hides its protocol (asynchronous writes polled to completion, HATEOAS discovery, ...) and classifies failures:
  * `ArchiveUnavailableError` when trying again later may succeed, `ArchiveRefusedError` when it will not.
@@ -32,7 +38,7 @@ export interface ArchiveDriver {
   caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined>;
   /** Cases whose fields equal every criterion (`arkivdel`, `tittel`, `klassering.ordningsverdi`, ...). */
   searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]>;
-  createCase(arkivsak: Arkivsak, externalId: string): Promise<ArchivedCase>;
+  createCase(arkivsak: Arkivsak, externalId: string, accepted?: WriteAccepted): Promise<ArchivedCase>;
   /** Stores a file's content; the returned reference goes into the journal post that uses it. */
   uploadFile(file: FileReference, content: Buffer): Promise<ArchiveFileRef>;
   /** The journal post of this case created with this external id, if any. */
@@ -46,5 +52,18 @@ export interface ArchiveDriver {
     post: Journalpost,
     files: ReadonlyMap<string, ArchiveFileRef>,
     externalId: string,
+    accepted?: WriteAccepted,
   ): Promise<ArchivedJournalPost>;
+  /**
+   * Follows a case create the archive took earlier (its status URL) to its end: the case, or undefined when the
+   * archive no longer knows the write (then only a lookup by external id can tell). For drivers whose writes
+   * complete later.
+   */
+  finishCaseCreate?(statusUrl: string): Promise<ArchivedCase | undefined>;
+  /** The same for a journal post added earlier. */
+  finishJournalPost?(
+    archivedCase: ArchivedCase,
+    statusUrl: string,
+    externalId: string,
+  ): Promise<ArchivedJournalPost | undefined>;
 }

@@ -133,7 +133,26 @@ const simulatedArchive = {
   },
 };
 
-const migrations = [progress, simulatedArchive];
+/**
+ * Writes the archive took and completes later (FINT's status URLs), by what they write (`case`,
+ * `journalPost/<index>`): followed to their end before anything is written again, so a write still in the
+ * works at the archive is never sent a second time.
+ */
+const pendingWrites = {
+  name: "003-archive-progress-pending-writes",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.jsonb("pending_writes").notNullable().defaultTo("{}");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("pending_writes");
+    });
+  },
+};
+
+const migrations = [progress, simulatedArchive, pendingWrites];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {

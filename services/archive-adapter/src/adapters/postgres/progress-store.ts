@@ -16,6 +16,7 @@ interface ProgressRow {
   readonly files: Progress["files"];
   readonly journal_posts: Progress["journalPosts"];
   readonly journal_posts_attempted: number[];
+  readonly pending_writes: Progress["pendingWrites"];
   readonly attempts: number;
   readonly first_attempt_at: Date;
   readonly last_error: string | null;
@@ -81,6 +82,7 @@ export class ProgressStore {
          files = case when ${elsewhere} then '{}'::jsonb else files end,
          journal_posts = case when ${elsewhere} then '[]'::jsonb else journal_posts end,
          journal_posts_attempted = case when ${elsewhere} then '[]'::jsonb else journal_posts_attempted end,
+         pending_writes = case when ${elsewhere} then '{}'::jsonb else pending_writes end,
          destination_id = :destinationId,
          run = greatest(run, :run)
        where submission_id = :id
@@ -111,6 +113,7 @@ export class ProgressStore {
         files: JSON.stringify(progress.files),
         journal_posts: JSON.stringify(progress.journalPosts),
         journal_posts_attempted: JSON.stringify(progress.journalPostsAttempted),
+        pending_writes: JSON.stringify(progress.pendingWrites),
         attempts: progress.attempts,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
@@ -208,6 +211,7 @@ function toProgress(row: ProgressRow): Progress {
     files: row.files,
     journalPosts: row.journal_posts,
     journalPostsAttempted: row.journal_posts_attempted,
+    pendingWrites: row.pending_writes,
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
     lastError: row.last_error,

@@ -1,5 +1,11 @@
 import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
-import type { ArchiveDriver, ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../archive-driver";
+import type {
+  ArchiveDriver,
+  ArchivedCase,
+  ArchivedJournalPost,
+  ArchiveFileRef,
+  WriteAccepted,
+} from "../archive-driver";
 import { ArchiveUnavailableError } from "../archive-errors";
 import { caseFilter, externalIdFilter } from "./case-filter";
 import { attachmentDisposition } from "./content-disposition";
@@ -13,7 +19,7 @@ import {
 import type { FintCollection, SakResource } from "./fint-resources";
 import { addedJournalPost, journalPostWithExternalId, toJournalpostResource } from "./journalpost-mapping";
 import { toArchivedCase, toSakResource } from "./sak-mapping";
-import { awaitCompletion, type PollSettings } from "./status-polling";
+import { awaitCompletion, type PollSettings, WriteStatusGoneError } from "./status-polling";
 import { createTokenCache, type OAuthOptions } from "./token-cache";
 
 export interface FintDriverOptions {
@@ -54,16 +60,38 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
     `${baseUrl}/arkiv/noark/sak/mappeid/${caseNumber.split("/").map(encodeURIComponent).join("/")}`;
 
   /** Sends a write and follows it to the end: the URL of what it created (or changed). */
-  async function write(request: FintRequest): Promise<string> {
-    const accepted = expectStatus(await http.send(request), [202], request, now());
-    const statusUrl = resolveLocation(accepted, baseUrl, request);
+  async function write(request: FintRequest, accepted?: WriteAccepted): Promise<string> {
+    const answer = expectStatus(await http.send(request), [202], request, now());
+    const statusUrl = resolveLocation(answer, baseUrl, request);
+    await accepted?.(statusUrl);
+    return follow(statusUrl, request);
+  }
+
+  /** Polls a write's status URL to the end: the URL of what it created (or changed). */
+  async function follow(statusUrl: string, request: Pick<FintRequest, "description">): Promise<string> {
     const done = await awaitCompletion(statusUrl, request.description, options.poll, {
       get: (url) =>
         http.send({ method: "GET", url, write: false, description: `${request.description} status` }),
       now,
       sleep,
     });
-    return resolveLocation(done, baseUrl, request);
+    return resolveLocation(done, baseUrl, { ...request, write: true });
+  }
+
+  /** What a write taken earlier made, read from its end; undefined when its status is gone. */
+  async function finish<T>(
+    statusUrl: string,
+    description: string,
+    read: (location: string) => Promise<T>,
+  ): Promise<T | undefined> {
+    let location: string;
+    try {
+      location = await follow(statusUrl, { description });
+    } catch (error) {
+      if (error instanceof WriteStatusGoneError) return undefined;
+      throw error;
+    }
+    return read(location);
   }
 
   /** Reads what a write created. It exists by now, so any failure here leaves the caller uncertain. */
@@ -129,17 +157,45 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       return found.map((sak) => toArchivedCase(sak, { afterWrite: false }));
     },
 
-    async createCase(arkivsak: Arkivsak, externalId: string): Promise<ArchivedCase> {
+    async createCase(
+      arkivsak: Arkivsak,
+      externalId: string,
+      accepted?: WriteAccepted,
+    ): Promise<ArchivedCase> {
       const description = "POST /arkiv/noark/sak";
-      const created = await write({
-        method: "POST",
-        url: `${baseUrl}/arkiv/noark/sak`,
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(toSakResource(arkivsak, externalId, baseUrl)),
-        write: true,
-        description,
-      });
+      const created = await write(
+        {
+          method: "POST",
+          url: `${baseUrl}/arkiv/noark/sak`,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(toSakResource(arkivsak, externalId, baseUrl)),
+          write: true,
+          description,
+        },
+        accepted,
+      );
       return toArchivedCase(await readCreated(created, "GET the created case"), { afterWrite: true });
+    },
+
+    finishCaseCreate(statusUrl: string): Promise<ArchivedCase | undefined> {
+      return finish(statusUrl, "POST /arkiv/noark/sak (taken earlier)", async (location) =>
+        toArchivedCase(await readCreated(location, "GET the created case"), { afterWrite: true }),
+      );
+    },
+
+    finishJournalPost(
+      archivedCase: ArchivedCase,
+      statusUrl: string,
+      externalId: string,
+    ): Promise<ArchivedJournalPost | undefined> {
+      const description = `PUT journal post to case ${archivedCase.caseNumber} (taken earlier)`;
+      return finish(statusUrl, description, async (location) =>
+        addedJournalPost(
+          await readCreated(location, `GET case ${archivedCase.caseNumber} with the new journal post`),
+          archivedCase,
+          externalId,
+        ),
+      );
     },
 
     async uploadFile(file: FileReference, content: Buffer): Promise<ArchiveFileRef> {
@@ -171,16 +227,20 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       post: Journalpost,
       files: ReadonlyMap<string, ArchiveFileRef>,
       externalId: string,
+      accepted?: WriteAccepted,
     ): Promise<ArchivedJournalPost> {
       const journalpost = toJournalpostResource(post, files, externalId, baseUrl);
-      const updated = await write({
-        method: "PUT",
-        url: sakByNumberUrl(archivedCase.caseNumber),
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ journalpost: [journalpost] }),
-        write: true,
-        description: `PUT journal post to case ${archivedCase.caseNumber}`,
-      });
+      const updated = await write(
+        {
+          method: "PUT",
+          url: sakByNumberUrl(archivedCase.caseNumber),
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ journalpost: [journalpost] }),
+          write: true,
+          description: `PUT journal post to case ${archivedCase.caseNumber}`,
+        },
+        accepted,
+      );
       const sak = await readCreated(updated, `GET case ${archivedCase.caseNumber} with the new journal post`);
       return addedJournalPost(sak, archivedCase, externalId);
     },

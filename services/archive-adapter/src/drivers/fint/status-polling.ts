@@ -2,6 +2,13 @@ import { ArchiveUnavailableError } from "../archive-errors";
 import { isTransientStatus } from "./failure-classification";
 import { answerError, type FintAnswer } from "./fint-http";
 
+/** The status URL is gone (410: FINT keeps it for a while only): whether the write happened, only a lookup tells. */
+export class WriteStatusGoneError extends ArchiveUnavailableError {
+  constructor(description: string) {
+    super(`${description}: the archive no longer knows its status (410)`, { uncertain: true });
+  }
+}
+
 /** How a write's status URL is polled: backoff from `initialMs` doubling up to `maxMs`, for `totalMs` at most. */
 export interface PollSettings {
   readonly initialMs: number;
@@ -59,11 +66,7 @@ export async function awaitCompletion(
       lastTrouble = "it was still processing";
       continue;
     }
-    if (answer.status === 410) {
-      throw new ArchiveUnavailableError(`${description}: the archive no longer knows its status (410)`, {
-        uncertain: true,
-      });
-    }
+    if (answer.status === 410) throw new WriteStatusGoneError(description);
     if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
       lastTrouble = `its status URL answered ${answer.status}`;
       continue;
