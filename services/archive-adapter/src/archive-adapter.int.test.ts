@@ -271,6 +271,32 @@ describe("where a submission stands, and operator retries", () => {
   });
 });
 
+describe("an operator retry to another archive and back", () => {
+  it("finds the case its first run made when a later run returns to that archive", async () => {
+    const file = (await harness.storePdf()).reference;
+    const refused = { ...journalpost(file), journalstatus: null };
+    const first = validated({ journalPosts: [refused] });
+    const id = first.submission.id;
+    await harness.publish(first, id);
+    const caseNumber = (await outcomeOf(id)).failed?.caseNumber;
+    expect(caseNumber).toMatch(/^\d{4}\/\d+$/);
+    // Run 2 goes to another archive (the integration pointed elsewhere) and fails there too.
+    await harness.publish(
+      validated({ id, run: 2, destinationId: "demo-other-archive", journalPosts: [refused] }),
+      id,
+    );
+    expect((await outcomeOf(id, 30_000, 2)).failed).toMatchObject({ code: "archive-rejected" });
+    // Run 3 is back in the first archive, whose progress went with run 2's move.
+    await harness.publish(validated({ id, run: 3, journalPosts: [journalpost(file)] }), id);
+    const { completed } = await outcomeOf(id, 30_000, 3);
+    expect(completed).toMatchObject({ caseNumber, journalPostNumbers: [`${caseNumber}-1`] });
+    const firstArchive = await harness
+      .db("simulated_archive_cases")
+      .where({ external_id: id, destination_id: "demo-simulator" });
+    expect(firstArchive).toHaveLength(1);
+  });
+});
+
 describe("an archive that misbehaves", () => {
   it("never creates a case or journal post twice when every write's answer is lost", async () => {
     const lossy = await startServiceProcess(

@@ -86,7 +86,7 @@ export async function archiveSubmission(
         : undefined;
     const found =
       finished ??
-      (progress.journalPostsAttempted.includes(index)
+      (mayHaveWritten(progress, progress.journalPostsAttempted.includes(index))
         ? await deps.driver.journalPostByExternalId(archivedCase, externalId)
         : undefined);
     if (!found) {
@@ -166,7 +166,7 @@ async function searchOrCreate(
   const pending = await finishPendingCase(progress, deps);
   if (pending) return created(progress, pending);
   // A case this submission created earlier (answer lost) would be among the hits: look it up first.
-  const own = progress.caseCreateAttempted
+  const own = mayHaveWritten(progress, progress.caseCreateAttempted)
     ? await deps.driver.caseByExternalId(request.submission.id)
     : undefined;
   if (own) return created(progress, own);
@@ -189,7 +189,7 @@ async function createCase(
   const externalId = request.submission.id;
   const pending = await finishPendingCase(progress, deps);
   if (pending) return created(progress, pending);
-  if (progress.caseCreateAttempted) {
+  if (mayHaveWritten(progress, progress.caseCreateAttempted)) {
     const existing = await deps.driver.caseByExternalId(externalId);
     if (existing) return created(progress, existing);
   }
@@ -203,6 +203,12 @@ async function createCase(
   );
   return created(progress, archivedCase);
 }
+
+/**
+ * Whether a write may have been sent already: when this progress says so, and on any later run, since a run that
+ * went to another archive in between left this archive's progress behind (what it wrote here is still here).
+ */
+const mayHaveWritten = (progress: Progress, attempted: boolean) => attempted || progress.run > 1;
 
 const PENDING_CASE = "case";
 
