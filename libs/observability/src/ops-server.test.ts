@@ -2,7 +2,7 @@ import { createLogger } from "@flyt/logging";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HealthCheck } from "./health";
 import { createMetricsRegistry } from "./metrics";
-import { createOpsServer, type OpsServer } from "./ops-server";
+import { createOpsResponder, createOpsServer, type OpsServer } from "./ops-server";
 
 const logger = createLogger({ service: "test", level: "silent" });
 const up: HealthCheck = { name: "kafka", check: async () => {} };
@@ -79,5 +79,38 @@ describe("ops server", () => {
   it("answers 404 for anything else", async () => {
     const get = await start([up]);
     expect((await get("/admin")).status).toBe(404);
+  });
+});
+
+describe("ops answers on a public port", () => {
+  it("say only up or down per dependency, and check at most once a second however often asked", async () => {
+    let checked = 0;
+    let clock = 0;
+    const counted: HealthCheck = {
+      name: "postgres",
+      check: async () => {
+        checked += 1;
+        throw new Error("connect ECONNREFUSED 10.20.30.40:5432");
+      },
+    };
+    const respond = createOpsResponder({
+      checks: [up, counted],
+      metrics: createMetricsRegistry({ service: "unit" }),
+      isShuttingDown: () => false,
+      publicFacing: true,
+      now: () => clock,
+    });
+    const readyz = async () => JSON.parse((await respond("/readyz"))?.body ?? "{}") as unknown;
+    const answers = await Promise.all([readyz(), readyz(), readyz()]);
+    expect(answers).toEqual(
+      Array(3).fill({
+        status: "not_ready",
+        checks: { kafka: { status: "up" }, postgres: { status: "down" } },
+      }),
+    );
+    expect(checked).toBe(1);
+    clock += 1_000;
+    await readyz();
+    expect(checked).toBe(2);
   });
 });

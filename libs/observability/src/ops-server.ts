@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@flyt/logging";
 import type { Registry } from "prom-client";
-import { type HealthCheck, runHealthChecks } from "./health";
+import { type HealthCheck, type HealthReport, runHealthChecks } from "./health";
 
 export interface OpsServerOptions {
   readonly host: string;
@@ -81,21 +81,36 @@ export function createOpsResponder(options: {
   readonly metrics: Registry;
   readonly checkTimeoutMs?: number;
   readonly isShuttingDown: () => boolean;
+  /**
+   * Served on a port anyone can reach (the gateway's): readiness says only up or down per dependency (its
+   * errors can name internal hosts), and its checks run at most once a second however often it is asked.
+   */
+  readonly publicFacing?: boolean;
+  readonly now?: () => number;
 }): (path: string) => Promise<OpsResponse> | undefined {
   const json = (status: number, body: unknown): OpsResponse => ({
     status,
     contentType: "application/json; charset=utf-8",
     body: JSON.stringify(body),
   });
+  const now = options.now ?? Date.now;
+  const check = () => runHealthChecks(options.checks, options.checkTimeoutMs ?? 2_000);
+  let shared: { readonly at: number; readonly report: Promise<HealthReport> } | undefined;
+  const report = (): Promise<HealthReport> => {
+    if (!options.publicFacing) return check();
+    if (!shared || now() - shared.at >= 1_000) shared = { at: now(), report: check() };
+    return shared.report;
+  };
+  const shown = (checks: HealthReport["checks"]) =>
+    options.publicFacing
+      ? Object.fromEntries(Object.entries(checks).map(([name, { status }]) => [name, { status }]))
+      : checks;
   const routes: Record<string, () => Promise<OpsResponse>> = {
     "/livez": async () => json(200, { status: "alive" }),
     "/readyz": async () => {
       if (options.isShuttingDown()) return json(503, { status: "shutting_down", checks: {} });
-      const report = await runHealthChecks(options.checks, options.checkTimeoutMs ?? 2_000);
-      return json(report.ready ? 200 : 503, {
-        status: report.ready ? "ready" : "not_ready",
-        checks: report.checks,
-      });
+      const { ready, checks } = await report();
+      return json(ready ? 200 : 503, { status: ready ? "ready" : "not_ready", checks: shown(checks) });
     },
     "/metrics": async () => ({
       status: 200,

@@ -37,7 +37,8 @@ export interface AppDependencies {
 /** The gateway's HTTP app, built from its dependencies; `main.ts` listens, tests use `app.callback()`. */
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
-  const ops = createOpsResponder(deps);
+  // On the API port: anyone can ask.
+  const ops = createOpsResponder({ ...deps, publicFacing: true });
   // One verifier, so both APIs share its cache of the issuer's keys.
   const verifyToken = accessTokenVerifier(deps.auth);
   const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });
