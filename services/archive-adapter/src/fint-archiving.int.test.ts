@@ -92,7 +92,25 @@ describe("archiving into FINT arkiv", () => {
     await vi.waitFor(() => expect(fint.stillProcessing()).toBe(0), { timeout: 10_000 });
     expect(fint.cases().length - casesBefore).toBe(1);
     expect(casePosts() - postsBefore).toBe(1);
+    expect(completed?.caseNumber).toMatch(/^\d{4}\/\d+$/);
     expect(completed?.caseNumber).toBe(fint.cases().at(-1)?.caseNumber);
+  });
+
+  it("sends a create again once FINT said it failed, rather than asking the failed write's status forever", async () => {
+    const casePosts = () =>
+      fint.requests().filter((sent) => sent.method === "POST" && sent.path === "/arkiv/noark/sak").length;
+    const postsBefore = casePosts();
+    fint.inject({
+      method: "POST",
+      path: "/arkiv/noark/sak",
+      answer: { kind: "status-error", status: 500, message: "Elements svarte ikke" },
+    });
+    const request = validated({ destination });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    expect(completed?.caseNumber).toMatch(/^\d{4}\/\d+$/);
+    expect(completed?.caseNumber).toBe(fint.cases().at(-1)?.caseNumber);
+    expect(casePosts() - postsBefore).toBe(2);
   });
 
   it("follows a journal post FINT is still adding when its polling ran out, instead of adding it again", async () => {

@@ -69,29 +69,38 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
   /** Polls a write's status URL to the end: the URL of what it created (or changed). */
   async function follow(statusUrl: string, request: Pick<FintRequest, "description">): Promise<string> {
-    const done = await awaitCompletion(statusUrl, request.description, options.poll, {
-      get: (url) =>
-        http.send({ method: "GET", url, write: false, description: `${request.description} status` }),
-      now,
-      sleep,
-    });
+    const done = await awaitCompletion(statusUrl, request.description, options.poll, pollDeps(request));
     return resolveLocation(done, baseUrl, { ...request, write: true });
   }
 
-  /** What a write taken earlier made, read from its end; undefined when its status is gone. */
+  const pollDeps = (request: Pick<FintRequest, "description">) => ({
+    get: (url: string) =>
+      http.send({ method: "GET", url, write: false, description: `${request.description} status` }),
+    now,
+    sleep,
+  });
+
+  /**
+   * What a write taken earlier made, read from its end. Undefined when it made nothing: the archive failed or
+   * refused it, or no longer knows its status (410); then only a lookup by external id can tell, and the write
+   * may be sent again.
+   */
   async function finish<T>(
     statusUrl: string,
     description: string,
     read: (location: string) => Promise<T>,
   ): Promise<T | undefined> {
-    let location: string;
+    let done: Awaited<ReturnType<typeof awaitCompletion>>;
     try {
-      location = await follow(statusUrl, { description });
+      done = await awaitCompletion(statusUrl, description, options.poll, pollDeps({ description }), {
+        verdictAsAnswer: true,
+      });
     } catch (error) {
       if (error instanceof WriteStatusGoneError) return undefined;
       throw error;
     }
-    return read(location);
+    if (done.status !== 201 && done.status !== 303) return undefined;
+    return read(resolveLocation(done, baseUrl, { description, write: true }));
   }
 
   /** Reads what a write created. It exists by now, so any failure here leaves the caller uncertain. */

@@ -38,6 +38,10 @@ export async function awaitCompletion(
   description: string,
   poll: PollSettings,
   deps: PollDependencies,
+  options: {
+    /** Answer the archive's verdict on a failed write (FINT's failed or rejected event) instead of throwing it. */
+    readonly verdictAsAnswer?: boolean;
+  } = {},
 ): Promise<FintAnswer> {
   const startedAt = deps.now();
   let delayMs = poll.initialMs;
@@ -71,6 +75,7 @@ export async function awaitCompletion(
       lastTrouble = `its status URL answered ${answer.status}`;
       continue;
     }
+    if (options.verdictAsAnswer) return answer;
     throw answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
   }
 }
