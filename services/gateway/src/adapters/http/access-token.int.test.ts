@@ -14,6 +14,8 @@ const client = { clientId: "vestland-egrunnerverv-test", clientSecret: "secret-1
 let issuer: RunningAuthorizationServer;
 let proxy: Server;
 let jwksFetches = 0;
+/** While set, the proxy answers 503 instead of the issuer's key set. */
+let issuerDown = false;
 let clock = Date.now();
 let gateway: { url: string; close: () => Promise<void> };
 
@@ -22,6 +24,10 @@ beforeAll(async () => {
   const upstream = new URL(issuer.jwksUri);
   proxy = createServer((_request, res) => {
     jwksFetches += 1;
+    if (issuerDown) {
+      res.writeHead(503).end();
+      return;
+    }
     httpRequest(upstream, { headers: { accept: "application/json" } }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -78,19 +84,32 @@ describe("accessTokenVerifier and the issuer's keys", () => {
     expect(await call(await issuer.tokenFor(client))).toBe(200);
     const afterFirst = jwksFetches;
     expect(afterFirst).toBeGreaterThan(0);
-
     const flood = await Promise.all(Array.from({ length: 20 }, withUnknownKid));
     for (const token of flood) expect(await call(token)).toBe(401);
     expect(jwksFetches - afterFirst).toBeLessThanOrEqual(1);
+    expect(await call(await issuer.tokenFor(client))).toBe(200);
+  });
 
-    // The real key's time is up while the flood goes on: refreshing it is never held back by the flood.
+  it("refreshes stale keys with one fetch however many tokens arrive at once, and never for fresh ones", async () => {
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => issuer.tokenFor(client)));
     clock += 11 * 60_000;
-    for (const token of flood.slice(0, 5)) expect(await call(token)).toBe(401);
-    const beforeRefresh = jwksFetches;
-    expect(await call(await issuer.tokenFor(client))).toBe(200);
-    expect(jwksFetches).toBe(beforeRefresh + 1);
-    // Fresh again: no fetch for the next real token.
-    expect(await call(await issuer.tokenFor(client))).toBe(200);
-    expect(jwksFetches).toBe(beforeRefresh + 1);
+    const before = jwksFetches;
+    expect(await Promise.all(tokens.map(call))).toEqual(Array(20).fill(200));
+    expect(jwksFetches).toBe(before + 1);
+    expect(await call(tokens[0] as string)).toBe(200);
+    expect(jwksFetches).toBe(before + 1);
+  });
+
+  it("keeps using the keys it has while the issuer cannot be reached for a refresh", async () => {
+    const token = await issuer.tokenFor(client);
+    clock += 11 * 60_000;
+    issuerDown = true;
+    try {
+      const before = jwksFetches;
+      expect(await call(token)).toBe(200);
+      expect(jwksFetches).toBe(before + 1);
+    } finally {
+      issuerDown = false;
+    }
   });
 });

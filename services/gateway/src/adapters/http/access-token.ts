@@ -1,7 +1,6 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { koaJwtSecret, SigningKeyNotFoundError } from "jwks-rsa";
 import type { Context } from "koa";
 import koaJwt from "koa-jwt";
+import { issuerKeys } from "./issuer-keys";
 import { Problem } from "./problem";
 
 export interface AccessTokenOptions {
@@ -24,57 +23,17 @@ export type VerifyAccessToken = (ctx: Context) => Promise<AccessToken>;
 const ALGORITHMS = ["RS256", "ES256", "PS256"];
 /** Leeway for `exp`, `nbf` and `iat`, for clocks that drift. */
 const LEEWAY_SECONDS = 60;
-/** How long a key of the issuer is used before it is fetched again (a key the issuer dropped stops working). */
-const KEY_FRESH_MS = 10 * 60_000;
-/** At most one fetch of the issuer's keys this often for a `kid` never seen: anyone can send one. */
-const UNKNOWN_KID_COOLDOWN_MS = 30_000;
-
-type PemLookup = ReturnType<typeof koaJwtSecret>;
 
 /**
- * The issuer's keys by `kid`, each parsed once (jsonwebtoken would parse jwks-rsa's PEM on every request: a
- * third of a status read's CPU, measured). A token with an unknown `kid` costs no more than one fetch per
- * cooldown, so a flood of made-up ids cannot spend the fetch budget that refreshing the real keys needs.
- */
-function issuerKeys(lookup: PemLookup, now: () => number) {
-  const keys = new Map<string, { key: KeyObject; fetchedAt: number }>();
-  let lastUnknownFetch = Number.NEGATIVE_INFINITY;
-  return async (...args: Parameters<PemLookup>): Promise<KeyObject> => {
-    const { kid, alg } = (args[0] ?? {}) as { kid?: unknown; alg?: unknown };
-    // Before any lookup, as jwks-rsa does: `none` and HMAC are refused whatever the kid.
-    if (typeof alg !== "string" || !ALGORITHMS.includes(alg))
-      throw new Error(`Unsupported algorithm ${String(alg)}`);
-    const id = typeof kid === "string" ? kid : "";
-    const known = keys.get(id);
-    if (known && now() - known.fetchedAt < KEY_FRESH_MS) return known.key;
-    if (!known) {
-      if (now() - lastUnknownFetch < UNKNOWN_KID_COOLDOWN_MS)
-        throw new SigningKeyNotFoundError(`No key with kid ${JSON.stringify(id)} (looked up recently)`);
-      lastUnknownFetch = now();
-    }
-    const key = createPublicKey(String(await lookup(...args)));
-    keys.set(id, { key, fetchedAt: now() });
-    return key;
-  };
-}
-
-/**
- * Full validation of a bearer token: signature against the issuer's JWKS (cached, refetched for an unknown
- * `kid` at most once per cooldown); `iss`, `aud`, `exp`, `nbf`, `iat`; the allowed algorithms; and a client it names. Build one per
- * process: the source API and the admin API share its JWKS cache.
+ * Full validation of a bearer token: signature against the issuer's JWKS (see `issuerKeys`); `iss`, `aud`,
+ * `exp`, `nbf`, `iat`; the allowed algorithms; and a client it names. Build one per process: the source API and
+ * the admin API share its keys.
  */
 export function accessTokenVerifier(options: AccessTokenOptions): VerifyAccessToken {
   const now = options.now ?? Date.now;
-  const signingKeyPem = koaJwtSecret({
-    jwksUri: options.jwksUri,
-    // Keys are kept below, once parsed, as long as they are fresh: one cache, with one notion of fresh.
-    cache: false,
-    rateLimit: true,
-    jwksRequestsPerMinute: 10,
-  });
-  const signingKey = issuerKeys(signingKeyPem, now);
+  const signingKey = issuerKeys({ jwksUri: options.jwksUri, algorithms: ALGORITHMS, now });
   const verify = koaJwt({
-    secret: signingKey as unknown as typeof signingKeyPem,
+    secret: signingKey as unknown as koaJwt.Options["secret"],
     issuer: options.issuer,
     audience: options.audience,
     algorithms: ALGORITHMS,
