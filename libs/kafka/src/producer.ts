@@ -146,8 +146,9 @@ export class EventProducer {
     await this.#deliver(this.#queue.splice(0, this.#maxBatchSize));
   }
 
-  async #deliver(batch: readonly Pending[]): Promise<void> {
-    if (batch.length === 0) return;
+  /** Sends a batch and settles each of its messages; answers what went wrong, if anything did. */
+  async #deliver(batch: readonly Pending[]): Promise<unknown> {
+    if (batch.length === 0) return undefined;
     const byTopic = new Map<string, Message[]>();
     for (const pending of batch) {
       const messages = byTopic.get(pending.topic) ?? [];
@@ -160,16 +161,30 @@ export class EventProducer {
       this.#batchSize.observe(batch.length);
       for (const { topic, messages } of topicMessages) this.#published.inc({ topic }, messages.length);
       for (const pending of batch) pending.resolve();
+      return undefined;
     } catch (error) {
-      if (batch.length > 1 && refusesMessages(error)) {
-        // One message the broker refuses fails the whole request: sent one by one, only that one fails.
-        for (const pending of batch) await this.#deliver([pending]);
-        return;
-      }
+      if (batch.length > 1 && refusesMessages(error)) return this.#deliverOneByOne(batch);
       this.#options.logger.error({ err: error, messages: batch.length }, "publish failed");
       const failure = publishFailure(error);
       for (const pending of batch) pending.reject(failure);
+      return error;
     }
+  }
+
+  /**
+   * One message the broker refuses fails the whole request: sent one by one, only that one fails. Should the
+   * broker fail otherwise meanwhile, the rest fail with it rather than wait out its retries one at a time.
+   */
+  async #deliverOneByOne(batch: readonly Pending[]): Promise<unknown> {
+    for (const [index, pending] of batch.entries()) {
+      const error = await this.#deliver([pending]);
+      if (error !== undefined && !refusesMessages(error)) {
+        const failure = publishFailure(error);
+        for (const rest of batch.slice(index + 1)) rest.reject(failure);
+        return error;
+      }
+    }
+    return undefined;
   }
 
   async #flushAll(): Promise<void> {
