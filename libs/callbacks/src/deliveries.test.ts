@@ -14,6 +14,8 @@ describe("decodeDeliveryCursor", () => {
 
   it.each([
     ["a month and an hour out of range", cursor("2026-13-45 99:99:99+00", "d-1")],
+    ["a day the month does not have", cursor("2026-02-31 04:01:02+00", "d-1")],
+    ["an offset no time zone has", cursor("2026-12-02 04:01:02+99", "d-1")],
     ["a NUL in the id", cursor("2026-12-02 04:01:02+00", "d\u00001")],
     ["an id longer than any delivery's", cursor("2026-12-02 04:01:02+00", "d".repeat(129))],
     ["no id", cursor("2026-12-02 04:01:02+00")],

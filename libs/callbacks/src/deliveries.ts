@@ -170,9 +170,19 @@ export function toCallbackState(json: CallbackStateJson | null): CallbackState |
   };
 }
 
-/** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`, with every part in range. */
+/** A Postgres `timestamptz` as text, e.g. `2026-12-02 04:01:02.123456+00`. */
 const POSTGRES_INSTANT =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+  /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-](0\d|1[0-5])(:[0-5]\d)?$/;
+
+/** Whether the text is an instant Postgres takes: its pattern, and a day the calendar has. */
+function isPostgresInstant(text: string): boolean {
+  const match = POSTGRES_INSTANT.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** A delivery id (a webhook-id): word characters and dashes, nothing Postgres would refuse in a text parameter. */
 const DELIVERY_ID = /^[\w.:-]{1,128}$/;
 
@@ -186,7 +196,7 @@ export function decodeDeliveryCursor(cursor: string): { createdAt: string; id: s
     return typeof id === "string" &&
       DELIVERY_ID.test(id) &&
       typeof createdAt === "string" &&
-      POSTGRES_INSTANT.test(createdAt)
+      isPostgresInstant(createdAt)
       ? { createdAt, id }
       : undefined;
   } catch {

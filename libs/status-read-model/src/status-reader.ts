@@ -210,10 +210,10 @@ function encodeCursor(item: SubmissionSummary): string {
   return Buffer.from(JSON.stringify([item.updatedAt.toISOString(), item.submissionId])).toString("base64url");
 }
 
-/** Undefined for anything that is not a cursor this reader made. */
 /** A submission id (`sub_` and a ULID from the gateway): nothing Postgres would refuse as text, such as NUL. */
 const SUBMISSION_ID = /^[\w-]{1,64}$/;
 
+/** Undefined for anything that is not a cursor this reader made. */
 export function decodeCursor(cursor: string): { updatedAt: Date; submissionId: string } | undefined {
   try {
     const [updatedAt, submissionId] = JSON.parse(
