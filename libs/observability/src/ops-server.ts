@@ -86,6 +86,8 @@ export function createOpsResponder(options: {
    * errors can name internal hosts), and its checks run at most once a second however often it is asked.
    */
   readonly publicFacing?: boolean;
+  /** Where a public-facing readiness writes what its answer leaves out: why a dependency is down. */
+  readonly logger?: Logger;
   readonly now?: () => number;
 }): (path: string) => Promise<OpsResponse> | undefined {
   const json = (status: number, body: unknown): OpsResponse => ({
@@ -98,7 +100,14 @@ export function createOpsResponder(options: {
   let shared: { readonly at: number; readonly report: Promise<HealthReport> } | undefined;
   const report = (): Promise<HealthReport> => {
     if (!options.publicFacing) return check();
-    if (!shared || now() - shared.at >= 1_000) shared = { at: now(), report: check() };
+    if (!shared || now() - shared.at >= 1_000) {
+      const report = check().then((result) => {
+        const down = Object.entries(result.checks).filter(([, { status }]) => status === "down");
+        if (down.length > 0) options.logger?.warn({ checks: Object.fromEntries(down) }, "not ready");
+        return result;
+      });
+      shared = { at: now(), report };
+    }
     return shared.report;
   };
   const shown = (checks: HealthReport["checks"]) =>

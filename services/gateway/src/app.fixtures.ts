@@ -101,6 +101,7 @@ export function testAppDependencies(options: {
         ids: { submission: newId("sub"), file: newId("file") },
         now: () => new Date(),
         stalePendingMs: options.stalePendingMs ?? 30_000,
+        logger: createLogger({ service: "gateway-test", level: "silent" }),
       },
     },
   };

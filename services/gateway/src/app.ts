@@ -38,7 +38,7 @@ export interface AppDependencies {
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
   // On the API port: anyone can ask.
-  const ops = createOpsResponder({ ...deps, publicFacing: true });
+  const ops = createOpsResponder({ ...deps, publicFacing: true, logger: deps.logger });
   // One verifier, so both APIs share its cache of the issuer's keys.
   const verifyToken = accessTokenVerifier(deps.auth);
   const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });

@@ -210,6 +210,7 @@ const app = createApp({
       ids: { submission: newId("sub"), file: newId("file") },
       now: () => new Date(),
       stalePendingMs: config.intake.stalePendingMs,
+      logger,
     },
   },
 });

@@ -26,7 +26,12 @@ const common = {
   },
   "403": problem("The client is not registered for this environment."),
   "429": { ...problem("Too many requests from this client."), headers: retryAfter },
-  "503": { ...problem("Kafka or the database is unreachable: nothing was accepted."), headers: retryAfter },
+  "503": {
+    ...problem(
+      "Kafka or the database is unreachable: nothing was accepted. Send the same request again after Retry-After; if Kafka took it late after all, that answers 202 with its id.",
+    ),
+    headers: retryAfter,
+  },
 };
 
 const submissionResponses = {

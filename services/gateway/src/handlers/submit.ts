@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileStore } from "@flyt/file-store";
 import { type EventHeaders, PublishTimeoutError, uuidV8 } from "@flyt/kafka";
+import type { Logger } from "@flyt/logging";
 import type { Integration } from "@flyt/registry";
 import type { FileReference, SubmissionReceived } from "@flyt/schemas";
 import type { IntakeStore } from "../adapters/postgres/intake-store";
@@ -23,6 +24,7 @@ export interface SubmitDependencies {
   readonly now: () => Date;
   /** A pending intake row older than this was left by a crash between recording and publishing: resume it. */
   readonly stalePendingMs: number;
+  readonly logger: Logger;
 }
 
 export interface SubmitRequest {
@@ -156,7 +158,16 @@ async function submit(
     // Kafka may take it after the deadline, and then it flows through the pipeline: it is accepted as if the
     // 202 had gone out, so polling finds it and a repeat of the request answers 202 with it. Should marking
     // fail, a repeat resumes the pending row as after a crash.
-    if (error instanceof PublishTimeoutError) void error.acknowledged.then(accept).catch(() => undefined);
+    if (error instanceof PublishTimeoutError) {
+      error.acknowledged
+        .then(accept, () => undefined)
+        .catch((failure: unknown) =>
+          deps.logger.warn(
+            { err: failure, submissionId: record.id },
+            "Kafka took a submission after its deadline; marking it accepted failed (a repeat resumes it)",
+          ),
+        );
+    }
     throw error;
   }
   await accept();
