@@ -185,6 +185,14 @@ async function request(
   };
 }
 
+/** A case posted to a gateway of a test's own, as the registered eGrunnerverv client. */
+const postCase = (gatewayBase: string, body: unknown) =>
+  fetch(`${gatewayBase}/api/v1/cases`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens[egrunnerverv.clientId]}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
 const eventsFor = (sourceInstanceId: string) =>
   received.filter((r) => r.event.submission.sourceInstanceId === sourceInstanceId);
 
@@ -551,14 +559,7 @@ describe("when Kafka is unreachable", () => {
     );
     const brokenBase = broken.base;
     try {
-      const res = await fetch(`${brokenBase}/api/v1/cases`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify(caseBody("GRV-50")),
-      });
+      const res = await postCase(brokenBase, caseBody("GRV-50"));
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("5");
       expect(((await res.json()) as { type: string }).type).toBe("urn:flyt:problem:unavailable");
@@ -604,14 +605,7 @@ describe("when Kafka acknowledges after the deadline", () => {
       ),
     );
     try {
-      const res = await fetch(`${slow.base}/api/v1/cases`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${tokens[egrunnerverv.clientId]}`,
-          "content-type": "application/json",
-        },
-        body: JSON.stringify(caseBody("GRV-51")),
-      });
+      const res = await postCase(slow.base, caseBody("GRV-51"));
       expect(res.status).toBe(503);
     } finally {
       await slow.close();

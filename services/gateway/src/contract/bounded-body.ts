@@ -13,22 +13,30 @@ const UNKNOWN_FIELDS_VALIDATED = 100;
 /** Deeper than any schema reaches: the validator never looks further down, so neither does the cut. */
 const MAX_DEPTH = 32;
 
-export function contractShape(schemas: object): ContractShape {
-  let maxItems = 0;
-  const fieldNames = new Set<string>();
+/** Every schema object within `schemas`, at any depth. */
+export function schemaNodes(schemas: object): Record<string, unknown>[] {
+  const nodes: Record<string, unknown>[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const item of node) visit(item);
       return;
     }
     if (typeof node !== "object" || node === null) return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.maxItems === "number") maxItems = Math.max(maxItems, record.maxItems);
-    if (typeof record.properties === "object" && record.properties !== null)
-      for (const name of Object.keys(record.properties)) fieldNames.add(name);
-    for (const value of Object.values(record)) visit(value);
+    nodes.push(node as Record<string, unknown>);
+    for (const value of Object.values(node)) visit(value);
   };
   visit(schemas);
+  return nodes;
+}
+
+export function contractShape(schemas: object): ContractShape {
+  let maxItems = 0;
+  const fieldNames = new Set<string>();
+  for (const node of schemaNodes(schemas)) {
+    if (typeof node.maxItems === "number") maxItems = Math.max(maxItems, node.maxItems);
+    if (typeof node.properties === "object" && node.properties !== null)
+      for (const name of Object.keys(node.properties)) fieldNames.add(name);
+  }
   return { maxItems, fieldNames };
 }
 

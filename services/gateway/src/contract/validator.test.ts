@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { schemaNodes } from "./bounded-body";
 import { schemas } from "./schemas";
 import { validateBody } from "./validator";
 
@@ -122,18 +123,7 @@ describe("validateBody", () => {
 
 describe("the contract's schemas", () => {
   it("refuse fields they do not name in every object, which bounding a body's unknown fields relies on", () => {
-    const objects: Record<string, unknown>[] = [];
-    const visit = (node: unknown): void => {
-      if (Array.isArray(node)) {
-        for (const item of node) visit(item);
-        return;
-      }
-      if (typeof node !== "object" || node === null) return;
-      const record = node as Record<string, unknown>;
-      if (record.type === "object") objects.push(record);
-      for (const value of Object.values(record)) visit(value);
-    };
-    visit(schemas);
+    const objects = schemaNodes(schemas).filter((node) => node.type === "object");
     expect(objects.length).toBeGreaterThan(5);
     for (const object of objects) expect(object.additionalProperties).toBe(false);
   });
