@@ -185,6 +185,12 @@ async function request(
   };
 }
 
+type AppOptions = Parameters<typeof testAppDependencies>[0];
+
+/** A gateway of a test's own over the same database and issuer, publishing its own way. */
+const gatewayPublishingWith = (publish: AppOptions["publish"], overrides: Partial<AppOptions> = {}) =>
+  listen(createApp(testAppDependencies({ db, oauth, audience: AUDIENCE, publish, ...overrides })));
+
 /** A case posted to a gateway of a test's own, as the registered eGrunnerverv client. */
 const postCase = (gatewayBase: string, body: unknown) =>
   fetch(`${gatewayBase}/api/v1/cases`, {
@@ -545,17 +551,9 @@ describe("when Kafka is unreachable", () => {
       logger,
       metrics: createMetricsRegistry({ service: "t" }),
     });
-    const broken = await listen(
-      createApp(
-        testAppDependencies({
-          db,
-          oauth,
-          audience: AUDIENCE,
-          publish: (event, key, headers) =>
-            cutOff.publish(topics.submissionReceived, { key, value: event, headers }),
-          stalePendingMs: 0,
-        }),
-      ),
+    const broken = await gatewayPublishingWith(
+      (event, key, headers) => cutOff.publish(topics.submissionReceived, { key, value: event, headers }),
+      { stalePendingMs: 0 },
     );
     const brokenBase = broken.base;
     try {
@@ -593,16 +591,8 @@ describe("when Kafka is unreachable", () => {
 describe("when Kafka acknowledges after the deadline", () => {
   it("answers 503, then counts the submission as accepted once Kafka took it: polling finds it, a repeat is 202", async () => {
     // A deadline shorter than the producer's linger: the answer is always late, but it comes.
-    const slow = await listen(
-      createApp(
-        testAppDependencies({
-          db,
-          oauth,
-          audience: AUDIENCE,
-          publish: (event, key, headers) =>
-            producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 1 }),
-        }),
-      ),
+    const slow = await gatewayPublishingWith((event, key, headers) =>
+      producer.publish(topics.submissionReceived, { key, value: event, headers }, { timeoutMs: 1 }),
     );
     try {
       const res = await postCase(slow.base, caseBody("GRV-51"));
