@@ -47,14 +47,15 @@ export function issuerKeys(options: IssuerKeysOptions) {
     if (typeof alg !== "string" || !options.algorithms.includes(alg))
       throw new Error(`Unsupported algorithm ${String(alg)}`);
     const id = typeof kid === "string" ? kid : undefined;
-    if (options.now() - fetchedAt >= KEYS_FRESH_MS) {
+    const stale = options.now() - fetchedAt >= KEYS_FRESH_MS;
+    if (stale) {
       // A failed refresh leaves the keys known so far in use; the next request tries again.
       await fetchKeys().catch((error: unknown) => {
         if (keys.size === 0) throw error;
       });
     }
     let key = keyFor(id);
-    if (!key && options.now() - lastUnknownFetch >= UNKNOWN_KID_COOLDOWN_MS) {
+    if (!key && !stale && options.now() - lastUnknownFetch >= UNKNOWN_KID_COOLDOWN_MS) {
       lastUnknownFetch = options.now();
       await fetchKeys();
       key = keyFor(id);
