@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { createKafka, EventProducer, routingHeaders, SchemaRegistryClient } from "@flyt/kafka";
+import { routingHeaders } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import {
   type ArchiveCompleted,
@@ -40,16 +40,8 @@ export async function startPipelineHarness(options: {
   await migrateFileStore(db);
   const files = new PostgresFileStore(db);
   const topics = topicCatalogue({ namespace: options.namespace });
-  const kafka = createKafka({ clientId: "flyt.archive-harness", brokers: options.kafkaBrokers, logger });
-  const registry = new SchemaRegistryClient(options.schemaRegistryUrl);
+  const { kafka, registry, producer } = testKafka(options, "flyt.archive-harness", logger);
   await provisionDeploymentTopics({ brokers: options.kafkaBrokers, namespace: options.namespace, logger });
-  const producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "harness" }),
-    registerSchemas: true,
-  });
   await producer.connect();
 
   const outcomes: ArchiveOutcome[] = [];

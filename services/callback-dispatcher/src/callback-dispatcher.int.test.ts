@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { CallbackEndpoints, migrateCallbacks, type Owner } from "@flyt/callbacks";
-import { createKafka, EventProducer, SchemaRegistryClient, type TopicDefinition } from "@flyt/kafka";
+import type { TopicDefinition } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import type { CallbackRequested, SubmissionCompleted } from "@flyt/schemas";
 import { callbackPayload } from "@flyt/status-read-model";
@@ -25,13 +25,12 @@ import { type Receiver, startReceiver } from "./receiver.fixtures";
 
 const infra = testInfra();
 const logger = createLogger({ service: "dispatcher-test", level: "silent" });
+const { producer } = testKafka(infra, "flyt.dispatcher-test", logger);
 const namespace = uniqueName("callbacks");
 const topics = topicCatalogue({ namespace });
-const kafka = createKafka({ clientId: "flyt.dispatcher-test", brokers: infra.kafkaBrokers, logger });
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
 let endpoints: CallbackEndpoints;
-let producer: EventProducer;
 let receiver: Receiver;
 let dispatcher: ServiceProcess;
 
@@ -60,13 +59,6 @@ beforeAll(async () => {
   await migrateCallbacks(db);
   endpoints = new CallbackEndpoints(db);
   await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
-  producer = new EventProducer({
-    kafka,
-    registry: new SchemaRegistryClient(infra.schemaRegistryUrl),
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   receiver = await startReceiver();
   dispatcher = await startServiceProcess("callback-dispatcher", settings());

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { PostgresFileStore } from "@flyt/file-store";
-import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { createTopicsAndWait } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
 import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
-import { createMetricsRegistry } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase } from "@flyt/postgres";
 import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
@@ -26,15 +26,13 @@ const otherTenant = { clientId: "vestland-egrunnerverv-test", clientSecret: "s3"
 
 const logger = createLogger({ service: "gateway-test", level: "silent" });
 const infra = testInfra();
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
+const { kafka, registry, producer } = testKafka(infra, "flyt.gateway-test", logger);
 const topics = topicCatalogue({ namespace: uniqueName("gw") });
-const kafka = createKafka({ clientId: "flyt.gateway-test", brokers: infra.kafkaBrokers, logger });
 const received: { key: string; headers: Record<string, string>; event: SubmissionReceived }[] = [];
 
 let oauth: RunningAuthorizationServer;
 let db: Knex;
 let dropDatabase: () => Promise<void>;
-let producer: EventProducer;
 let consumer: Consumer;
 let server: Awaited<ReturnType<typeof listen>>;
 let base: string;
@@ -70,13 +68,6 @@ beforeAll(async () => {
   await admin.connect();
   await createTopicsAndWait(admin, [{ topic: topics.submissionReceived.topic, numPartitions: 3 }]);
   await admin.disconnect();
-  producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   consumer = kafka.consumer({ groupId: uniqueName("flyt.gateway-test") });
   await consumer.connect();
@@ -545,12 +536,7 @@ describe("POST /api/v1/files", () => {
 describe("when Kafka is unreachable", () => {
   it("answers 503 with Retry-After, accepts nothing, and the same request later resumes under the same id", async () => {
     // A producer that lost its connection: kafkajs refuses to send with a retriable error.
-    const cutOff = new EventProducer({
-      kafka,
-      registry,
-      logger,
-      metrics: createMetricsRegistry({ service: "t" }),
-    });
+    const cutOff = testKafka(infra, "flyt.gateway-test", logger).producer;
     const broken = await gatewayPublishingWith(
       (event, key, headers) => cutOff.publish(topics.submissionReceived, { key, value: event, headers }),
       { stalePendingMs: 0 },

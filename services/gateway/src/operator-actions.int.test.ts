@@ -1,7 +1,7 @@
-import { createKafka, createTopicsAndWait, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { createTopicsAndWait, type EventProducer } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
 import { type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import { AuditLog, migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import {
@@ -27,15 +27,13 @@ const source = { clientId: "demo-egrunnerverv-test", clientSecret: "source-secre
 
 const logger = createLogger({ service: "operator-test", level: "silent" });
 const infra = testInfra();
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
+const { kafka, registry, producer } = testKafka(infra, "flyt.operator-test", logger);
 const topics = topicCatalogue({ namespace: uniqueName("ops") });
-const kafka = createKafka({ clientId: "flyt.operator-test", brokers: infra.kafkaBrokers, logger });
 const published: { topic: string; key: string; event: SubmissionReceived | SubmissionResolved }[] = [];
 
 let oauth: RunningAuthorizationServer;
 let db: Knex;
 let dropDatabase: () => Promise<void>;
-let producer: EventProducer;
 let consumer: Consumer;
 let server: Awaited<ReturnType<typeof listen>>;
 const tokens: Record<string, string> = {};
@@ -66,13 +64,6 @@ beforeAll(async () => {
     { topic: topics.submissionResolved.topic, numPartitions: 3 },
   ]);
   await kafkaAdmin.disconnect();
-  producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   operatorProducer = producer;
   consumer = kafka.consumer({ groupId: uniqueName("flyt.operator-test") });
@@ -308,12 +299,7 @@ describe("operator actions on submissions", () => {
   it("finishes a retry whose event Kafka never took: 503 first, then the same event on the next try", async () => {
     const id = await submitted("FAILED", failure("archive-unavailable"));
     // A producer that is not connected: kafkajs refuses to send with a retriable error.
-    operatorProducer = new EventProducer({
-      kafka,
-      registry,
-      logger,
-      metrics: createMetricsRegistry({ service: "t" }),
-    });
+    operatorProducer = testKafka(infra, "flyt.operator-test", logger).producer;
     try {
       const unavailable = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/retry`);
       expect(unavailable.status).toBe(503);
@@ -338,12 +324,7 @@ describe("operator actions on submissions", () => {
 
   it("publishes a claimed action nobody asked for again, through the relay", async () => {
     const id = await submitted("FAILED", failure("archive-unavailable"));
-    operatorProducer = new EventProducer({
-      kafka,
-      registry,
-      logger,
-      metrics: createMetricsRegistry({ service: "t" }),
-    });
+    operatorProducer = testKafka(infra, "flyt.operator-test", logger).producer;
     try {
       const unavailable = await call("POST", `/admin/v1/tenants/demo/submissions/${id}/resolve`, {
         body: { caseNumber: "2026/8", journalPostNumbers: ["2026/8-1"] },

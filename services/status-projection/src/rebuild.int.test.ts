@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createKafka, EventProducer, SchemaRegistryClient, type TopicDefinition } from "@flyt/kafka";
+import type { TopicDefinition } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import type { SubmissionRef } from "@flyt/schemas";
 import {
@@ -20,26 +20,17 @@ import { StatusStore } from "./adapters/postgres/status-store";
 
 const infra = testInfra();
 const logger = createLogger({ service: "rebuild-test", level: "silent" });
+const { producer } = testKafka(infra, "flyt.rebuild-test", logger);
 const namespace = uniqueName("rebuild");
 const topics = topicCatalogue({ namespace });
-const kafka = createKafka({ clientId: "flyt.rebuild-test", brokers: infra.kafkaBrokers, logger });
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
-let producer: EventProducer;
 let projection: ServiceProcess;
 
 beforeAll(async () => {
   scratch = await createTestDatabase();
   db = createDatabase({ url: scratch.url, applicationName: "flyt.rebuild-test" });
   await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
-  producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   projection = await startServiceProcess("status-projection", {
     FLYT_TOPIC_NAMESPACE: namespace,

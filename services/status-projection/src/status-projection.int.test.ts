@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createKafka, EventProducer, SchemaRegistryClient, type TopicDefinition } from "@flyt/kafka";
+import type { TopicDefinition } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import { type SubmissionCompleted, type SubmissionRef, submissionCompletedV1Schema } from "@flyt/schemas";
 import {
@@ -19,13 +19,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const infra = testInfra();
 const logger = createLogger({ service: "projection-test", level: "silent" });
+const { kafka, registry, producer } = testKafka(infra, "flyt.projection-test", logger);
 const namespace = uniqueName("projection");
 const topics = topicCatalogue({ namespace });
-const kafka = createKafka({ clientId: "flyt.projection-test", brokers: infra.kafkaBrokers, logger });
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
-let producer: EventProducer;
 let consumer: Consumer;
 let service: ServiceProcess;
 const completed: SubmissionCompleted[] = [];
@@ -34,13 +32,6 @@ beforeAll(async () => {
   scratch = await createTestDatabase();
   db = createDatabase({ url: scratch.url, applicationName: "flyt.projection-test" });
   await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
-  producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   consumer = kafka.consumer({ groupId: uniqueName("flyt.projection-test") });
   await consumer.connect();

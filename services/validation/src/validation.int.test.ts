@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { createKafka, EventProducer, SchemaRegistryClient } from "@flyt/kafka";
+import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import { ConfigurationStore, migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
 import {
@@ -34,10 +33,9 @@ import {
 
 const infra = testInfra();
 const logger = createLogger({ service: "validation-test", level: "silent" });
+const { kafka, registry, producer } = testKafka(infra, "flyt.validation-test", logger);
 const namespace = uniqueName("validation");
 const topics = topicCatalogue({ namespace });
-const kafka = createKafka({ clientId: "flyt.validation-test", brokers: infra.kafkaBrokers, logger });
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
 const INTEGRATION = "egrunnerverv-sak";
 
 interface Decided {
@@ -50,7 +48,6 @@ interface Decided {
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
 let configurations: ConfigurationStore;
-let producer: EventProducer;
 let consumer: Consumer;
 let service: ServiceProcess;
 const decided: Decided[] = [];
@@ -84,13 +81,6 @@ beforeAll(async () => {
   await store("vestland", otherCountysPdf);
 
   await provisionDeploymentTopics({ brokers: infra.kafkaBrokers, namespace, logger });
-  producer = new EventProducer({
-    kafka,
-    registry,
-    logger,
-    metrics: createMetricsRegistry({ service: "t" }),
-    registerSchemas: true,
-  });
   await producer.connect();
   consumer = kafka.consumer({ groupId: uniqueName("flyt.validation-test") });
   await consumer.connect();

@@ -6,13 +6,11 @@ import { PermanentError, TransientError } from "@flyt/errors";
 import { createLogger } from "@flyt/logging";
 import { type DeadLetter, deadLetterV1Schema } from "@flyt/schemas";
 import { testInfra, uniqueName } from "@flyt/testing";
-import type { Admin, Kafka } from "kafkajs";
+import type { Admin } from "kafkajs";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createKafka } from "../create-kafka";
+import { testKafka } from "../../test-support/test-kafka";
 import { childTraceparent, type EventHeaders } from "../headers";
-import { EventProducer } from "../producer";
-import { SchemaRegistryClient } from "../schema-registry";
 import type { TopicDefinition } from "../topic";
 import { createTopicsAndWait } from "../topics-admin";
 import { type ConsumedMessage, ConsumerRunner, type MessageHandler } from "./consumer-runner";
@@ -37,15 +35,11 @@ const testEventSchema = {
 const logger = createLogger({ service: "runner-test", level: "silent" });
 const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 const infra = testInfra();
-const registry = new SchemaRegistryClient(infra.schemaRegistryUrl);
-let kafka: Kafka;
+const { kafka, registry, producer } = testKafka(infra, "flyt.runner-test", logger);
 let admin: Admin;
-let producer: EventProducer;
 
 beforeAll(async () => {
-  kafka = createKafka({ clientId: "flyt.runner-test", brokers: infra.kafkaBrokers, logger });
   admin = kafka.admin();
-  producer = new EventProducer({ kafka, registry, logger, metrics: new Registry(), registerSchemas: true });
   await Promise.all([admin.connect(), producer.connect()]);
 });
 afterAll(async () => {
