@@ -71,13 +71,7 @@ export class AuditLog {
       .whereNull("integration_id")
       .orderBy("id", "desc")
       .limit(limit);
-    return rows.map((row) => ({
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      tenantId: row.tenant_id,
-      details: row.details,
-    }));
+    return rows.map(toEntry);
   }
 
   /** An integration's entries, newest first. */
@@ -86,13 +80,16 @@ export class AuditLog {
       .where({ tenant_id: tenantId, integration_id: integrationId })
       .orderBy("id", "desc")
       .limit(limit);
-    return rows.map((row) => ({
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      tenantId: row.tenant_id,
-      integrationId: row.integration_id,
-      details: row.details,
-    }));
+    return rows.map((row) => ({ ...toEntry(row), integrationId: row.integration_id }));
   }
+}
+
+function toEntry(row: Record<string, unknown>): Omit<AuditEntry, "integrationId"> {
+  return {
+    at: row.at as Date,
+    actor: row.actor as string,
+    action: row.action as AuditAction,
+    tenantId: row.tenant_id as string,
+    details: row.details as AuditEntry["details"],
+  };
 }
