@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -60,4 +61,18 @@ export async function writeReportSection(id: string, markdown: string): Promise<
     ? existing.replace(pattern, section)
     : `${existing.trimEnd()}\n\n${section}\n`;
   await writeFile(file, updated);
+}
+
+/** A built service (its `dist/main.js`) as a process of its own for a benchmark, with only PATH and `env`. */
+export function startBuiltService(
+  serviceDir: string,
+  env: Readonly<Record<string, string>>,
+): { child: ChildProcess; pid: number } {
+  const child = spawn(process.execPath, ["dist/main.js"], {
+    cwd: serviceDir,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (!child.pid) throw new Error(`could not start the service in ${serviceDir}`);
+  return { child, pid: child.pid };
 }

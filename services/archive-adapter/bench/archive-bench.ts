@@ -1,12 +1,6 @@
-// Archive adapter benchmark: cases archived per second by one adapter process against the simulated archive at
-// 0 ms and at 500 ms per archive call, beside the same work done one case at a time (the way today's systems do
-// it). Each case has one journal post with one 2 KB PDF: create case, upload file, add journal post. The
-// validated submissions are published first; the adapter then drains them, measured from its first outcome to
-// its last. Run through `npm run bench` (root), which provides KAFKA_BROKERS, SCHEMA_REGISTRY_URL, DATABASE_URL.
-import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dropDatabase, ensureDatabase, PIPELINE_HEAP } from "@flyt/local-infra";
-import { machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
+import { machineLine, startBuiltService, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
 import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -79,7 +73,7 @@ async function run(scenario: Scenario) {
     }
     await Promise.all(pending);
 
-    const adapter = start({
+    const adapter = startBuiltService(serviceDir, {
       LOG_LEVEL: "warn",
       HTTP_HOST: "127.0.0.1",
       HTTP_PORT: "18192",
@@ -121,14 +115,4 @@ async function run(scenario: Scenario) {
     await harness.stop();
     await dropDatabase(serverUrl, name);
   }
-}
-
-function start(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ["dist/main.js"], {
-    cwd: serviceDir,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (!child.pid) throw new Error("could not start the archive adapter");
-  return { child, pid: child.pid };
 }

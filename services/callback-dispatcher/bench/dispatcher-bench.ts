@@ -1,9 +1,3 @@
-// Callback dispatcher benchmark: the running dispatcher (its own process, real Kafka, real Postgres) posting to a
-// local receiver. Two parts: a backlog of completed submissions drained as fast as it goes (deliveries/s), then
-// completions published at a steady rate to an idle dispatcher (the delay from a submission's terminal status to
-// its callback's first attempt arriving, p50/p99). Run through `npm run bench` (root), which provides
-// KAFKA_BROKERS, SCHEMA_REGISTRY_URL and DATABASE_URL.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +9,13 @@ import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { createDatabase } from "@flyt/postgres";
 import type { SubmissionCompleted } from "@flyt/schemas";
-import { machineLine, percentile, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
+import {
+  machineLine,
+  percentile,
+  startBuiltService,
+  trackPeakRssOf,
+  writeReportSection,
+} from "@flyt/testing/bench";
 import { provisionDeploymentTopics, registerSchemas, topicCatalogue } from "@flyt/topics";
 import { deliveryIdOf } from "../src/handlers/record-deliveries";
 
@@ -127,7 +127,7 @@ for (let i = 0; i < BACKLOG; i += 1) {
 }
 await Promise.all(publishes);
 
-const service = start({
+const service = startBuiltService(serviceDir, {
   LOG_LEVEL: "warn",
   HTTP_HOST: "127.0.0.1",
   HTTP_PORT: "18194",
@@ -212,16 +212,6 @@ Aims: ≥ 1,000 deliveries/s; p99 first-attempt delay < 500 ms; each Node servic
 process.stdout.write(`${markdown}\n`);
 await writeReportSection("callback-dispatcher", markdown);
 process.exit(0);
-
-function start(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ["dist/main.js"], {
-    cwd: serviceDir,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (!child.pid) throw new Error("could not start the callback dispatcher");
-  return { child, pid: child.pid };
-}
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -1,8 +1,3 @@
-// Validation benchmark: messages/s through the running validation service (its own process, real Kafka, real
-// Postgres). The received submissions are published first; the service then drains them, and the throughput
-// is measured from its first decision to its last. Run through `npm run bench` (root), which provides
-// KAFKA_BROKERS, SCHEMA_REGISTRY_URL and DATABASE_URL.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
@@ -19,7 +14,13 @@ import {
   seedDemoCounty,
 } from "@flyt/registry";
 import type { SubmissionReceived } from "@flyt/schemas";
-import { machineLine, percentile, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
+import {
+  machineLine,
+  percentile,
+  startBuiltService,
+  trackPeakRssOf,
+  writeReportSection,
+} from "@flyt/testing/bench";
 import { provisionDeploymentTopics, registerSchemas, topicCatalogue } from "@flyt/topics";
 import { receivedCase } from "../src/domain/submission.fixtures";
 
@@ -105,7 +106,7 @@ await counter.run({
 });
 
 // --- The service drains the backlog --------------------------------------------------------------------
-const service = start({
+const service = startBuiltService(serviceDir, {
   LOG_LEVEL: "warn",
   HTTP_HOST: "127.0.0.1",
   HTTP_PORT: "18191",
@@ -158,13 +159,3 @@ Aim: ≥ 3,000 msg/s on this machine; each Node service < 250 MB RSS.`;
 process.stdout.write(`${markdown}\n`);
 await writeReportSection("validation", markdown);
 process.exit(0);
-
-function start(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ["dist/main.js"], {
-    cwd: serviceDir,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  if (!child.pid) throw new Error("could not start the validation service");
-  return { child, pid: child.pid };
-}
