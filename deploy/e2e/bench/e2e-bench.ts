@@ -4,7 +4,13 @@
 // SCHEMA_REGISTRY_URL and DATABASE_URL.
 import { Agent, request } from "node:http";
 import { createDatabase } from "@flyt/postgres";
-import { machineLine, percentile, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
+import {
+  benchCaseBody,
+  machineLine,
+  percentile,
+  trackPeakRssOf,
+  writeReportSection,
+} from "@flyt/testing/bench";
 import autocannon from "autocannon";
 import { accessToken, startLocalStack } from "../src/local-stack";
 
@@ -43,36 +49,12 @@ try {
   const token = await accessToken(stack, CLIENT);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const pids = await stack.pids();
-  const document = Buffer.from(`%PDF-1.7\n${"x".repeat(2_000)}\n`).toString("base64");
   let sequence = 0;
 
   /** One one-step case with a 2 KB PDF; resolves with its id and when its 202 came. */
   const submit = async (): Promise<{ id: string; acceptedAt: number; sentAt: number }> => {
     const sentAt = Date.now();
-    const body = JSON.stringify({
-      integrationId: "egrunnerverv-sak",
-      sourceInstanceId: `${runId}-${sequence++}`,
-      case: {
-        tittel: "Erverv av grunn - gnr 12 bnr 4",
-        klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
-      },
-      journalPosts: [
-        {
-          tittel: "Kjøpekontrakt",
-          journalposttype: "I",
-          korrespondansepart: [{ korrespondanseparttype: "avsender", navn: "Kari Hansen" }],
-          dokumenter: [
-            {
-              tittel: "Kontrakt",
-              tilknyttetRegistreringSom: "H",
-              filnavn: "kontrakt.pdf",
-              mimeType: "application/pdf",
-              innhold: document,
-            },
-          ],
-        },
-      ],
-    });
+    const body = benchCaseBody(`${runId}-${sequence++}`);
     const answer = await post(`${stack.gatewayUrl}/api/v1/cases`, body, token, agent);
     if (answer.status !== 202)
       throw new Error(`POST /api/v1/cases answered ${answer.status}: ${answer.body}`);

@@ -76,3 +76,33 @@ export function startBuiltService(
   if (!child.pid) throw new Error(`could not start the service in ${serviceDir}`);
   return { child, pid: child.pid };
 }
+
+const benchDocument = Buffer.from(`%PDF-1.7\n${"x".repeat(2_000)}\n`).toString("base64");
+
+/** The benchmarks' submission: a one-step eGrunnerverv case with one journal post and a 2 KB PDF, as JSON. */
+export function benchCaseBody(sourceInstanceId: string): string {
+  return JSON.stringify({
+    integrationId: "egrunnerverv-sak",
+    sourceInstanceId,
+    case: {
+      tittel: "Erverv av grunn - gnr 12 bnr 4",
+      klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
+    },
+    journalPosts: [
+      {
+        tittel: "Kjøpekontrakt",
+        journalposttype: "I",
+        korrespondansepart: [{ korrespondanseparttype: "avsender", navn: "Kari Hansen" }],
+        dokumenter: [
+          {
+            tittel: "Kontrakt",
+            tilknyttetRegistreringSom: "H",
+            filnavn: "kontrakt.pdf",
+            mimeType: "application/pdf",
+            innhold: benchDocument,
+          },
+        ],
+      },
+    ],
+  });
+}

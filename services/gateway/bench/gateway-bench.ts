@@ -10,7 +10,7 @@ import { createLogger } from "@flyt/logging";
 import { startAuthorizationServer } from "@flyt/oauth-server";
 import { createDatabase } from "@flyt/postgres";
 import { migrateRegistry, RegistryStore, seedDemoCounty } from "@flyt/registry";
-import { machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
+import { benchCaseBody, machineLine, trackPeakRssOf, writeReportSection } from "@flyt/testing/bench";
 import { registerSchemas, topicCatalogue } from "@flyt/topics";
 import autocannon from "autocannon";
 
@@ -79,32 +79,8 @@ const echo = await startProcess(process.execPath, ["--input-type=module", "-e", 
 await waitReady("http://127.0.0.1:18180/readyz");
 await waitReady("http://127.0.0.1:18181/");
 
-const document = Buffer.from(`%PDF-1.7\n${"x".repeat(2_000)}\n`).toString("base64");
 let sequence = 0;
-const body = () =>
-  JSON.stringify({
-    integrationId: "egrunnerverv-sak",
-    sourceInstanceId: `${run}-${sequence++}`,
-    case: {
-      tittel: "Erverv av grunn - gnr 12 bnr 4",
-      klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
-    },
-    journalPosts: [
-      {
-        tittel: "Kjøpekontrakt",
-        journalposttype: "I",
-        dokumenter: [
-          {
-            tittel: "Kontrakt",
-            tilknyttetRegistreringSom: "H",
-            filnavn: "kontrakt.pdf",
-            mimeType: "application/pdf",
-            innhold: document,
-          },
-        ],
-      },
-    ],
-  });
+const body = () => benchCaseBody(`${run}-${sequence++}`);
 
 async function load(url: string, pid: number) {
   const peak = trackPeakRssOf(pid);
