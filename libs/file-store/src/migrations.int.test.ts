@@ -13,7 +13,7 @@ it("migrates from two processes starting together on a fresh database, once", as
     const applied = await Promise.all(
       [first, second].map((db) => db && withMigrationLock(db, () => migrateFileStore(db))),
     );
-    expect(applied.flat()).toEqual(["001-files-in-chunks"]);
+    expect(applied.flat()).toEqual(["001-files-in-chunks", "002-file-owners"]);
   } finally {
     await Promise.all([first?.destroy(), second?.destroy()]);
     await scratch.drop();

@@ -35,7 +35,28 @@ const filesInChunks = {
   },
 };
 
-const migrations = [filesInChunks];
+/**
+ * A file belongs to a source application in one environment, not to the whole county: one source system must
+ * never use (or learn of) another's upload. Files from before have no owner and are nobody's: they were uploads
+ * for submissions long since made.
+ */
+const fileOwners = {
+  name: "002-file-owners",
+  async up(db: Knex) {
+    await db.schema.alterTable("files", (t) => {
+      t.text("source_application_id").nullable();
+      t.text("environment").nullable();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("files", (t) => {
+      t.dropColumn("environment");
+      t.dropColumn("source_application_id");
+    });
+  },
+};
+
+const migrations = [filesInChunks, fileOwners];
 const config = {
   tableName: "flyt_file_store_migrations",
   migrationSource: {

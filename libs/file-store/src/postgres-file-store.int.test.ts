@@ -13,7 +13,7 @@ let store: PostgresFileStore;
 beforeAll(async () => {
   scratch = await createTestDatabase();
   db = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
-  expect(await migrateFileStore(db)).toEqual(["001-files-in-chunks"]);
+  expect(await migrateFileStore(db)).toEqual(["001-files-in-chunks", "002-file-owners"]);
   expect(await migrateFileStore(db)).toEqual([]);
   store = new PostgresFileStore(db);
 });
@@ -23,8 +23,13 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-const file = (tenantId: string, id: string) => ({
+const owner = (tenantId: string, sourceApplicationId = "egrunnerverv", environment = "test") => ({
   tenantId,
+  sourceApplicationId,
+  environment,
+});
+const file = (tenantId: string, id: string, sourceApplicationId = "egrunnerverv") => ({
+  owner: owner(tenantId, sourceApplicationId),
   id,
   filename: `${id}.pdf`,
   mimeType: "application/pdf",
@@ -36,8 +41,9 @@ describe("PostgresFileStore", () => {
     const pieces = Array.from({ length: 40 }, (_, i) => content.subarray(i * 65_536, (i + 1) * 65_536));
     const stored = await store.store(file("demo", "file_big"), Readable.from(pieces), 10 * 1024 * 1024);
     expect(stored).toMatchObject({ outcome: "stored", reference: { sizeBytes: content.length } });
-    expect((await store.content("demo", "file_big")).equals(content)).toBe(true);
-    expect(await store.content("vestland", "file_big")).toHaveLength(0);
+    expect((await store.content(owner("demo"), "file_big")).equals(content)).toBe(true);
+    expect(await store.content(owner("vestland"), "file_big")).toHaveLength(0);
+    expect(await store.content(owner("demo", "vigo"), "file_big")).toHaveLength(0);
     expect(await db("file_chunks").where({ file_id: "file_big" }).count({ n: "*" })).toEqual([{ n: "3" }]);
   });
 
@@ -49,13 +55,14 @@ describe("PostgresFileStore", () => {
     expect(await db("file_chunks").where({ file_id: "file_over" })).toEqual([]);
   });
 
-  it("reads the first bytes of files for several requests at once, each only from its own tenant", async () => {
+  it("reads the first bytes of files for several requests at once, each only from its own owner", async () => {
     await store.store(file("demo", "file_a"), Buffer.from("%PDF-1.7 demo a"), 1e6);
     await store.store(file("vestland", "file_b"), Buffer.from("%PDF-1.7 vestland b"), 1e6);
+    await store.store(file("demo", "file_c", "vigo"), Buffer.from("%PDF-1.7 demo vigo c"), 1e6);
     const [demo, vestland] = await store.heads(
       [
-        { tenantId: "demo", fileIds: ["file_a", "file_b", "file_missing"] },
-        { tenantId: "vestland", fileIds: ["file_b"] },
+        { owner: owner("demo"), fileIds: ["file_a", "file_b", "file_c", "file_missing"] },
+        { owner: owner("vestland"), fileIds: ["file_b"] },
       ],
       8,
     );
@@ -66,5 +73,13 @@ describe("PostgresFileStore", () => {
     });
     expect(vestland && Buffer.from(vestland.get("file_b") ?? []).toString()).toBe("%PDF-1.7");
     expect(await store.heads([], 8)).toEqual([]);
+  });
+
+  it("gives a file's reference to its owner only: another source application or environment finds nothing", async () => {
+    await store.store(file("demo", "file_owned"), Buffer.from("%PDF-1.7 owned"), 1e6);
+    expect(await store.reference(owner("demo"), "file_owned")).toMatchObject({ fileId: "file_owned" });
+    expect(await store.reference(owner("demo", "vigo"), "file_owned")).toBeUndefined();
+    expect(await store.reference(owner("demo", "egrunnerverv", "production"), "file_owned")).toBeUndefined();
+    expect(await store.reference(owner("vestland"), "file_owned")).toBeUndefined();
   });
 });

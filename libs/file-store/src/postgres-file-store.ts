@@ -3,16 +3,29 @@ import type { Readable } from "node:stream";
 import type { FileReference } from "@flyt/schemas";
 import type { Knex } from "knex";
 
-export interface NewFile {
+/**
+ * Whose a file is: the county, the source application and the environment (test or production) of the client
+ * that sent it. Only its owner may use it; to anyone else it does not exist.
+ */
+export interface FileOwner {
   readonly tenantId: string;
+  readonly sourceApplicationId: string;
+  readonly environment: string;
+}
+
+/** Whose a file is, as the pipeline knows it from a submission (which the gateway accepted from its owner). */
+export type SubmissionFileOwner = Pick<FileOwner, "tenantId" | "sourceApplicationId">;
+
+export interface NewFile {
+  readonly owner: FileOwner;
   readonly id: string;
   readonly filename: string;
   readonly mimeType: string;
 }
 
-/** A tenant's files whose first bytes are wanted. */
+/** A submission's files whose first bytes are wanted. */
 export interface HeadsRequest {
-  readonly tenantId: string;
+  readonly owner: SubmissionFileOwner;
   readonly fileIds: readonly string[];
 }
 
@@ -25,7 +38,8 @@ export type StoreOutcome =
 export interface FileStore {
   /** Stores a stream, hashing and counting as it goes, refusing it (and keeping nothing) past `limitBytes`. */
   store(file: NewFile, content: Readable | Buffer, limitBytes: number): Promise<StoreOutcome>;
-  reference(tenantId: string, fileId: string): Promise<FileReference | undefined>;
+  /** The file, if it is the owner's. */
+  reference(owner: FileOwner, fileId: string): Promise<FileReference | undefined>;
 }
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -72,7 +86,9 @@ export class PostgresFileStore implements FileStore {
     const sha256 = hash.digest("hex");
     const row = {
       id: file.id,
-      tenant_id: file.tenantId,
+      tenant_id: file.owner.tenantId,
+      source_application_id: file.owner.sourceApplicationId,
+      environment: file.owner.environment,
       filename: file.filename,
       mime_type: file.mimeType,
       size_bytes: size,
@@ -106,9 +122,14 @@ export class PostgresFileStore implements FileStore {
     };
   }
 
-  async reference(tenantId: string, fileId: string): Promise<FileReference | undefined> {
+  async reference(owner: FileOwner, fileId: string): Promise<FileReference | undefined> {
     const row = await this.db("files")
-      .where({ id: fileId, tenant_id: tenantId })
+      .where({
+        id: fileId,
+        tenant_id: owner.tenantId,
+        source_application_id: owner.sourceApplicationId,
+        environment: owner.environment,
+      })
       .first("id", "filename", "mime_type", "size_bytes", "sha256");
     return (
       row && {
@@ -123,38 +144,64 @@ export class PostgresFileStore implements FileStore {
 
   /**
    * The first `bytes` of files, without loading whole files (what a content check needs), for several requests
-   * in one statement: one map of file id → bytes per request. A file of another tenant than the request's is
+   * in one statement: one map of file id → bytes per request. A file of another owner than the request's is
    * left out, as if it did not exist.
    */
   async heads(requests: readonly HeadsRequest[], bytes: number): Promise<Map<string, Uint8Array>[]> {
-    const tenants = requests.flatMap((request) => request.fileIds.map(() => request.tenantId));
-    const ids = requests.flatMap((request) => request.fileIds);
+    const wanted = requests.flatMap(({ owner, fileIds }) =>
+      fileIds.map((id) => ({ tenant: owner.tenantId, application: owner.sourceApplicationId, id })),
+    );
     const found = new Map<string, Uint8Array>();
-    if (ids.length > 0) {
-      const { rows } = await this.db.raw<{ rows: { tenant_id: string; id: string; head: Buffer }[] }>(
-        `select f.tenant_id, f.id, substring(c.data from 1 for ?) as head
-           from unnest(?::text[], ?::text[]) as wanted(tenant_id, id)
-           join files f on f.tenant_id = wanted.tenant_id and f.id = wanted.id
+    if (wanted.length > 0) {
+      const { rows } = await this.db.raw<{ rows: { key: string; head: Buffer }[] }>(
+        `select wanted.tenant_id || '/' || wanted.application_id || '/' || f.id as key,
+                substring(c.data from 1 for ?) as head
+           from unnest(?::text[], ?::text[], ?::text[]) as wanted(tenant_id, application_id, id)
+           join files f on f.tenant_id = wanted.tenant_id
+                       and f.source_application_id = wanted.application_id
+                       and f.id = wanted.id
            join file_chunks c on c.file_id = f.id and c.seq = 0`,
-        [bytes, tenants, ids],
+        [
+          bytes,
+          wanted.map((file) => file.tenant),
+          wanted.map((file) => file.application),
+          wanted.map((file) => file.id),
+        ],
       );
-      for (const row of rows) found.set(`${row.tenant_id}/${row.id}`, new Uint8Array(row.head));
+      for (const row of rows) found.set(row.key, new Uint8Array(row.head));
     }
-    return requests.map(({ tenantId, fileIds }) => {
+    return requests.map(({ owner, fileIds }) => {
       const heads = new Map<string, Uint8Array>();
       for (const id of fileIds) {
-        const head = found.get(`${tenantId}/${id}`);
+        const head = found.get(`${owner.tenantId}/${owner.sourceApplicationId}/${id}`);
         if (head) heads.set(id, head);
       }
       return heads;
     });
   }
 
-  /** The whole content of a tenant's file (empty when it is another tenant's or none), loaded into memory. */
-  async content(tenantId: string, fileId: string): Promise<Buffer> {
+  /** The whole content of a file (empty when it is another owner's or none), loaded into memory. */
+  async content(owner: SubmissionFileOwner, fileId: string): Promise<Buffer> {
+    return this.#content({
+      "f.tenant_id": owner.tenantId,
+      "f.source_application_id": owner.sourceApplicationId,
+      "c.file_id": fileId,
+    });
+  }
+
+  /**
+   * The whole content of a county's file, for an archive driver that must read again a file it was given
+   * earlier (Noark 5 stages files until their journal post exists; after a restart the bytes come from here).
+   * Never for a file id from outside: the gateway checked the file's owner when the submission named it.
+   */
+  async contentForRestaging(tenantId: string, fileId: string): Promise<Buffer> {
+    return this.#content({ "f.tenant_id": tenantId, "c.file_id": fileId });
+  }
+
+  async #content(where: Record<string, string>): Promise<Buffer> {
     const chunks = await this.db("file_chunks as c")
       .join("files as f", "f.id", "c.file_id")
-      .where({ "c.file_id": fileId, "f.tenant_id": tenantId })
+      .where(where)
       .orderBy("c.seq")
       .select("c.data");
     return Buffer.concat(chunks.map((chunk) => chunk.data as Buffer));

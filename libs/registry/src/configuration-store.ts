@@ -4,6 +4,7 @@ import {
   type IntegrationConfiguration,
   integrationConfigurationSchema,
   parseConfiguration,
+  storedConfiguration,
 } from "./configuration";
 
 /** A numbered, immutable configuration version, or the integration's one editable draft (version null). */
@@ -219,7 +220,7 @@ function toVersion(row: Record<string, unknown>): ConfigurationVersion {
     tenantId: row.tenant_id as string,
     integrationId: row.integration_id as string,
     version: (row.version as number | null) ?? null,
-    configuration: row.content as IntegrationConfiguration,
+    configuration: storedConfiguration(row.content),
     completedAt: (row.completed_at as Date | null) ?? null,
     completedBy: (row.completed_by as string | null) ?? null,
   };

@@ -13,7 +13,9 @@ export const landAcquisitionConfiguration = {
     journalstatus: "J",
     dokumentstatus: "F",
   },
+  fixedFields: ["arkivdel"],
   caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["arkivdel", "klassering"] },
+  caseAccess: { scope: "OWN_CASES" },
   documentRules: {
     allowedMimeTypes: ["application/pdf", "image/png"],
     maxFileBytes: 50 * 1024 * 1024,

@@ -10,6 +10,35 @@ describe("parseConfiguration", () => {
     });
   });
 
+  it("reads a version written before fields could be fixed or access opened: nothing fixed, own cases only", () => {
+    const { fixedFields: _fixed, caseAccess: _access, ...older } = landAcquisitionConfiguration;
+    expect(parseConfiguration(older)).toEqual({
+      ok: true,
+      configuration: { ...older, fixedFields: [], caseAccess: { scope: "OWN_CASES" } },
+    });
+  });
+
+  it("fixes only fields the defaults give a value, and searches opened archive sections only by arkivdel", () => {
+    const result = parseConfiguration({
+      ...landAcquisitionConfiguration,
+      fixedFields: ["arkivdel", "saksansvarlig", "saksbehandler"],
+      caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["klassering"] },
+      caseAccess: { scope: "ARCHIVE_SECTIONS", arkivdeler: [] },
+    });
+    const issues = result.ok ? [] : result.issues.map((issue) => `${issue.pointer} ${issue.code}`).sort();
+    expect(issues).toEqual(["/caseAccess/arkivdeler too-small", "/fixedFields/2 invalid-value"]);
+    const second = parseConfiguration({
+      ...landAcquisitionConfiguration,
+      fixedFields: ["arkivdel", "saksansvarlig"],
+      caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["klassering"] },
+      caseAccess: { scope: "ARCHIVE_SECTIONS", arkivdeler: ["SAK"] },
+    });
+    expect(second.ok ? [] : second.issues.map((issue) => `${issue.pointer} ${issue.code}`).sort()).toEqual([
+      "/caseMode/searchCriteria custom",
+      "/fixedFields/1 custom",
+    ]);
+  });
+
   it("reports every problem at once, each with a code and a JSON pointer", () => {
     const result = parseConfiguration({
       ...landAcquisitionConfiguration,

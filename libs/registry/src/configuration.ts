@@ -51,6 +51,24 @@ export const caseModeSchema = z.discriminatedUnion("mode", [
   }),
 ]);
 
+/**
+ * Which existing cases an integration's submissions may be filed into (search-or-new hits, journal posts to a
+ * case number). By default only the cases its source application created or was filed into through Flyt: a
+ * county's archive holds every source application's cases, and one source system must never reach another's. A
+ * county may open whole archive sections (arkivdel) to an integration instead.
+ */
+export const caseAccessSchema = z.discriminatedUnion("scope", [
+  z.strictObject({ scope: z.literal("OWN_CASES") }),
+  z.strictObject({
+    scope: z.literal("ARCHIVE_SECTIONS"),
+    arkivdeler: z
+      .array(archiveCode)
+      .min(1)
+      .max(50)
+      .refine((sections) => new Set(sections).size === sections.length, "lists an arkivdel twice"),
+  }),
+]);
+
 export const documentRulesSchema = z.strictObject({
   allowedMimeTypes: z.array(mimeType).min(1),
   /** Per file; the gateway's own upload limit still applies on top. */
@@ -76,6 +94,15 @@ export const convertibleFields = [
 ] as const;
 
 /**
+ * Archive code fields a county may fix for an integration: a submission may leave them out or send the fixed
+ * value (its default), never another (e.g. `arkivdel`, so a source system cannot file into a section of its own
+ * choosing).
+ */
+export const fixableFields = convertibleFields.filter(
+  (field): field is Exclude<(typeof convertibleFields)[number], "saksbehandler"> => field !== "saksbehandler",
+);
+
+/**
  * Value conversion tables: for an archive field, a source system's code → the archive's code
  * (e.g. `journalstatus`: `{ "ferdig": "J" }`). A value with no entry is passed through unchanged.
  */
@@ -85,17 +112,52 @@ export const valueConversionsSchema = z.partialRecord(
 );
 
 /** One version of an integration's configuration: what the validation service applies to a submission. */
-export const integrationConfigurationSchema = z.strictObject({
-  /** The archive destination (of the integration's tenant) its submissions go to. */
-  destinationId: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "not a destination id"),
-  archiveDefaults: archiveDefaultsSchema,
-  caseMode: caseModeSchema,
-  documentRules: documentRulesSchema,
-  valueConversions: valueConversionsSchema,
-});
+export const integrationConfigurationSchema = z
+  .strictObject({
+    /** The archive destination (of the integration's tenant) its submissions go to. */
+    destinationId: z.string().regex(/^[a-z][a-z0-9-]{1,62}$/, "not a destination id"),
+    archiveDefaults: archiveDefaultsSchema,
+    /** Versions completed before fields could be fixed fix none. */
+    fixedFields: z
+      .array(z.enum(fixableFields))
+      .refine((fields) => new Set(fields).size === fields.length, "lists a field twice")
+      .default([]),
+    caseMode: caseModeSchema,
+    /** Versions completed before this existed reach their own cases only, which is what they were meant to. */
+    caseAccess: caseAccessSchema.default({ scope: "OWN_CASES" }),
+    documentRules: documentRulesSchema,
+    valueConversions: valueConversionsSchema,
+  })
+  .superRefine((configuration, context) => {
+    for (const [index, field] of configuration.fixedFields.entries()) {
+      if (configuration.archiveDefaults[field] === undefined) {
+        context.addIssue({
+          code: "custom",
+          path: ["fixedFields", index],
+          message: `fixes ${field}, but archiveDefaults gives it no value to fix it to`,
+        });
+      }
+    }
+    // Search-or-new in whole archive sections must search within one: the section is the search's fence.
+    if (
+      configuration.caseAccess.scope === "ARCHIVE_SECTIONS" &&
+      configuration.caseMode.mode === "BY_SEARCH_OR_NEW" &&
+      !configuration.caseMode.searchCriteria.includes("arkivdel")
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["caseMode", "searchCriteria"],
+        message: "searching archive sections needs arkivdel among the search criteria",
+      });
+    }
+  });
 
 export type IntegrationConfiguration = z.infer<typeof integrationConfigurationSchema>;
+/** A configuration as it may be written: fields with defaults may be left out. */
+export type IntegrationConfigurationInput = z.input<typeof integrationConfigurationSchema>;
 export type CaseMode = z.infer<typeof caseModeSchema>;
+export type CaseAccess = z.infer<typeof caseAccessSchema>;
+export type FixableField = (typeof fixableFields)[number];
 
 /** One problem with a submitted configuration (or any admin input): a stable code and a JSON pointer. */
 export interface ConfigurationIssue {
@@ -112,6 +174,15 @@ export function parseConfiguration(
   const parsed = integrationConfigurationSchema.safeParse(input);
   if (parsed.success) return { ok: true, configuration: parsed.data };
   return { ok: false, issues: issuesOf(parsed.error) };
+}
+
+/**
+ * A stored version as it reads today: fields added since it was completed take their defaults. One that later
+ * rules refuse is shown as stored (the validation service refuses to apply it).
+ */
+export function storedConfiguration(content: unknown): IntegrationConfiguration {
+  const parsed = integrationConfigurationSchema.safeParse(content);
+  return parsed.success ? parsed.data : (content as IntegrationConfiguration);
 }
 
 /** Every issue of a failed parse, each pointed at by a JSON pointer into the input. */

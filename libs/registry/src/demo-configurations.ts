@@ -16,7 +16,10 @@ function configuration(
   return {
     destinationId: demoDestination.id,
     archiveDefaults: { journalstatus: "J", dokumentstatus: "F", saksstatus: "B", ...archiveDefaults },
+    // The county decides the archive section; a source system cannot file into one of its own choosing.
+    fixedFields: ["arkivdel"],
     caseMode,
+    caseAccess: { scope: "OWN_CASES" },
     documentRules: { allowedMimeTypes, maxFileBytes: 100 * MB, exactlyOneMainDocument: true },
     valueConversions: { journalstatus: { ferdig: "J", reservert: "R", utkast: "S" } },
   };

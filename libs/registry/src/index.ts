@@ -1,10 +1,14 @@
 export { type AuditAction, type AuditEntry, AuditLog, auditActions } from "./audit-log";
 export {
+  type CaseAccess,
   type CaseMode,
   type ConfigurationIssue,
   caseSearchCriteria,
   convertibleFields,
+  type FixableField,
+  fixableFields,
   type IntegrationConfiguration,
+  type IntegrationConfigurationInput,
   integrationConfigurationSchema,
   issuesOf,
   parseConfiguration,

@@ -130,6 +130,18 @@ export interface CallbackRequested {
   readonly requestedBy: string;
 }
 
+/** Which existing cases the submission may be filed into, as its integration allows: a county's other cases stay out of a source application's reach. */
+export interface CaseAccess {
+  /** How far the submission may reach. */
+  readonly scope: CaseAccessScope;
+  /** For `ARCHIVE_SECTIONS`: the archive sections (arkivdel) whose cases it may reach. */
+  readonly arkivdeler: readonly string[];
+}
+
+/** `OWN_CASES`: only cases the submission's source application created or was filed into through Flyt; `ARCHIVE_SECTIONS`: any case in the archive sections `arkivdeler`. */
+export type CaseAccessScope = "OWN_CASES" | "ARCHIVE_SECTIONS";
+export const caseAccessScopeValues = ["OWN_CASES", "ARCHIVE_SECTIONS"] as const;
+
 /** `NEW`: create a case; `BY_ID`: add to the case in `caseRef`; `BY_SEARCH_OR_NEW`: search by `searchCriteria`, add to the one hit or create. */
 export type CaseMode = "NEW" | "BY_ID" | "BY_SEARCH_OR_NEW";
 export const caseModeValues = ["NEW", "BY_ID", "BY_SEARCH_OR_NEW"] as const;
@@ -400,6 +412,8 @@ export interface SubmissionValidated {
   readonly caseRef: string | null;
   /** For `BY_SEARCH_OR_NEW`: archive fields and the values a matching case must have. */
   readonly searchCriteria: Record<string, string>;
+  /** Which existing cases a search may find and journal posts may go to; before this field existed, only the source application's own. */
+  readonly caseAccess: CaseAccess;
   /** The case, with defaults applied. */
   readonly case: Arkivsak | null;
   /** The journal posts, with defaults applied, in submission order. */

@@ -1912,6 +1912,43 @@ export const submissionValidatedV1Schema = {
       "default": {}
     },
     {
+      "name": "caseAccess",
+      "type": {
+        "type": "record",
+        "name": "CaseAccess",
+        "doc": "Which existing cases the submission may be filed into, as its integration allows: a county's other cases stay out of a source application's reach.",
+        "fields": [
+          {
+            "name": "scope",
+            "type": {
+              "type": "enum",
+              "name": "CaseAccessScope",
+              "doc": "`OWN_CASES`: only cases the submission's source application created or was filed into through Flyt; `ARCHIVE_SECTIONS`: any case in the archive sections `arkivdeler`.",
+              "symbols": [
+                "OWN_CASES",
+                "ARCHIVE_SECTIONS"
+              ]
+            },
+            "doc": "How far the submission may reach."
+          },
+          {
+            "name": "arkivdeler",
+            "type": {
+              "type": "array",
+              "items": "string"
+            },
+            "default": [],
+            "doc": "For `ARCHIVE_SECTIONS`: the archive sections (arkivdel) whose cases it may reach."
+          }
+        ]
+      },
+      "default": {
+        "scope": "OWN_CASES",
+        "arkivdeler": []
+      },
+      "doc": "Which existing cases a search may find and journal posts may go to; before this field existed, only the source application's own."
+    },
+    {
       "name": "case",
       "type": [
         "null",

@@ -46,11 +46,14 @@ startConsuming(runtime, {
           settle: (destinationId, criteria, archivedCase) =>
             progress.settleSearch(destinationId, criteria, archivedCase),
         },
-        caseOfSubmission: (tenantId, submissionId, destinationId) =>
-          progress.caseOfSubmission(tenantId, submissionId, destinationId),
+        caseOfSubmission: (owner, submissionId) => progress.caseOfSubmission(owner, submissionId),
+        ownCases: {
+          hasCaseNumber: (owner, caseNumber) => progress.hasOwnCaseNumber(owner, caseNumber),
+          among: (owner, systemIds) => progress.ownCasesAmong(owner, systemIds),
+        },
       },
       leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
-      fileContent: (tenantId, fileId) => fileStore.content(tenantId, fileId),
+      fileContent: (owner, fileId) => fileStore.content(owner, fileId),
       publish: {
         progressed: (key, value, headers) =>
           producer.publish(topics.archiveProgressed, { key, value, headers }),

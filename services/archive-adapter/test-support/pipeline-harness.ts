@@ -70,12 +70,17 @@ export async function startPipelineHarness(options: {
   return {
     db,
     outcomes,
-    /** Stores a small PDF for the tenant; its reference goes into a journal post. */
-    async storePdf(tenantId = "demo") {
+    /** Stores a small PDF of a source application of a county; its reference goes into a journal post. */
+    async storePdf(tenantId = "demo", sourceApplicationId = "egrunnerverv") {
       const id = `file_${randomUUID()}`;
       const content = Buffer.from(`%PDF-1.7\n${id}\n`);
       const stored = await files.store(
-        { tenantId, id, filename: "søknad_æøå.pdf", mimeType: "application/pdf" },
+        {
+          owner: { tenantId, sourceApplicationId, environment: "test" },
+          id,
+          filename: "søknad_æøå.pdf",
+          mimeType: "application/pdf",
+        },
         content,
         1e6,
       );
@@ -191,9 +196,10 @@ export function validated(
     run?: number;
     kind?: "CASE" | "JOURNAL_POSTS";
     destinationId?: string;
+    sourceApplication?: string;
   } = {},
 ): SubmissionValidated {
-  const { id, run, kind, destinationId, ...rest } = overrides;
+  const { id, run, kind, destinationId, sourceApplication, ...rest } = overrides;
   const submissionIdValue = id ?? submissionId();
   return {
     meta: {
@@ -205,8 +211,8 @@ export function validated(
     submission: {
       id: submissionIdValue,
       tenant: "demo",
-      sourceApplication: "egrunnerverv",
-      integrationId: "egrunnerverv-sak",
+      sourceApplication: sourceApplication ?? "egrunnerverv",
+      integrationId: `${sourceApplication ?? "egrunnerverv"}-sak`,
       sourceInstanceId: `GRV-${submissionIdValue}`,
       kind: kind ?? "CASE",
       run: run ?? 1,
@@ -216,6 +222,7 @@ export function validated(
     caseMode: "NEW",
     caseRef: null,
     searchCriteria: {},
+    caseAccess: { scope: "OWN_CASES", arkivdeler: [] },
     case: arkivsak(),
     journalPosts: [],
     ...rest,

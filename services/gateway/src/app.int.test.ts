@@ -229,7 +229,12 @@ describe("POST /api/v1/cases", () => {
       sizeBytes: pdf.length,
       sha256: createHash("sha256").update(pdf).digest("hex"),
     });
-    expect(Buffer.compare(await files.content("demo", file?.fileId ?? ""), pdf)).toBe(0);
+    expect(
+      Buffer.compare(
+        await files.content({ tenantId: "demo", sourceApplicationId: "egrunnerverv" }, file?.fileId ?? ""),
+        pdf,
+      ),
+    ).toBe(0);
   });
 
   it("answers the same body again (in another key order) with the same id, and publishes it once", async () => {
@@ -420,6 +425,29 @@ describe("POST /api/v1/cases/{caseRef}/journal-posts", () => {
       body: journalPostsBody("GRV-23"),
     });
     expect(unknown.status).toBe(404);
+    // Another source application of the same county: as unknown as a case submission that was never made.
+    const vigosCase = await request("POST", "/api/v1/cases", {
+      client: vigo,
+      body: {
+        integrationId: "vigo-soknad-til-arkivet",
+        sourceInstanceId: "VIGO-22",
+        case: { tittel: "Søknad til arkivet" },
+      },
+    });
+    expect(vigosCase.status).toBe(202);
+    const toVigos = await request("POST", `/api/v1/cases/${vigosCase.body.id}/journal-posts`, {
+      body: journalPostsBody("GRV-22-DOC-2"),
+    });
+    expect(toVigos.status).toBe(404);
+    const without = (problem: Record<string, unknown>) => ({
+      ...problem,
+      detail: undefined,
+      instance: undefined,
+    });
+    expect(without(toVigos.body)).toEqual(without(unknown.body));
+    expect(toVigos.body.detail).toBe(
+      String(unknown.body.detail).replace("sub_01ARYZ6S41TSV4RRFFQ69G5FAV", String(vigosCase.body.id)),
+    );
     const malformed = await request("POST", "/api/v1/cases/not-a-case/journal-posts", {
       body: journalPostsBody("GRV-24"),
     });
@@ -482,7 +510,12 @@ describe("POST /api/v1/files", () => {
       sha256: createHash("sha256").update(content).digest("hex"),
     });
     const fileId = stored.body.fileId as string;
-    expect(Buffer.compare(await files.content("demo", fileId), content)).toBe(0);
+    expect(
+      Buffer.compare(
+        await files.content({ tenantId: "demo", sourceApplicationId: "egrunnerverv" }, fileId),
+        content,
+      ),
+    ).toBe(0);
     expect(await chunkCount(fileId)).toBe(3);
 
     const body = journalPostsBody("GRV-30");
@@ -513,23 +546,40 @@ describe("POST /api/v1/files", () => {
     expect(empty.body.type).toBe("urn:flyt:problem:empty-file");
   });
 
-  it("will not let a journal post refer to another tenant's file", async () => {
-    const res = await fetch(`${base}/api/v1/files?filename=theirs.pdf`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${tokens[otherTenant.clientId]}`, "content-type": "application/pdf" },
-      body: Buffer.from("%PDF-1.7 theirs"),
-    });
-    expect(res.status).toBe(201);
-    const theirs = (await res.json()) as { fileId: string };
-    const body = journalPostsBody("GRV-31");
-    (body.journalPosts[0] as { dokumenter: unknown[] }).dokumenter = [
-      { tittel: "Ikke min", tilknyttetRegistreringSom: "H", fileId: theirs.fileId },
+  it("will not let a journal post refer to another tenant's or another source application's file", async () => {
+    const uploadAs = async (client: { clientId: string }) => {
+      const res = await fetch(`${base}/api/v1/files?filename=theirs.pdf`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens[client.clientId]}`, "content-type": "application/pdf" },
+        body: Buffer.from("%PDF-1.7 theirs"),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { fileId: string }).fileId;
+    };
+    const referring = (sourceInstanceId: string, fileId: string) => {
+      const body = journalPostsBody(sourceInstanceId);
+      (body.journalPosts[0] as { dokumenter: unknown[] }).dokumenter = [
+        { tittel: "Ikke min", tilknyttetRegistreringSom: "H", fileId },
+      ];
+      return request("POST", "/api/v1/cases/2026%2F31/journal-posts", { body });
+    };
+    const attempts = [
+      await referring("GRV-31", await uploadAs(otherTenant)),
+      await referring("GRV-31b", await uploadAs(vigo)),
+      await referring("GRV-31c", "file_NeverUploaded0123456789"),
     ];
-    const result = await request("POST", "/api/v1/cases/2026%2F31/journal-posts", { body });
-    expect(result.status).toBe(400);
-    expect(result.body.errors).toEqual([
-      expect.objectContaining({ code: "unknown-file", pointer: "/journalPosts/0/dokumenter/0/fileId" }),
-    ]);
+    // Another's file and no file at all answer alike: nothing tells that it exists.
+    for (const result of attempts) {
+      expect(result.status).toBe(400);
+      expect(result.body.errors).toEqual([
+        {
+          code: "unknown-file",
+          pointer: "/journalPosts/0/dokumenter/0/fileId",
+          detail: "No file with this id was uploaded by this client's source application.",
+        },
+      ]);
+    }
+    expect(eventsFor("GRV-31b")).toHaveLength(0);
   });
 });
 

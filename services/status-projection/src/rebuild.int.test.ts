@@ -103,6 +103,7 @@ const validated = (ref: SubmissionRef, t: number, version = 2) => ({
   caseMode: "NEW" as const,
   caseRef: null,
   searchCriteria: {},
+  caseAccess: { scope: "OWN_CASES" as const, arkivdeler: [] },
   case: null,
   journalPosts: [],
 });

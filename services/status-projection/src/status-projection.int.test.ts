@@ -110,6 +110,7 @@ const validated = (ref: SubmissionRef) => ({
   caseMode: "NEW" as const,
   caseRef: null,
   searchCriteria: {},
+  caseAccess: { scope: "OWN_CASES" as const, arkivdeler: [] },
   case: null,
   journalPosts: [],
 });

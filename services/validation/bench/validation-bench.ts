@@ -43,7 +43,12 @@ await migrateFileStore(db);
 const fileId = `file_${randomUUID()}`;
 const pdf = Buffer.from(`%PDF-1.7\n${"x".repeat(2_000)}\n`);
 await new PostgresFileStore(db).store(
-  { tenantId: "demo", id: fileId, filename: "kontrakt.pdf", mimeType: "application/pdf" },
+  {
+    owner: { tenantId: "demo", sourceApplicationId: "egrunnerverv", environment: "test" },
+    id: fileId,
+    filename: "kontrakt.pdf",
+    mimeType: "application/pdf",
+  },
   pdf,
   1e6,
 );

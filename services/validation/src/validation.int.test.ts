@@ -72,7 +72,12 @@ beforeAll(async () => {
   const files = new PostgresFileStore(db);
   const store = (tenantId: string, file: { id: string; bytes: Buffer }) =>
     files.store(
-      { tenantId, id: file.id, filename: "kontrakt.pdf", mimeType: "application/pdf" },
+      {
+        owner: { tenantId, sourceApplicationId: "egrunnerverv", environment: "test" },
+        id: file.id,
+        filename: "kontrakt.pdf",
+        mimeType: "application/pdf",
+      },
       file.bytes,
       1e6,
     );

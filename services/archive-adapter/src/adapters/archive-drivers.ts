@@ -88,7 +88,7 @@ export function archiveDrivers(
           requestTimeoutMs: connection.requestTimeoutMs,
           oauth: { ...client, ...(scope ? { scope } : {}) },
           // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
-          contentOf: (file) => options.fileStore.content(tenantId, file.fileId),
+          contentOf: (file) => options.fileStore.contentForRestaging(tenantId, file.fileId),
         });
       }
     }

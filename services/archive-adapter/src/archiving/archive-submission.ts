@@ -9,8 +9,11 @@ export interface ArchivingDependencies {
   readonly driver: ArchiveDriver;
   /** Saves progress after each archive write. */
   readonly save: (progress: Progress) => Promise<void>;
-  /** A stored file's content (the file store, scoped to the submission's tenant). */
-  readonly fileContent: (tenantId: string, fileId: string) => Promise<Buffer>;
+  /** A stored file's content (the file store: only the submission's source application's own files). */
+  readonly fileContent: (
+    owner: { readonly tenantId: string; readonly sourceApplicationId: string },
+    fileId: string,
+  ) => Promise<Buffer>;
   /** Search-or-new claims (see the store): one submission searches or creates per destination and criteria. */
   readonly searches: {
     claim(
@@ -20,12 +23,25 @@ export interface ArchivingDependencies {
     ): Promise<{ holder: string; case?: ArchivedCase }>;
     settle(destinationId: string, criteria: string, archivedCase: ArchivedCase): Promise<void>;
   };
-  /** The case of an earlier case submission to the same destination, once it is archived in full. */
+  /** The case of an earlier case submission of the same source application and destination, once archived. */
   readonly caseOfSubmission: (
-    tenantId: string,
+    owner: CaseOwner,
     submissionId: string,
-    destinationId: string,
   ) => Promise<ArchivedCase | "waiting" | "failed">;
+  /** Which cases the submission's source application created or was filed into through Flyt. */
+  readonly ownCases: {
+    /** Whether the case with this number is one of them. */
+    hasCaseNumber(owner: CaseOwner, caseNumber: string): Promise<boolean>;
+    /** Those among these cases (by system id). */
+    among(owner: CaseOwner, systemIds: readonly string[]): Promise<ReadonlySet<string>>;
+  };
+}
+
+/** Whose cases: a source application's, in one county's archive destination. */
+export interface CaseOwner {
+  readonly tenantId: string;
+  readonly sourceApplicationId: string;
+  readonly destinationId: string;
 }
 
 /** Journal posts to a case submission whose case does not exist yet: they wait for it (WAITING_FOR_CASE). */
@@ -34,8 +50,15 @@ export class WaitingForCaseError extends TransientError {}
 /** Search-or-new found several cases: which one is meant is for an archivist to say. */
 export class SeveralCasesFoundError extends PermanentError {}
 
-/** A case number (`BY_ID`) the archive does not have. */
-export class UnknownCaseError extends PermanentError {}
+/**
+ * A case number (`BY_ID`) the archive does not have, or one the submission may not reach: the same error, so a
+ * source system cannot tell another source application's case from no case at all.
+ */
+export class UnknownCaseError extends PermanentError {
+  constructor(caseNumber: string) {
+    super(`there is no case ${caseNumber} that this integration may add journal posts to`);
+  }
+}
 
 /** Journal posts to a case submission that failed: there is no case to add them to. */
 export class CaseNotArchivedError extends PermanentError {}
@@ -64,7 +87,7 @@ export async function archiveSubmission(
   for (const post of request.journalPosts) {
     for (const { file } of post.dokumenter) {
       if (progress.files[file.fileId]) continue;
-      const content = await deps.fileContent(request.submission.tenant, file.fileId);
+      const content = await deps.fileContent(ownerOf(request), file.fileId);
       if (content.length !== file.sizeBytes) {
         throw new PermanentError(`file ${file.fileId} is not in the file store as it was received`);
       }
@@ -119,16 +142,16 @@ async function resolveCase(
   deps: ArchivingDependencies,
 ): Promise<ArchivedCase> {
   const { submission } = request;
+  const owner = ownerOf(request);
   switch (request.caseMode) {
     case "BY_ID": {
       const caseRef = request.caseRef ?? "";
       if (CASE_NUMBER.test(caseRef)) {
-        const found = await deps.driver.caseByNumber(caseRef);
-        if (!found) throw new UnknownCaseError(`the archive has no case ${caseRef}`);
+        const found = await caseWithinReach(request, caseRef, deps);
         await deps.archiving();
         return found;
       }
-      const found = await deps.caseOfSubmission(submission.tenant, caseRef, request.destination.id);
+      const found = await deps.caseOfSubmission(owner, caseRef);
       if (found === "waiting")
         throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`);
       if (found === "failed")
@@ -137,15 +160,15 @@ async function resolveCase(
       return found;
     }
     case "BY_SEARCH_OR_NEW": {
-      const criteria = JSON.stringify(
-        Object.entries(request.searchCriteria).sort(([a], [b]) => a.localeCompare(b)),
-      );
+      const criteria = searchClaimKey(request);
       const claim = await deps.searches.claim(request.destination.id, criteria, submission.id);
       // While the first submission with these criteria has not found or created its case, the others wait:
       // searching now, they would all find nothing and each create one. Afterwards they search as usual.
       const holder = claim.holder === submission.id;
       if (!holder && !claim.case) {
-        throw new WaitingForCaseError(`${claim.holder} is finding or creating the case for these criteria`);
+        throw new WaitingForCaseError(
+          "another submission with these search criteria is finding or creating the case",
+        );
       }
       await deps.archiving();
       const found = await searchOrCreate(request, progress, deps);
@@ -156,6 +179,74 @@ async function resolveCase(
       await deps.archiving();
       return createCase(request, progress, deps);
   }
+}
+
+const ownerOf = (request: SubmissionValidated): CaseOwner => ({
+  tenantId: request.submission.tenant,
+  sourceApplicationId: request.submission.sourceApplication,
+  destinationId: request.destination.id,
+});
+
+/**
+ * The case a case number names, if the submission may reach it (its integration's case access), checked before
+ * anything is written; otherwise, and when there is no such case, the same UnknownCaseError.
+ */
+async function caseWithinReach(
+  request: SubmissionValidated,
+  caseNumber: string,
+  deps: ArchivingDependencies,
+): Promise<ArchivedCase> {
+  const { caseAccess } = request;
+  if (
+    caseAccess.scope === "OWN_CASES" &&
+    !(await deps.ownCases.hasCaseNumber(ownerOf(request), caseNumber))
+  ) {
+    throw new UnknownCaseError(caseNumber);
+  }
+  const found = await deps.driver.caseByNumber(caseNumber);
+  if (!found) throw new UnknownCaseError(caseNumber);
+  // A case whose section the driver cannot tell is out of reach: when in doubt, never write.
+  if (caseAccess.scope === "ARCHIVE_SECTIONS" && !caseAccess.arkivdeler.includes(found.arkivdel ?? "")) {
+    throw new UnknownCaseError(caseNumber);
+  }
+  return found;
+}
+
+/**
+ * The search hits the submission may be filed into: its source application's own cases, or those in the archive
+ * sections its integration may reach. Hits outside are as if the archive had not answered them.
+ */
+async function hitsWithinReach(
+  request: SubmissionValidated,
+  hits: readonly ArchivedCase[],
+  deps: ArchivingDependencies,
+): Promise<ArchivedCase[]> {
+  const { caseAccess } = request;
+  if (caseAccess.scope === "ARCHIVE_SECTIONS") {
+    return hits.filter((hit) => caseAccess.arkivdeler.includes(hit.arkivdel ?? ""));
+  }
+  if (hits.length === 0) return [];
+  const own = await deps.ownCases.among(
+    ownerOf(request),
+    hits.map((hit) => hit.systemId),
+  );
+  return hits.filter((hit) => own.has(hit.systemId));
+}
+
+/**
+ * What one search-or-new claim covers: the criteria within what the submission may reach, so submissions that
+ * cannot see each other's cases (another source application's own cases, another county) never wait on or share a
+ * case through a claim.
+ */
+function searchClaimKey(request: SubmissionValidated): string {
+  const { tenant, sourceApplication } = request.submission;
+  const { caseAccess } = request;
+  const reach =
+    caseAccess.scope === "OWN_CASES"
+      ? ["own", tenant, sourceApplication]
+      : ["sections", tenant, ...[...caseAccess.arkivdeler].sort()];
+  const criteria = Object.entries(request.searchCriteria).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([reach, ...criteria]);
 }
 
 async function searchOrCreate(
@@ -170,12 +261,11 @@ async function searchOrCreate(
     ? await deps.driver.caseByExternalId(request.submission.id)
     : undefined;
   if (own) return created(progress, own);
-  const hits = await deps.driver.searchCases(request.searchCriteria);
+  const hits = await hitsWithinReach(request, await deps.driver.searchCases(request.searchCriteria), deps);
   if (hits.length > 1) {
+    // Numbers only: what a source system is told about the archive never includes titles or other content.
     throw new SeveralCasesFoundError(
-      `${hits.length} cases match ${JSON.stringify(request.searchCriteria)}: ${hits
-        .map((hit) => `${hit.caseNumber} "${hit.tittel}"`)
-        .join(", ")}`,
+      `${hits.length} cases match the search criteria: ${hits.map((hit) => hit.caseNumber).join(", ")}`,
     );
   }
   return hits[0] ?? createCase(request, progress, deps);

@@ -1,10 +1,14 @@
 import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 
-/** A case in the archive: its system id (for later writes) and its case number (`2026/123`). */
+/**
+ * A case in the archive: its system id (for later writes), its case number (`2026/123`) and, where the driver
+ * can tell, its archive section (arkivdel, by the code Flyt uses for it). Nothing of its content: Flyt keeps
+ * no more of another's case than it needs to file into it.
+ */
 export interface ArchivedCase {
   readonly systemId: string;
   readonly caseNumber: string;
-  readonly tittel: string;
+  readonly arkivdel?: string;
 }
 
 /** A journal post in the archive: its number (`2026/123-4`). */

@@ -50,7 +50,7 @@ export interface ArchiveValidatedDependencies {
     renew(progress: Progress): Promise<boolean>;
     /** Lets go of the search claims of a submission that failed. */
     releaseSearches(submissionId: string): Promise<void>;
-  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches">;
+  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases">;
   /** How often a delivery renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
@@ -160,6 +160,7 @@ async function attempt(
       fileContent: deps.fileContent,
       caseOfSubmission: deps.progress.caseOfSubmission,
       searches: deps.progress.searches,
+      ownCases: deps.progress.ownCases,
     });
     progress.lastError = null;
     return { topic: "completed", value: { ...done, attempts: progress.attempts } };

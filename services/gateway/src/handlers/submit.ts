@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { FileStore } from "@flyt/file-store";
+import type { FileOwner, FileStore } from "@flyt/file-store";
 import { type EventHeaders, PublishTimeoutError, uuidV8 } from "@flyt/kafka";
 import type { Logger } from "@flyt/logging";
 import type { Integration } from "@flyt/registry";
@@ -51,7 +51,9 @@ export function submitCase(deps: SubmitDependencies, request: SubmitRequest): Pr
 
 /**
  * `POST /api/v1/cases/{caseRef}/journal-posts`: journal posts to an existing case, named by its archive case
- * number (`2026/123`) or by the id of an earlier case submission of the same tenant, archived or not yet.
+ * number (`2026/123`) or by the id of an earlier case submission of the same source application, archived or
+ * not yet. Another's case submission is unknown, as if it did not exist; a case number is checked against what
+ * the integration may reach when it is archived (the archive adapter), where an unknown number fails the same way.
  */
 export async function submitJournalPosts(
   deps: SubmitDependencies,
@@ -61,7 +63,7 @@ export async function submitJournalPosts(
     return submit(deps, request, { kind: "JOURNAL_POSTS", caseRef: request.caseRef });
   }
   if (!SUBMISSION_ID.test(request.caseRef)) return { outcome: "invalid-case-ref", caseRef: request.caseRef };
-  const caseSubmission = await deps.intake.findCase(request.caller.tenantId, request.caseRef);
+  const caseSubmission = await deps.intake.findCase(request.caller, request.caseRef);
   if (!caseSubmission) return { outcome: "unknown-case", caseRef: request.caseRef };
   return submit(deps, request, { kind: "JOURNAL_POSTS", caseRef: caseSubmission.id });
 }
@@ -104,7 +106,7 @@ async function submit(
     return { outcome: "integration-deactivated", integrationId: body.integrationId };
   }
 
-  const uploaded = await uploadedFiles(deps.files, caller.tenantId, body);
+  const uploaded = await uploadedFiles(deps.files, caller, body);
   if (uploaded.errors.length > 0) return { outcome: "invalid", errors: uploaded.errors };
 
   // The case a body is sent to is part of what makes two requests the same submission.
@@ -129,7 +131,7 @@ async function submit(
     if (age < deps.stalePendingMs) return { outcome: "in-flight", existingId: record.id };
   }
 
-  const files = await storeDocuments(deps, caller.tenantId, body, uploaded.references);
+  const files = await storeDocuments(deps, caller, body, uploaded.references);
   const event = receivedEvent({
     submissionId: record.id,
     caller,
@@ -182,14 +184,14 @@ export function receivedEventId(submissionId: string): string {
 /** Inline content is already bounded by the body limit. */
 async function storeInline(
   deps: SubmitDependencies,
-  tenantId: string,
+  owner: FileOwner,
   document: Record<string, unknown>,
 ): Promise<FileReference> {
   const content = Buffer.from(String(document.innhold), "base64");
   // The schema already refused control characters; this drops directories and caps the length.
   const filename = sanitizeFilename(String(document.filnavn)) ?? "document";
   const stored = await deps.files.store(
-    { tenantId, id: deps.ids.file(), filename, mimeType: String(document.mimeType) },
+    { owner, id: deps.ids.file(), filename, mimeType: String(document.mimeType) },
     content,
     content.length,
   );
@@ -205,20 +207,23 @@ function documentsOf(body: SubmittedBody): Documents {
   );
 }
 
-/** The references of documents sent as `fileId`, which must be files of this tenant. */
-async function uploadedFiles(files: FileStore, tenantId: string, body: SubmittedBody) {
+/**
+ * The references of documents sent as `fileId`, which must be the caller's own uploads (its county, source
+ * application and environment): anyone else's is refused as if it did not exist.
+ */
+async function uploadedFiles(files: FileStore, owner: FileOwner, body: SubmittedBody) {
   const references = new Map<string, FileReference>();
   const errors: FieldError[] = [];
   for (const [j, documents] of documentsOf(body).entries()) {
     for (const [d, document] of documents.entries()) {
       if (typeof document.fileId !== "string") continue;
-      const reference = await files.reference(tenantId, document.fileId);
+      const reference = await files.reference(owner, document.fileId);
       if (reference) references.set(document.fileId, reference);
       else {
         errors.push({
           code: "unknown-file",
           pointer: `/journalPosts/${j}/dokumenter/${d}/fileId`,
-          detail: "No file with this id was uploaded by this tenant.",
+          detail: "No file with this id was uploaded by this client's source application.",
         });
       }
     }
@@ -229,7 +234,7 @@ async function uploadedFiles(files: FileStore, tenantId: string, body: Submitted
 /** Stores inline contents; returns every document's file reference, by journal post and document. */
 async function storeDocuments(
   deps: SubmitDependencies,
-  tenantId: string,
+  owner: FileOwner,
   body: SubmittedBody,
   uploaded: Map<string, FileReference>,
 ): Promise<FileReference[][]> {
@@ -239,7 +244,7 @@ async function storeDocuments(
         documents.map((document) =>
           typeof document.fileId === "string"
             ? Promise.resolve(uploaded.get(document.fileId) as FileReference)
-            : storeInline(deps, tenantId, document),
+            : storeInline(deps, owner, document),
         ),
       ),
     ),

@@ -42,7 +42,7 @@ export async function uploadFile(
   const filename = request.filename === undefined ? undefined : sanitizeFilename(request.filename);
   if (!filename) return { outcome: "missing-filename" };
   const stored = await deps.files.store(
-    { tenantId: request.caller.tenantId, id: deps.newFileId(), filename, mimeType: request.mimeType },
+    { owner: request.caller, id: deps.newFileId(), filename, mimeType: request.mimeType },
     request.content,
     deps.limitBytes,
   );

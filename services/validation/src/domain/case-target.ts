@@ -1,5 +1,5 @@
 import type { IntegrationConfiguration } from "@flyt/registry/configuration";
-import type { Arkivsak, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
+import type { Arkivsak, CaseAccess, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
 
 /**
  * What became of the case submission that journal posts refer to, as this service decided it. (The gateway
@@ -13,6 +13,8 @@ export interface CaseTarget {
   readonly caseMode: CaseMode;
   readonly caseRef: string | null;
   readonly searchCriteria: Record<string, string>;
+  /** Which existing cases the adapter may file it into: the integration's, checked before any search or write. */
+  readonly caseAccess: CaseAccess;
 }
 
 /** An archive case number, `YYYY/n`. */
@@ -29,14 +31,16 @@ export function caseTarget(
   kind: SubmissionKind,
   caseRef: string | null,
   normalisedCase: Arkivsak | null,
-  caseMode: IntegrationConfiguration["caseMode"],
+  configuration: Pick<IntegrationConfiguration, "caseMode" | "caseAccess">,
   referencedCase: ReferencedCase | undefined,
 ): { ok: true; target: CaseTarget } | { ok: false; errors: readonly ValidationError[] } {
-  if (kind === "JOURNAL_POSTS") return journalPostTarget(caseRef, referencedCase);
+  const caseAccess = toCaseAccess(configuration.caseAccess);
+  if (kind === "JOURNAL_POSTS") return journalPostTarget(caseRef, referencedCase, caseAccess);
   if (!normalisedCase) return failure("missing-case", "/case", "A case submission needs a case.");
+  const { caseMode } = configuration;
   switch (caseMode.mode) {
     case "NEW":
-      return { ok: true, target: { caseMode: "NEW", caseRef: null, searchCriteria: {} } };
+      return { ok: true, target: { caseMode: "NEW", caseRef: null, searchCriteria: {}, caseAccess } };
     case "BY_ID":
       return failure(
         "case-mode-mismatch",
@@ -59,9 +63,20 @@ export function caseTarget(
         if (value) criteria[criterion] = value;
         else errors.push(missingSearchValue(criterion));
       }
+      const section = criteria.arkivdel;
+      if (caseAccess.scope === "ARCHIVE_SECTIONS" && section && !caseAccess.arkivdeler.includes(section)) {
+        errors.push({
+          code: "arkivdel-not-searchable",
+          pointer: "/case/arkivdel",
+          detail: `This integration may search for cases in ${caseAccess.arkivdeler.join(", ")} only, not in ${section}.`,
+        });
+      }
       return errors.length > 0
         ? { ok: false, errors }
-        : { ok: true, target: { caseMode: "BY_SEARCH_OR_NEW", caseRef: null, searchCriteria: criteria } };
+        : {
+            ok: true,
+            target: { caseMode: "BY_SEARCH_OR_NEW", caseRef: null, searchCriteria: criteria, caseAccess },
+          };
     }
   }
 }
@@ -69,8 +84,12 @@ export function caseTarget(
 function journalPostTarget(
   caseRef: string | null,
   referencedCase: ReferencedCase | undefined,
+  caseAccess: CaseAccess,
 ): ReturnType<typeof caseTarget> {
-  const target = { ok: true, target: { caseMode: "BY_ID", caseRef, searchCriteria: {} } } as const;
+  const target = {
+    ok: true,
+    target: { caseMode: "BY_ID", caseRef, searchCriteria: {}, caseAccess },
+  } as const;
   if (caseRef !== null && CASE_NUMBER.test(caseRef)) return target;
   if (caseRef === null || !SUBMISSION_ID.test(caseRef)) {
     return failure(
@@ -88,6 +107,13 @@ function journalPostTarget(
     );
   }
   return failure("unknown-case-reference", "/caseRef", `No case submission ${caseRef} of this county.`);
+}
+
+/** The configuration's access as the validated event carries it. */
+function toCaseAccess(access: IntegrationConfiguration["caseAccess"]): CaseAccess {
+  return access.scope === "ARCHIVE_SECTIONS"
+    ? { scope: "ARCHIVE_SECTIONS", arkivdeler: [...access.arkivdeler] }
+    : { scope: "OWN_CASES", arkivdeler: [] };
 }
 
 function missingSearchValue(criterion: string): ValidationError {

@@ -10,7 +10,9 @@ export const configuration: IntegrationConfiguration = {
     saksstatus: "B",
     journalstatus: "J",
   },
+  fixedFields: [],
   caseMode: { mode: "NEW" },
+  caseAccess: { scope: "OWN_CASES" },
   documentRules: {
     allowedMimeTypes: ["application/pdf", "image/png"],
     maxFileBytes: 10 * 1024 * 1024,

@@ -28,6 +28,7 @@ describe("validateSubmission", () => {
         caseMode: "NEW",
         caseRef: null,
         searchCriteria: {},
+        caseAccess: { scope: "OWN_CASES", arkivdeler: [] },
         case: { ...arkivsak(), arkivdel: "EIENDOM", administrativEnhet: "SAMFERDSEL", saksstatus: "B" },
         journalPosts: [
           journalpost(FILE, { journalstatus: "J", administrativEnhet: "SAMFERDSEL", skjerming: null }),
@@ -109,6 +110,37 @@ describe("validateSubmission", () => {
       });
     });
 
+    describe("in whole archive sections the county opened to the integration", () => {
+      const inSections = {
+        ...searching,
+        caseAccess: { scope: "ARCHIVE_SECTIONS" as const, arkivdeler: ["EIENDOM", "SAK"] },
+      };
+
+      it("searches a section it may, and tells the adapter how far it may reach", () => {
+        const decision = validateSubmission({
+          submission: receivedCase(),
+          configuration: inSections,
+          fileHeads: heads,
+        });
+        expect(decision.outcome === "validated" && decision.request.caseAccess).toEqual({
+          scope: "ARCHIVE_SECTIONS",
+          arkivdeler: ["EIENDOM", "SAK"],
+        });
+      });
+
+      it("refuses to search a section it may not, before anything is searched", () => {
+        const decision = validateSubmission({
+          submission: { ...receivedCase(), case: arkivsak({ arkivdel: "PERSONAL" }) },
+          configuration: inSections,
+          fileHeads: heads,
+        });
+        expect(decision).toEqual({
+          outcome: "rejected",
+          errors: [expect.objectContaining({ code: "arkivdel-not-searchable", pointer: "/case/arkivdel" })],
+        });
+      });
+    });
+
     it("rejects a case without a value for a criterion", () => {
       const byTitleAndType = {
         ...searching,
@@ -126,6 +158,51 @@ describe("validateSubmission", () => {
     });
   });
 
+  describe("fields the integration fixes", () => {
+    const fixingSection = {
+      ...configuration,
+      archiveDefaults: { ...configuration.archiveDefaults, journalstatus: "ferdig" },
+      fixedFields: ["arkivdel" as const, "journalstatus" as const],
+    };
+
+    it("accepts a submission that leaves them out or sends the fixed value (or a code converted to it)", () => {
+      const submission = {
+        ...receivedCase(),
+        case: arkivsak({ arkivdel: "EIENDOM" }),
+        journalPosts: [
+          journalpost(FILE, { journalstatus: "J" }),
+          journalpost(FILE, { journalstatus: "ferdig" }),
+        ],
+      };
+      const decision = validateSubmission({ submission, configuration: fixingSection, fileHeads: heads });
+      expect(decision.outcome).toBe("validated");
+      expect(decision.outcome === "validated" && decision.request.case?.arkivdel).toBe("EIENDOM");
+    });
+
+    it("rejects every other value, each with its pointer, whatever the rest says", () => {
+      const submission = {
+        ...receivedCase(),
+        case: arkivsak({ arkivdel: "ELEV" }),
+        journalPosts: [journalpost(FILE), journalpost(FILE, { journalstatus: "utkast" })],
+      };
+      const decision = validateSubmission({ submission, configuration: fixingSection, fileHeads: heads });
+      expect(decision).toEqual({
+        outcome: "rejected",
+        errors: [
+          {
+            code: "field-fixed-by-integration",
+            pointer: "/case/arkivdel",
+            detail: 'This integration sets arkivdel to "EIENDOM"; leave it out or send that value.',
+          },
+          expect.objectContaining({
+            code: "field-fixed-by-integration",
+            pointer: "/journalPosts/1/journalstatus",
+          }),
+        ],
+      });
+    });
+  });
+
   it("rejects a new case for an integration that only adds to existing cases", () => {
     const byId = { ...configuration, caseMode: { mode: "BY_ID" as const } };
     const decision = validateSubmission({
@@ -137,7 +214,7 @@ describe("validateSubmission", () => {
   });
 
   describe("journal posts to an existing case", () => {
-    it("go to a case number as it is", () => {
+    it("go to a case number as it is, within the integration's reach", () => {
       const decision = validateSubmission({
         submission: receivedJournalPosts("2026/123"),
         configuration,
@@ -147,6 +224,7 @@ describe("validateSubmission", () => {
         caseMode: "BY_ID",
         caseRef: "2026/123",
         case: null,
+        caseAccess: { scope: "OWN_CASES", arkivdeler: [] },
       });
     });
 

@@ -4,6 +4,7 @@ import { normaliseCase, normaliseJournalPost } from "./apply-configuration";
 import { type CaseTarget, caseTarget, type ReferencedCase } from "./case-target";
 import { unknownCodes } from "./code-values";
 import { checkDocuments, type FileHeads } from "./document-rules";
+import { fixedFieldErrors } from "./fixed-fields";
 import { missingCaseFields, missingJournalPostFields } from "./required-fields";
 
 export interface ValidationInput {
@@ -41,11 +42,12 @@ export function validateSubmission(input: ValidationInput): ValidationDecision {
     submission.submission.kind,
     submission.caseRef,
     normalisedCase,
-    configuration.caseMode,
+    configuration,
     input.referencedCase,
   );
   const errors = [
     ...unknownCodes(submission.case, submission.journalPosts, valueConversions),
+    ...fixedFieldErrors(submission, { case: normalisedCase, journalPosts: normalisedPosts }, configuration),
     ...(normalisedCase ? missingCaseFields(normalisedCase) : []),
     ...missingJournalPostFields(normalisedPosts),
     ...checkDocuments(submission.journalPosts, configuration.documentRules, input.fileHeads),

@@ -1,4 +1,5 @@
 import { PermanentError, TransientError } from "@flyt/errors";
+import type { HeadsRequest } from "@flyt/file-store";
 import {
   answerEventId,
   type ConsumedMessage,
@@ -35,7 +36,7 @@ export interface ValidateReceivedDependencies {
   readonly configurations: {
     get(tenantId: string, integrationId: string, version: number): Promise<AppliedConfiguration | undefined>;
   };
-  readonly files: { heads(request: { tenantId: string; fileIds: readonly string[] }): Promise<FileHeads> };
+  readonly files: { heads(request: HeadsRequest): Promise<FileHeads> };
   readonly publish: {
     validated(key: string, value: SubmissionValidated, headers: EventHeaders): Promise<void>;
     rejected(key: string, value: SubmissionRejected, headers: EventHeaders): Promise<void>;
@@ -101,7 +102,8 @@ async function decide(
   const fileIds = received.journalPosts.flatMap((post) =>
     post.dokumenter.map((document) => document.file.fileId),
   );
-  const fileHeads = await deps.files.heads({ tenantId: submission.tenant, fileIds });
+  const owner = { tenantId: submission.tenant, sourceApplicationId: submission.sourceApplication };
+  const fileHeads = await deps.files.heads({ owner, fileIds });
   return answer(received, applied, { fileHeads, ...(referencedCase ? { referencedCase } : {}) });
 }
 

@@ -152,7 +152,39 @@ const pendingWrites = {
   },
 };
 
-const migrations = [progress, simulatedArchive, pendingWrites];
+/**
+ * Whose cases are whose: each submission's source application, so a source application reaches only the cases it
+ * created or was filed into (unless its integration opens archive sections). Progress recorded before this has
+ * none and counts for no one. The archive's case titles are no longer kept: Flyt needs only where a case is.
+ */
+const caseOwners = {
+  name: "004-archive-progress-case-owners",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.text("source_application_id").nullable();
+      t.dropColumn("case_tittel");
+      t.index(
+        ["tenant_id", "source_application_id", "destination_id", "case_number"],
+        "archive_progress_case_owner",
+      );
+    });
+    await db.schema.alterTable("archive_search_claims", (t) => {
+      t.dropColumn("case_tittel");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_search_claims", (t) => {
+      t.text("case_tittel").nullable();
+    });
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropIndex([], "archive_progress_case_owner");
+      t.text("case_tittel").nullable();
+      t.dropColumn("source_application_id");
+    });
+  },
+};
+
+const migrations = [progress, simulatedArchive, pendingWrites, caseOwners];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {

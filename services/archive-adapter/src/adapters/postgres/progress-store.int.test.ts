@@ -10,11 +10,16 @@ let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Knex;
 let store: ProgressStore;
 let sequence = 0;
-const submission = () => ({ id: `sub_lease_${++sequence}`, tenant: "demo", run: 1 });
+const submission = (sourceApplication = "egrunnerverv") => ({
+  id: `sub_lease_${++sequence}`,
+  tenant: "demo",
+  sourceApplication,
+  run: 1,
+});
 
 /** Leases the progress, failing the test if a later run has superseded it. */
 async function lease(
-  of: { id: string; tenant: string; run: number },
+  of: { id: string; tenant: string; sourceApplication: string; run: number },
   owner: string,
   destinationId = "demo-simulator",
 ): Promise<Progress> {
@@ -78,7 +83,7 @@ describe("ProgressStore runs", () => {
   it("starts a later run's outcome and retry budget afresh, keeping what is in the archive", async () => {
     const retried = submission();
     const first = await lease(retried, "delivery-a");
-    first.case = { systemId: "case-1", caseNumber: "2026/5", tittel: "Sak" };
+    first.case = { systemId: "case-1", caseNumber: "2026/5" };
     first.caseCreated = true;
     first.attempts = 7;
     first.answer = { topic: "failed", value: {} as never };
@@ -95,12 +100,53 @@ describe("ProgressStore runs", () => {
   it("starts from nothing when a later run goes to another archive", async () => {
     const moved = submission();
     const first = await lease(moved, "delivery-a");
-    first.case = { systemId: "case-1", caseNumber: "2026/5", tittel: "Sak" };
+    first.case = { systemId: "case-1", caseNumber: "2026/5" };
     first.files = { f1: "archive-file-1" };
     first.answer = { topic: "failed", value: {} as never };
     await store.save(first, { release: true });
     const second = await lease({ ...moved, run: 2 }, "delivery-b", "vestland-elements");
     expect(second).toMatchObject({ destinationId: "vestland-elements", files: {}, caseCreated: false });
     expect(second.case).toBeUndefined();
+  });
+});
+
+describe("ProgressStore case owners", () => {
+  /** A case submission of `sourceApplication` that got its case (created, or found and filed into). */
+  async function filedInto(sourceApplication: string, systemId: string, caseNumber: string, tenant = "demo") {
+    const of = { ...submission(sourceApplication), tenant };
+    const progress = await lease(of, "delivery-a");
+    progress.case = { systemId, caseNumber };
+    progress.answer = { topic: "completed", value: {} as never };
+    await store.save(progress, { release: true });
+    return of;
+  }
+  const owner = (sourceApplicationId: string, tenantId = "demo") => ({
+    tenantId,
+    sourceApplicationId,
+    destinationId: "demo-simulator",
+  });
+
+  it("knows a source application's own cases, and no other source application's or county's", async () => {
+    await filedInto("egrunnerverv", "owners-case-1", "2031/1");
+    await filedInto("vigo", "owners-case-2", "2031/2");
+    await filedInto("egrunnerverv", "owners-case-3", "2031/3", "vestland");
+
+    expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/1")).toBe(true);
+    expect(await store.hasOwnCaseNumber(owner("vigo"), "2031/1")).toBe(false);
+    expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/3")).toBe(false);
+    expect(await store.hasOwnCaseNumber(owner("egrunnerverv", "vestland"), "2031/3")).toBe(true);
+    expect(
+      await store.ownCasesAmong(owner("egrunnerverv"), ["owners-case-1", "owners-case-2", "owners-case-3"]),
+    ).toEqual(new Set(["owners-case-1"]));
+  });
+
+  it("gives journal posts the case of their own source application's case submission only", async () => {
+    const own = await filedInto("egrunnerverv", "owners-case-4", "2031/4");
+    expect(await store.caseOfSubmission(owner("egrunnerverv"), own.id)).toEqual({
+      systemId: "owners-case-4",
+      caseNumber: "2031/4",
+    });
+    // Another source application's case submission is as if it had never been made: it never gets a case.
+    expect(await store.caseOfSubmission(owner("vigo"), own.id)).toBe("waiting");
   });
 });

@@ -1,5 +1,6 @@
 import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
+import type { CaseOwner } from "../../archiving/archive-submission";
 import type { Progress } from "../../archiving/progress";
 import type { ArchivedCase } from "../../drivers/archive-driver";
 
@@ -10,7 +11,6 @@ interface ProgressRow {
   readonly run: number;
   readonly case_system_id: string | null;
   readonly case_number: string | null;
-  readonly case_tittel: string | null;
   readonly case_created: boolean;
   readonly case_create_attempted: boolean;
   readonly files: Progress["files"];
@@ -51,7 +51,7 @@ export class ProgressStore {
    * earlier one has nothing left to do.
    */
   async start(
-    submission: { id: string; tenant: string; run: number },
+    submission: { id: string; tenant: string; sourceApplication: string; run: number },
     destinationId: string,
     owner: string,
   ): Promise<Progress | "superseded"> {
@@ -59,6 +59,7 @@ export class ProgressStore {
       .insert({
         submission_id: submission.id,
         tenant_id: submission.tenant,
+        source_application_id: submission.sourceApplication,
         destination_id: destinationId,
         run: submission.run,
       })
@@ -76,7 +77,6 @@ export class ProgressStore {
          last_error = case when run < :run then null else last_error end,
          case_system_id = case when ${elsewhere} then null else case_system_id end,
          case_number = case when ${elsewhere} then null else case_number end,
-         case_tittel = case when ${elsewhere} then null else case_tittel end,
          case_created = case when ${elsewhere} then false else case_created end,
          case_create_attempted = case when ${elsewhere} then false else case_create_attempted end,
          files = case when ${elsewhere} then '{}'::jsonb else files end,
@@ -84,6 +84,7 @@ export class ProgressStore {
          journal_posts_attempted = case when ${elsewhere} then '[]'::jsonb else journal_posts_attempted end,
          pending_writes = case when ${elsewhere} then '{}'::jsonb else pending_writes end,
          destination_id = :destinationId,
+         source_application_id = :sourceApplication,
          run = greatest(run, :run)
        where submission_id = :id
          and run <= :run
@@ -91,7 +92,14 @@ export class ProgressStore {
               -- An outcome never changes: publishing it again needs no exclusive lease.
               or (answer is not null and run = :run))
        returning *`,
-      { owner, leaseMs: this.leaseMs, run: submission.run, destinationId, id: submission.id },
+      {
+        owner,
+        leaseMs: this.leaseMs,
+        run: submission.run,
+        destinationId,
+        sourceApplication: submission.sourceApplication,
+        id: submission.id,
+      },
     );
     const row = rows[0];
     if (row) return toProgress(row);
@@ -107,7 +115,6 @@ export class ProgressStore {
       .update({
         case_system_id: progress.case?.systemId ?? null,
         case_number: progress.case?.caseNumber ?? null,
-        case_tittel: progress.case?.tittel ?? null,
         case_created: progress.caseCreated,
         case_create_attempted: progress.caseCreateAttempted,
         files: JSON.stringify(progress.files),
@@ -136,20 +143,36 @@ export class ProgressStore {
   }
 
   /**
-   * The archive case of an earlier case submission of this tenant to the same destination, once that submission
-   * is archived in full ("waiting" until then, "failed" when it never will be).
+   * The archive case of an earlier case submission of the same source application and destination, once that
+   * submission is archived in full ("waiting" until then, "failed" when it never will be).
    */
   async caseOfSubmission(
-    tenantId: string,
+    owner: CaseOwner,
     submissionId: string,
-    destinationId: string,
   ): Promise<ArchivedCase | "waiting" | "failed"> {
     const row = await this.db("archive_progress")
-      .where({ submission_id: submissionId, tenant_id: tenantId, destination_id: destinationId })
-      .first("case_system_id", "case_number", "case_tittel", this.db.raw("answer->>'topic' as outcome"));
+      .where({ submission_id: submissionId, ...ownedBy(owner) })
+      .first("case_system_id", "case_number", this.db.raw("answer->>'topic' as outcome"));
     if (row?.outcome === "failed") return "failed";
     if (row?.outcome !== "completed" || !row.case_system_id) return "waiting";
-    return { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel };
+    return { systemId: row.case_system_id, caseNumber: row.case_number };
+  }
+
+  /** Whether the source application's submissions created or were filed into the case with this number. */
+  async hasOwnCaseNumber(owner: CaseOwner, caseNumber: string): Promise<boolean> {
+    const row = await this.db("archive_progress")
+      .where({ ...ownedBy(owner), case_number: caseNumber })
+      .first("submission_id");
+    return row !== undefined;
+  }
+
+  /** Of these cases (system ids), those the source application's submissions created or were filed into. */
+  async ownCasesAmong(owner: CaseOwner, systemIds: readonly string[]): Promise<ReadonlySet<string>> {
+    const rows = await this.db("archive_progress")
+      .where(ownedBy(owner))
+      .whereIn("case_system_id", [...systemIds])
+      .distinct("case_system_id");
+    return new Set(rows.map((row: { case_system_id: string }) => row.case_system_id));
   }
 
   /** Claims the search for these criteria, or answers who holds it and the case it settled on, if any. */
@@ -167,9 +190,7 @@ export class ProgressStore {
       .first();
     return {
       holder: row.submission_id,
-      ...(row.case_system_id
-        ? { case: { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel } }
-        : {}),
+      ...(row.case_system_id ? { case: { systemId: row.case_system_id, caseNumber: row.case_number } } : {}),
     };
   }
 
@@ -178,7 +199,6 @@ export class ProgressStore {
     await this.db("archive_search_claims").where({ destination_id: destinationId, criteria }).update({
       case_system_id: archivedCase.systemId,
       case_number: archivedCase.caseNumber,
-      case_tittel: archivedCase.tittel,
     });
   }
 
@@ -195,6 +215,13 @@ export class ProgressStore {
   }
 }
 
+/** The rows of a source application's submissions to one destination of its county. */
+const ownedBy = (owner: CaseOwner) => ({
+  tenant_id: owner.tenantId,
+  source_application_id: owner.sourceApplicationId,
+  destination_id: owner.destinationId,
+});
+
 function toProgress(row: ProgressRow): Progress {
   return {
     submissionId: row.submission_id,
@@ -204,7 +231,7 @@ function toProgress(row: ProgressRow): Progress {
     destinationId: row.destination_id,
     run: row.run,
     ...(row.case_system_id && row.case_number
-      ? { case: { systemId: row.case_system_id, caseNumber: row.case_number, tittel: row.case_tittel ?? "" } }
+      ? { case: { systemId: row.case_system_id, caseNumber: row.case_number } }
       : {}),
     caseCreated: row.case_created,
     caseCreateAttempted: row.case_create_attempted,

@@ -75,7 +75,7 @@ describe("the fint driver against a fake FINT arkiv", () => {
     expect(archivedCase).toEqual({
       caseNumber: `${year}/1`,
       systemId: expect.any(String),
-      tittel: landAcquisitionCase.tittel,
+      arkivdel: landAcquisitionCase.arkivdel,
     });
 
     const content = Buffer.from("%PDF-1.7 søknad");

@@ -83,23 +83,23 @@ describe("toSakResource", () => {
 });
 
 describe("toArchivedCase", () => {
-  it("reads the case number from mappeId, or from year and sequence", () => {
+  it("reads the case number from mappeId, or from year and sequence, its arkivdel, and nothing of its content", () => {
     expect(
       toArchivedCase(
         {
           tittel: "T",
           mappeId: { identifikatorverdi: "2026/123" },
           systemId: { identifikatorverdi: "8812" },
+          _links: { arkivdel: [{ href: "https://fint.example/arkiv/noark/arkivdel/systemid/ELEV%20A" }] },
         },
         { afterWrite: false },
       ),
-    ).toEqual({ systemId: "8812", caseNumber: "2026/123", tittel: "T" });
+    ).toEqual({ systemId: "8812", caseNumber: "2026/123", arkivdel: "ELEV A" });
     expect(
       toArchivedCase({ tittel: "T", saksaar: "2026", sakssekvensnummer: "7" }, { afterWrite: false }),
     ).toEqual({
       systemId: "2026/7",
       caseNumber: "2026/7",
-      tittel: "T",
     });
   });
 

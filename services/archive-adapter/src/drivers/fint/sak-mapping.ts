@@ -79,7 +79,23 @@ export function toArchivedCase(sak: SakResource, options: { readonly afterWrite:
       uncertain: options.afterWrite,
     });
   }
-  return { systemId: sak.systemId?.identifikatorverdi ?? caseNumber, caseNumber, tittel: sak.tittel };
+  const arkivdel = codeOfLink(sak._links?.arkivdel?.[0]?.href);
+  return {
+    systemId: sak.systemId?.identifikatorverdi ?? caseNumber,
+    caseNumber,
+    ...(arkivdel ? { arkivdel } : {}),
+  };
+}
+
+/** The code a link to a code resource names: its last path segment (`.../arkivdel/systemid/SAK` → `SAK`). */
+function codeOfLink(href: string | undefined): string | undefined {
+  const segment = href?.split("/").filter(Boolean).at(-1);
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 export function optionalLinks(

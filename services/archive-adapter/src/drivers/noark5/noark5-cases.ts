@@ -1,6 +1,6 @@
 import type { Arkivsak, Klassering } from "@flyt/schemas";
 import { ArchiveRefusedError } from "../archive-errors";
-import type { Noark5Object } from "./links";
+import { findLink, type Noark5Object } from "./links";
 import {
   type BusinessMetadataFields,
   caseCriterionCondition,
@@ -23,6 +23,8 @@ export interface Noark5Cases {
   /** A saksmappe by systemID: from this driver's memory, else by asking the archive. */
   bySystemId(systemId: string): Promise<Located>;
   search(criteria: Readonly<Record<string, string>>): Promise<Located[]>;
+  /** The title of the arkivdel a saksmappe sits in (how Flyt names an arkivdel), if the archive says. */
+  arkivdelOf(saksmappe: Located): Promise<string | undefined>;
   /** Creates the saksmappe, or finishes one an earlier attempt left unfinished. Returns it finished. */
   createOrFinish(arkivsak: Arkivsak, externalId: string): Promise<Located>;
 }
@@ -46,6 +48,8 @@ export function createNoark5Cases(options: {
   const saksmapper = new Map<string, Located>();
   const arkivdeler = new Map<string, Located>();
   const klasser = new Map<string, Located>();
+  /** Arkivdel titles by the href a saksmappe links to them with. */
+  const arkivdelTitles = new Map<string, string | undefined>();
 
   async function searchSaksmapper(filter: string, purpose: string): Promise<Located[]> {
     const sakarkiv = await navigator.entryPoint(REL.sakarkiv);
@@ -180,6 +184,14 @@ export function createNoark5Cases(options: {
       if (conditions.length === 0)
         throw new ArchiveRefusedError("a case search needs at least one criterion");
       return searchSaksmapper(allOf(conditions), "saksmappe search");
+    },
+    async arkivdelOf(saksmappe) {
+      const href = findLink(saksmappe.body, REL.arkivdel)?.href;
+      if (!href) return undefined;
+      if (arkivdelTitles.has(href)) return arkivdelTitles.get(href);
+      const arkivdel = await navigator.follow(saksmappe, REL.arkivdel, "the saksmappe's arkivdel");
+      const tittel = arkivdel && typeof arkivdel.body.tittel === "string" ? arkivdel.body.tittel : undefined;
+      return remember(arkivdelTitles, href, tittel);
     },
     async createOrFinish(arkivsak, externalId) {
       const unfinished = await cases.findByExternalId(externalId);

@@ -95,7 +95,10 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
     },
     async caseByNumber(caseNumber) {
       const found = await cases.byNumber(caseNumber);
-      return found ? toArchivedCase(found.body) : undefined;
+      if (!found) return undefined;
+      // Its section, for integrations a county opened whole archive sections to.
+      const arkivdel = await cases.arkivdelOf(found);
+      return { ...toArchivedCase(found.body), ...(arkivdel ? { arkivdel } : {}) };
     },
     async searchCases(criteria) {
       return (await cases.search(criteria)).map((found) => toArchivedCase(found.body));

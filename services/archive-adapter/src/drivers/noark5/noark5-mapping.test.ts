@@ -147,7 +147,6 @@ describe("Noark 5 → Flyt", () => {
     expect(toArchivedCase({ systemID: "s1", mappeID: "2026/123", tittel: "T" })).toEqual({
       systemId: "s1",
       caseNumber: "2026/123",
-      tittel: "T",
     });
     expect(() => toArchivedCase({ systemID: "s1" })).toThrow(/mappeID/);
   });

@@ -238,11 +238,7 @@ export function systemIdOf(object: Noark5Object, what: string): string {
 export function toArchivedCase(saksmappe: Noark5Object): ArchivedCase {
   const caseNumber = text(saksmappe, "mappeID");
   if (!caseNumber) throw new PermanentError("the archive's saksmappe has no mappeID");
-  return {
-    systemId: systemIdOf(saksmappe, "saksmappe"),
-    caseNumber,
-    tittel: text(saksmappe, "tittel") ?? "",
-  };
+  return { systemId: systemIdOf(saksmappe, "saksmappe"), caseNumber };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface Noark5Navigator {
   entryPoint(rel: typeof REL.arkivstruktur | typeof REL.sakarkiv): Promise<Located>;
   /** The link an object offers for a relation; a missing one is refused (the archive lacks it or denies it). */
   link(from: Located, rel: string, what: string): Noark5Link;
+  /** The object a single-object relation names, or undefined when the object offers no such relation. */
+  follow(from: Located, rel: string, purpose: string): Promise<Located | undefined>;
   /** Objects of a list relation matching `filter`, following `next` pages (at most MAX_PAGES of them). */
   list(from: Located, rel: string, filter: string | undefined, purpose: string): Promise<Located[]>;
   /**
@@ -111,6 +113,10 @@ export function createNoark5Navigator(options: {
       });
     },
     link,
+    async follow(from, rel, purpose) {
+      const found = findLink(from.body, rel);
+      return found && located(await client.get(linkUrl(found, {}, from.url), purpose));
+    },
     async list(from, rel, filter, purpose) {
       const query = filter === undefined ? {} : { $filter: filter };
       let url: string | undefined = linkUrl(link(from, rel, purpose), query, from.url);

@@ -22,7 +22,7 @@ export const wellBehaved: SimulatorBehaviour = { latencyMs: 0, errorRate: 0, unc
 interface CaseRow {
   readonly system_id: string;
   readonly case_number: string;
-  readonly tittel: string;
+  readonly arkivdel: string | null;
 }
 
 /** Fields a search may compare, and the column each is kept in. */
@@ -215,5 +215,9 @@ export class SimulatedArchive implements ArchiveDriver {
 }
 
 function toCase(row: CaseRow): ArchivedCase {
-  return { systemId: row.system_id, caseNumber: row.case_number, tittel: row.tittel };
+  return {
+    systemId: row.system_id,
+    caseNumber: row.case_number,
+    ...(row.arkivdel ? { arkivdel: row.arkivdel } : {}),
+  };
 }

@@ -31,6 +31,7 @@ export function authenticate(options: AuthenticateOptions): Middleware {
       clientId,
       tenantId: client.tenantId,
       sourceApplicationId: client.sourceApplicationId,
+      environment: client.environment,
     } satisfies Caller;
     await next();
   };

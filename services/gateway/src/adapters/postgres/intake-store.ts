@@ -82,12 +82,21 @@ export class IntakeStore {
   }
 
   /**
-   * An accepted case submission of this tenant (of any of its source applications). A claim still pending was
-   * never published, so nothing may be added to it yet.
+   * An accepted case submission of this source application (in its county), by id: another source
+   * application's is not there for it. A claim still pending was never published, so nothing may be added to it yet.
    */
-  async findCase(tenantId: string, id: string): Promise<IntakeRecord | undefined> {
+  async findCase(
+    owner: { readonly tenantId: string; readonly sourceApplicationId: string },
+    id: string,
+  ): Promise<IntakeRecord | undefined> {
     const row = await this.db("intake_submissions")
-      .where({ id, tenant_id: tenantId, kind: "CASE", state: "accepted" })
+      .where({
+        id,
+        tenant_id: owner.tenantId,
+        source_application_id: owner.sourceApplicationId,
+        kind: "CASE",
+        state: "accepted",
+      })
       .first();
     return row && toIntakeRecord(row);
   }
