@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { repoRoot } from "@flyt/local-infra";
 import { testInfra } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type LocalStack, startLocalStack } from "./local-stack";
+import { accessToken, type LocalStack, startLocalStack } from "./local-stack";
 
 const PORT_OFFSET = 10_000;
 const DEMO_TIMEOUT_MS = 110_000;
@@ -143,6 +143,183 @@ describe("the whole stack, started as the README starts it", () => {
     );
     expect(stack.output()).not.toContain("[demo receiver] refused");
   }, 60_000);
+
+  describe("the standing security suite: a source application against another's data", () => {
+    let archivedCase: Record<string, any>;
+    const tokens: Record<string, string> = {};
+    const as = async (client: string, method: string, path: string, body?: unknown) => {
+      tokens[client] ??= await accessToken(stack, client);
+      const res = await fetch(`${stack.gatewayUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${tokens[client]}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    const pdf = Buffer.from("%PDF-1.7\n% security suite\n").toString("base64");
+    const document = (
+      extra: object = { filnavn: "vedlegg.pdf", mimeType: "application/pdf", innhold: pdf },
+    ) => ({
+      tittel: "Vedlegg",
+      tilknyttetRegistreringSom: "H",
+      ...extra,
+    });
+    const journalPosts = (integrationId: string, sourceInstanceId: string, dokument = document()) => ({
+      integrationId,
+      sourceInstanceId,
+      journalPosts: [
+        {
+          tittel: "Brev",
+          journalposttype: "I",
+          korrespondansepart: [{ korrespondanseparttype: "avsender", navn: "Kari Hansen" }],
+          dokumenter: [dokument],
+        },
+      ],
+    });
+    /** Polls a submission as its own client until it is terminal. */
+    const terminal = async (client: string, id: string) => {
+      let resource: Record<string, any> = {};
+      await vi.waitFor(
+        async () => {
+          resource = (await as(client, "GET", `/api/v1/submissions/${id}`)).body;
+          expect(["ARCHIVED", "REJECTED", "FAILED", "CANCELLED"]).toContain(resource.status);
+        },
+        { timeout: 30_000, interval: 250 },
+      );
+      return resource;
+    };
+    const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+    beforeAll(async () => {
+      const created = await as("demo-egrunnerverv-test", "POST", "/api/v1/cases", {
+        integrationId: "egrunnerverv-sak",
+        sourceInstanceId: `SEC-${unique()}`,
+        case: {
+          tittel: "Grunneier Kari Hansen, gnr 12 bnr 4",
+          klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
+        },
+      });
+      expect(created.status).toBe(202);
+      archivedCase = await terminal("demo-egrunnerverv-test", created.body.id);
+      expect(archivedCase.status).toBe("ARCHIVED");
+    }, 60_000);
+
+    it("cannot read another source application's submission, by id or by its own ids", async () => {
+      const byId = await as("demo-vigo-test", "GET", `/api/v1/submissions/${archivedCase.id}`);
+      const query = `integrationId=egrunnerverv-sak&sourceInstanceId=${encodeURIComponent(archivedCase.sourceInstanceId)}`;
+      const byPair = await as("demo-vigo-test", "GET", `/api/v1/submissions?${query}`);
+      expect([byId.status, byPair.status]).toEqual([404, 404]);
+      expect(JSON.stringify([byId.body, byPair.body])).not.toContain(archivedCase.caseNumber);
+    });
+
+    it("cannot add journal posts to another's case by its submission id: unknown, as an id never used", async () => {
+      const theirs = await as(
+        "demo-vigo-test",
+        "POST",
+        `/api/v1/cases/${archivedCase.id}/journal-posts`,
+        journalPosts("vigo-soknad-til-arkivet", `SEC-${unique()}`),
+      );
+      const never = await as(
+        "demo-vigo-test",
+        "POST",
+        "/api/v1/cases/sub_01ARYZ6S41TSV4RRFFQ69G5FAV/journal-posts",
+        journalPosts("vigo-soknad-til-arkivet", `SEC-${unique()}`),
+      );
+      expect([theirs.status, never.status]).toEqual([404, 404]);
+      expect(theirs.body.type).toBe(never.body.type);
+    });
+
+    it("cannot add journal posts to another's case by its case number: failed exactly as a number that does not exist", async () => {
+      const send = async (caseNumber: string) => {
+        const accepted = await as(
+          "demo-vigo-test",
+          "POST",
+          `/api/v1/cases/${encodeURIComponent(caseNumber)}/journal-posts`,
+          journalPosts("vigo-soknad-til-arkivet", `SEC-${unique()}`),
+        );
+        expect(accepted.status).toBe(202);
+        return terminal("demo-vigo-test", accepted.body.id);
+      };
+      const theirs = await send(archivedCase.caseNumber);
+      const none = await send("1999/987654");
+      expect(theirs).toMatchObject({ status: "FAILED", caseNumber: null, journalPostNumbers: [] });
+      expect(theirs.errors.map((e: { code: string }) => e.code)).toEqual(["unknown-case"]);
+      expect(theirs.errors[0].detail.replace(archivedCase.caseNumber, "N")).toBe(
+        none.errors[0].detail.replace("1999/987654", "N"),
+      );
+      // eGrunnerverv's case still has only what eGrunnerverv put in it.
+      const again = await as("demo-egrunnerverv-test", "GET", `/api/v1/submissions/${archivedCase.id}`);
+      expect(again.body.journalPostNumbers).toEqual(archivedCase.journalPostNumbers);
+    }, 60_000);
+
+    it("cannot file into an archive section of its own choosing, nor find another's cases by search", async () => {
+      const chosen = await as("demo-vigo-test", "POST", "/api/v1/cases", {
+        integrationId: "vigo-soknad-til-arkivet",
+        sourceInstanceId: `SEC-${unique()}`,
+        case: {
+          tittel: "Søknad",
+          arkivdel: "EIENDOM",
+          klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4" }],
+        },
+      });
+      const rejected = await terminal("demo-vigo-test", chosen.body.id);
+      expect(rejected.status).toBe("REJECTED");
+      expect(rejected.errors).toEqual([
+        expect.objectContaining({ code: "field-fixed-by-integration", pointer: "/case/arkivdel" }),
+      ]);
+
+      // ACOS Interact's two cases in SAK under one classification; HMSReg searches SAK by that classification.
+      const klassering = [{ ordningsprinsipp: "ORGNR", ordningsverdi: `9${Date.now() % 100_000_000}` }];
+      const acos = [];
+      for (const n of [1, 2]) {
+        const made = await as("demo-acos-interact-test", "POST", "/api/v1/cases", {
+          integrationId: "acos-skjematjenesten",
+          sourceInstanceId: `SEC-${unique()}`,
+          case: { tittel: `Søknad fra Ola Nordmann ${n}`, klassering },
+        });
+        acos.push(await terminal("demo-acos-interact-test", made.body.id));
+      }
+      expect(acos.map((resource) => resource.status)).toEqual(["ARCHIVED", "ARCHIVED"]);
+      const searching = await as("demo-hmsreg-test", "POST", "/api/v1/cases", {
+        integrationId: "hmsreg-arkivering",
+        sourceInstanceId: `SEC-${unique()}`,
+        case: { tittel: "Mannskapsliste", klassering },
+      });
+      const own = await terminal("demo-hmsreg-test", searching.body.id);
+      // Not "several cases found" with ACOS's titles: HMSReg has no case there, so it makes its own.
+      expect(own.status).toBe("ARCHIVED");
+      expect(acos.map((resource) => resource.caseNumber)).not.toContain(own.caseNumber);
+      expect(JSON.stringify(own)).not.toContain("Ola Nordmann");
+    }, 90_000);
+
+    it("cannot use another source application's uploaded file: unknown, as a file never uploaded", async () => {
+      tokens["demo-egrunnerverv-test"] ??= await accessToken(stack, "demo-egrunnerverv-test");
+      const uploaded = await fetch(`${stack.gatewayUrl}/api/v1/files?filename=skjote.pdf`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${tokens["demo-egrunnerverv-test"]}`,
+          "content-type": "application/pdf",
+        },
+        body: Buffer.from("%PDF-1.7\n% eGrunnerverv's own\n"),
+      });
+      expect(uploaded.status).toBe(201);
+      const { fileId } = (await uploaded.json()) as { fileId: string };
+      const attempt = (id: string) =>
+        as(
+          "demo-vigo-test",
+          "POST",
+          `/api/v1/cases/${encodeURIComponent(archivedCase.caseNumber)}/journal-posts`,
+          journalPosts("vigo-soknad-til-arkivet", `SEC-${unique()}`, document({ fileId: id })),
+        );
+      const theirs = await attempt(fileId);
+      const never = await attempt("file_NeverUploaded0123456789");
+      expect([theirs.status, never.status]).toEqual([400, 400]);
+      expect(theirs.body.errors).toEqual(never.body.errors);
+    });
+  });
 
   it("stops everything it started on Ctrl-C", async () => {
     expect(await stack.stop()).toBe(0);

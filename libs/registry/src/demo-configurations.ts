@@ -48,7 +48,10 @@ const demoConfigurations: Record<string, IntegrationConfiguration> = {
     },
     { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["arkivdel", "klassering"] },
   ),
-  "acos-interact": configuration({ arkivdel: "SAK", journalenhet: "SENTRAL" }, { mode: "NEW" }),
+  "acos-interact": configuration(
+    { arkivdel: "SAK", administrativEnhet: "SERVICETORG", journalenhet: "SENTRAL" },
+    { mode: "NEW" },
+  ),
   altinn: configuration({ arkivdel: "SAK", administrativEnhet: "SAMFERDSEL" }, { mode: "NEW" }, [
     "application/pdf",
     "application/xml",
