@@ -25,7 +25,7 @@ export const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
 /**
  * The case target of a submission, or why there is none. A case submission follows the integration's case mode
  * (search criteria take their values from the normalised case); journal posts always go to the case they name,
- * which must be a case number or a case submission of the same tenant that was not rejected.
+ * which must be a case number or a case submission of the same source application that was not rejected.
  */
 export function caseTarget(
   kind: SubmissionKind,

@@ -358,7 +358,7 @@ function answerSubmission(ctx: Context, outcome: SubmitOutcome): void {
         404,
         "unknown-case",
         "Unknown case",
-        `No case submission ${outcome.caseRef} for this tenant.`,
+        `No case submission ${outcome.caseRef} of this source application.`,
       );
     case "invalid-case-ref":
       throw new Problem(
