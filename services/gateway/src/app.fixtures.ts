@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
-import { createLogger } from "@flyt/logging";
+import { createLogger, type Logger } from "@flyt/logging";
 import { createMetricsRegistry } from "@flyt/observability";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { StatusReader } from "@flyt/status-read-model";
@@ -34,10 +34,13 @@ export function testAppDependencies(options: {
   readonly uploadLimitBytes?: number;
   readonly stalePendingMs?: number;
   readonly openApi?: object;
+  /** Where the app logs (silent unless a test reads what was logged). */
+  readonly logger?: Logger;
   /** Where requests to the callback dispatcher go (a list in most tests; Kafka in some). */
   readonly callbackRequests?: (request: DispatcherRequest) => Promise<void>;
 }): AppDependencies {
   const { db } = options;
+  const silent = createLogger({ service: "gateway-test", level: "silent" });
   const store = new RegistryStore(db);
   const intake = new IntakeStore(db);
   const files = new PostgresFileStore(db);
@@ -49,7 +52,7 @@ export function testAppDependencies(options: {
     request: options.callbackRequests ?? (async () => {}),
   };
   return {
-    logger: createLogger({ service: "gateway-test", level: "silent" }),
+    logger: options.logger ?? silent,
     metrics: createMetricsRegistry({ service: "gateway" }),
     checks: [],
     isShuttingDown: () => false,
@@ -89,9 +92,12 @@ export function testAppDependencies(options: {
       callbackDeliveries,
       callbacks: {
         store: new CallbackEndpoints(db),
-        checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),
+        checkUrl:
+          options.checkUrl ??
+          (async () => ({ outcome: "refused", reason: "not in these tests", detail: "not in these tests" })),
         secretOverlapMs: options.secretOverlapMs ?? 1,
         now: () => new Date(),
+        logger: options.logger ?? silent,
       },
       submit: {
         integrations: store,
@@ -101,7 +107,7 @@ export function testAppDependencies(options: {
         ids: { submission: newId("sub"), file: newId("file") },
         now: () => new Date(),
         stalePendingMs: options.stalePendingMs ?? 30_000,
-        logger: createLogger({ service: "gateway-test", level: "silent" }),
+        logger: options.logger ?? silent,
       },
     },
   };

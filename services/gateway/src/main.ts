@@ -188,6 +188,7 @@ const app = createApp({
       checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
       secretOverlapMs: config.callbacks.secretOverlapMs,
       now: () => new Date(),
+      logger,
     },
     idempotency: new IdempotencyStore(db, {
       inFlightMs: config.intake.stalePendingMs,
