@@ -3,6 +3,6 @@ export { dropDatabase, ensureDatabase, withDatabase } from "./postgres";
 export { readManaged } from "./process-control";
 export { confluentApiPath } from "./registry";
 export { type Infrastructure, type Provenance, resolveInfrastructure } from "./resolver";
-export { localServices, PIPELINE_HEAP, servicePort, serviceProcessName } from "./services";
+export { localServices, opsPort, PIPELINE_HEAP, servicePort, serviceProcessName } from "./services";
 export { type InfraSettings, loadSettings, repoRoot } from "./settings";
 export { waitFor } from "./wait";

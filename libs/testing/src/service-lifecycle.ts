@@ -28,7 +28,7 @@ export function describeServiceLifecycle(service: string, env: Readonly<Record<s
         });
         expect(ready.status).toBe(200);
 
-        const metrics = await (await fetch(`${proc.baseUrl}/metrics`)).text();
+        const metrics = await (await fetch(`${proc.opsBaseUrl}/metrics`)).text();
         expect(metrics).toMatch(
           new RegExp(`^process_resident_memory_bytes\\{service="${service}"\\} \\d+`, "m"),
         );

@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
 import { createLogger, type Logger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { StatusReader } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import type Koa from "koa";
+import type { RateLimitOptions } from "./adapters/http/rate-limit";
 import { callbackAdminDependencies } from "./adapters/postgres/callback-admin";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
@@ -34,6 +34,8 @@ export function testAppDependencies(options: {
   readonly uploadLimitBytes?: number;
   readonly stalePendingMs?: number;
   readonly openApi?: object;
+  /** The admin API's limit per admin client (generous unless a test floods it). */
+  readonly adminRateLimit?: RateLimitOptions;
   /** Where the app logs (silent unless a test reads what was logged). */
   readonly logger?: Logger;
   /** Where requests to the callback dispatcher go (a list in most tests; Kafka in some). */
@@ -53,7 +55,6 @@ export function testAppDependencies(options: {
   };
   return {
     logger: options.logger ?? silent,
-    metrics: createMetricsRegistry({ service: "gateway" }),
     checks: [],
     isShuttingDown: () => false,
     auth: {
@@ -66,6 +67,7 @@ export function testAppDependencies(options: {
     rateLimit: { burst: 1_000, perSecond: 1_000 },
     admin: {
       role: "flyt.admin",
+      rateLimit: options.adminRateLimit ?? { burst: 1_000, perSecond: 1_000 },
       stores: registryStores(db),
       inTransaction: (work) => inRegistryTransaction(db, work),
       submissions: new StatusReader(db),
