@@ -1,4 +1,12 @@
-import { booleanFlag, commonServiceEnv, durationMs, httpHost, parseConfig, port } from "@flyt/config";
+import {
+  booleanFlag,
+  commonServiceEnv,
+  durationMs,
+  httpHost,
+  kafkaSecurityOf,
+  parseConfig,
+  port,
+} from "@flyt/config";
 import { z } from "zod";
 
 const envSchema = z
@@ -55,7 +63,7 @@ const envSchema = z
     REGISTER_SCHEMAS: booleanFlag.default(false),
     FLYT_TOPIC_NAMESPACE: z.string().optional(),
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     logLevel: env.LOG_LEVEL,
     environment: env.FLYT_ENVIRONMENT,
     http: {
@@ -85,6 +93,7 @@ const envSchema = z
     kafka: {
       clientId: "flyt.gateway",
       brokers: env.KAFKA_BROKERS,
+      security: kafkaSecurityOf(env, ctx),
       registerSchemas: env.REGISTER_SCHEMAS,
       topicNamespace: env.FLYT_TOPIC_NAMESPACE,
     },

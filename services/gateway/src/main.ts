@@ -78,7 +78,12 @@ const schemaCheck = {
   },
 };
 
-const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
+const kafka = createKafka({
+  clientId: config.kafka.clientId,
+  brokers: config.kafka.brokers,
+  security: config.kafka.security,
+  logger,
+});
 const registry = new SchemaRegistryClient(config.schemaRegistry.url);
 const producer = new EventProducer({
   kafka,
