@@ -345,13 +345,15 @@ describe("endpoint health", () => {
       error: `refused before sending: ${PUBLIC_ADDRESSES_ONLY}`,
     });
     // The operators' log has what the source system is not told.
-    expect(dispatcher.records).toContainEqual(
-      expect.objectContaining({
-        msg: "callback URL refused before sending",
-        deliveryId: id,
-        refused: "169.254.169.254 resolves to a private or reserved address (169.254.169.254)",
-      }),
-    );
+    await expect
+      .poll(() => dispatcher.records)
+      .toContainEqual(
+        expect.objectContaining({
+          msg: "callback URL refused before sending",
+          deliveryId: id,
+          refused: "169.254.169.254 resolves to a private or reserved address (169.254.169.254)",
+        }),
+      );
   });
 });
 

@@ -146,14 +146,16 @@ describe("callback registration", () => {
     }
     // One answer for all three: which of them exists inside is not told.
     expect(new Set(refusals.map((refusal) => refusal.text.replace(/"instance":"[^"]*"/, ""))).size).toBe(1);
-    // The operators' log has the whole reason.
-    expect(gateway.records).toContainEqual(
-      expect.objectContaining({
-        msg: "callback URL refused",
-        refused: expect.stringMatching(
-          /^localhost resolves to a private or reserved address \(.*(127\.0\.0\.1|::1)/,
-        ),
-      }),
-    );
+    // The operators' log has the whole reason (its line reaches this process a moment after the answer).
+    await expect
+      .poll(() => gateway.records)
+      .toContainEqual(
+        expect.objectContaining({
+          msg: "callback URL refused",
+          refused: expect.stringMatching(
+            /^localhost resolves to a private or reserved address \(.*(127\.0\.0\.1|::1)/,
+          ),
+        }),
+      );
   });
 });
