@@ -323,7 +323,7 @@ describe("the whole stack, started as the README starts it", () => {
 
   it("stops everything it started on Ctrl-C", async () => {
     expect(await stack.stop()).toBe(0);
-    for (const offsetPort of [8080, 8091, 8092, 8093, 8094, 8090].map((port) => port + PORT_OFFSET)) {
+    for (const offsetPort of [8080, 8089, 8091, 8092, 8093, 8094, 8090].map((port) => port + PORT_OFFSET)) {
       await expect(fetch(`http://127.0.0.1:${offsetPort}/livez`)).rejects.toThrow();
     }
   }, 60_000);

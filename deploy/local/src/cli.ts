@@ -17,6 +17,7 @@ import { type Infrastructure, resolveInfrastructure, startReaper } from "./resol
 import {
   deadService,
   localServices,
+  opsPort,
   servicePort,
   serviceProcessName,
   startLocalServices,
@@ -190,9 +191,13 @@ Flyt local infrastructure
 }
 
 function printServices(portOffset: number) {
-  console.log("\nFlyt services (health: /livez /readyz, metrics: /metrics)");
+  const gateway = localServices[0];
+  console.log(
+    `\nFlyt gateway API   http://127.0.0.1:${servicePort(gateway, portOffset)}/api/v1 (and /admin/v1)`,
+  );
+  console.log("Flyt services' ops ports (health: /livez /readyz, metrics: /metrics)");
   for (const service of localServices) {
-    console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${servicePort(service, portOffset)}/readyz`);
+    console.log(`  ${service.name.padEnd(20)} http://127.0.0.1:${opsPort(service, portOffset)}/readyz`);
   }
   console.log("\nLogs: .flyt/local/logs/<service>.log   Stop: Ctrl-C");
 }

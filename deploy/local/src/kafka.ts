@@ -8,7 +8,14 @@ import { Kafka, logLevel } from "kafkajs";
 import { exists } from "./files";
 import { findJava } from "./java";
 import { ensureMavenArtifacts } from "./maven";
-import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
+import {
+  isRunning,
+  logTail,
+  type ManagedProcess,
+  readManaged,
+  spawnManaged,
+  stopManaged,
+} from "./process-control";
 import type { InfraSettings } from "./settings";
 import { portAnswers, waitFor } from "./wait";
 
@@ -62,16 +69,51 @@ export async function ensureLocalKafka(settings: InfraSettings, logger: Logger) 
     );
   }
 
+  const managed = await startKafkaBroker({
+    stateDir,
+    name: NAME,
+    home: join(stateDir, NAME),
+    settings,
+    properties: (dataDir) => brokerConfig(settings, dataDir),
+    ready: () => kafkaAnswers(brokers),
+    logger: log,
+  });
+  log.info({ pid: managed.pid, brokers, log: managed.logFile }, "broker ready");
+  return { brokers, startedHere: true };
+}
+
+export interface KafkaBrokerOptions {
+  /** Where the PID file and `logs/<name>.log` go. */
+  readonly stateDir: string;
+  readonly name: string;
+  /** The broker's own folder: its data, server.properties and cluster id. */
+  readonly home: string;
+  readonly settings: Pick<InfraSettings, "cacheDir" | "javaHome">;
+  /** server.properties, given where the data goes. */
+  readonly properties: (dataDir: string) => string;
+  /** More arguments to the storage format, e.g. `--add-scram` users for a broker that authenticates. */
+  readonly formatArgs?: readonly string[];
+  /** True once the broker answers (it gives up after two minutes, with the log's tail). */
+  readonly ready: () => Promise<boolean>;
+  readonly logger: Logger;
+}
+
+/**
+ * Starts a single-node KRaft broker from the Kafka jars Maven fetched (formatting its storage the first time) as
+ * a tracked background process, and waits until it is ready. The local run's broker is one; tests start brokers
+ * of their own configuration with it (a SASL_SSL one, say). Stop it with `stopManaged(stateDir, name)`.
+ */
+export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<ManagedProcess> {
+  const { stateDir, name, home, settings } = options;
   const [jarsDir, java] = await Promise.all([
-    ensureMavenArtifacts({ name: "kafka-3.9.1", pom: "kafka/pom.xml" }, settings.cacheDir, log),
+    ensureMavenArtifacts({ name: "kafka-3.9.1", pom: "kafka/pom.xml" }, settings.cacheDir, options.logger),
     findJava(17, [settings.javaHome]),
   ]);
-  const home = join(stateDir, NAME);
   const dataDir = join(home, "data");
   await mkdir(dataDir, { recursive: true });
   const serverProperties = join(home, "server.properties");
   const log4jProperties = join(home, "log4j.properties");
-  await writeFile(serverProperties, brokerConfig(settings, dataDir));
+  await writeFile(serverProperties, options.properties(dataDir));
   await writeFile(log4jProperties, LOG4J_CONFIG);
   const classpath = `${join(jarsDir, "lib")}/*`;
   const jvmLogging = `-Dlog4j.configuration=file:${log4jProperties}`;
@@ -87,12 +129,13 @@ export async function ensureLocalKafka(settings: InfraSettings, logger: Logger) 
       `--cluster-id=${clusterId}`,
       `--config=${serverProperties}`,
       "--ignore-formatted",
+      ...(options.formatArgs ?? []),
     ]);
   }
 
   const managed = await spawnManaged({
     stateDir,
-    name: NAME,
+    name,
     command: java.bin,
     marker: serverProperties,
     args: [
@@ -108,17 +151,13 @@ export async function ensureLocalKafka(settings: InfraSettings, logger: Logger) 
     ],
   });
   try {
-    await waitFor("kafka", () => kafkaAnswers(brokers), {
-      timeoutMs: 120_000,
-      stillPossible: () => isRunning(managed),
-    });
+    await waitFor(name, options.ready, { timeoutMs: 120_000, stillPossible: () => isRunning(managed) });
   } catch (error) {
     const tail = await logTail(managed.logFile);
-    await stopManaged(stateDir, NAME);
+    await stopManaged(stateDir, name);
     throw new Error(`${(error as Error).message}\n--- ${managed.logFile} ---\n${tail}`, { cause: error });
   }
-  log.info({ pid: managed.pid, brokers, log: managed.logFile }, "broker ready");
-  return { brokers, startedHere: true };
+  return managed;
 }
 
 export const stopLocalKafka = (stateDir: string) => stopManaged(stateDir, NAME);

@@ -10,13 +10,16 @@ import { waitFor } from "./wait";
  */
 export const PIPELINE_HEAP = "--max-old-space-size=192";
 
-/** The services of the local run and the port each serves (the gateway's API; the others' health and metrics). */
+/**
+ * The services of the local run: the port each serves (the gateway's API; the others' health and metrics) and
+ * its ops port (health with reasons, and metrics: the gateway's own, apart from its public API).
+ */
 export const localServices = [
-  { name: "gateway", port: 8080, nodeArgs: [] },
-  { name: "validation", port: 8091, nodeArgs: [PIPELINE_HEAP] },
-  { name: "archive-adapter", port: 8092, nodeArgs: [PIPELINE_HEAP] },
-  { name: "status-projection", port: 8093, nodeArgs: [PIPELINE_HEAP] },
-  { name: "callback-dispatcher", port: 8094, nodeArgs: [PIPELINE_HEAP] },
+  { name: "gateway", port: 8080, opsPort: 8089, nodeArgs: [] },
+  { name: "validation", port: 8091, opsPort: 8091, nodeArgs: [PIPELINE_HEAP] },
+  { name: "archive-adapter", port: 8092, opsPort: 8092, nodeArgs: [PIPELINE_HEAP] },
+  { name: "status-projection", port: 8093, opsPort: 8093, nodeArgs: [PIPELINE_HEAP] },
+  { name: "callback-dispatcher", port: 8094, opsPort: 8094, nodeArgs: [PIPELINE_HEAP] },
 ] as const;
 
 export const serviceProcessName = (service: string) => `service-${service}`;
@@ -33,8 +36,13 @@ export interface ServiceEnvironment {
   readonly perService?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+type LocalService = (typeof localServices)[number];
+
 /** Where a service of the local run listens. */
-export const servicePort = (service: (typeof localServices)[number], offset = 0) => service.port + offset;
+export const servicePort = (service: LocalService, offset = 0) => service.port + offset;
+
+/** Where a service of the local run serves /metrics and its whole readiness. */
+export const opsPort = (service: LocalService, offset = 0) => service.opsPort + offset;
 
 /** Starts every service from its build (`dist/main.js`) as a tracked background process and waits for /readyz. */
 export async function startLocalServices(stateDir: string, infra: ServiceEnvironment, logger: Logger) {
@@ -51,6 +59,7 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         LOG_LEVEL: "info",
         HTTP_HOST: "127.0.0.1",
         HTTP_PORT: String(servicePort(service, infra.portOffset)),
+        ...(service.opsPort !== service.port ? { OPS_PORT: String(opsPort(service, infra.portOffset)) } : {}),
         KAFKA_BROKERS: infra.kafkaBrokers.join(","),
         SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
         DATABASE_URL: infra.databaseUrl,
@@ -68,7 +77,7 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
         await waitFor(
           service.name,
           async () => {
-            const res = await fetch(`http://127.0.0.1:${servicePort(service, infra.portOffset)}/readyz`, {
+            const res = await fetch(`http://127.0.0.1:${opsPort(service, infra.portOffset)}/readyz`, {
               signal: AbortSignal.timeout(2_000),
             });
             await res.arrayBuffer();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { kafkaSecurityEnv, kafkaSecurityOf } from "./kafka-security";
 
 export const port = z.coerce.number().int().min(0).max(65535);
 
@@ -31,11 +32,15 @@ export const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), "must be a postgres:// URL");
 
-/** Environment every service reads: logging, the infrastructure it talks to, its HTTP listener and shutdown. */
+/**
+ * Environment every service reads: logging, the infrastructure it talks to (Kafka with its TLS and SASL
+ * settings: `kafkaSecurityOf` in the service's transform), its HTTP listener and shutdown.
+ */
 export const commonServiceEnv = {
   LOG_LEVEL: logLevel.default("info"),
   HTTP_HOST: httpHost.default("0.0.0.0"),
   KAFKA_BROKERS: brokerList,
+  ...kafkaSecurityEnv,
   SCHEMA_REGISTRY_URL: z.url(),
   DATABASE_URL: postgresUrl,
   SHUTDOWN_TIMEOUT_MS: durationMs.default(15_000),
@@ -62,14 +67,18 @@ export function pipelineServiceEnv(defaultPort: number) {
 
 type PipelineServiceEnv = z.output<z.ZodObject<ReturnType<typeof pipelineServiceEnv>>>;
 
-/** The common part of a pipeline service's configuration, from its parsed environment. */
-export function pipelineServiceConfig(service: string, env: PipelineServiceEnv) {
+/**
+ * The common part of a pipeline service's configuration, from its parsed environment; `ctx` (the transform's)
+ * takes what is wrong with the Kafka security settings.
+ */
+export function pipelineServiceConfig(service: string, env: PipelineServiceEnv, ctx: z.RefinementCtx) {
   return {
     logLevel: env.LOG_LEVEL,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     kafka: {
       clientId: `flyt.${service}`,
       brokers: env.KAFKA_BROKERS,
+      security: kafkaSecurityOf(env, ctx),
       concurrency: env.CONSUMER_CONCURRENCY,
       maxInFlightPerPartition: env.CONSUMER_MAX_IN_FLIGHT_PER_PARTITION,
       sessionTimeoutMs: env.CONSUMER_SESSION_TIMEOUT_MS,
@@ -87,7 +96,9 @@ export function pipelineServiceConfig(service: string, env: PipelineServiceEnv) 
  * the common environment, its own default port and Kafka client id `flyt.<service>`.
  */
 export function pipelineServiceSchema(service: string, defaultPort: number) {
-  return z.object(pipelineServiceEnv(defaultPort)).transform((env) => pipelineServiceConfig(service, env));
+  return z
+    .object(pipelineServiceEnv(defaultPort))
+    .transform((env, ctx) => pipelineServiceConfig(service, env, ctx));
 }
 
 export type PipelineServiceConfig = z.output<ReturnType<typeof pipelineServiceSchema>>;

@@ -12,4 +12,5 @@ export {
   port,
   postgresUrl,
 } from "./fields";
+export { type KafkaSasl, type KafkaSecurity, kafkaSecurityEnv, kafkaSecurityOf } from "./kafka-security";
 export { ConfigError, type DeepReadonly, parseConfig } from "./parse-config";

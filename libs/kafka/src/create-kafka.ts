@@ -1,11 +1,15 @@
+import type { KafkaSasl, KafkaSecurity } from "@flyt/config";
 import type { Logger } from "@flyt/logging";
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry, type SASLOptions } from "kafkajs";
+import { clientCredentialsTokens } from "./oauth-bearer";
 
 export interface KafkaOptions {
   /** `flyt.<service>`: shows up in broker logs and quotas. */
   readonly clientId: string;
   readonly brokers: readonly string[];
   readonly logger: Logger;
+  /** TLS and SASL, as the service's configuration read them (`kafkaSecurityOf`); absent: plaintext. */
+  readonly security?: KafkaSecurity | undefined;
 }
 
 const levelNames: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -21,6 +25,7 @@ export function createKafka(options: KafkaOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...connectionSecurity(options.security),
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>
@@ -29,4 +34,40 @@ export function createKafka(options: KafkaOptions): Kafka {
         logger[levelNames[level] ?? "info"]({ namespace, ...fields }, message);
       },
   });
+}
+
+/**
+ * kafkajs's `ssl` and `sasl` for the configured security: the one mapping every client of ours goes through
+ * (services, readiness checks, scripts). TLS always verifies the brokers' certificates.
+ */
+export function connectionSecurity(security: KafkaSecurity | undefined): Pick<KafkaConfig, "ssl" | "sasl"> {
+  if (!security) return {};
+  const { tls, sasl } = security;
+  return {
+    ...(tls
+      ? {
+          ssl: {
+            rejectUnauthorized: true,
+            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls.key === undefined ? {} : { key: tls.key }),
+            ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+          },
+        }
+      : {}),
+    ...(sasl ? { sasl: saslOptions(sasl) } : {}),
+  };
+}
+
+function saslOptions(sasl: KafkaSasl): SASLOptions {
+  switch (sasl.mechanism) {
+    case "oauthbearer":
+      return { mechanism: "oauthbearer", oauthBearerProvider: clientCredentialsTokens(sasl) };
+    case "plain":
+      return { mechanism: "plain", username: sasl.username, password: sasl.password };
+    case "scram-sha-256":
+      return { mechanism: "scram-sha-256", username: sasl.username, password: sasl.password };
+    case "scram-sha-512":
+      return { mechanism: "scram-sha-512", username: sasl.username, password: sasl.password };
+  }
 }

@@ -1,5 +1,7 @@
+import type { KafkaSecurity } from "@flyt/config";
 import type { HealthCheck } from "@flyt/observability";
 import { type Admin, Kafka, logLevel } from "kafkajs";
+import { connectionSecurity } from "./create-kafka";
 import { httpJson } from "./http-json";
 
 /**
@@ -7,12 +9,15 @@ import { httpJson } from "./http-json";
  * unreachable broker is reported by /readyz, not by a stream of connection errors in the log.
  */
 export function kafkaHealthCheck(options: {
-  clientId: string;
-  brokers: readonly string[];
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  /** The service's own TLS and SASL: readiness means its credentials are accepted, too. */
+  readonly security?: KafkaSecurity | undefined;
 }): HealthCheck & { close(): Promise<void> } {
   const kafka = new Kafka({
     clientId: `${options.clientId}.health`,
     brokers: [...options.brokers],
+    ...connectionSecurity(options.security),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1_000,
     retry: { retries: 0 },

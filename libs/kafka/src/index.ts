@@ -1,4 +1,4 @@
-export { createKafka, type KafkaOptions } from "./create-kafka";
+export { connectionSecurity, createKafka, type KafkaOptions } from "./create-kafka";
 export { answerEventId, uuidV8 } from "./event-id";
 export {
   childTraceparent,
@@ -11,6 +11,7 @@ export {
 } from "./headers";
 export { kafkaHealthCheck, schemaRegistryHealthCheck } from "./health-checks";
 export { type HttpAnswer, httpJson } from "./http-json";
+export { clientCredentialsTokens, type OAuthBearerToken, TokenRequestError } from "./oauth-bearer";
 export {
   EventProducer,
   type EventProducerOptions,

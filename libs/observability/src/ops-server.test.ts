@@ -95,7 +95,6 @@ describe("ops answers on a public port", () => {
     };
     const respond = createOpsResponder({
       checks: [up, counted],
-      metrics: createMetricsRegistry({ service: "unit" }),
       isShuttingDown: () => false,
       publicFacing: true,
       now: () => clock,
@@ -112,5 +111,12 @@ describe("ops answers on a public port", () => {
     clock += 1_000;
     await readyz();
     expect(checked).toBe(2);
+  });
+
+  it("serve /livez and /readyz, never /metrics (that is the ops port's)", async () => {
+    const respond = createOpsResponder({ checks: [up], isShuttingDown: () => false, publicFacing: true });
+    expect((await respond("/livez"))?.status).toBe(200);
+    expect((await respond("/readyz"))?.status).toBe(200);
+    expect(respond("/metrics")).toBeUndefined();
   });
 });

@@ -21,8 +21,8 @@ export interface OpsServer {
 }
 
 /**
- * `/livez` (the process answers), `/readyz` (its dependencies answer) and `/metrics` (Prometheus text).
- * Services without a public HTTP API serve only these.
+ * `/livez` (the process answers), `/readyz` (its dependencies answer) and `/metrics` (Prometheus text), on a
+ * port of their own: a pipeline service's only port, the gateway's ops port beside its public API.
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const logger = options.logger.child({ component: "ops-server" });
@@ -72,24 +72,37 @@ export interface OpsResponse {
   readonly body: string;
 }
 
-/**
- * The answers of `/livez`, `/readyz` and `/metrics`, for the standalone ops server and for services that
- * serve them from their own HTTP app (the gateway). Undefined for any other path.
- */
-export function createOpsResponder(options: {
+interface OpsResponderCommon {
   readonly checks: readonly HealthCheck[];
-  readonly metrics: Registry;
   readonly checkTimeoutMs?: number;
   readonly isShuttingDown: () => boolean;
-  /**
-   * Served on a port anyone can reach (the gateway's): readiness says only up or down per dependency (its
-   * errors can name internal hosts), and its checks run at most once a second however often it is asked.
-   */
-  readonly publicFacing?: boolean;
   /** Where a public-facing readiness writes what its answer leaves out: why a dependency is down. */
   readonly logger?: Logger;
   readonly now?: () => number;
-}): (path: string) => Promise<OpsResponse> | undefined {
+}
+
+export type OpsResponderOptions = OpsResponderCommon &
+  (
+    | { readonly publicFacing?: false; readonly metrics: Registry }
+    | {
+        /**
+         * Served on a port anyone can reach (the gateway's API port): `/livez` and a readiness that says only up
+         * or down per dependency (its errors can name internal hosts), its checks run at most once a second
+         * however often it is asked. Never `/metrics`: volumes per route and status are for operators, on the
+         * ops port.
+         */
+        readonly publicFacing: true;
+        readonly metrics?: never;
+      }
+  );
+
+/**
+ * The answers of `/livez`, `/readyz` and `/metrics`, for the standalone ops server and for a public port that
+ * serves the first two beside its own API (the gateway's). Undefined for any other path.
+ */
+export function createOpsResponder(
+  options: OpsResponderOptions,
+): (path: string) => Promise<OpsResponse> | undefined {
   const json = (status: number, body: unknown): OpsResponse => ({
     status,
     contentType: "application/json; charset=utf-8",
@@ -121,12 +134,15 @@ export function createOpsResponder(options: {
       const { ready, checks } = await report();
       return json(ready ? 200 : 503, { status: ready ? "ready" : "not_ready", checks: shown(checks) });
     },
-    "/metrics": async () => ({
-      status: 200,
-      contentType: options.metrics.contentType,
-      body: await options.metrics.metrics(),
-    }),
   };
+  const { metrics } = options;
+  if (metrics) {
+    routes["/metrics"] = async () => ({
+      status: 200,
+      contentType: metrics.contentType,
+      body: await metrics.metrics(),
+    });
+  }
   return (path) => routes[path]?.();
 }
 

@@ -4,4 +4,5 @@ export {
   type Lookup,
   type OutboundCheck,
   type OutboundPolicy,
+  PUBLIC_ADDRESSES_ONLY,
 } from "./outbound-url";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkOutboundUrl, isRefusedAddress, type Lookup } from "./outbound-url";
+import { checkOutboundUrl, isRefusedAddress, type Lookup, PUBLIC_ADDRESSES_ONLY } from "./outbound-url";
 
 const strict = { allowHttp: false, allowlist: [] };
 /** A resolver that knows a few names, so the tests need no DNS. */
@@ -57,11 +57,35 @@ describe("checkOutboundUrl", () => {
     "metadata.example": ["169.254.169.254"],
   });
 
-  it("refuses a name that does not resolve in time, saying so", async () => {
+  it("refuses a name that does not resolve in time, saying so only in the detail for the log", async () => {
     const silent: Lookup = () => new Promise(() => {});
     expect(
       await checkOutboundUrl("https://fagsystem.example/cb", strict, silent, { lookupTimeoutMs: 50 }),
-    ).toEqual({ outcome: "refused", reason: "fagsystem.example does not resolve within 50 ms" });
+    ).toEqual({
+      outcome: "refused",
+      reason: PUBLIC_ADDRESSES_ONLY,
+      detail: "fagsystem.example does not resolve within 50 ms",
+    });
+  });
+
+  it("answers the same words whether a name is unknown, late or internal, never an address", async () => {
+    const internal = resolver({ vm: ["127.0.0.1"], "db.internal": ["10.20.30.40", "fd12::7"] });
+    const silent: Lookup = () => new Promise(() => {});
+    const refusals = [
+      await checkOutboundUrl("https://vm/cb", strict, internal),
+      await checkOutboundUrl("https://db.internal/cb", strict, internal),
+      await checkOutboundUrl("https://nowhere.example/cb", strict, internal),
+      await checkOutboundUrl("https://late.example/cb", strict, silent, { lookupTimeoutMs: 10 }),
+    ];
+    expect(new Set(refusals.map((check) => check.outcome === "refused" && check.reason))).toEqual(
+      new Set([PUBLIC_ADDRESSES_ONLY]),
+    );
+    expect(refusals.map((check) => check.outcome === "refused" && check.detail)).toEqual([
+      "vm resolves to a private or reserved address (127.0.0.1)",
+      "db.internal resolves to a private or reserved address (10.20.30.40, fd12::7)",
+      "nowhere.example does not resolve",
+      "late.example does not resolve within 10 ms",
+    ]);
   });
 
   it("allows https to a public address", async () => {
@@ -83,10 +107,12 @@ describe("checkOutboundUrl", () => {
     ["https://nowhere.example/", /does not resolve/],
     ["ftp://fagsystem.example/", /only https/],
     ["not a url", /not a URL/],
-  ])("refuses %s", async (url, reason) => {
+  ])("refuses %s", async (url, detail) => {
     const result = await checkOutboundUrl(url, strict, lookup);
     expect(result.outcome).toBe("refused");
-    expect(result.outcome === "refused" && result.reason).toMatch(reason);
+    expect(result.outcome === "refused" && result.detail).toMatch(detail);
+    // Whatever the log is told, the caller never sees an address the platform resolved.
+    expect(result.outcome === "refused" && result.reason).not.toMatch(/\d+\.\d+\.\d+\.\d+|::|resolves to/);
   });
 
   it("allows http and loopback only where the deployment says so", async () => {

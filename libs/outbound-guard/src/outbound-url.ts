@@ -14,7 +14,22 @@ export interface OutboundPolicy {
 
 export type OutboundCheck =
   | { readonly outcome: "allowed"; readonly url: URL; readonly addresses: readonly string[] }
-  | { readonly outcome: "refused"; readonly reason: string };
+  | {
+      readonly outcome: "refused";
+      /**
+       * What the URL must be, for whoever gave it: never what its host resolved to, nor whether it resolved at
+       * all, which would map the platform's internal names for anyone who can register a URL.
+       */
+      readonly reason: string;
+      /** The whole story (the host, the addresses it resolved to), for the operators' log only. */
+      readonly detail: string;
+    };
+
+/**
+ * One answer for a host that does not resolve, resolves too late, or resolves to a refused address: which of
+ * them it was would tell the caller what internal DNS knows. It says what a source system needs to fix its URL.
+ */
+export const PUBLIC_ADDRESSES_ONLY = "the URL's host must resolve only to public internet addresses";
 
 export type Lookup = (hostname: string) => Promise<readonly { address: string; family: number }[]>;
 
@@ -99,12 +114,12 @@ export async function checkOutboundUrl(
   try {
     url = new URL(raw);
   } catch {
-    return { outcome: "refused", reason: "not a URL" };
+    return refusal("not a URL");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && policy.allowHttp)) {
-    return { outcome: "refused", reason: policy.allowHttp ? "only http and https" : "only https" };
+    return refusal(policy.allowHttp ? "only http and https" : "only https");
   }
-  if (url.username || url.password) return { outcome: "refused", reason: "credentials in the URL" };
+  if (url.username || url.password) return refusal("credentials in the URL");
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const allowlisted = policy.allowlist.includes(host);
   const allowedRanges = rangesOf(policy.allowlist);
@@ -116,19 +131,24 @@ export async function checkOutboundUrl(
       : (await withinTime(lookup(host), timeoutMs)).map((entry) => entry.address);
   } catch (error) {
     const late = error instanceof LookupTimeout;
-    return { outcome: "refused", reason: `${host} does not resolve${late ? ` within ${timeoutMs} ms` : ""}` };
+    return refusal(PUBLIC_ADDRESSES_ONLY, `${host} does not resolve${late ? ` within ${timeoutMs} ms` : ""}`);
   }
-  if (addresses.length === 0) return { outcome: "refused", reason: `${host} does not resolve` };
+  if (addresses.length === 0) return refusal(PUBLIC_ADDRESSES_ONLY, `${host} does not resolve`);
   const forbidden = addresses.filter(
     (address) => isRefusedAddress(address) && !inRanges(allowedRanges, address),
   );
   if (forbidden.length > 0 && !allowlisted) {
-    return {
-      outcome: "refused",
-      reason: `${host} resolves to a private or reserved address (${forbidden.join(", ")})`,
-    };
+    return refusal(
+      PUBLIC_ADDRESSES_ONLY,
+      `${host} resolves to a private or reserved address (${forbidden.join(", ")})`,
+    );
   }
   return { outcome: "allowed", url, addresses };
+}
+
+/** A refusal; `detail` only where the log should know more than the caller may. */
+function refusal(reason: string, detail: string = reason): OutboundCheck {
+  return { outcome: "refused", reason, detail };
 }
 
 /**

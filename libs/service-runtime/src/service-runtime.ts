@@ -55,7 +55,12 @@ export async function startServiceRuntime(
   shutdown.register("kafka-admin", () => kafkaHealth.close());
 
   const metrics = createMetricsRegistry({ service });
-  const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
+  const kafka = createKafka({
+    clientId: config.kafka.clientId,
+    brokers: config.kafka.brokers,
+    security: config.kafka.security,
+    logger,
+  });
   const registry = new SchemaRegistryClient(config.schemaRegistry.url);
   const producer = new EventProducer({
     kafka,

@@ -28,7 +28,7 @@ export function describeServiceLifecycle(service: string, env: Readonly<Record<s
         });
         expect(ready.status).toBe(200);
 
-        const metrics = await (await fetch(`${proc.baseUrl}/metrics`)).text();
+        const metrics = await (await fetch(`${proc.opsBaseUrl}/metrics`)).text();
         expect(metrics).toMatch(
           new RegExp(`^process_resident_memory_bytes\\{service="${service}"\\} \\d+`, "m"),
         );
@@ -72,6 +72,19 @@ export function describeServiceLifecycle(service: string, env: Readonly<Record<s
         }),
       ).rejects.toThrow(
         /exited with 1 before it started:[\s\S]*KAFKA_BROKERS[\s\S]*SCHEMA_REGISTRY_URL[\s\S]*HTTP_PORT/,
+      );
+    });
+
+    it("refuses to start on a half Kafka security configuration rather than connect without it", async () => {
+      await expect(
+        startServiceProcess(service, {
+          ...env,
+          KAFKA_SECURITY_PROTOCOL: "SSL",
+          KAFKA_SSL_CA_FILE: "/nonexistent/flyt/kafka-ca.pem",
+          KAFKA_SASL_USERNAME: `flyt.${service}`,
+        }),
+      ).rejects.toThrow(
+        /exited with 1 before it started:[\s\S]*KAFKA_SSL_CA_FILE: cannot read[\s\S]*KAFKA_SASL_USERNAME: is a SASL setting/,
       );
     });
   });

@@ -8,6 +8,8 @@ import { testInfra } from "./fixtures";
 export interface ServiceProcess {
   readonly port: number;
   readonly baseUrl: string;
+  /** Where its /metrics and whole readiness are: the ops port when it has one of its own (the gateway's). */
+  readonly opsBaseUrl: string;
   /** Every log record the service has written so far. */
   readonly records: readonly Record<string, unknown>[];
   /** Sends the signal and resolves with the exit code once the process has exited. */
@@ -42,11 +44,12 @@ export async function startServiceProcess(
     stderr += chunk.toString();
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, opsPort } = await new Promise<{ port: number; opsPort: number }>((resolve, reject) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       const record = parseRecord(line);
       records.push(record);
-      if (record.msg === "service started") resolve(Number(record.port));
+      if (record.msg === "service started")
+        resolve({ port: Number(record.port), opsPort: Number(record.opsPort ?? record.port) });
     });
     void exited.then((code) =>
       reject(new Error(`${service} exited with ${code} before it started:\n${stderr}`)),
@@ -55,6 +58,7 @@ export async function startServiceProcess(
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
+    opsBaseUrl: `http://127.0.0.1:${opsPort}`,
     records,
     stop: (signal = "SIGTERM") => stopChild(child, signal, exited),
   };

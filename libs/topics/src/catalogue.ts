@@ -133,6 +133,64 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
 
 export type TopicCatalogue = ReturnType<typeof topicCatalogue>;
 
+type LogicalTopic = keyof TopicCatalogue;
+
+/**
+ * Which catalogue topics each service writes and reads, and the consumer groups it reads them in: the ground
+ * for the brokers' ACLs (`catalogueAcls`; each service's README says the same, and a test holds them together).
+ * A consuming service also writes its retry and dead-letter topics and reads its retry topic. Groups: the
+ * runner's `flyt.<service>` (service-runtime), the archive adapter's one per set of archive drivers
+ * (`flyt.archive-adapter.<drivers>`) and the status read model's rebuild (`flyt.status-rebuild.<run>`).
+ */
+export const topicAccess = {
+  gateway: {
+    produces: ["submissionReceived", "submissionResolved", "callbackRequested"],
+    consumes: [],
+    groups: [],
+  },
+  validation: {
+    produces: ["submissionValidated", "submissionRejected"],
+    consumes: ["submissionReceived"],
+    groups: [{ name: "flyt.validation", prefixed: false }],
+  },
+  "archive-adapter": {
+    produces: ["archiveProgressed", "archiveCompleted", "archiveFailed"],
+    consumes: ["submissionValidated"],
+    groups: [{ name: "flyt.archive-adapter.", prefixed: true }],
+  },
+  "status-projection": {
+    produces: ["submissionCompleted"],
+    consumes: [
+      "submissionReceived",
+      "submissionValidated",
+      "submissionRejected",
+      "archiveProgressed",
+      "archiveCompleted",
+      "archiveFailed",
+      "submissionResolved",
+    ],
+    groups: [
+      { name: "flyt.status-projection", prefixed: false },
+      { name: "flyt.status-rebuild.", prefixed: true },
+    ],
+  },
+  "callback-dispatcher": {
+    produces: [],
+    consumes: ["submissionCompleted", "callbackRequested"],
+    groups: [{ name: "flyt.callback-dispatcher", prefixed: false }],
+  },
+} as const satisfies Record<
+  string,
+  {
+    readonly produces: readonly LogicalTopic[];
+    readonly consumes: readonly LogicalTopic[];
+    readonly groups: readonly { readonly name: string; readonly prefixed: boolean }[];
+  }
+>;
+
+/** Every service that has a Kafka principal of its own. */
+export type KafkaService = keyof typeof topicAccess;
+
 /** A consuming service's retry topic (messages waiting for a later attempt) and dead-letter topic. */
 export function serviceTopics(service: ConsumingService, options: CatalogueOptions = {}) {
   const name = (topic: string) => (options.namespace ? `${options.namespace}.${topic}` : topic);

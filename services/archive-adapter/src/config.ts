@@ -70,8 +70,8 @@ const schema = z
     path: ["ARCHIVE_CONCURRENCY_PER_DESTINATION"],
     message: "must not exceed CONSUMER_CONCURRENCY, or one slow archive can take every handler",
   })
-  .transform((env) => ({
-    ...pipelineServiceConfig("archive-adapter", env),
+  .transform((env, ctx) => ({
+    ...pipelineServiceConfig("archive-adapter", env, ctx),
     archive: {
       drivers: env.ARCHIVE_DRIVERS,
       connectionsFile: env.ARCHIVE_CONNECTIONS_FILE,

@@ -3,6 +3,7 @@ import { CallbackEndpoints, migrateCallbacks, type Owner } from "@flyt/callbacks
 import type { TopicDefinition } from "@flyt/kafka";
 import { testKafka } from "@flyt/kafka/testing";
 import { createLogger } from "@flyt/logging";
+import { PUBLIC_ADDRESSES_ONLY } from "@flyt/outbound-guard";
 import { createDatabase } from "@flyt/postgres";
 import type { CallbackRequested, SubmissionCompleted } from "@flyt/schemas";
 import { callbackPayload } from "@flyt/status-read-model";
@@ -341,8 +342,18 @@ describe("endpoint health", () => {
     await until(async () => expect(await attempts(id)).toHaveLength(1));
     expect((await attempts(id))[0]).toMatchObject({
       status_code: null,
-      error: expect.stringMatching(/^refused before sending: .*private or reserved/),
+      error: `refused before sending: ${PUBLIC_ADDRESSES_ONLY}`,
     });
+    // The operators' log has what the source system is not told.
+    await expect
+      .poll(() => dispatcher.records)
+      .toContainEqual(
+        expect.objectContaining({
+          msg: "callback URL refused before sending",
+          deliveryId: id,
+          refused: "169.254.169.254 resolves to a private or reserved address (169.254.169.254)",
+        }),
+      );
   });
 });
 

@@ -60,8 +60,8 @@ const envSchema = z
     /** How long an endpoint's URL and secrets are reused before they are read again. */
     CALLBACK_ENDPOINT_CACHE: durationOr("1s"),
   })
-  .transform((env) => ({
-    ...pipelineServiceConfig("callback-dispatcher", env),
+  .transform((env, ctx) => ({
+    ...pipelineServiceConfig("callback-dispatcher", env, ctx),
     callbacks: {
       schedule: {
         delaysMs: env.CALLBACK_RETRY_SCHEDULE,

@@ -62,6 +62,7 @@ const gateway = await startProcess(process.execPath, [...gatewayNodeArgs, "dist/
   LOG_LEVEL: "warn",
   HTTP_HOST: "127.0.0.1",
   HTTP_PORT: "18180",
+  OPS_PORT: "0",
   KAFKA_BROKERS: brokers,
   SCHEMA_REGISTRY_URL: registryUrl,
   DATABASE_URL: databaseUrl,

@@ -3,12 +3,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
-import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
+import { createLogger, type Logger } from "@flyt/logging";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
 import { StatusReader } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import type Koa from "koa";
+import type { RateLimitOptions } from "./adapters/http/rate-limit";
 import { callbackAdminDependencies } from "./adapters/postgres/callback-admin";
 import { IdempotencyStore } from "./adapters/postgres/idempotency-store";
 import { IntakeStore } from "./adapters/postgres/intake-store";
@@ -34,10 +34,15 @@ export function testAppDependencies(options: {
   readonly uploadLimitBytes?: number;
   readonly stalePendingMs?: number;
   readonly openApi?: object;
+  /** The admin API's limit per admin client (generous unless a test floods it). */
+  readonly adminRateLimit?: RateLimitOptions;
+  /** Where the app logs (silent unless a test reads what was logged). */
+  readonly logger?: Logger;
   /** Where requests to the callback dispatcher go (a list in most tests; Kafka in some). */
   readonly callbackRequests?: (request: DispatcherRequest) => Promise<void>;
 }): AppDependencies {
   const { db } = options;
+  const silent = createLogger({ service: "gateway-test", level: "silent" });
   const store = new RegistryStore(db);
   const intake = new IntakeStore(db);
   const files = new PostgresFileStore(db);
@@ -49,8 +54,7 @@ export function testAppDependencies(options: {
     request: options.callbackRequests ?? (async () => {}),
   };
   return {
-    logger: createLogger({ service: "gateway-test", level: "silent" }),
-    metrics: createMetricsRegistry({ service: "gateway" }),
+    logger: options.logger ?? silent,
     checks: [],
     isShuttingDown: () => false,
     auth: {
@@ -63,6 +67,7 @@ export function testAppDependencies(options: {
     rateLimit: { burst: 1_000, perSecond: 1_000 },
     admin: {
       role: "flyt.admin",
+      rateLimit: options.adminRateLimit ?? { burst: 1_000, perSecond: 1_000 },
       stores: registryStores(db),
       inTransaction: (work) => inRegistryTransaction(db, work),
       submissions: new StatusReader(db),
@@ -89,9 +94,12 @@ export function testAppDependencies(options: {
       callbackDeliveries,
       callbacks: {
         store: new CallbackEndpoints(db),
-        checkUrl: options.checkUrl ?? (async () => ({ outcome: "refused", reason: "not in these tests" })),
+        checkUrl:
+          options.checkUrl ??
+          (async () => ({ outcome: "refused", reason: "not in these tests", detail: "not in these tests" })),
         secretOverlapMs: options.secretOverlapMs ?? 1,
         now: () => new Date(),
+        logger: options.logger ?? silent,
       },
       submit: {
         integrations: store,
@@ -101,7 +109,7 @@ export function testAppDependencies(options: {
         ids: { submission: newId("sub"), file: newId("file") },
         now: () => new Date(),
         stalePendingMs: options.stalePendingMs ?? 30_000,
-        logger: createLogger({ service: "gateway-test", level: "silent" }),
+        logger: options.logger ?? silent,
       },
     },
   };

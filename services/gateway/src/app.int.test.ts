@@ -954,12 +954,12 @@ describe("the contract, served", () => {
   });
 });
 
-describe("operations endpoints on the gateway's own port", () => {
-  it("serves /livez, /readyz and /metrics without a token", async () => {
+describe("operations endpoints on the API port", () => {
+  it("serves /livez and /readyz without a token; /metrics is the ops port's (404 here)", async () => {
     expect((await fetch(`${base}/livez`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    expect(await (await fetch(`${base}/metrics`)).text()).toContain(
-      'process_resident_memory_bytes{service="gateway"}',
-    );
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(404);
+    expect(metrics.headers.get("content-type")).toContain("application/problem+json");
   });
 });

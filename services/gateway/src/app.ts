@@ -1,7 +1,6 @@
 import type { Logger } from "@flyt/logging";
 import { createOpsResponder, type HealthCheck } from "@flyt/observability";
 import Koa, { type Context } from "koa";
-import type { Registry } from "prom-client";
 import { type AccessTokenOptions, accessTokenVerifier } from "./adapters/http/access-token";
 import { adminCallbackRoutes, type CallbackAdminDependencies } from "./adapters/http/admin-callback-routes";
 import { adminRoutes } from "./adapters/http/admin-routes";
@@ -11,21 +10,24 @@ import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
 import { operatorRoutes } from "./adapters/http/operator-routes";
 import { Problem, problemDetails } from "./adapters/http/problem";
-import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
+import { adminClient, type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
 
 export interface AppDependencies {
   readonly logger: Logger;
-  readonly metrics: Registry;
+  /** Readiness as the API port tells it (up or down each); the ops port (`main.ts`) tells it whole. */
   readonly checks: readonly HealthCheck[];
   readonly isShuttingDown: () => boolean;
   /** Access tokens of both APIs, and the registry that maps a source system's client to its tenant. */
   readonly auth: AccessTokenOptions & Omit<AuthenticateOptions, "verifyToken">;
   readonly rateLimit: RateLimitOptions;
   readonly api: ApiDependencies;
-  /** The admin API under /admin/v1, for tokens carrying `role` in their `roles` claim. */
-  readonly admin: AdminDependencies & { readonly role: string };
+  /**
+   * The admin API under /admin/v1, for tokens carrying `role` in their `roles` claim, each admin client
+   * limited on its own.
+   */
+  readonly admin: AdminDependencies & { readonly role: string; readonly rateLimit: RateLimitOptions };
   /** The operators' actions on submissions, in the admin API. */
   readonly operations: OperatorDependencies;
   /** The admin API's callback routes (endpoints needing attention, deliveries, resend, replay, re-enable). */
@@ -37,11 +39,17 @@ export interface AppDependencies {
 /** The gateway's HTTP app, built from its dependencies; `main.ts` listens, tests use `app.callback()`. */
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
-  // On the API port: anyone can ask.
-  const ops = createOpsResponder({ ...deps, publicFacing: true, logger: deps.logger });
+  // On the API port anyone can ask: /livez and /readyz only. /metrics is the ops port's (`OPS_PORT`).
+  const ops = createOpsResponder({
+    checks: deps.checks,
+    isShuttingDown: deps.isShuttingDown,
+    publicFacing: true,
+    logger: deps.logger,
+  });
   // One verifier, so both APIs share its cache of the issuer's keys.
   const verifyToken = accessTokenVerifier(deps.auth);
   const admin = authenticateAdmin({ verifyToken, role: deps.admin.role });
+  const limitAdmin = rateLimit(deps.admin.rateLimit, adminClient);
   const administer = adminRoutes(deps.admin);
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
@@ -58,7 +66,9 @@ export function createApp(deps: AppDependencies): Koa {
   app.use(async function adminApi(ctx, next) {
     if (!ctx.path.startsWith("/admin/")) return next();
     await admin(ctx, () =>
-      administer(ctx, () => operate(ctx, () => administerCallbacks(ctx, () => notFound(ctx)))),
+      limitAdmin(ctx, () =>
+        administer(ctx, () => operate(ctx, () => administerCallbacks(ctx, () => notFound(ctx)))),
+      ),
     );
   });
   app.use(async function apiOnly(ctx, next) {

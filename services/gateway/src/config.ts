@@ -1,10 +1,22 @@
-import { booleanFlag, commonServiceEnv, durationMs, parseConfig, port } from "@flyt/config";
+import {
+  booleanFlag,
+  commonServiceEnv,
+  durationMs,
+  httpHost,
+  kafkaSecurityOf,
+  parseConfig,
+  port,
+} from "@flyt/config";
 import { z } from "zod";
 
 const envSchema = z
   .object({
     ...commonServiceEnv,
     HTTP_PORT: port.default(8080),
+    /** /livez, /readyz (with why a dependency is down) and /metrics: for operators, never published. */
+    OPS_PORT: port.default(8089),
+    /** Where the ops port listens (default: HTTP_HOST). */
+    OPS_HOST: httpHost.optional(),
     /** test or production: a client registered for the other environment is refused. */
     FLYT_ENVIRONMENT: z.enum(["test", "production"]),
     OAUTH_ISSUER: z.url(),
@@ -26,6 +38,9 @@ const envSchema = z
       .default(500 * 1024 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+    /** The admin API's own limit, per admin client: people and the console, not bulk intake. */
+    ADMIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
+    ADMIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
     PUBLISH_TIMEOUT_MS: durationMs.default(10_000),
     /** How long a client's or integration's registry entry is reused before it is read again. */
     REGISTRY_CACHE_MS: durationMs.default(5_000),
@@ -48,7 +63,7 @@ const envSchema = z
     REGISTER_SCHEMAS: booleanFlag.default(false),
     FLYT_TOPIC_NAMESPACE: z.string().optional(),
   })
-  .transform((env) => ({
+  .transform((env, ctx) => ({
     logLevel: env.LOG_LEVEL,
     environment: env.FLYT_ENVIRONMENT,
     http: {
@@ -57,13 +72,17 @@ const envSchema = z
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       fileLimitBytes: env.FILE_LIMIT_BYTES,
     },
+    ops: { host: env.OPS_HOST ?? env.HTTP_HOST, port: env.OPS_PORT },
     oauth: {
       issuer: env.OAUTH_ISSUER,
       audience: env.OAUTH_AUDIENCE,
       jwksUri: env.OAUTH_JWKS_URI,
       tokenUrl: env.OAUTH_TOKEN_URL ?? `${env.OAUTH_ISSUER.replace(/\/$/, "")}/token`,
     },
-    admin: { role: env.ADMIN_ROLE },
+    admin: {
+      role: env.ADMIN_ROLE,
+      rateLimit: { burst: env.ADMIN_RATE_LIMIT_BURST, perSecond: env.ADMIN_RATE_LIMIT_PER_SECOND },
+    },
     rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
     callbacks: {
@@ -74,6 +93,7 @@ const envSchema = z
     kafka: {
       clientId: "flyt.gateway",
       brokers: env.KAFKA_BROKERS,
+      security: kafkaSecurityOf(env, ctx),
       registerSchemas: env.REGISTER_SCHEMAS,
       topicNamespace: env.FLYT_TOPIC_NAMESPACE,
     },

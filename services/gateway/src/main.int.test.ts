@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The authorization server is only asked for keys when a request carries a token; none does here.
 describeServiceLifecycle("gateway", {
+  OPS_PORT: "0",
   FLYT_ENVIRONMENT: "test",
   OAUTH_ISSUER: "http://127.0.0.1:9/issuer",
   OAUTH_AUDIENCE: "urn:flyt:gateway:test",
@@ -24,6 +25,7 @@ describeServiceLifecycle("gateway", {
 describe("the gateway process while Kafka is unreachable", () => {
   it("starts, is live, and names Kafka as not ready instead of exiting", async () => {
     const gateway = await startServiceProcess("gateway", {
+      OPS_PORT: "0",
       FLYT_ENVIRONMENT: "test",
       OAUTH_ISSUER: "http://127.0.0.1:9/issuer",
       OAUTH_AUDIENCE: "urn:flyt:gateway:test",
@@ -73,6 +75,7 @@ describe("the gateway process against the real stack (the contract's responses, 
       clients: [registered, stranger],
     });
     gateway = await startServiceProcess("gateway", {
+      OPS_PORT: "0",
       FLYT_ENVIRONMENT: "test",
       OAUTH_ISSUER: oauth.issuer,
       OAUTH_AUDIENCE: "urn:flyt:gateway:test",

@@ -14,7 +14,7 @@ import {
   schemaRegistryHealthCheck,
 } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
-import { createMetricsRegistry } from "@flyt/observability";
+import { createMetricsRegistry, createOpsServer } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck, withMigrationLock } from "@flyt/postgres";
 import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
@@ -78,7 +78,12 @@ const schemaCheck = {
   },
 };
 
-const kafka = createKafka({ clientId: config.kafka.clientId, brokers: config.kafka.brokers, logger });
+const kafka = createKafka({
+  clientId: config.kafka.clientId,
+  brokers: config.kafka.brokers,
+  security: config.kafka.security,
+  logger,
+});
 const registry = new SchemaRegistryClient(config.schemaRegistry.url);
 const producer = new EventProducer({
   kafka,
@@ -145,15 +150,19 @@ const publishOperatorEvent = {
     ),
 };
 
+const checks = [
+  kafkaHealth,
+  schemaRegistryHealthCheck(config.schemaRegistry.url),
+  postgresHealthCheck(db),
+  schemaCheck,
+];
+// Operators' endpoints (/metrics, and readiness with why a dependency is down) on a port of their own, which the
+// deployment does not publish: the API port answers only /livez and an up-or-down /readyz.
+const ops = createOpsServer({ host: config.ops.host, port: config.ops.port, logger, metrics, checks });
+shutdown.register("ops-server", () => ops.close());
 const app = createApp({
   logger,
-  metrics,
-  checks: [
-    kafkaHealth,
-    schemaRegistryHealthCheck(config.schemaRegistry.url),
-    postgresHealthCheck(db),
-    schemaCheck,
-  ],
+  checks,
   isShuttingDown: () => shutdown.isShuttingDown,
   auth: {
     issuer: config.oauth.issuer,
@@ -165,6 +174,7 @@ const app = createApp({
   rateLimit: config.rateLimit,
   admin: {
     role: config.admin.role,
+    rateLimit: config.admin.rateLimit,
     stores: registryStores(db),
     inTransaction: (work) => inRegistryTransaction(db, work),
     submissions: new StatusReader(db),
@@ -188,6 +198,7 @@ const app = createApp({
       checkUrl: (url) => checkOutboundUrl(url, config.callbacks),
       secretOverlapMs: config.callbacks.secretOverlapMs,
       now: () => new Date(),
+      logger,
     },
     idempotency: new IdempotencyStore(db, {
       inFlightMs: config.intake.stalePendingMs,
@@ -234,5 +245,6 @@ const actionRelay = setInterval(() => {
 }, ACTION_RELAY_AFTER_MS / 2);
 shutdown.register("operator-action-relay", () => clearInterval(actionRelay));
 const { port } = server.address() as AddressInfo;
+const { port: opsPort } = await ops.listen();
 exitOnSignals(shutdown, process);
-logger.info({ port }, "service started");
+logger.info({ port, opsPort }, "service started");

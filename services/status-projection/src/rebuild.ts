@@ -27,6 +27,7 @@ const sources = statusSources(topics);
 const kafka = createKafka({
   clientId: `${config.kafka.clientId}.rebuild`,
   brokers: config.kafka.brokers,
+  security: config.kafka.security,
   logger,
 });
 const registry = new SchemaRegistryClient(config.schemaRegistry.url);

@@ -50,9 +50,12 @@ describe("the retry schedule", () => {
       action: "retry",
       error: "timed out after 15000 ms",
     });
-    expect(after(1, { kind: "refused", reason: "resolves to 10.0.0.1" })).toMatchObject({
+    expect(
+      after(1, { kind: "refused", reason: "must be public", detail: "resolves to 10.0.0.1" }),
+    ).toMatchObject({
       action: "retry",
-      error: "refused before sending: resolves to 10.0.0.1",
+      // The source system reads the attempt log: what the URL must be, never what its host resolved to.
+      error: "refused before sending: must be public",
     });
   });
 

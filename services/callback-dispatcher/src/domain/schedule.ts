@@ -20,8 +20,12 @@ export const defaultRetrySchedule: RetrySchedule = {
 /** What one attempt came to, as the HTTP client saw it. */
 export type AttemptResult =
   | { readonly kind: "answered"; readonly statusCode: number; readonly retryAfter?: string | undefined }
-  /** The SSRF guard refused the URL (scheme, or a resolved address): no request was made. */
-  | { readonly kind: "refused"; readonly reason: string }
+  /**
+   * The SSRF guard refused the URL (scheme, or a resolved address): no request was made. `reason` is what the
+   * URL must be (the attempt log, which the source system reads); `detail` what the host resolved to (the
+   * operators' log only).
+   */
+  | { readonly kind: "refused"; readonly reason: string; readonly detail: string }
   /** No answer: connection refused or reset, a timeout, a TLS error. */
   | { readonly kind: "failed"; readonly error: string };
 

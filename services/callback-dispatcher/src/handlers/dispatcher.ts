@@ -263,6 +263,17 @@ export class Dispatcher {
         deps.random,
       );
       deps.metrics.attempted(outcome.result, decision, outcome.durationMs);
+      if (outcome.result.kind === "refused") {
+        deps.logger.warn(
+          {
+            deliveryId: delivery.id,
+            tenant: delivery.owner.tenantId,
+            sourceApplication: delivery.owner.sourceApplicationId,
+            refused: outcome.result.detail,
+          },
+          "callback URL refused before sending",
+        );
+      }
       await this.#finish({
         delivery,
         attempt: {

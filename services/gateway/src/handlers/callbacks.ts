@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CallbackEndpoint, CallbackEndpoints, Owner } from "@flyt/callbacks";
+import type { Logger } from "@flyt/logging";
 import type { OutboundCheck } from "@flyt/outbound-guard";
 
 export interface CallbackDependencies {
@@ -9,6 +10,8 @@ export interface CallbackDependencies {
   /** How long the previous secret keeps signing after a rotation. */
   readonly secretOverlapMs: number;
   readonly now: () => Date;
+  /** Where a refusal's whole reason goes (what the host resolved to): the caller is told only what to fix. */
+  readonly logger: Logger;
 }
 
 export type RegisterOutcome =
@@ -32,7 +35,10 @@ export async function registerCallback(
     return { outcome: "invalid", detail: "url is required: the https URL Flyt posts results to." };
   }
   const check = await deps.checkUrl(url);
-  if (check.outcome === "refused") return { outcome: "refused-url", reason: check.reason };
+  if (check.outcome === "refused") {
+    deps.logger.info({ owner, url, refused: check.detail }, "callback URL refused");
+    return { outcome: "refused-url", reason: check.reason };
+  }
   const secret = newWebhookSecret();
   await deps.store.register(owner, check.url.toString(), secret);
   return { outcome: "registered", url: check.url.toString(), secret };

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Lookup } from "@flyt/outbound-guard";
+import { type Lookup, PUBLIC_ADDRESSES_ONLY } from "@flyt/outbound-guard";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { WebhookClient, type WebhookClientOptions } from "./webhook-client";
 
@@ -94,7 +94,11 @@ describe("the webhook client's SSRF guard", () => {
       const { result } = await post(strict, url);
       expect({ url, result }).toEqual({
         url,
-        result: { kind: "refused", reason: expect.stringMatching(/private or reserved/) },
+        result: {
+          kind: "refused",
+          reason: PUBLIC_ADDRESSES_ONLY,
+          detail: expect.stringMatching(/private or reserved/),
+        },
       });
     }
     expect(target.requests).toHaveLength(0);
@@ -104,13 +108,16 @@ describe("the webhook client's SSRF guard", () => {
   it("refuses a name that resolves to a private address, and http where it is not allowed", async () => {
     const lookup = names({ "intranet.example": "10.1.2.3", "fagsystem.example": "93.184.215.14" });
     const strict = client({ policy: { allowHttp: false, allowlist: [] }, lookup });
+    // What it resolved to is for the log (detail); the attempt log the source system reads gets the reason.
     expect((await post(strict, "https://intranet.example/cb")).result).toEqual({
       kind: "refused",
-      reason: expect.stringContaining("10.1.2.3"),
+      reason: PUBLIC_ADDRESSES_ONLY,
+      detail: expect.stringContaining("10.1.2.3"),
     });
     expect((await post(strict, "http://fagsystem.example/cb")).result).toEqual({
       kind: "refused",
       reason: "only https",
+      detail: "only https",
     });
   });
 

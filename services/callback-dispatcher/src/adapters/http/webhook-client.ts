@@ -71,7 +71,10 @@ export class WebhookClient {
       lookupTimeoutMs: this.#options.connectTimeoutMs,
     });
     if (check.outcome === "refused") {
-      return { result: { kind: "refused", reason: check.reason }, durationMs: elapsed() };
+      return {
+        result: { kind: "refused", reason: check.reason, detail: check.detail },
+        durationMs: elapsed(),
+      };
     }
     const target = check.url;
     const address = check.addresses[0] as string;

@@ -1,5 +1,5 @@
 import type { Context, Middleware, Next } from "koa";
-import type { Caller } from "../../domain/caller";
+import type { Administrator, Caller } from "../../domain/caller";
 import { Problem } from "./problem";
 
 export interface RateLimitOptions {
@@ -10,15 +10,22 @@ export interface RateLimitOptions {
   readonly now?: () => number;
 }
 
+/** The authenticated client a request counts against: a source system's (the API's) by default. */
+export type RateLimitedClient = (ctx: Context) => string;
+
+export const sourceSystemClient: RateLimitedClient = (ctx) => (ctx.state.caller as Caller).clientId;
+export const adminClient: RateLimitedClient = (ctx) => (ctx.state.administrator as Administrator).clientId;
+
 /**
  * A token bucket per client, in this gateway instance's memory: bursts up to `burst`, then `perSecond`.
- * Past it: 429 with `Retry-After`, the seconds until a request will be let through again.
+ * Past it: 429 with `Retry-After`, the seconds until a request will be let through again. Runs after
+ * authentication, so a client is counted by its verified identity; each use of it keeps buckets of its own.
  */
-export function rateLimit(options: RateLimitOptions): Middleware {
+export function rateLimit(options: RateLimitOptions, clientOf = sourceSystemClient): Middleware {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
   return async function rateLimit(ctx: Context, next: Next) {
-    const { clientId } = ctx.state.caller as Caller;
+    const clientId = clientOf(ctx);
     const at = now();
     const bucket = buckets.get(clientId) ?? { tokens: options.burst, at };
     bucket.tokens = Math.min(options.burst, bucket.tokens + ((at - bucket.at) / 1000) * options.perSecond);
