@@ -28,6 +28,9 @@ export class Problem extends Error {
 
 export const problemType = (code: string) => `urn:flyt:problem:${code}`;
 
+/** Field errors a problem lists; `moreErrors` counts the rest, so an answer stays small however wrong a body is. */
+export const LISTED_ERRORS = 100;
+
 /**
  * The one place errors become HTTP answers: a Problem as it is, any other 4xx (from Koa or a middleware) as a
  * generic problem, anything else as a 500 whose details stay in the log.
@@ -40,16 +43,22 @@ export function problemDetails(logger: Logger): Middleware {
       const problem = toProblem(error);
       if (problem.status >= 500) logger.error({ err: error, path: ctx.path }, "request failed");
       for (const [name, value] of Object.entries(problem.extra.headers ?? {})) ctx.set(name, value);
+      const errors = problem.extra.errors;
+      const moreErrors = errors ? Math.max(0, errors.length - LISTED_ERRORS) : 0;
       ctx.status = problem.status;
       ctx.type = "application/problem+json";
       ctx.body = {
         type: problemType(problem.code),
         title: problem.title,
         status: problem.status,
-        detail: problem.detail,
+        detail:
+          moreErrors > 0
+            ? `${problem.detail} The first ${LISTED_ERRORS} are listed; moreErrors counts the rest.`
+            : problem.detail,
         instance: ctx.path,
         ...problem.extra.members,
-        ...(problem.extra.errors ? { errors: problem.extra.errors } : {}),
+        ...(errors ? { errors: errors.slice(0, LISTED_ERRORS) } : {}),
+        ...(moreErrors > 0 ? { moreErrors } : {}),
       };
     }
   };

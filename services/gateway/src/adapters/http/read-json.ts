@@ -1,12 +1,39 @@
-import parse from "co-body";
+import { pipeline, type Readable } from "node:stream";
+import { createBrotliDecompress, createUnzip } from "node:zlib";
 import type { Context } from "koa";
+import { escapePointer } from "../../contract/bounded-body";
+import type { FieldError } from "../../domain/document-rules";
+import { JsonScanner, type JsonShapeLimits } from "./json-scan";
 import { Problem } from "./problem";
 
+/** What one route takes as a JSON body: its size, and how many values and member names it may hold. */
+export interface JsonBodyLimits extends Omit<JsonShapeLimits, "maxDepth"> {
+  readonly maxBytes: number;
+}
+
 /**
- * The request body as JSON: `application/json` only (415 otherwise), at most `limitBytes` (413), and valid
- * JSON (400), each a problem body.
+ * Deeper than any body of the gateway (the contract's deepest is 7 levels, an integration's configuration 4),
+ * and shallow enough for anything recursive to run on the parsed body.
  */
-export async function readJson(ctx: Context, limitBytes: number): Promise<unknown> {
+export const MAX_DEPTH = 32;
+
+/** Limits for the small bodies of other routes (a callback URL, an operator's reason, a configuration). */
+export const smallJsonBody = (maxBytes: number): JsonBodyLimits => ({
+  maxBytes,
+  maxValues: 100_000,
+  maxNames: 10_000,
+});
+
+/**
+ * The request body as JSON: `application/json` only (415 otherwise), at most `maxBytes` (413), UTF-8 and
+ * valid JSON with an object or array at the top (400; no body at all is `{}`), and within the route's budget of
+ * nesting, values and member names (400), each a problem body. The budget is checked by one linear scan of the
+ * bytes as they arrive, before anything parses or walks the body, so a hostile body costs a bounded amount of
+ * work and nothing recursive ever sees a deep one. A string with an unpaired surrogate (`"\ud800"`) is not text
+ * (I-JSON, RFC 7493): refused with a field error at its pointer, never stored changed. A member named
+ * `__proto__` is refused, as it always was.
+ */
+export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<unknown> {
   if (!ctx.is("application/json")) {
     throw new Problem(
       415,
@@ -15,23 +42,183 @@ export async function readJson(ctx: Context, limitBytes: number): Promise<unknow
       "Send the body as Content-Type: application/json.",
     );
   }
+  const tooLarge = () => {
+    // The rest of the body may be unread: close the connection after answering rather than read it all.
+    ctx.set("Connection", "close");
+    return new Problem(
+      413,
+      "body-too-large",
+      "Body too large",
+      `The body may be at most ${limits.maxBytes} bytes.`,
+    );
+  };
+  const encoding = (ctx.get("content-encoding") || "identity").toLowerCase();
+  if (encoding === "identity" && Number(ctx.get("content-length") || 0) > limits.maxBytes) throw tooLarge();
+
+  const scanner = new JsonScanner({ ...limits, maxDepth: MAX_DEPTH });
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let text: string[] | undefined = [];
+  let utf8 = true;
+  let size = 0;
+  // Bytes are scanned and decoded as they arrive; past a limit the rest is only counted (and its answer sent
+  // once it is all in, so the client reads it).
+  const whole = await consume(decompressed(ctx.req, encoding), (chunk) => {
+    size += chunk.length;
+    if (size > limits.maxBytes) return false;
+    if (!text) return true;
+    if (!scanner.write(chunk)) text = undefined;
+    else {
+      try {
+        text.push(decoder.decode(chunk, { stream: true }));
+      } catch {
+        utf8 = false;
+        text = undefined;
+      }
+    }
+    return true;
+  });
+  if (!whole) throw tooLarge();
+
+  const verdict = scanner.verdict();
+  if (verdict.outcome !== "within-limits") throw tooComplex(verdict.outcome, limits);
+  let source = "";
   try {
-    return await parse.json(ctx.req, { limit: limitBytes, strict: true, encoding: "utf8" });
-  } catch (error) {
-    const { status, type } = error as { status?: number; type?: string };
-    if (status === 413 || type === "entity.too.large") {
-      throw new Problem(
-        413,
-        "body-too-large",
-        "Body too large",
-        `The body may be at most ${limitBytes} bytes.`,
-      );
-    }
-    if (status === 400) {
-      throw new Problem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.", {
-        errors: [{ code: "malformed-json", pointer: "", detail: (error as Error).message }],
-      });
-    }
-    throw error;
+    if (utf8 && text) source = text.join("") + decoder.decode();
+  } catch {
+    utf8 = false;
   }
+  if (!utf8) throw malformed("The body is not UTF-8.");
+  if (/^[ \t\n\r]*$/.test(source)) return {};
+  if (!/^[ \t\n\r]*[[{]/.test(source)) throw malformed("The body is not a JSON object or array.");
+  let body: unknown;
+  try {
+    body = JSON.parse(source);
+  } catch (error) {
+    throw malformed((error as Error).message);
+  }
+  if (verdict.lookCloser) {
+    const errors = notText(body);
+    if (errors.length > 0)
+      throw new Problem(
+        400,
+        "invalid-request",
+        "The request has errors",
+        "See errors: every problem found, at once.",
+        {
+          errors,
+        },
+      );
+  }
+  return body;
 }
+
+/** The body as sent, decompressed when the client compressed it (gzip, deflate, br), 415 for another coding. */
+function decompressed(req: Readable, encoding: string): Readable {
+  if (encoding === "identity") return req;
+  const decompress =
+    encoding === "gzip" || encoding === "deflate"
+      ? createUnzip()
+      : encoding === "br"
+        ? createBrotliDecompress()
+        : undefined;
+  if (!decompress) {
+    throw new Problem(
+      415,
+      "unsupported-media-type",
+      "Unsupported content encoding",
+      `Content-Encoding ${encoding} is not supported; send gzip, deflate, br or none.`,
+    );
+  }
+  // An abort of the request fails the decompression too, so reading it ends either way.
+  return pipeline(req, decompress, () => {});
+}
+
+/**
+ * Reads a stream to its end, handing each chunk to `take`; resolves true at the end, false as soon as `take`
+ * says stop (the stream is left paused, unread). Rejects when the stream fails or the client goes away.
+ */
+function consume(stream: Readable, take: (chunk: Buffer) => boolean): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    const finish = (outcome: () => void) => {
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+      stream.off("close", onClose);
+      outcome();
+    };
+    const onData = (chunk: Buffer) => {
+      if (take(chunk)) return;
+      stream.pause();
+      finish(() => resolve(false));
+    };
+    const onEnd = () => {
+      ended = true;
+      finish(() => resolve(true));
+    };
+    const onError = (error: Error) => finish(() => reject(error));
+    const onClose = () => {
+      if (!ended) finish(() => reject(Object.assign(new Error("request aborted"), { code: "ECONNRESET" })));
+    };
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+    stream.on("close", onClose);
+  });
+}
+
+function malformed(detail: string): Problem {
+  return new Problem(400, "malformed-json", "Malformed JSON", "The body is not valid JSON.", {
+    errors: [{ code: "malformed-json", pointer: "", detail }],
+  });
+}
+
+function tooComplex(reason: "too-deep" | "too-many-values" | "too-many-names", limits: JsonBodyLimits) {
+  const detail = {
+    "too-deep": `The body nests objects and arrays more than ${MAX_DEPTH} levels deep.`,
+    "too-many-values": `The body holds more than ${limits.maxValues} values and field names.`,
+    "too-many-names": `The body uses more than ${limits.maxNames} different field names.`,
+  }[reason];
+  return new Problem(400, "body-too-complex", "Body too complex", `${detail} Nothing was read further.`, {
+    errors: [{ code: reason, pointer: "", detail }],
+  });
+}
+
+// In a `u` regular expression a surrogate matches only where it is not half of a pair.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Strings and member names with an unpaired surrogate, and members named `__proto__`, each at its pointer. Walks
+ * the parsed body without recursion (the scan found it worth a look, and bounded it).
+ */
+function notText(body: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: [unknown, string][] = [[body, ""]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [value, pointer] = next;
+    if (typeof value === "string") {
+      if (UNPAIRED_SURROGATE.test(value)) errors.push(unpaired(pointer));
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    for (const [name, member] of Object.entries(value)) {
+      const at = `${pointer}/${escapePointer(name)}`;
+      if (UNPAIRED_SURROGATE.test(name)) errors.push(unpaired(at));
+      if (name === "__proto__" && !Array.isArray(value))
+        errors.push({
+          code: "forbidden-field",
+          pointer: at,
+          detail: "__proto__ is not a field name we take.",
+        });
+      pending.push([member, at]);
+    }
+  }
+  return errors.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+}
+
+const unpaired = (pointer: string): FieldError => ({
+  code: "unpaired-surrogate",
+  pointer,
+  detail:
+    "Holds an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not text; send the character it was part of.",
+});
