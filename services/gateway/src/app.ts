@@ -11,6 +11,7 @@ import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
 import { operatorRoutes } from "./adapters/http/operator-routes";
 import { Problem, problemDetails } from "./adapters/http/problem";
+import { queryIsText } from "./adapters/http/query-text";
 import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
@@ -46,6 +47,7 @@ export function createApp(deps: AppDependencies): Koa {
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
   app.use(problemDetails(deps.logger));
+  app.use(queryIsText);
   app.use(async function opsEndpoints(ctx, next) {
     const response = ctx.method === "GET" ? ops(ctx.path) : undefined;
     if (!response) return next();
