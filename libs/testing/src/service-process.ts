@@ -8,8 +8,11 @@ import { testInfra } from "./fixtures";
 export interface ServiceProcess {
   readonly port: number;
   readonly baseUrl: string;
+  readonly pid: number;
   /** Every log record the service has written so far. */
   readonly records: readonly Record<string, unknown>[];
+  /** Everything the service has written to stderr so far (its log goes to stdout: this should stay empty). */
+  stderr(): string;
   /** Sends the signal and resolves with the exit code once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -55,7 +58,9 @@ export async function startServiceProcess(
   return {
     port,
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
     records,
+    stderr: () => stderr,
     stop: (signal = "SIGTERM") => stopChild(child, signal, exited),
   };
 }

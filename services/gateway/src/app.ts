@@ -10,7 +10,7 @@ import { type AuthenticateOptions, authenticate } from "./adapters/http/authenti
 import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
 import { operatorRoutes } from "./adapters/http/operator-routes";
-import { Problem, problemDetails } from "./adapters/http/problem";
+import { Problem, problemDetails, unansweredError } from "./adapters/http/problem";
 import { queryIsText } from "./adapters/http/query-text";
 import { type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
@@ -38,6 +38,7 @@ export interface AppDependencies {
 /** The gateway's HTTP app, built from its dependencies; `main.ts` listens, tests use `app.callback()`. */
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
+  app.on("error", unansweredError(deps.logger));
   // On the API port: anyone can ask.
   const ops = createOpsResponder({ ...deps, publicFacing: true, logger: deps.logger });
   // One verifier, so both APIs share its cache of the issuer's keys.
