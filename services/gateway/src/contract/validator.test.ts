@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { JsonScanner } from "../adapters/http/json-scan";
-import { MAX_DEPTH } from "../adapters/http/read-json";
 import { amplificationBody, manyErrorsBody, maximalBody } from "../security/hostile-bodies";
+import { contractBodyShape, ERRORS_CHECKED, MAX_DEPTH } from "./body-limits";
 import { fieldNames, schemaNodes } from "./bounded-body";
 import { schemas } from "./schemas";
-import { contractBodyShape, ERRORS_CHECKED, validateBody } from "./validator";
+import { validateBody } from "./validator";
 
 const validCase = {
   integrationId: "egrunnerverv-sak",

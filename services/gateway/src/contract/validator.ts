@@ -1,16 +1,11 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { documentRuleErrors, type FieldError } from "../domain/document-rules";
-import { boundedPart, escapePointer, maxValues, type ValidationPart, validationParts } from "./bounded-body";
+import { ERRORS_CHECKED } from "./body-limits";
+import { boundedPart, escapePointer, type ValidationPart, validationParts } from "./bounded-body";
 import { schemas } from "./schemas";
 
 const CONTRACT_ID = "urn:flyt:source-system-api:v1";
-
-/**
- * Errors found before the validator stops looking: enough to fix a body by, and a bound on the work a wrong body
- * costs (every error is an object to build; a body of a million wrong values would otherwise cost seconds).
- */
-export const ERRORS_CHECKED = 1_000;
 
 const ajvOptions = { strict: true, strictRequired: false } as const;
 // Whether a body is valid: stops at its first error, so a valid body costs one pass and a wrong one less.
@@ -41,17 +36,6 @@ const parts = {
   case: validationParts(rootSchemas.case, components),
   journalPosts: validationParts(rootSchemas.journalPosts, components),
 };
-
-/**
- * What a JSON body of the contract can hold at most, from its schemas: the budget the body is scanned against
- * before it is parsed. A body the contract accepts always fits.
- */
-export const contractBodyShape = {
-  /** Values and member names of the largest body any schema accepts (every list full, every field present). */
-  maxValues: Math.max(...Object.values(rootSchemas).map((schema) => maxValues(schema, components))),
-  /** Different member names a body may use: the contract has fewer than a hundred; the rest leaves room for typos. */
-  maxNames: 1_000,
-} as const;
 
 /**
  * Every structural problem of a request body at once (up to `ERRORS_CHECKED`): the contract's schema, then the

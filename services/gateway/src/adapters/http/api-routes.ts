@@ -1,6 +1,6 @@
 import { renderStatusResource, terminalStatuses } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
-import { contractBodyShape } from "../../contract/validator";
+import { contractBodyShape } from "../../contract/body-limits";
 import type { Caller } from "../../domain/caller";
 import type { FieldError } from "../../domain/document-rules";
 import { filenameFromContentDisposition } from "../../domain/filename";

@@ -1,6 +1,7 @@
 import { FlytError, isConnectionError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Context, Middleware, Next } from "koa";
+import { LISTED_ERRORS } from "../../contract/body-limits";
 
 import type { FieldError } from "../../domain/document-rules";
 
@@ -27,9 +28,6 @@ export class Problem extends Error {
 }
 
 export const problemType = (code: string) => `urn:flyt:problem:${code}`;
-
-/** Field errors a problem lists; `moreErrors` counts the rest, so an answer stays small however wrong a body is. */
-export const LISTED_ERRORS = 100;
 
 /**
  * The one place errors become HTTP answers: a Problem as it is, any other 4xx (from Koa or a middleware) as a
