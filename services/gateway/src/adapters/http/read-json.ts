@@ -1,9 +1,11 @@
+import { isUtf8 } from "node:buffer";
 import { pipeline, type Readable } from "node:stream";
 import { createBrotliDecompress, createUnzip } from "node:zlib";
 import type { Context } from "koa";
+import { MAX_DEPTH } from "../../contract/body-limits";
 import { escapePointer } from "../../contract/bounded-body";
 import type { FieldError } from "../../domain/document-rules";
-import { JsonScanner, type JsonShapeLimits } from "./json-scan";
+import { JsonScanner, type JsonScanVerdict, type JsonShapeLimits } from "./json-scan";
 import { Problem } from "./problem";
 
 /** What one route takes as a JSON body: its size, and how many values and member names it may hold. */
@@ -12,10 +14,11 @@ export interface JsonBodyLimits extends Omit<JsonShapeLimits, "maxDepth"> {
 }
 
 /**
- * Deeper than any body of the gateway (the contract's deepest is 7 levels, an integration's configuration 4),
- * and shallow enough for anything recursive to run on the parsed body.
+ * Above this, decoding and parsing a body each take long enough (about 150 ms for 50 MB) that other requests get
+ * their turn in between, rather than wait for both and what follows at once.
  */
-export const MAX_DEPTH = 32;
+const LARGE_BODY_BYTES = 1024 * 1024;
+const otherRequestsFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Limits for the small bodies of other routes (a callback URL, an operator's reason, a configuration). */
 export const smallJsonBody = (maxBytes: number): JsonBodyLimits => ({
@@ -56,38 +59,29 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
   if (encoding === "identity" && Number(ctx.get("content-length") || 0) > limits.maxBytes) throw tooLarge();
 
   const scanner = new JsonScanner({ ...limits, maxDepth: MAX_DEPTH });
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let text: string[] | undefined = [];
-  let utf8 = true;
+  const declared = encoding === "identity" ? Number(ctx.get("content-length")) : Number.NaN;
+  let bytes: BodyBytes | undefined = new BodyBytes(declared);
   let size = 0;
-  // Bytes are scanned and decoded as they arrive; past a limit the rest is only counted (and its answer sent
-  // once it is all in, so the client reads it).
+  // Bytes are scanned and kept as they arrive. Past the budget the rest is only counted and let go, and the
+  // answer sent once it is all in, so the client reads it (a connection closed under a client still sending
+  // often loses the answer); past the size limit nothing more is read.
   const whole = await consume(decompressed(ctx.req, encoding), (chunk) => {
     size += chunk.length;
     if (size > limits.maxBytes) return false;
-    if (!text) return true;
-    if (!scanner.write(chunk)) text = undefined;
-    else {
-      try {
-        text.push(decoder.decode(chunk, { stream: true }));
-      } catch {
-        utf8 = false;
-        text = undefined;
-      }
-    }
+    if (bytes && scanner.write(chunk)) bytes.add(chunk);
+    else bytes = undefined;
     return true;
   });
   if (!whole) throw tooLarge();
-
   const verdict = scanner.verdict();
-  if (verdict.outcome !== "within-limits") throw tooComplex(verdict.outcome, limits);
-  let source = "";
-  try {
-    if (utf8 && text) source = text.join("") + decoder.decode();
-  } catch {
-    utf8 = false;
-  }
-  if (!utf8) throw malformed("The body is not UTF-8.");
+  if (verdict.outcome !== "within-limits" || !bytes) throw tooComplex(verdict.outcome, limits);
+  const received = bytes.all();
+  if (!isUtf8(received)) throw malformed("The body is not UTF-8.");
+  // A byte order mark is ignored (RFC 8259 allows it), as it always was.
+  const bom = received[0] === 0xef && received[1] === 0xbb && received[2] === 0xbf ? 3 : 0;
+  const large = received.length > LARGE_BODY_BYTES;
+  const source = received.toString("utf8", bom);
+  if (large) await otherRequestsFirst();
   if (/^[ \t\n\r]*$/.test(source)) return {};
   if (!/^[ \t\n\r]*[[{]/.test(source)) throw malformed("The body is not a JSON object or array.");
   let body: unknown;
@@ -96,6 +90,7 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
   } catch (error) {
     throw malformed((error as Error).message);
   }
+  if (large) await otherRequestsFirst();
   if (verdict.lookCloser) {
     const errors = notText(body);
     if (errors.length > 0)
@@ -131,6 +126,37 @@ function decompressed(req: Readable, encoding: string): Readable {
   }
   // An abort of the request fails the decompression too, so reading it ends either way.
   return pipeline(req, decompress, () => {});
+}
+
+/**
+ * A body's bytes as they arrive. With a Content-Length they are copied into one buffer of that size as they come
+ * (a copy of 50 MB at the end would hold up every other request at once); without one, joined at the end.
+ */
+class BodyBytes {
+  #chunks: Buffer[] = [];
+  #whole: Buffer | undefined;
+  #length = 0;
+
+  constructor(declaredLength: number) {
+    if (Number.isSafeInteger(declaredLength) && declaredLength > 0)
+      this.#whole = Buffer.allocUnsafe(declaredLength);
+  }
+
+  add(chunk: Buffer): void {
+    if (this.#whole && this.#length + chunk.length <= this.#whole.length) {
+      chunk.copy(this.#whole, this.#length);
+    } else {
+      // More than was declared (only a compressed body can be): joined at the end after all.
+      if (this.#whole) this.#chunks.push(this.#whole.subarray(0, this.#length));
+      this.#whole = undefined;
+      this.#chunks.push(chunk);
+    }
+    this.#length += chunk.length;
+  }
+
+  all(): Buffer {
+    return this.#whole ? this.#whole.subarray(0, this.#length) : Buffer.concat(this.#chunks, this.#length);
+  }
 }
 
 /**
@@ -173,13 +199,14 @@ function malformed(detail: string): Problem {
   });
 }
 
-function tooComplex(reason: "too-deep" | "too-many-values" | "too-many-names", limits: JsonBodyLimits) {
+function tooComplex(reason: JsonScanVerdict["outcome"], limits: JsonBodyLimits) {
   const detail = {
+    "within-limits": "The body could not be read.", // not reached: the scan stops only past a limit
     "too-deep": `The body nests objects and arrays more than ${MAX_DEPTH} levels deep.`,
     "too-many-values": `The body holds more than ${limits.maxValues} values and field names.`,
     "too-many-names": `The body uses more than ${limits.maxNames} different field names.`,
   }[reason];
-  return new Problem(400, "body-too-complex", "Body too complex", `${detail} Nothing was read further.`, {
+  return new Problem(400, "body-too-complex", "Body too complex", `${detail} It was not read further.`, {
     errors: [{ code: reason, pointer: "", detail }],
   });
 }
