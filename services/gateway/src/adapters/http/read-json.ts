@@ -18,7 +18,8 @@ export interface JsonBodyLimits extends Omit<JsonShapeLimits, "maxDepth"> {
  * their turn in between, rather than wait for both and what follows at once.
  */
 const LARGE_BODY_BYTES = 1024 * 1024;
-const otherRequestsFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
+// Twice: a setImmediate from an I/O callback runs before the loop polls for I/O again; its own runs after.
+const otherRequestsFirst = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /** Limits for the small bodies of other routes (a callback URL, an operator's reason, a configuration). */
 export const smallJsonBody = (maxBytes: number): JsonBodyLimits => ({
