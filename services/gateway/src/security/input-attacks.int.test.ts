@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { gzipSync } from "node:zlib";
 import { createKafka, createTopicsAndWait } from "@flyt/kafka";
 import { createLogger } from "@flyt/logging";
 import { newSigningKey, type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
@@ -308,6 +309,20 @@ describe("hostile bodies, through the app", () => {
     expect(inline.status).toBe(202);
     const event = published.find((e) => e.submission.sourceInstanceId === sourceInstanceId);
     expect(event?.journalPosts[0]?.dokumenter[0]?.file.filename).toBe("kontrakt.pdf");
+  });
+
+  it("inflates a compressed body only up to the body limit (a decompression bomb is a 413), and takes one within it", async () => {
+    // 60 MB of JSON in about 60 KB of gzip.
+    const bomb = gzipSync(`{"integrationId":"egrunnerverv-sak","x":"${"0".repeat(60 * 1024 * 1024)}"}`);
+    expect(bomb.length).toBeLessThan(100_000);
+    const refused = await send(base, "POST", "/api/v1/cases", bomb, { "content-encoding": "gzip" });
+    expectProblem(refused, 413, "body-too-large");
+    const sourceInstanceId = uniqueName("GZIP");
+    const body = { integrationId: "egrunnerverv-sak", sourceInstanceId, case: { tittel: "Komprimert" } };
+    const taken = await send(base, "POST", "/api/v1/cases", gzipSync(JSON.stringify(body)), {
+      "content-encoding": "gzip",
+    });
+    expect(taken.status).toBe(202);
   });
 
   it("takes an inline document of megabytes (its base64 check once overflowed the stack: a 500)", async () => {
