@@ -42,6 +42,17 @@ export function trackPeakRssOf(pid: number, intervalMs = 200) {
   };
 }
 
+/**
+ * CPU seconds another process has used so far (user and system, from /proc): sample before and after a phase.
+ * Assumes the usual 100 clock ticks a second.
+ */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // Fields after the command name (which is in parentheses and may hold spaces): utime is the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
 export function machineLine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 1_073_741_824)} GiB RAM, Node ${process.version}, ${process.platform}`;

@@ -10,8 +10,11 @@ export interface ServiceProcess {
   readonly baseUrl: string;
   /** Where its /metrics and whole readiness are: the ops port when it has one of its own (the gateway's). */
   readonly opsBaseUrl: string;
+  readonly pid: number;
   /** Every log record the service has written so far. */
   readonly records: readonly Record<string, unknown>[];
+  /** Everything the service has written to stderr so far (its log goes to stdout: this should stay empty). */
+  stderr(): string;
   /** Sends the signal and resolves with the exit code once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -59,7 +62,9 @@ export async function startServiceProcess(
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     opsBaseUrl: `http://127.0.0.1:${opsPort}`,
+    pid: child.pid as number,
     records,
+    stderr: () => stderr,
     stop: (signal = "SIGTERM") => stopChild(child, signal, exited),
   };
 }

@@ -9,7 +9,8 @@ import { type AuthenticateOptions, authenticate } from "./adapters/http/authenti
 import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
 import { operatorRoutes } from "./adapters/http/operator-routes";
-import { Problem, problemDetails } from "./adapters/http/problem";
+import { Problem, problemDetails, unansweredError } from "./adapters/http/problem";
+import { queryIsText } from "./adapters/http/query-text";
 import { adminClient, type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
@@ -39,6 +40,7 @@ export interface AppDependencies {
 /** The gateway's HTTP app, built from its dependencies; `main.ts` listens, tests use `app.callback()`. */
 export function createApp(deps: AppDependencies): Koa {
   const app = new Koa();
+  app.on("error", unansweredError(deps.logger));
   // On the API port anyone can ask: /livez and /readyz only. /metrics is the ops port's (`OPS_PORT`).
   const ops = createOpsResponder({
     checks: deps.checks,
@@ -54,6 +56,7 @@ export function createApp(deps: AppDependencies): Koa {
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
   app.use(problemDetails(deps.logger));
+  app.use(queryIsText);
   app.use(async function opsEndpoints(ctx, next) {
     const response = ctx.method === "GET" ? ops(ctx.path) : undefined;
     if (!response) return next();

@@ -1,17 +1,14 @@
 import type { FieldError } from "../domain/document-rules";
 
-/** What the contract's schemas can ever accept, from the schemas themselves. */
-export interface ContractShape {
-  /** The longest list any schema allows. */
-  readonly maxItems: number;
-  /** Every field name any schema declares. */
-  readonly fieldNames: ReadonlySet<string>;
-}
+// What the contract's schemas can ever accept, read from the schemas themselves, and the parts a body is
+// validated in so that validating a wrong body costs a bounded amount of work, however wrong it is.
 
+type Schema = Readonly<Record<string, unknown>>;
+type Components = Readonly<Record<string, Schema>>;
+
+const REF_PREFIX = "#/components/schemas/";
 /** Unknown fields of one object validated one by one; beyond these they are counted in one error. */
 const UNKNOWN_FIELDS_VALIDATED = 100;
-/** Deeper than any schema reaches: the validator never looks further down, so neither does the cut. */
-const MAX_DEPTH = 32;
 
 /** Every schema object within `schemas`, at any depth. */
 export function schemaNodes(schemas: object): Record<string, unknown>[] {
@@ -29,52 +26,157 @@ export function schemaNodes(schemas: object): Record<string, unknown>[] {
   return nodes;
 }
 
-export function contractShape(schemas: object): ContractShape {
-  let maxItems = 0;
-  const fieldNames = new Set<string>();
-  for (const node of schemaNodes(schemas)) {
-    if (typeof node.maxItems === "number") maxItems = Math.max(maxItems, node.maxItems);
-    if (typeof node.properties === "object" && node.properties !== null)
-      for (const name of Object.keys(node.properties)) fieldNames.add(name);
+/** The schema `node` stands for, its `$ref` followed (the schemas refer to each other as the OpenAPI document does). */
+export function resolve(node: Schema, components: Components): Schema {
+  let schema = node;
+  while (typeof schema.$ref === "string") {
+    const name = schema.$ref.startsWith(REF_PREFIX) ? schema.$ref.slice(REF_PREFIX.length) : "";
+    const target = components[name];
+    if (!target) throw new Error(`unresolvable $ref ${schema.$ref}`);
+    schema = target;
   }
-  return { maxItems, fieldNames };
+  return schema;
+}
+
+const propertiesOf = (schema: Schema) => (schema.properties ?? {}) as Readonly<Record<string, Schema>>;
+
+/**
+ * The most values and member names together (as the JSON scan counts them) that a body valid against `schema`
+ * can hold: every list at its `maxItems`, every optional field present. Infinite if a list has no `maxItems`.
+ */
+export function maxValues(schema: Schema, components: Components): number {
+  const resolved = resolve(schema, components);
+  if (resolved.type === "object") {
+    let total = 1;
+    for (const property of Object.values(propertiesOf(resolved)))
+      total += 1 + maxValues(property, components);
+    return total;
+  }
+  if (resolved.type === "array") {
+    const items = resolved.items as Schema | undefined;
+    if (typeof resolved.maxItems !== "number" || !items) return Number.POSITIVE_INFINITY;
+    return 1 + resolved.maxItems * maxValues(items, components);
+  }
+  return 1;
+}
+
+/** Every field name any schema declares. */
+export function fieldNames(schemas: object): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const node of schemaNodes(schemas))
+    if (typeof node.properties === "object" && node.properties !== null)
+      for (const name of Object.keys(node.properties)) names.add(name);
+  return names;
 }
 
 /**
- * The body as validation should see it. Validating every error at once builds an error per wrong item, so a
- * body within the size limit holding millions of list items or unknown fields would cost the gateway gigabytes.
- * Lists are cut one past the longest the contract allows (their own `maxItems` still fails and says so), and
- * unknown fields past the first hundred of an object are left out and counted in one error. A body the
- * contract could accept is never changed.
+ * A part of a body validated on its own: an object with everything within it but its lists of objects, whose
+ * items are parts of their own. Validating part by part lets the validator stop once it has found enough errors,
+ * and no one part can hold more than a few hundred errors.
  */
-export function boundedForValidation(
-  body: unknown,
-  shape: ContractShape,
-): { body: unknown; errors: FieldError[] } {
+export interface ValidationPart {
+  /** The part's schema, self-contained (references inlined), its lists of objects left to their items' parts. */
+  readonly schema: Schema;
+  /** The part's schema as the contract has it, for bounding a body before validation. */
+  readonly source: Schema;
+  /** Where within the part its lists of objects are (a path of field names), and their items' part. */
+  readonly lists: readonly {
+    readonly path: readonly string[];
+    readonly maxItems: number;
+    readonly item: ValidationPart;
+  }[];
+}
+
+/** The parts a body of `schema` is validated in (one object per schema, shared where schemas are). */
+export function validationParts(schema: Schema, components: Components): ValidationPart {
+  const parts = new Map<Schema, ValidationPart>();
+  const partOf = (node: Schema): ValidationPart => {
+    const source = resolve(node, components);
+    const known = parts.get(source);
+    if (known) return known;
+    const lists: { path: string[]; maxItems: number; item: ValidationPart }[] = [];
+    const inline = (at: Schema, path: string[]): Schema => {
+      const resolved = resolve(at, components);
+      if (resolved.type === "object") {
+        const properties = Object.entries(propertiesOf(resolved)).map(([name, property]) => [
+          name,
+          inline(property, [...path, name]),
+        ]);
+        return { ...resolved, properties: Object.fromEntries(properties) };
+      }
+      if (resolved.type === "array" && resolved.items) {
+        const items = resolve(resolved.items as Schema, components);
+        if (items.type !== "object") return { ...resolved, items: inline(items, path) };
+        lists.push({ path, maxItems: Number(resolved.maxItems ?? 0), item: partOf(items) });
+        return { ...resolved, items: true };
+      }
+      return resolved;
+    };
+    const part = { schema: inline(source, []), source, lists };
+    parts.set(source, part);
+    return part;
+  };
+  return partOf(schema);
+}
+
+/**
+ * A part's value as validation should see it: lists of values within it cut one past their own `maxItems` (the
+ * limit still fails and says so), and unknown fields past the first hundred of an object left out and counted
+ * in one error. Lists of objects are left as they are: their items are parts of their own. A value the contract
+ * could accept is returned as it is.
+ */
+export function boundedPart(
+  value: unknown,
+  part: ValidationPart,
+  components: Components,
+): { value: unknown; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const cut = (value: unknown, pointer: string, depth: number): unknown => {
-    if (typeof value !== "object" || value === null || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) {
-      const kept = value.length > shape.maxItems ? value.slice(0, shape.maxItems + 1) : value;
-      return kept.map((item, index) => cut(item, `${pointer}/${index}`, depth + 1));
+  const bound = (at: unknown, schema: Schema, pointer: string): unknown => {
+    const resolved = resolve(schema, components);
+    if (Array.isArray(at)) {
+      const items = resolved.items as Schema | undefined;
+      if (resolved.type !== "array" || !items || resolve(items, components).type === "object") return at;
+      const limit = Number(resolved.maxItems ?? Number.POSITIVE_INFINITY) + 1;
+      const kept = at.length > limit ? at.slice(0, limit) : at;
+      let changed = kept !== at;
+      const bounded = kept.map((item, index) => {
+        const result = bound(item, items, `${pointer}/${index}`);
+        changed ||= result !== item;
+        return result;
+      });
+      return changed ? bounded : at;
     }
-    const out: Record<string, unknown> = {};
+    if (typeof at !== "object" || at === null || resolved.type !== "object") return at;
+    const properties = propertiesOf(resolved);
+    // No prototype: a field named __proto__ stays a field.
+    const out: Record<string, unknown> = Object.create(null);
+    let changed = false;
     let unknown = 0;
-    for (const [name, field] of Object.entries(value)) {
-      if (!shape.fieldNames.has(name) && ++unknown > UNKNOWN_FIELDS_VALIDATED) continue;
-      out[name] = cut(field, `${pointer}/${escapePointer(name)}`, depth + 1);
+    for (const [name, field] of Object.entries(at)) {
+      const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
+      if (!property) {
+        unknown += 1;
+        if (unknown > UNKNOWN_FIELDS_VALIDATED) {
+          changed = true;
+          continue;
+        }
+        out[name] = field;
+        continue;
+      }
+      const result = bound(field, property, `${pointer}/${escapePointer(name)}`);
+      changed ||= result !== field;
+      out[name] = result;
     }
     if (unknown > UNKNOWN_FIELDS_VALIDATED) {
-      const more = unknown - UNKNOWN_FIELDS_VALIDATED;
       errors.push({
         code: "unknown-field",
         pointer,
-        detail: `${more} more fields that are not fields of this object.`,
+        detail: `${unknown - UNKNOWN_FIELDS_VALIDATED} more fields that are not fields of this object.`,
       });
     }
-    return out;
+    return changed ? out : at;
   };
-  return { body: cut(body, "", 0), errors };
+  return { value: bound(value, part.source, ""), errors };
 }
 
-const escapePointer = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");
+export const escapePointer = (name: string) => name.replaceAll("~", "~0").replaceAll("/", "~1");

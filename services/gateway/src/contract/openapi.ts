@@ -1,5 +1,6 @@
 import { deliveryStates } from "@flyt/callbacks";
 import { submissionStatusValues } from "@flyt/schemas";
+import { contractBodyShape, ERRORS_CHECKED, LISTED_ERRORS, MAX_DEPTH } from "./body-limits";
 import { allowedMimeTypes, schemas } from "./schemas";
 
 export interface OpenApiOptions {
@@ -21,7 +22,9 @@ const retryAfter = {
 
 const common = {
   "401": {
-    ...problem("The access token is missing or invalid (see `WWW-Authenticate`)."),
+    ...problem(
+      "The access token is missing or invalid (see `WWW-Authenticate`): the detail names the claim to look at (`exp`, `nbf`, `iss`/`aud`, `kid`, the algorithm), never the value expected.",
+    ),
     headers: { "WWW-Authenticate": { schema: { type: "string" } } },
   },
   "403": problem("The client is not registered for this environment."),
@@ -40,7 +43,9 @@ const submissionResponses = {
     headers: { Location: { schema: { type: "string" }, description: "The status resource." } },
     content: { "application/json": { schema: { $ref: "#/components/schemas/SubmissionAccepted" } } },
   },
-  "400": problem("Malformed JSON, or the body breaks the schema: every field error at once."),
+  "400": problem(
+    `Malformed JSON (or not UTF-8), a body too complex to read (\`body-too-complex\`: nested deeper than ${MAX_DEPTH} levels, more than ${contractBodyShape.maxValues.toLocaleString("en-US")} values and field names together, or more than ${contractBodyShape.maxNames.toLocaleString("en-US")} different field names; no body the schemas accept comes near), or the body breaks the schema: field errors, each with a JSON pointer. A string with an unpaired UTF-16 surrogate (\`"\\ud800"\` alone) is not text: \`unpaired-surrogate\` at its pointer. At most ${LISTED_ERRORS} errors are listed, \`moreErrors\` counts the rest found; checking stops after ${ERRORS_CHECKED.toLocaleString("en-US")}.`,
+  ),
   ...common,
   "404": problem("Unknown integration (or case) for this caller."),
   "409": problem(
@@ -59,7 +64,9 @@ const statusResponses = {
     content: { "application/json": { schema: { $ref: "#/components/schemas/SubmissionStatus" } } },
   },
   ...common,
-  "400": problem("The query lacks integrationId or sourceInstanceId, or repeats one."),
+  "400": problem(
+    "The query lacks integrationId or sourceInstanceId, repeats one, or has percent-escapes that are not UTF-8 (`invalid-encoding`): an id is looked up as sent or not at all.",
+  ),
   "404": problem("No such submission for this caller (also another tenant's or source application's)."),
 };
 
@@ -139,7 +146,9 @@ export function openApiDocument(options: OpenApiOptions) {
               description: "Stored.",
               content: { "application/json": { schema: { $ref: "#/components/schemas/FileReference" } } },
             },
-            "400": problem("No usable file name, or no content."),
+            "400": problem(
+              "No usable file name, or no content. The name is kept as sent (UTF-8) less directories, control characters and bidirectional text controls (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C).",
+            ),
             ...common,
             "413": problem("The file is too large."),
             "415": problem("The type is not an allowed document type."),
@@ -647,7 +656,17 @@ export function openApiDocument(options: OpenApiOptions) {
             status: { type: "integer" },
             detail: { type: "string" },
             instance: { type: "string" },
-            errors: { type: "array", items: { $ref: "#/components/schemas/FieldError" } },
+            errors: {
+              type: "array",
+              maxItems: LISTED_ERRORS,
+              items: { $ref: "#/components/schemas/FieldError" },
+              description: `Every problem found, at once; at most the first ${LISTED_ERRORS}.`,
+            },
+            moreErrors: {
+              type: "integer",
+              minimum: 1,
+              description: `How many more errors were found and not listed (present only then). The gateway stops looking after ${ERRORS_CHECKED.toLocaleString("en-US")} errors, so a body wrong in more places has more still.`,
+            },
           },
         },
       },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { schemaNodes } from "./bounded-body";
+import { JsonScanner } from "../adapters/http/json-scan";
+import { amplificationBody, manyErrorsBody, maximalBody } from "../security/hostile-bodies";
+import { contractBodyShape, ERRORS_CHECKED, MAX_DEPTH } from "./body-limits";
+import { fieldNames, schemaNodes } from "./bounded-body";
 import { schemas } from "./schemas";
 import { validateBody } from "./validator";
 
@@ -90,16 +93,56 @@ describe("validateBody", () => {
     ).toEqual([expect.objectContaining({ code: "too-few", pointer: "/journalPosts" })]);
   });
 
-  it("answers a list of a million wrong items with its limit and a bounded number of errors", () => {
+  it("answers a list of a million wrong items with its limit, checking one item past it", () => {
     const flood = structuredClone(validCase) as Record<string, unknown> & { case: Record<string, unknown> };
     flood.case.klassering = new Array(1_000_000).fill(0);
     const errors = validateBody("case", flood);
     expect(errors).toContainEqual(
       expect.objectContaining({ code: "too-many", pointer: "/case/klassering", detail: "At most 10 items." }),
     );
-    // The first items one past the longest list of the contract (100) are checked; the rest are not.
-    expect(errors.filter((error) => error.code === "invalid-type")).toHaveLength(101);
-    expect(errors).toHaveLength(102);
+    // Each list is cut one past its own limit (10 here), not the longest list of the contract.
+    expect(errors.filter((error) => error.code === "invalid-type").map((error) => error.pointer)).toEqual(
+      Array.from({ length: 11 }, (_, index) => `/case/klassering/${index}`),
+    );
+    expect(errors).toHaveLength(12);
+  });
+
+  it("stops looking once it has found a thousand errors in a body wrong everywhere", () => {
+    const errors = validateBody("case", JSON.parse(manyErrorsBody()));
+    // 100 journal posts x 100 correspondents x 5 address lines: 50,000 wrong values.
+    expect(errors.length).toBeGreaterThanOrEqual(ERRORS_CHECKED);
+    expect(errors.length).toBeLessThan(ERRORS_CHECKED + 600);
+    expect(errors[0]).toEqual({
+      code: "invalid-type",
+      pointer: "/journalPosts/0/korrespondansepart/0/postadresse/adresselinje/0",
+      detail: "Must be string.",
+    });
+  });
+
+  it("bounds the nested lists of the amplification attack to each list's own limit", () => {
+    const errors = validateBody("case", JSON.parse(amplificationBody()));
+    expect(errors).toContainEqual(expect.objectContaining({ code: "too-many", pointer: "/journalPosts" }));
+    expect(errors.length).toBeLessThan(ERRORS_CHECKED + 600);
+    // Address lines are checked one past their limit of 5, never the 101 sent.
+    expect(errors.some((error) => /adresselinje\/(6|[1-9]\d+)$/.test(error.pointer))).toBe(false);
+  });
+
+  it("accepts the largest body the contract allows, and it fits the scan's budget", () => {
+    const body = maximalBody("MAX-1", "file_0123456789");
+    expect(validateBody("case", body)).toEqual([]);
+    const scanner = new JsonScanner({ maxDepth: MAX_DEPTH, ...contractBodyShape });
+    scanner.write(new TextEncoder().encode(JSON.stringify(body)));
+    expect(scanner.verdict().outcome).toBe("within-limits");
+    // The budget is what the schemas allow, not a guess: the largest valid body uses most of it.
+    const { maxValues } = contractBodyShape;
+    const tight = new JsonScanner({
+      maxDepth: MAX_DEPTH,
+      maxNames: 1_000,
+      maxValues: Math.floor(maxValues * 0.9),
+    });
+    tight.write(new TextEncoder().encode(JSON.stringify(body)));
+    expect(tight.verdict().outcome).toBe("too-many-values");
+    expect(fieldNames(schemas).size).toBeLessThan(contractBodyShape.maxNames / 10);
   });
 
   it("counts unknown fields past a hundred in one error, and still checks the fields it knows and the rest", () => {

@@ -52,4 +52,17 @@ describe("documentRuleErrors", () => {
     );
     expect(error).toMatchObject({ code: "empty-content", pointer: "/jp/0/dokumenter/0/innhold" });
   });
+
+  it("checks base64 of megabytes without running out of stack, padding only at the end", () => {
+    const check = (innhold: string) =>
+      documentRuleErrors([{ dokumenter: [{ ...pdf, innhold, tilknyttetRegistreringSom: "H" }] }], "/jp").map(
+        (error) => error.code,
+      );
+    const large = "QUJD".repeat(2_000_000);
+    expect(check(large)).toEqual([]);
+    expect(check(`${large}*AAA`)).toEqual(["invalid-base64"]);
+    for (const valid of ["QQ==", "QUI=", "QUJD"]) expect(check(valid), valid).toEqual([]);
+    for (const invalid of ["Q", "QQ=", "Q===", "Q=QQ", "====", "QUJ", "QU=D"])
+      expect(check(invalid), invalid).toEqual(["invalid-base64"]);
+  });
 });

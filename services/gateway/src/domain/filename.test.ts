@@ -14,6 +14,15 @@ describe("sanitizeFilename", () => {
     expect([...(sanitizeFilename(`${"æ".repeat(300)}.pdf`) ?? "")]).toHaveLength(255);
   });
 
+  it("drops bidirectional text controls, which can make an .exe look like a .pdf", () => {
+    expect(sanitizeFilename("faktura\u202Efdp.exe")).toBe("fakturafdp.exe");
+    const controls = "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C";
+    expect(sanitizeFilename(`søknad${controls}_æøå.pdf`)).toBe("søknad_æøå.pdf");
+    expect(sanitizeFilename(`\u202E${controls}`)).toBeUndefined();
+    // Arabic and Hebrew names keep their letters; only the invisible controls go.
+    expect(sanitizeFilename("\u200Fעברית.pdf")).toBe("עברית.pdf");
+  });
+
   it("gives up on a name with nothing usable left", () => {
     expect(sanitizeFilename("../")).toBeUndefined();
     expect(sanitizeFilename("\u0001\u0002")).toBeUndefined();

@@ -1,15 +1,22 @@
 const MAX_LENGTH = 255;
 
 /**
- * A file name safe to store and to hand to an archive: no directories, no control characters, at most 255
- * characters, and otherwise as given (UTF-8 names such as `søknad_æøå.pdf` are kept). Undefined when nothing
- * usable is left.
+ * Bidirectional text controls (embeddings, overrides, isolates and marks): `invoice\u202Efdp.exe` shows as
+ * `invoiceexe.pdf`. A file name never needs them.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * A file name safe to store and to hand to an archive: no directories, no control characters, no bidirectional
+ * text controls, at most 255 characters, and otherwise as given (UTF-8 names such as `søknad_æøå.pdf` are kept).
+ * Undefined when nothing usable is left.
  */
 export function sanitizeFilename(name: string): string | undefined {
   const base = name.split(/[/\\]/).at(-1) ?? "";
   const cleaned = base
     .normalize("NFC")
     .replace(/\p{Cc}/gu, "")
+    .replace(BIDI_CONTROLS, "")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/^\.+/, "");

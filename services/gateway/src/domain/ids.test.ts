@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, prefixedUlid } from "./ids";
+import { canonicalJson, prefixedUlid, writeCanonicalJson } from "./ids";
 
 describe("prefixedUlid", () => {
   it("encodes time then randomness in 26 Crockford base32 characters", () => {
@@ -22,5 +23,31 @@ describe("canonicalJson", () => {
       canonicalJson({ a: { c: "ø", d: [1, { x: 1, y: 2 }] }, b: 1 }),
     );
     expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: "1" }));
+  });
+
+  it("writes exactly the text it always wrote (stored hashes stay valid), and in pieces the same", () => {
+    // The implementation before it was written in pieces: the reference for every hash already stored.
+    const before = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(before).join(",")}]`;
+      if (value !== null && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${before(v)}`).join(",")}}`;
+      }
+      return JSON.stringify(value);
+    };
+    fc.assert(
+      fc.property(fc.jsonValue({ stringUnit: "binary" }), (value) => {
+        expect(canonicalJson(value)).toBe(before(value));
+      }),
+      { numRuns: 1_000 },
+    );
+    const large = { b: "x".repeat(200_000), a: [1, '\u0000"\\', "\ud800", { z: null, y: true }] };
+    const pieces: string[] = [];
+    writeCanonicalJson(large, (piece) => pieces.push(piece));
+    expect(pieces.join("")).toBe(before(large));
+    // The long string in slices of itself, never copied whole into another string.
+    expect(pieces).toContain(large.b.slice(0, 64 * 1024));
   });
 });

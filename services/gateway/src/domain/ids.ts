@@ -27,12 +27,69 @@ export function prefixedUlid(prefix: string, nowMs: number, random: Uint8Array):
  * have the same text, and the same hash.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+  const pieces: string[] = [];
+  writeCanonicalJson(value, (piece) => pieces.push(piece));
+  return pieces.join("");
+}
+
+/** Characters JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Pieces shorter than this are gathered before they are written; longer ones are written as they are. */
+const GATHER = 64 * 1024;
+
+/**
+ * `canonicalJson`'s text in pieces of about 64 KB, for hashing a body without building its text: a document of
+ * 37 MB is handed over in slices of itself (a string that needs no escaping is not copied), small pieces
+ * gathered. Recursive: only for bodies whose depth is bounded (every body read by readJson is, to 32 levels).
+ */
+export function writeCanonicalJson(value: unknown, write: (piece: string) => void): void {
+  let gathered = "";
+  const out = (piece: string) => {
+    if (piece.length < GATHER) {
+      gathered += piece;
+      if (gathered.length < GATHER) return;
+      write(gathered);
+    } else {
+      if (gathered) write(gathered);
+      write(piece);
+    }
+    gathered = "";
+  };
+  const visit = (at: unknown): void => {
+    if (Array.isArray(at)) {
+      out("[");
+      at.forEach((item, index) => {
+        if (index > 0) out(",");
+        visit(item);
+      });
+      out("]");
+      return;
+    }
+    if (at !== null && typeof at === "object") {
+      const entries = Object.entries(at as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out("{");
+      entries.forEach(([key, member], index) => {
+        if (index > 0) out(",");
+        out(JSON.stringify(key));
+        out(":");
+        visit(member);
+      });
+      out("}");
+      return;
+    }
+    if (typeof at === "string" && !NEEDS_ESCAPE.test(at)) {
+      out('"');
+      // In slices: hashing 37 MB as one string costs a copy of it all at once (no surrogate pair to split here).
+      for (let from = 0; from < at.length; from += GATHER) out(at.slice(from, from + GATHER));
+      out('"');
+      return;
+    }
+    // undefined (in an array) and functions have no JSON: nothing, as Array.prototype.join has it.
+    out(JSON.stringify(at) ?? "");
+  };
+  visit(value);
+  if (gathered) write(gathered);
 }

@@ -9,7 +9,7 @@ import { validateBody } from "../contract/validator";
 import type { Caller } from "../domain/caller";
 import type { FieldError } from "../domain/document-rules";
 import { sanitizeFilename } from "../domain/filename";
-import { canonicalJson } from "../domain/ids";
+import { writeCanonicalJson } from "../domain/ids";
 import { receivedEvent, type SubmittedBody } from "../domain/received-event";
 
 export interface SubmitDependencies {
@@ -110,9 +110,9 @@ async function submit(
   if (uploaded.errors.length > 0) return { outcome: "invalid", errors: uploaded.errors };
 
   // The case a body is sent to is part of what makes two requests the same submission.
-  const bodyHash = createHash("sha256")
-    .update(canonicalJson({ caseRef: target.caseRef, body }))
-    .digest("hex");
+  const hash = createHash("sha256");
+  writeCanonicalJson({ caseRef: target.caseRef, body }, (piece) => hash.update(piece));
+  const bodyHash = hash.digest("hex");
   const reservation = await deps.intake.reserve({
     id: deps.ids.submission(),
     tenantId: caller.tenantId,

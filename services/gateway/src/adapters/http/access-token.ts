@@ -84,22 +84,29 @@ function invalidToken(detail: string): Problem {
   });
 }
 
-/** Why the token failed, in words that help the integrator and leak nothing about our keys. */
+/**
+ * Why the token failed, in words that help the integrator and leak nothing: never our keys, and never the
+ * issuer or audience we expect (jsonwebtoken's own messages name them), only which claim to look at. Every
+ * answer is one of these fixed sentences; no text of the token or of a library reaches the client.
+ */
 function describe(error: unknown): string {
   const cause = (error as { originalError?: { name?: string; message?: string } }).originalError;
+  const message = cause?.message ?? "";
   switch (cause?.name) {
     case "TokenExpiredError":
       return "The token has expired.";
     case "NotBeforeError":
       return "The token is not valid yet (nbf).";
-    case "JsonWebTokenError":
-      return `The token was refused: ${cause.message ?? "invalid"}.`;
     case "SigningKeyNotFoundError":
       return "The token's signing key (kid) is not one of the issuer's keys.";
-    default:
-      // `none` and HMAC are refused before any key is looked up.
-      return /algorithm/i.test(cause?.message ?? "")
-        ? `The token's algorithm is not allowed (${ALGORITHMS.join(", ")}).`
-        : "The token could not be verified.";
   }
+  // `none` and HMAC are refused before any key is looked up.
+  if (/algorithm/i.test(message)) return `The token's algorithm is not allowed (${ALGORITHMS.join(", ")}).`;
+  if (/^jwt (issuer|audience) invalid/.test(message))
+    return "The token was not issued for this API (iss, aud).";
+  if (message === "invalid signature") return "The token's signature does not verify.";
+  // jsonwebtoken's words, and koa-jwt's when the token does not even decode.
+  if (/^(jwt malformed|invalid token)$/i.test(message)) return "The token is not a well-formed JWT.";
+  if (/^invalid (exp|nbf) value$/.test(message)) return "The token's exp or nbf is not a number.";
+  return "The token could not be verified.";
 }

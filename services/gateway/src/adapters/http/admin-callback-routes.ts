@@ -14,7 +14,7 @@ import {
   resendDelivery,
 } from "../../handlers/callback-deliveries";
 import { Problem } from "./problem";
-import { readJson } from "./read-json";
+import { readJson, smallJsonBody } from "./read-json";
 import { matchRoute, type Route } from "./route-table";
 
 export interface CallbackAdminDependencies extends CallbackDeliveryDependencies {
@@ -128,7 +128,7 @@ async function resend(
 }
 
 async function replay(ctx: Context, deps: CallbackAdminDependencies, owner: Owner, requester: Requester) {
-  const outcome = await replayParked(deps, owner, await readJson(ctx, 16_384), requester);
+  const outcome = await replayParked(deps, owner, await readJson(ctx, smallJsonBody(16_384)), requester);
   if (outcome.outcome === "no-endpoint") throw noEndpoint(owner);
   if (outcome.outcome === "invalid") {
     throw new Problem(

@@ -22,11 +22,11 @@ import {
 } from "../../handlers/administer-integrations";
 import { countSubmissions, listSubmissions } from "../../handlers/inspect-submissions";
 import { Problem } from "./problem";
-import { readJson } from "./read-json";
+import { readJson, smallJsonBody } from "./read-json";
 import { matchRoute, type Route } from "./route-table";
 
 /** A configuration is a few kilobytes; this leaves room and keeps a mistaken upload out. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_LIMITS = smallJsonBody(1024 * 1024);
 const PREFIX = "/admin/v1/tenants";
 
 type Handler = (
@@ -101,7 +101,7 @@ async function describe(ctx: Context, deps: AdminDependencies, request: Integrat
 }
 
 async function putState(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   const changed = orInvalid(orNotFound(await setIntegrationState(deps, request, body), request));
   ctx.body = { state: changed.integration.state };
 }
@@ -113,7 +113,7 @@ async function getDraft(ctx: Context, deps: AdminDependencies, request: Integrat
 }
 
 async function putDraft(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   ctx.body = orInvalid(orNotFound(await saveDraft(deps, request, body), request)).configuration;
 }
 
@@ -157,7 +157,7 @@ async function getActive(ctx: Context, deps: AdminDependencies, request: Integra
 }
 
 async function putActive(ctx: Context, deps: AdminDependencies, request: IntegrationRequest) {
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   const activated = orInvalid(orNotFound(await activateVersion(deps, request, body), request));
   if (activated.outcome === "unknown-version")
     throw unknownVersion(409, request, (body as { version: number }).version);

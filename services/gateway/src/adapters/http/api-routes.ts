@@ -1,5 +1,6 @@
 import { renderStatusResource, terminalStatuses } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
+import { contractBodyShape } from "../../contract/body-limits";
 import type { Caller } from "../../domain/caller";
 import type { FieldError } from "../../domain/document-rules";
 import { filenameFromContentDisposition } from "../../domain/filename";
@@ -25,7 +26,7 @@ import type { IdempotencyStore } from "../postgres/idempotency-store";
 import type { PolledSubmission, StatusPolling } from "../postgres/status-polling";
 import { withIdempotencyKey } from "./idempotency-key";
 import { Problem } from "./problem";
-import { readJson } from "./read-json";
+import { readJson, smallJsonBody } from "./read-json";
 
 export interface ApiDependencies {
   readonly submit: SubmitDependencies;
@@ -51,7 +52,7 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
   return async function apiRoutes(ctx: Context, next: Next) {
     const caller = ctx.state.caller as Caller;
     if (ctx.method === "POST" && ctx.path === "/api/v1/cases") {
-      const body = await readJson(ctx, deps.bodyLimitBytes);
+      const body = await readJson(ctx, { maxBytes: deps.bodyLimitBytes, ...contractBodyShape });
       return withIdempotencyKey(ctx, deps.idempotency, { body }, async () => {
         const outcome = await submitCase(deps.submit, {
           caller,
@@ -82,7 +83,7 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
     }
     const toCase = /^\/api\/v1\/cases\/([^/]+)\/journal-posts$/.exec(ctx.path);
     if (ctx.method === "POST" && toCase) {
-      const body = await readJson(ctx, deps.bodyLimitBytes);
+      const body = await readJson(ctx, { maxBytes: deps.bodyLimitBytes, ...contractBodyShape });
       return withIdempotencyKey(ctx, deps.idempotency, { body }, async () => {
         const outcome = await submitJournalPosts(deps.submit, {
           caller,
@@ -151,7 +152,7 @@ async function callbackDeliveryRoutes(
   }
   if (ctx.path === "/api/v1/callback/replay") {
     only("POST");
-    const outcome = await replayParked(deps, owner, await readJson(ctx, 16_384), requester);
+    const outcome = await replayParked(deps, owner, await readJson(ctx, smallJsonBody(16_384)), requester);
     if (outcome.outcome === "no-endpoint") throw noCallback();
     if (outcome.outcome === "invalid") throw invalidRequest(outcome.errors);
     ctx.status = 202;
@@ -211,7 +212,7 @@ async function callbackRoutes(ctx: Context, deps: CallbackDependencies, owner: C
     throw new Problem(405, "method-not-allowed", "Method not allowed", "Use POST.");
   switch (ctx.method) {
     case "PUT": {
-      const outcome = await registerCallback(deps, owner, await readJson(ctx, 16_384));
+      const outcome = await registerCallback(deps, owner, await readJson(ctx, smallJsonBody(16_384)));
       if (outcome.outcome === "registered") {
         ctx.body = { url: outcome.url, secret: outcome.secret };
         return;

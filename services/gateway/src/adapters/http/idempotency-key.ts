@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "koa";
 import type { Caller } from "../../domain/caller";
-import { canonicalJson } from "../../domain/ids";
+import { writeCanonicalJson } from "../../domain/ids";
 import type { IdempotencyStore } from "../postgres/idempotency-store";
 import { Problem } from "./problem";
 
@@ -28,9 +28,11 @@ export async function withIdempotencyKey(
     );
   }
   const { clientId } = ctx.state.caller as Caller;
-  const requestHash = createHash("sha256")
-    .update(canonicalJson({ method: ctx.method, path: ctx.path, body: request.body }))
-    .digest("hex");
+  const hash = createHash("sha256");
+  writeCanonicalJson({ method: ctx.method, path: ctx.path, body: request.body }, (piece) =>
+    hash.update(piece),
+  );
+  const requestHash = hash.digest("hex");
   const claim = await store.claim(clientId, key, requestHash);
   switch (claim.outcome) {
     case "reused-with-another-request":

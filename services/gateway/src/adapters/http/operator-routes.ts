@@ -16,10 +16,10 @@ import {
   retrySubmissions,
 } from "../../handlers/operate-submissions";
 import { Problem } from "./problem";
-import { readJson } from "./read-json";
+import { readJson, smallJsonBody } from "./read-json";
 import { matchRoute, type Route } from "./route-table";
 
-const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMITS = smallJsonBody(64 * 1024);
 const SLUG = "[a-z][a-z0-9-]{1,62}";
 const TENANT = `^/admin/v1/tenants/(?<tenant>${SLUG})`;
 const SUBMISSION = `${TENANT}/submissions/(?<id>sub_[0-9A-Z]{26})`;
@@ -94,7 +94,7 @@ async function resolve(
   path: Readonly<Record<string, string>>,
 ) {
   const { tenant = "", id = "" } = path;
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   const errors: FieldError[] = [];
   const fields = objectBody(body, errors);
   const caseNumber = fields.caseNumber;
@@ -138,7 +138,7 @@ async function resolve(
 
 async function cancel(ctx: Context, deps: OperatorRouteDependencies, path: Readonly<Record<string, string>>) {
   const { tenant = "", id = "" } = path;
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   const errors: FieldError[] = [];
   const reason = optionalText(objectBody(body, errors), "reason", errors);
   if (!reason && errors.length === 0) {
@@ -166,7 +166,7 @@ async function bulkRetry(
   path: Readonly<Record<string, string>>,
 ) {
   const { tenant = "", integration = "" } = path;
-  const body = await readJson(ctx, BODY_LIMIT_BYTES);
+  const body = await readJson(ctx, BODY_LIMITS);
   const errors: FieldError[] = [];
   const fields = objectBody(body, errors);
   const status = fields.status ?? "FAILED";
@@ -317,7 +317,7 @@ function operatorView(status: ProjectedStatus) {
 async function optionalBody(ctx: Context): Promise<Record<string, unknown>> {
   if (!ctx.request.length && !ctx.get("content-type")) return {};
   const errors: FieldError[] = [];
-  const fields = objectBody(await readJson(ctx, BODY_LIMIT_BYTES), errors);
+  const fields = objectBody(await readJson(ctx, BODY_LIMITS), errors);
   if (errors.length > 0) throw invalid(errors);
   return fields;
 }

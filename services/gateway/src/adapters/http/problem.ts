@@ -1,6 +1,7 @@
 import { FlytError, isConnectionError } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Context, Middleware, Next } from "koa";
+import { LISTED_ERRORS } from "../../contract/body-limits";
 
 import type { FieldError } from "../../domain/document-rules";
 
@@ -37,21 +38,89 @@ export function problemDetails(logger: Logger): Middleware {
     try {
       await next();
     } catch (error) {
+      if (clientWentAway(ctx, error)) {
+        // Nobody to answer: one line, not a 500 and its stack.
+        logClientGone(logger, ctx, error);
+        return;
+      }
       const problem = toProblem(error);
       if (problem.status >= 500) logger.error({ err: error, path: ctx.path }, "request failed");
       for (const [name, value] of Object.entries(problem.extra.headers ?? {})) ctx.set(name, value);
+      const errors = problem.extra.errors;
+      const moreErrors = errors ? Math.max(0, errors.length - LISTED_ERRORS) : 0;
       ctx.status = problem.status;
       ctx.type = "application/problem+json";
       ctx.body = {
         type: problemType(problem.code),
         title: problem.title,
         status: problem.status,
-        detail: problem.detail,
+        detail:
+          moreErrors > 0
+            ? `${problem.detail} The first ${LISTED_ERRORS} are listed; moreErrors counts the rest.`
+            : problem.detail,
         instance: ctx.path,
         ...problem.extra.members,
-        ...(problem.extra.errors ? { errors: problem.extra.errors } : {}),
+        ...(errors ? { errors: errors.slice(0, LISTED_ERRORS) } : {}),
+        ...(moreErrors > 0 ? { moreErrors } : {}),
       };
     }
+  };
+}
+
+/**
+ * Koa's `error` event: what went wrong where no answer could carry it, mostly a client that went away mid-request
+ * (Koa's own handler would print the stack to stderr). One structured line instead.
+ */
+export function unansweredError(logger: Logger): (error: Error, ctx?: Context) => void {
+  return (error, ctx) => {
+    // Koa reports here what happened to the connection (its socket's errors), never a middleware's error.
+    if (ctx && connectionLost(error)) logClientGone(logger, ctx, error);
+    else logger.error({ ...(ctx ? requestFields(ctx, error) : {}), err: error }, "request failed unanswered");
+  };
+}
+
+// Both the request's stream and its socket report a client that left: one line per request.
+const reported = new WeakSet<object>();
+
+function logClientGone(logger: Logger, ctx: Context, error: unknown): void {
+  if (reported.has(ctx.req)) return;
+  reported.add(ctx.req);
+  logger.info(requestFields(ctx, error), "client went away before the answer");
+}
+
+const CONNECTION_LOST = new Set(["ECONNRESET", "ECONNABORTED", "EPIPE", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/**
+ * An error of a lost connection: the client closed it, or cut its request short (Node's parser reports a body
+ * that ends early as `HPE_INVALID_EOF_STATE` on the socket).
+ */
+function connectionLost(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    (typeof code === "string" && (CONNECTION_LOST.has(code) || code.startsWith("HPE_"))) ||
+    message === "aborted"
+  );
+}
+
+/** The client went away mid-request: a failure of the request's stream, not of ours (nor of a dependency). */
+function clientWentAway(ctx: Context, error: unknown): boolean {
+  return (
+    connectionLost(error) && (ctx.req.destroyed || ctx.res.destroyed || ctx.req.socket?.destroyed === true)
+  );
+}
+
+/** Who asked what, for a log line about a request (no stack: the client's leaving is not our bug). */
+function requestFields(ctx: Context, error: unknown) {
+  const state = ctx.state as { caller?: { clientId?: string }; administrator?: { clientId?: string } };
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return {
+    method: ctx.method,
+    path: ctx.path,
+    clientId: state.caller?.clientId ?? state.administrator?.clientId,
+    correlationId: ctx.get("x-correlation-id") || undefined,
+    receivedBytes: ctx.req.socket?.bytesRead,
+    errorCode: code,
+    reason: message,
   };
 }
 
