@@ -19,7 +19,9 @@ const integration = "/admin/v1/tenants/demo/integrations/egrunnerverv-sak";
 const configuration = {
   destinationId: "demo-simulator",
   archiveDefaults: { arkivdel: "EIENDOM", administrativEnhet: "SAMFERDSEL", journalstatus: "J" },
+  fixedFields: ["arkivdel"],
   caseMode: { mode: "BY_SEARCH_OR_NEW", searchCriteria: ["arkivdel", "tittel"] },
+  caseAccess: { scope: "ARCHIVE_SECTIONS", arkivdeler: ["EIENDOM"] },
   documentRules: {
     allowedMimeTypes: ["application/pdf"],
     maxFileBytes: 10_485_760,

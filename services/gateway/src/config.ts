@@ -38,6 +38,16 @@ const envSchema = z
       .default(500 * 1024 * 1024),
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+    /** Request body bytes per client: a burst, then a sustained rate (one body of any size always goes). */
+    RATE_LIMIT_BODY_BYTES_BURST: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(100 * 1024 * 1024),
+    RATE_LIMIT_BODY_BYTES_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .default(5 * 1024 * 1024),
     /** The admin API's own limit, per admin client: people and the console, not bulk intake. */
     ADMIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
     ADMIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
@@ -83,7 +93,11 @@ const envSchema = z
       role: env.ADMIN_ROLE,
       rateLimit: { burst: env.ADMIN_RATE_LIMIT_BURST, perSecond: env.ADMIN_RATE_LIMIT_PER_SECOND },
     },
-    rateLimit: { burst: env.RATE_LIMIT_BURST, perSecond: env.RATE_LIMIT_PER_SECOND },
+    rateLimit: {
+      burst: env.RATE_LIMIT_BURST,
+      perSecond: env.RATE_LIMIT_PER_SECOND,
+      bodyBytes: { burst: env.RATE_LIMIT_BODY_BYTES_BURST, perSecond: env.RATE_LIMIT_BODY_BYTES_PER_SECOND },
+    },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
     callbacks: {
       allowHttp: env.CALLBACK_ALLOW_HTTP,

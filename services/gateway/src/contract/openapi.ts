@@ -28,7 +28,12 @@ const common = {
     headers: { "WWW-Authenticate": { schema: { type: "string" } } },
   },
   "403": problem("The client is not registered for this environment."),
-  "429": { ...problem("Too many requests from this client."), headers: retryAfter },
+  "429": {
+    ...problem(
+      "Too many requests, or too many body bytes, from this client: a burst, then a sustained rate of each (a body of any size within the limit goes while the client owes nothing). Send again after `Retry-After` seconds.",
+    ),
+    headers: retryAfter,
+  },
   "503": {
     ...problem(
       "Kafka or the database is unreachable: nothing was accepted. Send the same request again after Retry-After; if Kafka took it late after all, that answers 202 with its id.",

@@ -114,13 +114,14 @@ async function minted(claims: Record<string, unknown>, key: JWK = signingKey, al
 const seconds = (offset: number) => Math.floor(Date.now() / 1000) + offset;
 
 describe("authenticate", () => {
-  it("lets a registered client in, as its tenant and source application", async () => {
+  it("lets a registered client in, as its tenant, source application and environment", async () => {
     const result = await call(await testIssuer.tokenFor(registered));
     expect(result.status).toBe(200);
     expect(result.body).toEqual({
       clientId: registered.clientId,
       tenantId: "vestland",
       sourceApplicationId: "egrunnerverv",
+      environment: "test",
     });
   });
 
@@ -219,6 +220,7 @@ describe("authenticate", () => {
       clientId: registered.clientId,
       tenantId: "vestland",
       sourceApplicationId: "egrunnerverv",
+      environment: "test",
     });
     expect(result.status).toBe(200);
   });

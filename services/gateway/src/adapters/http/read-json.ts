@@ -7,6 +7,7 @@ import { escapePointer } from "../../contract/bounded-body";
 import type { FieldError } from "../../domain/document-rules";
 import { JsonScanner, type JsonScanVerdict, type JsonShapeLimits } from "./json-scan";
 import { Problem } from "./problem";
+import { BODY_BYTES_READ } from "./rate-limit";
 
 /** What one route takes as a JSON body: its size, and how many values and member names it may hold. */
 export interface JsonBodyLimits extends Omit<JsonShapeLimits, "maxDepth"> {
@@ -73,6 +74,7 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
     else bytes = undefined;
     return true;
   });
+  ctx.state[BODY_BYTES_READ] = size;
   if (!whole) throw tooLarge();
   const verdict = scanner.verdict();
   if (verdict.outcome !== "within-limits" || !bytes) throw tooComplex(verdict.outcome, limits);
