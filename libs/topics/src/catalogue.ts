@@ -155,7 +155,7 @@ export const topicAccess = {
   },
   "archive-adapter": {
     produces: ["archiveProgressed", "archiveCompleted", "archiveFailed"],
-    consumes: ["submissionValidated"],
+    consumes: ["submissionValidated", "submissionResolved"],
     groups: [{ name: "flyt.archive-adapter.", prefixed: true }],
   },
   "status-projection": {

@@ -284,6 +284,32 @@ describe("one source application never reaches another's cases (security)", () =
     expect(several?.message).not.toContain(own?.caseNumber);
   });
 
+  it("takes the case an operator resolved a failed submission with as that source application's", async () => {
+    // A case eGrunnerverv did not make through Flyt (an archivist made it), and a case submission that failed.
+    const byHand = validated({ sourceApplication: "hmsreg" });
+    await harness.publish(byHand, byHand.submission.id);
+    const handNumber = (await outcomeOf(byHand.submission.id)).completed?.caseNumber ?? "";
+    const failedCase = validated({ case: arkivsak({ arkivdel: null }) });
+    await harness.publish(failedCase, failedCase.submission.id);
+    expect((await outcomeOf(failedCase.submission.id)).failed).toMatchObject({ code: "archive-rejected" });
+
+    await harness.publishResolution(failedCase.submission, handNumber);
+    // Journal posts to the resolved submission, and to its number, go to the case the operator named.
+    const bySubmission = await journalPostsTo(failedCase.submission.id);
+    const byNumber = await journalPostsTo(handNumber);
+    await vi.waitFor(
+      async () => {
+        const [row] = await harness.db("archive_progress").where({ submission_id: failedCase.submission.id });
+        expect(row?.resolved_case_number).toBe(handNumber);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    await harness.publish(bySubmission, failedCase.submission.id);
+    await harness.publish(byNumber, `demo:${handNumber}`);
+    expect((await outcomeOf(bySubmission.submission.id)).completed?.caseNumber).toBe(handNumber);
+    expect((await outcomeOf(byNumber.submission.id)).completed?.caseNumber).toBe(handNumber);
+  });
+
   it("reaches the archive sections a county opened to an integration, and no other", async () => {
     const inSak = validated({ case: arkivsak({ arkivdel: "SAK" }) });
     const inElev = validated({ case: arkivsak({ arkivdel: "ELEV" }) });

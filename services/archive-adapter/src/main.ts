@@ -8,6 +8,7 @@ import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
 import { ProgressStore } from "./adapters/postgres/progress-store";
 import { loadConfig } from "./config";
 import { archiveValidatedHandler } from "./handlers/archive-validated";
+import { recordResolutionHandler } from "./handlers/record-resolution";
 
 const config = loadConfig();
 const consuming = consumingCheck();
@@ -43,13 +44,13 @@ startConsuming(runtime, {
         searches: {
           claim: (destinationId, criteria, submissionId) =>
             progress.claimSearch(destinationId, criteria, submissionId),
-          settle: (destinationId, criteria, archivedCase) =>
-            progress.settleSearch(destinationId, criteria, archivedCase),
+          settle: (destinationId, criteria, submissionId, archivedCase) =>
+            progress.settleSearch(destinationId, criteria, submissionId, archivedCase),
         },
         caseOfSubmission: (owner, submissionId) => progress.caseOfSubmission(owner, submissionId),
         ownCases: {
           hasCaseNumber: (owner, caseNumber) => progress.hasOwnCaseNumber(owner, caseNumber),
-          among: (owner, systemIds) => progress.ownCasesAmong(owner, systemIds),
+          among: (owner, caseNumbers) => progress.ownCaseNumbersAmong(owner, caseNumbers),
         },
       },
       leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
@@ -63,6 +64,12 @@ startConsuming(runtime, {
       },
       retryBudgetMs: config.archive.retryBudgetMs,
       now: () => new Date(),
+    }),
+    recordResolutionHandler({
+      topics,
+      progress: {
+        recordResolution: (submissionId, caseNumber) => progress.recordResolution(submissionId, caseNumber),
+      },
     }),
   ],
   onConsuming: consuming.markConsuming,

@@ -2,7 +2,7 @@ import { createTestDatabase, testInfra, uniqueName } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCountyArchiveAdapter } from "../test-support/county-archive-adapter";
 import { type FakeNoark5Server, startFakeNoark5Server } from "../test-support/fake-noark5-server";
-import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
+import { arkivsak, journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
 
 // The deployment for Noark 5 archives: its own consumer group, connection settings from a file, the real driver
 // against a fake Noark 5 tjenestegrensesnitt over HTTP.
@@ -85,5 +85,51 @@ describe("archiving into a Noark 5 archive", () => {
     } finally {
       archive.clearFailures();
     }
+  });
+
+  it("finds the case again in an archive section opened to an integration, and never another section's", async () => {
+    const tittel = `Felles sak ${uniqueName("t")}`;
+    const opened = { caseAccess: { scope: "ARCHIVE_SECTIONS" as const, arkivdeler: ["EIENDOM"] } };
+    const searching = () =>
+      validated({
+        destination,
+        sourceApplication: "hmsreg",
+        caseMode: "BY_SEARCH_OR_NEW",
+        searchCriteria: { arkivdel: "EIENDOM", tittel },
+        case: arkivsak({ tittel }),
+        ...opened,
+      });
+    // Another source application's case in the opened section: found, not made again.
+    const theirs = validated({ destination, case: arkivsak({ tittel }) });
+    await harness.publish(theirs, theirs.submission.id);
+    const theirNumber = (await harness.outcomeOf(theirs.submission.id)).completed?.caseNumber;
+    for (const request of [searching(), searching()]) {
+      await harness.publish(request, request.submission.id);
+      expect((await harness.outcomeOf(request.submission.id)).completed).toMatchObject({
+        caseNumber: theirNumber,
+        caseCreated: false,
+      });
+    }
+    expect(archive.saksmapper().filter((held) => held.fields.tittel === tittel)).toHaveLength(1);
+
+    // By number too: its section is read from the archive before anything is written.
+    const { reference } = await harness.storePdf("demo", "hmsreg");
+    const postsReaching = (arkivdeler: string[]) =>
+      validated({
+        destination,
+        sourceApplication: "hmsreg",
+        kind: "JOURNAL_POSTS",
+        caseMode: "BY_ID",
+        caseRef: theirNumber ?? "",
+        case: null,
+        journalPosts: [journalpost(reference)],
+        caseAccess: { scope: "ARCHIVE_SECTIONS", arkivdeler },
+      });
+    const posts = postsReaching(["EIENDOM"]);
+    const elsewhere = postsReaching(["ELEV"]);
+    await harness.publish(posts, `demo:${theirNumber}`);
+    await harness.publish(elsewhere, `demo:${theirNumber}`);
+    expect((await harness.outcomeOf(posts.submission.id)).completed?.caseNumber).toBe(theirNumber);
+    expect((await harness.outcomeOf(elsewhere.submission.id)).failed).toMatchObject({ code: "unknown-case" });
   });
 });

@@ -102,6 +102,33 @@ export async function startPipelineHarness(options: {
         extraHeaders: { [routingHeaders.destination]: validated.destination.id },
       });
     },
+    /** An operator's resolution, as the gateway publishes it: ARCHIVED by hand with a case number. */
+    async publishResolution(submission: SubmissionValidated["submission"], caseNumber: string) {
+      await producer.publish(topics.submissionResolved, {
+        key: submission.id,
+        value: {
+          meta: {
+            eventId: randomUUID(),
+            occurredAt: new Date(),
+            correlationId: randomUUID(),
+            producer: "gateway",
+          },
+          submission,
+          status: "ARCHIVED",
+          caseNumber,
+          journalPostNumbers: [],
+          resolvedBy: "kari.arkivar",
+          reason: "Arkivert for hånd",
+        },
+        headers: {
+          correlationId: randomUUID(),
+          traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+          tenant: submission.tenant,
+          sourceApplication: submission.sourceApplication,
+          submissionId: submission.id,
+        },
+      });
+    },
     /** Outcomes for a submission so far. */
     outcomesOf(submissionId: string): ArchiveOutcome[] {
       return outcomes.filter(

@@ -21,21 +21,30 @@ export interface ArchivingDependencies {
       criteria: string,
       submissionId: string,
     ): Promise<{ holder: string; case?: ArchivedCase }>;
-    settle(destinationId: string, criteria: string, archivedCase: ArchivedCase): Promise<void>;
+    /** Records the case a claim's holder settled on (nothing when `submissionId` does not hold it, or it is settled). */
+    settle(
+      destinationId: string,
+      criteria: string,
+      submissionId: string,
+      archivedCase: ArchivedCase,
+    ): Promise<void>;
   };
-  /** The case of an earlier case submission of the same source application and destination, once archived. */
-  readonly caseOfSubmission: (
-    owner: CaseOwner,
-    submissionId: string,
-  ) => Promise<ArchivedCase | "waiting" | "failed">;
+  /** What became of an earlier case submission of the same source application and destination. */
+  readonly caseOfSubmission: (owner: CaseOwner, submissionId: string) => Promise<CaseOfSubmission>;
   /** Which cases the submission's source application created or was filed into through Flyt. */
   readonly ownCases: {
     /** Whether the case with this number is one of them. */
     hasCaseNumber(owner: CaseOwner, caseNumber: string): Promise<boolean>;
-    /** Those among these cases (by system id). */
-    among(owner: CaseOwner, systemIds: readonly string[]): Promise<ReadonlySet<string>>;
+    /** Those among these case numbers. */
+    among(owner: CaseOwner, caseNumbers: readonly string[]): Promise<ReadonlySet<string>>;
   };
 }
+
+/**
+ * A case submission's case, archived in full; "waiting" until it is, "failed" when it never will be; or the
+ * case number an operator resolved it with (archived by other means).
+ */
+export type CaseOfSubmission = ArchivedCase | "waiting" | "failed" | { readonly resolvedAs: string };
 
 /** Whose cases: a source application's, in one county's archive destination. */
 export interface CaseOwner {
@@ -82,6 +91,15 @@ export async function archiveSubmission(
   if (!progress.case) {
     progress.case = archivedCase;
     await deps.save(progress);
+  }
+  // Also on a resumed run: a holder that stopped between saving its case and settling settles now.
+  if (request.caseMode === "BY_SEARCH_OR_NEW") {
+    await deps.searches.settle(
+      request.destination.id,
+      searchClaimKey(request),
+      request.submission.id,
+      archivedCase,
+    );
   }
 
   for (const post of request.journalPosts) {
@@ -156,6 +174,12 @@ async function resolveCase(
         throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`);
       if (found === "failed")
         throw new CaseNotArchivedError(`case submission ${caseRef} failed: no case to add to`);
+      if ("resolvedAs" in found) {
+        const resolved = await deps.driver.caseByNumber(found.resolvedAs);
+        if (!resolved) throw new UnknownCaseError(found.resolvedAs);
+        await deps.archiving();
+        return resolved;
+      }
       await deps.archiving();
       return found;
     }
@@ -171,9 +195,9 @@ async function resolveCase(
         );
       }
       await deps.archiving();
-      const found = await searchOrCreate(request, progress, deps);
-      if (holder && !claim.case) await deps.searches.settle(request.destination.id, criteria, found);
-      return found;
+      // The holder settles its claim once its case is saved with its progress (below): a waiter let through by
+      // the settled claim then finds the case among its source application's own.
+      return searchOrCreate(request, progress, deps);
     }
     case "NEW":
       await deps.archiving();
@@ -205,9 +229,10 @@ async function caseWithinReach(
   }
   const found = await deps.driver.caseByNumber(caseNumber);
   if (!found) throw new UnknownCaseError(caseNumber);
-  // A case whose section the driver cannot tell is out of reach: when in doubt, never write.
-  if (caseAccess.scope === "ARCHIVE_SECTIONS" && !caseAccess.arkivdeler.includes(found.arkivdel ?? "")) {
-    throw new UnknownCaseError(caseNumber);
+  if (caseAccess.scope === "ARCHIVE_SECTIONS") {
+    const section = found.arkivdel ?? (await deps.driver.arkivdelOf?.(found));
+    // A case whose section the archive does not tell is out of reach: when in doubt, never write.
+    if (!caseAccess.arkivdeler.includes(section ?? "")) throw new UnknownCaseError(caseNumber);
   }
   return found;
 }
@@ -223,14 +248,17 @@ async function hitsWithinReach(
 ): Promise<ArchivedCase[]> {
   const { caseAccess } = request;
   if (caseAccess.scope === "ARCHIVE_SECTIONS") {
-    return hits.filter((hit) => caseAccess.arkivdeler.includes(hit.arkivdel ?? ""));
+    // The search was fenced by its arkivdel criterion (validation requires one it may reach); a hit that names
+    // another section is dropped.
+    const fence = request.searchCriteria.arkivdel;
+    return hits.filter((hit) => caseAccess.arkivdeler.includes(hit.arkivdel ?? fence ?? ""));
   }
   if (hits.length === 0) return [];
   const own = await deps.ownCases.among(
     ownerOf(request),
-    hits.map((hit) => hit.systemId),
+    hits.map((hit) => hit.caseNumber),
   );
-  return hits.filter((hit) => own.has(hit.systemId));
+  return hits.filter((hit) => own.has(hit.caseNumber));
 }
 
 /**
@@ -240,11 +268,9 @@ async function hitsWithinReach(
  */
 function searchClaimKey(request: SubmissionValidated): string {
   const { tenant, sourceApplication } = request.submission;
-  const { caseAccess } = request;
+  // Integrations reaching whole sections share claims per county: the criteria hold the arkivdel searched.
   const reach =
-    caseAccess.scope === "OWN_CASES"
-      ? ["own", tenant, sourceApplication]
-      : ["sections", tenant, ...[...caseAccess.arkivdeler].sort()];
+    request.caseAccess.scope === "OWN_CASES" ? ["own", tenant, sourceApplication] : ["sections", tenant];
   const criteria = Object.entries(request.searchCriteria).sort(([a], [b]) => a.localeCompare(b));
   return JSON.stringify([reach, ...criteria]);
 }

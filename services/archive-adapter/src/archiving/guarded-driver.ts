@@ -15,10 +15,13 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
-  const { finishCaseCreate, finishJournalPost } = driver;
+  const { arkivdelOf, finishCaseCreate, finishJournalPost } = driver;
   return {
     caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
+    ...(arkivdelOf
+      ? { arkivdelOf: guard((archivedCase: ArchivedCase) => arkivdelOf.call(driver, archivedCase)) }
+      : {}),
     searchCases: guard((criteria) => driver.searchCases(criteria)),
     createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),
     uploadFile: guard((file, content) => driver.uploadFile(file, content)),

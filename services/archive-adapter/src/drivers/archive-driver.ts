@@ -40,6 +40,11 @@ export interface ArchiveDriver {
   caseByExternalId(externalId: string): Promise<ArchivedCase | undefined>;
   /** The case with this number, if any. */
   caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined>;
+  /**
+   * The archive section (arkivdel, by the code Flyt uses) of a case read without it: for drivers whose cases do
+   * not carry it, asked only when an integration's reach is whole sections.
+   */
+  arkivdelOf?(archivedCase: ArchivedCase): Promise<string | undefined>;
   /** Cases whose fields equal every criterion (`arkivdel`, `tittel`, `klassering.ordningsverdi`, ...). */
   searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]>;
   createCase(arkivsak: Arkivsak, externalId: string, accepted?: WriteAccepted): Promise<ArchivedCase>;

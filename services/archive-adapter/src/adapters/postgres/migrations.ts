@@ -154,31 +154,35 @@ const pendingWrites = {
 
 /**
  * Whose cases are whose: each submission's source application, so a source application reaches only the cases it
- * created or was filed into (unless its integration opens archive sections). Progress recorded before this has
- * none and counts for no one. The archive's case titles are no longer kept: Flyt needs only where a case is.
+ * created or was filed into (unless its integration opens archive sections), and the case number an operator
+ * resolved a submission with by hand (archived by other means: it is the source application's case too). Rows
+ * from before have no owner and count for no one's case numbers or searches. The archive's case titles are no
+ * longer kept (Flyt needs only where a case is): emptied here; the columns go in a later release, once no adapter
+ * of this one's predecessors still writes them.
  */
 const caseOwners = {
   name: "004-archive-progress-case-owners",
   async up(db: Knex) {
     await db.schema.alterTable("archive_progress", (t) => {
       t.text("source_application_id").nullable();
-      t.dropColumn("case_tittel");
+      t.text("resolved_case_number").nullable();
       t.index(
         ["tenant_id", "source_application_id", "destination_id", "case_number"],
         "archive_progress_case_owner",
       );
+      t.index(
+        ["tenant_id", "source_application_id", "destination_id", "resolved_case_number"],
+        "archive_progress_resolved_case_owner",
+      );
     });
-    await db.schema.alterTable("archive_search_claims", (t) => {
-      t.dropColumn("case_tittel");
-    });
+    await db("archive_progress").update({ case_tittel: null });
+    await db("archive_search_claims").update({ case_tittel: null });
   },
   async down(db: Knex) {
-    await db.schema.alterTable("archive_search_claims", (t) => {
-      t.text("case_tittel").nullable();
-    });
     await db.schema.alterTable("archive_progress", (t) => {
+      t.dropIndex([], "archive_progress_resolved_case_owner");
       t.dropIndex([], "archive_progress_case_owner");
-      t.text("case_tittel").nullable();
+      t.dropColumn("resolved_case_number");
       t.dropColumn("source_application_id");
     });
   },

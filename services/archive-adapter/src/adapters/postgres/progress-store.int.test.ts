@@ -135,9 +135,9 @@ describe("ProgressStore case owners", () => {
     expect(await store.hasOwnCaseNumber(owner("vigo"), "2031/1")).toBe(false);
     expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/3")).toBe(false);
     expect(await store.hasOwnCaseNumber(owner("egrunnerverv", "vestland"), "2031/3")).toBe(true);
-    expect(
-      await store.ownCasesAmong(owner("egrunnerverv"), ["owners-case-1", "owners-case-2", "owners-case-3"]),
-    ).toEqual(new Set(["owners-case-1"]));
+    expect(await store.ownCaseNumbersAmong(owner("egrunnerverv"), ["2031/1", "2031/2", "2031/3"])).toEqual(
+      new Set(["2031/1"]),
+    );
   });
 
   it("gives journal posts the case of their own source application's case submission only", async () => {
@@ -148,5 +148,30 @@ describe("ProgressStore case owners", () => {
     });
     // Another source application's case submission is as if it had never been made: it never gets a case.
     expect(await store.caseOfSubmission(owner("vigo"), own.id)).toBe("waiting");
+  });
+
+  it("takes a case number an operator resolved a submission with as its source application's", async () => {
+    const failed = { ...submission("egrunnerverv") };
+    const progress = await lease(failed, "delivery-a");
+    progress.answer = { topic: "failed", value: {} as never };
+    await store.save(progress, { release: true });
+    expect(await store.caseOfSubmission(owner("egrunnerverv"), failed.id)).toBe("failed");
+
+    await store.recordResolution(failed.id, "2031/77");
+    expect(await store.caseOfSubmission(owner("egrunnerverv"), failed.id)).toEqual({ resolvedAs: "2031/77" });
+    expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/77")).toBe(true);
+    expect(await store.hasOwnCaseNumber(owner("vigo"), "2031/77")).toBe(false);
+  });
+
+  it("gives journal posts the case of a case submission recorded before owners were", async () => {
+    const older = await filedInto("egrunnerverv", "owners-case-5", "2031/5");
+    await db("archive_progress").where({ submission_id: older.id }).update({ source_application_id: null });
+    // The gateway only lets a source application name its own case submissions, so the row is taken as its.
+    expect(await store.caseOfSubmission(owner("egrunnerverv"), older.id)).toEqual({
+      systemId: "owners-case-5",
+      caseNumber: "2031/5",
+    });
+    // But its case number is nobody's to reach by number or by search.
+    expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/5")).toBe(false);
   });
 });

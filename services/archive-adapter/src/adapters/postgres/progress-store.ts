@@ -1,6 +1,6 @@
 import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
-import type { CaseOwner } from "../../archiving/archive-submission";
+import type { CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
 import type { Progress } from "../../archiving/progress";
 import type { ArchivedCase } from "../../drivers/archive-driver";
 
@@ -143,36 +143,66 @@ export class ProgressStore {
   }
 
   /**
-   * The archive case of an earlier case submission of the same source application and destination, once that
-   * submission is archived in full ("waiting" until then, "failed" when it never will be).
+   * What became of an earlier case submission of the same source application and destination: its archive case
+   * once it is archived in full ("waiting" until then, "failed" when it never will be), or the case number an
+   * operator resolved it with. A row from before owners were recorded is taken as the caller's: the gateway only
+   * lets a source application name its own case submissions.
    */
-  async caseOfSubmission(
-    owner: CaseOwner,
-    submissionId: string,
-  ): Promise<ArchivedCase | "waiting" | "failed"> {
+  async caseOfSubmission(owner: CaseOwner, submissionId: string): Promise<CaseOfSubmission> {
     const row = await this.db("archive_progress")
-      .where({ submission_id: submissionId, ...ownedBy(owner) })
-      .first("case_system_id", "case_number", this.db.raw("answer->>'topic' as outcome"));
+      .where({ submission_id: submissionId, tenant_id: owner.tenantId, destination_id: owner.destinationId })
+      .where((q) =>
+        q.where({ source_application_id: owner.sourceApplicationId }).orWhereNull("source_application_id"),
+      )
+      .first(
+        "case_system_id",
+        "case_number",
+        "resolved_case_number",
+        this.db.raw("answer->>'topic' as outcome"),
+      );
+    if (row?.resolved_case_number) return { resolvedAs: row.resolved_case_number };
     if (row?.outcome === "failed") return "failed";
     if (row?.outcome !== "completed" || !row.case_system_id) return "waiting";
     return { systemId: row.case_system_id, caseNumber: row.case_number };
   }
 
-  /** Whether the source application's submissions created or were filed into the case with this number. */
+  /**
+   * Whether the source application's submissions created or were filed into the case with this number, or an
+   * operator resolved one of them with it.
+   */
   async hasOwnCaseNumber(owner: CaseOwner, caseNumber: string): Promise<boolean> {
-    const row = await this.db("archive_progress")
-      .where({ ...ownedBy(owner), case_number: caseNumber })
-      .first("submission_id");
-    return row !== undefined;
+    return (await this.ownCaseNumbersAmong(owner, [caseNumber])).has(caseNumber);
   }
 
-  /** Of these cases (system ids), those the source application's submissions created or were filed into. */
-  async ownCasesAmong(owner: CaseOwner, systemIds: readonly string[]): Promise<ReadonlySet<string>> {
-    const rows = await this.db("archive_progress")
-      .where(ownedBy(owner))
-      .whereIn("case_system_id", [...systemIds])
-      .distinct("case_system_id");
-    return new Set(rows.map((row: { case_system_id: string }) => row.case_system_id));
+  /** Of these case numbers, those that are the source application's own in the same sense. */
+  async ownCaseNumbersAmong(owner: CaseOwner, caseNumbers: readonly string[]): Promise<ReadonlySet<string>> {
+    if (caseNumbers.length === 0) return new Set();
+    const { rows } = await this.db.raw<{ rows: { case_number: string }[] }>(
+      `select case_number from archive_progress
+        where tenant_id = :tenant and source_application_id = :application and destination_id = :destination
+          and case_number = any(:numbers)
+       union
+       select resolved_case_number from archive_progress
+        where tenant_id = :tenant and source_application_id = :application and destination_id = :destination
+          and resolved_case_number = any(:numbers)`,
+      {
+        tenant: owner.tenantId,
+        application: owner.sourceApplicationId,
+        destination: owner.destinationId,
+        numbers: [...caseNumbers],
+      },
+    );
+    return new Set(rows.map((row) => row.case_number));
+  }
+
+  /**
+   * An operator resolved a submission by hand as archived, with the case number it has in the archive: from now
+   * on that case is its source application's, and journal posts to the submission go there.
+   */
+  async recordResolution(submissionId: string, caseNumber: string): Promise<void> {
+    await this.db("archive_progress")
+      .where({ submission_id: submissionId })
+      .update({ resolved_case_number: caseNumber, updated_at: this.db.fn.now() });
   }
 
   /** Claims the search for these criteria, or answers who holds it and the case it settled on, if any. */
@@ -195,11 +225,16 @@ export class ProgressStore {
   }
 
   /** The case the holder of a search claim found or created. */
-  async settleSearch(destinationId: string, criteria: string, archivedCase: ArchivedCase): Promise<void> {
-    await this.db("archive_search_claims").where({ destination_id: destinationId, criteria }).update({
-      case_system_id: archivedCase.systemId,
-      case_number: archivedCase.caseNumber,
-    });
+  async settleSearch(
+    destinationId: string,
+    criteria: string,
+    submissionId: string,
+    archivedCase: ArchivedCase,
+  ): Promise<void> {
+    await this.db("archive_search_claims")
+      .where({ destination_id: destinationId, criteria, submission_id: submissionId })
+      .whereNull("case_system_id")
+      .update({ case_system_id: archivedCase.systemId, case_number: archivedCase.caseNumber });
   }
 
   /** Lets go of a submission's unsettled search claims (it failed): the next submission searches afresh. */
@@ -214,13 +249,6 @@ export class ProgressStore {
     return this.db.raw("now() + ? * interval '1 millisecond'", [this.leaseMs]);
   }
 }
-
-/** The rows of a source application's submissions to one destination of its county. */
-const ownedBy = (owner: CaseOwner) => ({
-  tenant_id: owner.tenantId,
-  source_application_id: owner.sourceApplicationId,
-  destination_id: owner.destinationId,
-});
 
 function toProgress(row: ProgressRow): Progress {
   return {

@@ -95,10 +95,10 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
     },
     async caseByNumber(caseNumber) {
       const found = await cases.byNumber(caseNumber);
-      if (!found) return undefined;
-      // Its section, for integrations a county opened whole archive sections to.
-      const arkivdel = await cases.arkivdelOf(found);
-      return { ...toArchivedCase(found.body), ...(arkivdel ? { arkivdel } : {}) };
+      return found ? toArchivedCase(found.body) : undefined;
+    },
+    async arkivdelOf(archivedCase) {
+      return cases.arkivdelOf(await cases.bySystemId(archivedCase.systemId));
     },
     async searchCases(criteria) {
       return (await cases.search(criteria)).map((found) => toArchivedCase(found.body));
