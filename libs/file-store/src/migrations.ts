@@ -37,8 +37,8 @@ const filesInChunks = {
 
 /**
  * A file belongs to a source application in one environment, not to the whole county: one source system must
- * never use (or learn of) another's upload. Files from before have no owner and are nobody's: they were uploads
- * for submissions long since made.
+ * never use (or learn of) another's upload. Files from before have no owner: no source system can name them in a
+ * new submission, while the pipeline still reads them for the submissions that named them (within the county).
  */
 const fileOwners = {
   name: "002-file-owners",

@@ -75,6 +75,16 @@ describe("PostgresFileStore", () => {
     expect(await store.heads([], 8)).toEqual([]);
   });
 
+  it("reads a file stored before files had owners for the submissions of its county, never names it anew", async () => {
+    await store.store(file("demo", "file_older"), Buffer.from("%PDF-1.7 older"), 1e6);
+    await db("files").where({ id: "file_older" }).update({ source_application_id: null, environment: null });
+    expect((await store.content(owner("demo", "vigo"), "file_older")).toString()).toBe("%PDF-1.7 older");
+    expect(await store.content(owner("vestland"), "file_older")).toHaveLength(0);
+    const [heads] = await store.heads([{ owner: owner("demo"), fileIds: ["file_older"] }], 8);
+    expect(heads?.has("file_older")).toBe(true);
+    expect(await store.reference(owner("demo"), "file_older")).toBeUndefined();
+  });
+
   it("gives a file's reference to its owner only: another source application or environment finds nothing", async () => {
     await store.store(file("demo", "file_owned"), Buffer.from("%PDF-1.7 owned"), 1e6);
     expect(await store.reference(owner("demo"), "file_owned")).toMatchObject({ fileId: "file_owned" });

@@ -23,7 +23,11 @@ export interface NewFile {
   readonly mimeType: string;
 }
 
-/** A submission's files whose first bytes are wanted. */
+/**
+ * A submission's files whose first bytes are wanted. The pipeline reads only files its submissions name, which
+ * the gateway accepted from their owner; a file stored before files had owners (by a gateway of an earlier
+ * version, for a submission still on its way or retried later) is read as its county's.
+ */
 export interface HeadsRequest {
   readonly owner: SubmissionFileOwner;
   readonly fileIds: readonly string[];
@@ -158,7 +162,7 @@ export class PostgresFileStore implements FileStore {
                 substring(c.data from 1 for ?) as head
            from unnest(?::text[], ?::text[], ?::text[]) as wanted(tenant_id, application_id, id)
            join files f on f.tenant_id = wanted.tenant_id
-                       and f.source_application_id = wanted.application_id
+                       and (f.source_application_id = wanted.application_id or f.source_application_id is null)
                        and f.id = wanted.id
            join file_chunks c on c.file_id = f.id and c.seq = 0`,
         [
@@ -182,11 +186,15 @@ export class PostgresFileStore implements FileStore {
 
   /** The whole content of a file (empty when it is another owner's or none), loaded into memory. */
   async content(owner: SubmissionFileOwner, fileId: string): Promise<Buffer> {
-    return this.#content({
-      "f.tenant_id": owner.tenantId,
-      "f.source_application_id": owner.sourceApplicationId,
-      "c.file_id": fileId,
-    });
+    const chunks = await this.db("file_chunks as c")
+      .join("files as f", "f.id", "c.file_id")
+      .where({ "f.tenant_id": owner.tenantId, "c.file_id": fileId })
+      .where((q) =>
+        q.where("f.source_application_id", owner.sourceApplicationId).orWhereNull("f.source_application_id"),
+      )
+      .orderBy("c.seq")
+      .select("c.data");
+    return Buffer.concat(chunks.map((chunk) => chunk.data as Buffer));
   }
 
   /**
@@ -195,13 +203,9 @@ export class PostgresFileStore implements FileStore {
    * Never for a file id from outside: the gateway checked the file's owner when the submission named it.
    */
   async contentForRestaging(tenantId: string, fileId: string): Promise<Buffer> {
-    return this.#content({ "f.tenant_id": tenantId, "c.file_id": fileId });
-  }
-
-  async #content(where: Record<string, string>): Promise<Buffer> {
     const chunks = await this.db("file_chunks as c")
       .join("files as f", "f.id", "c.file_id")
-      .where(where)
+      .where({ "f.tenant_id": tenantId, "c.file_id": fileId })
       .orderBy("c.seq")
       .select("c.data");
     return Buffer.concat(chunks.map((chunk) => chunk.data as Buffer));

@@ -31,7 +31,7 @@ startConsuming(runtime, {
       decisions: {
         context: batched((submissions) => decisionStore.contexts(submissions)),
         record: batched((decisions) => decisionStore.record(decisions)),
-        referencedCase: (tenantId, submissionId) => decisionStore.referencedCase(tenantId, submissionId),
+        referencedCase: (owner, submissionId) => decisionStore.referencedCase(owner, submissionId),
       },
       configurations: new ConfigurationVersions(db),
       files: {

@@ -301,6 +301,23 @@ describe("the validation service over Kafka and Postgres", () => {
     expect(await outcome(toCaseSubmission)).toBe(`validated BY_ID ${validCase.submission.id}`);
     expect(await outcome(toCaseNumber)).toBe("validated BY_ID 2026/123");
     expect(await outcome(toRejectedCase)).toBe("rejected case-submission-rejected");
+
+    // Another source application's journal posts to that case submission: rejected as unknown, not waiting.
+    await activate(configuration, "vigo-soknad-til-arkivet");
+    const vigos = posts(validCase.submission.id);
+    const fromVigo = {
+      ...vigos,
+      submission: {
+        ...vigos.submission,
+        sourceApplication: "vigo",
+        integrationId: "vigo-soknad-til-arkivet",
+      },
+    };
+    await publish(fromVigo, validCase.submission.id);
+    const [decision] = await decisionsOf(fromVigo.submission.id);
+    expect(decision?.rejected?.errors).toContainEqual(
+      expect.objectContaining({ code: "unknown-case-reference", pointer: "/caseRef" }),
+    );
   });
 
   it("lets a case wait for its integration's first configuration, and journal posts to it wait behind it", async () => {

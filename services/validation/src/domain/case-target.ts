@@ -2,11 +2,12 @@ import type { IntegrationConfiguration } from "@flyt/registry/configuration";
 import type { Arkivsak, CaseAccess, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
 
 /**
- * What became of the case submission that journal posts refer to, as this service decided it. (The gateway
- * accepts journal posts only to a case submission it accepted, so one not decided yet is waited for, never
- * rejected: see the handler.)
+ * What became of the case submission that journal posts refer to, as this service decided it; or that it is
+ * another source application's, which is for journal posts as if it did not exist. (The gateway accepts journal
+ * posts only to a case submission of their own source application it accepted, so one not decided yet is waited
+ * for, never rejected: see the handler.)
  */
-export type ReferencedCase = "VALIDATED" | "REJECTED";
+export type ReferencedCase = "VALIDATED" | "REJECTED" | "ANOTHER_SOURCE_APPLICATIONS";
 
 /** How the archive adapter finds or creates the submission's case. */
 export interface CaseTarget {
@@ -106,7 +107,11 @@ function journalPostTarget(
       `Case submission ${caseRef} was rejected, so there is no case to add journal posts to.`,
     );
   }
-  return failure("unknown-case-reference", "/caseRef", `No case submission ${caseRef} of this county.`);
+  return failure(
+    "unknown-case-reference",
+    "/caseRef",
+    `No case submission ${caseRef} of this source application.`,
+  );
 }
 
 /** The configuration's access as the validated event carries it. */

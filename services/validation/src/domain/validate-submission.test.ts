@@ -241,6 +241,7 @@ describe("validateSubmission", () => {
 
     it.each([
       ["REJECTED", CASE_SUBMISSION, "case-submission-rejected"],
+      ["ANOTHER_SOURCE_APPLICATIONS", CASE_SUBMISSION, "unknown-case-reference"],
       [undefined, CASE_SUBMISSION, "unknown-case-reference"],
       [undefined, "sak-123", "invalid-case-reference"],
       [undefined, "2026-123", "invalid-case-reference"],

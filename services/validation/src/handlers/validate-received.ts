@@ -31,7 +31,10 @@ export interface ValidateReceivedDependencies {
     context(submission: SubmissionReceived["submission"]): Promise<DecisionContext>;
     /** Records the answer unless one is recorded already; resolves with the answer that stands. */
     record(decision: DecisionRecord): Promise<Answer>;
-    referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase | undefined>;
+    referencedCase(
+      owner: { readonly tenantId: string; readonly sourceApplicationId: string },
+      submissionId: string,
+    ): Promise<ReferencedCase | undefined>;
   };
   readonly configurations: {
     get(tenantId: string, integrationId: string, version: number): Promise<AppliedConfiguration | undefined>;
@@ -95,7 +98,11 @@ async function decide(
   const caseSubmissionId =
     received.caseRef !== null && SUBMISSION_ID.test(received.caseRef) ? received.caseRef : undefined;
   const referencedCase =
-    caseSubmissionId && (await deps.decisions.referencedCase(submission.tenant, caseSubmissionId));
+    caseSubmissionId &&
+    (await deps.decisions.referencedCase(
+      { tenantId: submission.tenant, sourceApplicationId: submission.sourceApplication },
+      caseSubmissionId,
+    ));
   if (caseSubmissionId && !referencedCase)
     throw new CaseNotDecidedError(`case ${caseSubmissionId} is not decided yet`);
 

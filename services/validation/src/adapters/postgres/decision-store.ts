@@ -78,15 +78,22 @@ export class DecisionStore {
   }
 
   /**
-   * What became of a case submission of this tenant in its latest run decided; undefined while it is not decided
-   * (or not this tenant's).
+   * What became of a case submission of this tenant in its latest run decided, for journal posts of a source
+   * application: undefined while it is not decided (or not this tenant's).
    */
-  async referencedCase(tenantId: string, submissionId: string): Promise<ReferencedCase | undefined> {
+  async referencedCase(
+    owner: { readonly tenantId: string; readonly sourceApplicationId: string },
+    submissionId: string,
+  ): Promise<ReferencedCase | undefined> {
     const row = await this.db("validation_decisions")
-      .where({ submission_id: submissionId, tenant_id: tenantId, kind: "CASE" })
+      .where({ submission_id: submissionId, tenant_id: owner.tenantId, kind: "CASE" })
       .orderBy("run", "desc")
-      .first("outcome");
-    return row?.outcome;
+      .first(
+        "outcome",
+        this.db.raw("answer->'value'->'submission'->>'sourceApplication' as source_application"),
+      );
+    if (!row) return undefined;
+    return row.source_application === owner.sourceApplicationId ? row.outcome : "ANOTHER_SOURCE_APPLICATIONS";
   }
 }
 
