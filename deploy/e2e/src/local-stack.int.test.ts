@@ -253,7 +253,7 @@ describe("the whole stack, started as the README starts it", () => {
       // eGrunnerverv's case still has only what eGrunnerverv put in it.
       const again = await as("demo-egrunnerverv-test", "GET", `/api/v1/submissions/${archivedCase.id}`);
       expect(again.body.journalPostNumbers).toEqual(archivedCase.journalPostNumbers);
-    }, 60_000);
+    }, 90_000);
 
     it("cannot file into an archive section of its own choosing, nor find another's cases by search", async () => {
       const chosen = await as("demo-vigo-test", "POST", "/api/v1/cases", {

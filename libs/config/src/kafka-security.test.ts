@@ -47,9 +47,32 @@ const scram = {
 };
 
 describe("kafkaSecurityOf", () => {
-  it("is plaintext when nothing is set, as the local run is", () => {
-    expect(security({})).toBeUndefined();
-    expect(security({ KAFKA_SECURITY_PROTOCOL: "", KAFKA_SSL_CA_FILE: "" })).toBeUndefined();
+  it("is plaintext when nothing is set, to brokers on loopback as the local run's are", () => {
+    const local = { KAFKA_BROKERS: "127.0.0.1:9092" };
+    expect(security(local)).toBeUndefined();
+    expect(security({ ...local, KAFKA_SECURITY_PROTOCOL: "", KAFKA_SSL_CA_FILE: "" })).toBeUndefined();
+  });
+
+  it("refuses plaintext to brokers off this machine unless the deployment vouches for its network", () => {
+    expect(problems({})).toEqual([
+      "KAFKA_SECURITY_PROTOCOL: plaintext to kafka-1.flyt.internal:9093, kafka-2.flyt.internal:9093: use SASL_SSL or SSL, or set KAFKA_ALLOW_PLAINTEXT=true where the network is the deployment's own",
+    ]);
+    expect(security({ KAFKA_ALLOW_PLAINTEXT: "true" })).toBeUndefined();
+  });
+
+  it("sends an OAUTHBEARER client's secret to a token endpoint over https only, or on this machine", () => {
+    const oauth = {
+      KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+      KAFKA_SASL_MECHANISM: "OAUTHBEARER",
+      KAFKA_SASL_OAUTHBEARER_CLIENT_ID: "flyt-gateway",
+      KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: "s3cret",
+    };
+    expect(
+      problems({ ...oauth, KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: "http://idp.example/token" }),
+    ).toEqual(["KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: the client's secret goes there: https only"]);
+    expect(
+      security({ ...oauth, KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: "http://127.0.0.1:8090/token" })?.sasl,
+    ).toMatchObject({ mechanism: "oauthbearer", tokenEndpoint: "http://127.0.0.1:8090/token" });
   });
 
   it("reads TLS with SCRAM, the secret from its mounted file without the file's newline", () => {
@@ -97,6 +120,7 @@ describe("kafkaSecurityOf", () => {
     expect(
       problems({ KAFKA_SSL_CA_FILE: "/run/secrets/kafka-ca.pem", KAFKA_SASL_USERNAME: "flyt.gateway" }),
     ).toEqual([
+      expect.stringMatching(/^KAFKA_SECURITY_PROTOCOL: plaintext to /),
       "KAFKA_SSL_CA_FILE: is a TLS setting, and KAFKA_SECURITY_PROTOCOL is PLAINTEXT",
       "KAFKA_SASL_USERNAME: is a SASL setting, and KAFKA_SECURITY_PROTOCOL is PLAINTEXT",
     ]);

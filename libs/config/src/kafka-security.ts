@@ -58,6 +58,11 @@ export const kafkaSecurityEnv = {
   KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: text,
   KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET_FILE: text,
   KAFKA_SASL_OAUTHBEARER_SCOPE: text,
+  /**
+   * Plaintext to brokers off this machine: only where the deployment vouches for the network (a compose
+   * network of its own). Anyone on the path could otherwise publish for any county.
+   */
+  KAFKA_ALLOW_PLAINTEXT: optional(z.enum(["true", "false"])).transform((value) => value === "true"),
 };
 
 type KafkaSecurityEnv = z.output<z.ZodObject<typeof kafkaSecurityEnv>> & { readonly KAFKA_BROKERS: string[] };
@@ -81,6 +86,9 @@ const saslVariables = ["KAFKA_SASL_MECHANISM", ...passwordVariables, ...oauthVar
 /** A broker on this machine: credentials to it never cross a network. */
 const isLoopback = (broker: string) =>
   /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\]|::1):\d+$/.test(broker);
+/** A URL to this machine: a secret sent there never crosses a network. */
+const isLoopbackUrl = (url: string) =>
+  /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/.test(new URL(url).hostname);
 
 /**
  * The Kafka security a parsed environment describes, or undefined for plaintext. A half configuration is
@@ -128,6 +136,13 @@ export function kafkaSecurityOf(
     return value;
   };
 
+  const remoteBrokers = env.KAFKA_BROKERS.filter((broker) => !isLoopback(broker));
+  if (protocol === "PLAINTEXT" && remoteBrokers.length > 0 && !env.KAFKA_ALLOW_PLAINTEXT) {
+    refuse(
+      "KAFKA_SECURITY_PROTOCOL",
+      `plaintext to ${remoteBrokers.join(", ")}: use SASL_SSL or SSL, or set KAFKA_ALLOW_PLAINTEXT=true where the network is the deployment's own`,
+    );
+  }
   const tlsUsed = protocol === "SSL" || protocol === "SASL_SSL";
   const saslUsed = protocol === "SASL_SSL" || protocol === "SASL_PLAINTEXT";
   if (!tlsUsed) unused(tlsVariables, `is a TLS setting, and KAFKA_SECURITY_PROTOCOL is ${protocol}`);
@@ -172,6 +187,8 @@ export function kafkaSecurityOf(
       const clientId = env.KAFKA_SASL_OAUTHBEARER_CLIENT_ID;
       if (tokenEndpoint === undefined)
         refuse("KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL", "OAUTHBEARER needs it");
+      else if (!tokenEndpoint.startsWith("https://") && !isLoopbackUrl(tokenEndpoint))
+        refuse("KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL", "the client's secret goes there: https only");
       if (clientId === undefined) refuse("KAFKA_SASL_OAUTHBEARER_CLIENT_ID", "OAUTHBEARER needs it");
       const clientSecret = secret(
         "KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET",
@@ -209,11 +226,10 @@ export function kafkaSecurityOf(
       if (mechanism === "PLAIN" || mechanism === "OAUTHBEARER") {
         refuse("KAFKA_SECURITY_PROTOCOL", `${mechanism} sends the secret itself: only over TLS (SASL_SSL)`);
       }
-      const remote = env.KAFKA_BROKERS.filter((broker) => !isLoopback(broker));
-      if (remote.length > 0) {
+      if (remoteBrokers.length > 0) {
         refuse(
           "KAFKA_SECURITY_PROTOCOL",
-          `SASL_PLAINTEXT is for brokers on loopback only; ${remote.join(", ")} needs SASL_SSL`,
+          `SASL_PLAINTEXT is for brokers on loopback only; ${remoteBrokers.join(", ")} needs SASL_SSL`,
         );
       }
     }

@@ -19,28 +19,41 @@ export function kafkaHealthCheck(options: {
     brokers: [...options.brokers],
     ...connectionSecurity(options.security),
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
+    // A TLS handshake with SASL (and a token request) takes longer than a plain connection on a busy machine.
+    connectionTimeout: options.security ? 5_000 : 1_000,
     retry: { retries: 0 },
   });
-  let admin: Admin | undefined;
+  // One connection, made by one check at a time: a check that times out while TLS, SASL and a token request
+  // take their time must not leave a connection behind it for each probe.
+  let admin: Promise<Admin> | undefined;
+  const connected = () => {
+    admin ??= (async () => {
+      const client = kafka.admin();
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        admin = undefined;
+        await client.disconnect().catch(() => undefined);
+        throw error;
+      }
+    })();
+    return admin;
+  };
   return {
     name: "kafka",
     check: async () => {
-      if (!admin) {
-        const client = kafka.admin();
-        await client.connect();
-        admin = client;
-      }
-      await admin.describeCluster().catch(async (error: unknown) => {
+      const client = await connected();
+      await client.describeCluster().catch(async (error: unknown) => {
         // Reconnect from scratch next time rather than trust a half-broken connection.
-        const broken = admin;
-        admin = undefined;
-        await broken?.disconnect();
+        if (admin) admin = undefined;
+        await client.disconnect().catch(() => undefined);
         throw error;
       });
     },
     close: async () => {
-      await admin?.disconnect();
+      const client = await admin?.catch(() => undefined);
+      await client?.disconnect();
     },
   };
 }

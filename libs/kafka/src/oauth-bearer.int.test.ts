@@ -34,6 +34,28 @@ describe("clientCredentialsTokens", () => {
     expect((await tokens()).value).not.toBe(first.value);
   });
 
+  it("keeps serving a token that is still valid while its renewal fails, and fails once it has expired", async () => {
+    let clock = 1_000_000;
+    let endpoint = oauth.tokenEndpoint;
+    const tokens = clientCredentialsTokens(
+      {
+        get tokenEndpoint() {
+          return endpoint;
+        },
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+      },
+      { now: () => clock, timeoutMs: 2_000 },
+    );
+    const first = await tokens();
+    // The endpoint goes away just when the token is due for renewal: connections still get the valid one.
+    endpoint = "http://127.0.0.1:9/token";
+    clock += 550_000;
+    expect(await tokens()).toBe(first);
+    clock += 60_000;
+    await expect(tokens()).rejects.toThrow();
+  });
+
   it("asks once for connections that want a token at the same time", async () => {
     const tokens = clientCredentialsTokens(settings());
     const answers = await Promise.all(Array.from({ length: 5 }, () => tokens()));

@@ -22,7 +22,9 @@ export function clientCredentialsTokens(
   options: { readonly now?: () => number; readonly timeoutMs?: number } = {},
 ): () => Promise<OAuthBearerToken> {
   const now = options.now ?? Date.now;
-  let current: { readonly token: OAuthBearerToken; readonly renewAt: number } | undefined;
+  let current:
+    | { readonly token: OAuthBearerToken; readonly renewAt: number; readonly expiresAt: number }
+    | undefined;
   let pending: Promise<OAuthBearerToken> | undefined;
   const request = async (): Promise<OAuthBearerToken> => {
     const asked = now();
@@ -54,7 +56,11 @@ export function clientCredentialsTokens(
     }
     const lifetimeMs = (typeof answer.expires_in === "number" ? answer.expires_in : 300) * 1_000;
     const token = { value: answer.access_token };
-    current = { token, renewAt: asked + lifetimeMs - Math.min(60_000, lifetimeMs / 10) };
+    current = {
+      token,
+      renewAt: asked + lifetimeMs - Math.min(60_000, lifetimeMs / 10),
+      expiresAt: asked + lifetimeMs,
+    };
     return token;
   };
   return async () => {
@@ -62,7 +68,13 @@ export function clientCredentialsTokens(
     pending ??= request().finally(() => {
       pending = undefined;
     });
-    return pending;
+    try {
+      return await pending;
+    } catch (error) {
+      // A renewal that failed (the endpoint down a moment) leaves the token it would have replaced, while valid.
+      if (current && now() < current.expiresAt) return current.token;
+      throw error;
+    }
   };
 }
 

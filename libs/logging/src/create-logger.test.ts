@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./create-logger";
-import { redactUrlCredentials } from "./redact-url";
+import { loggableUrl, redactUrlCredentials } from "./redact-url";
 
 function captureLogger() {
   const lines: Record<string, unknown>[] = [];
@@ -62,5 +62,14 @@ describe("redactUrlCredentials", () => {
     expect(redactUrlCredentials("http://127.0.0.1:8081/apis/ccompat/v7")).toBe(
       "http://127.0.0.1:8081/apis/ccompat/v7",
     );
+  });
+});
+
+describe("loggableUrl", () => {
+  it("keeps where a URL points, never its user info, query or fragment", () => {
+    expect(loggableUrl("https://svc-user:Hunter2-secret@hooks.example:8443/flyt/cb?token=abc#x")).toBe(
+      "https://hooks.example:8443/flyt/cb",
+    );
+    expect(loggableUrl("not a url")).toBe("[unparseable url]");
   });
 });

@@ -1,2 +1,2 @@
 export { createLogger, type Logger, type LoggerOptions, REDACTED_KEYS } from "./create-logger";
-export { redactUrlCredentials } from "./redact-url";
+export { loggableUrl, redactUrlCredentials } from "./redact-url";

@@ -8,3 +8,16 @@ export function redactUrlCredentials(url: string): string {
     return "[unparseable url]";
   }
 }
+
+/**
+ * A URL someone else chose (a callback URL), as it may be logged: scheme, host, port and path only. User info,
+ * query and fragment are where such URLs carry credentials and tokens.
+ */
+export function loggableUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "[unparseable url]";
+  }
+}

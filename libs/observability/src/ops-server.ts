@@ -11,6 +11,8 @@ export interface OpsServerOptions {
   readonly checks: readonly HealthCheck[];
   readonly metrics: Registry;
   readonly checkTimeoutMs?: number;
+  /** The process's own shutdown: readiness answers 503 from its first moment, while work is still draining. */
+  readonly isShuttingDown?: () => boolean;
 }
 
 export interface OpsServer {
@@ -27,7 +29,10 @@ export interface OpsServer {
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const logger = options.logger.child({ component: "ops-server" });
   let shuttingDown = false;
-  const respond = createOpsResponder({ ...options, isShuttingDown: () => shuttingDown });
+  const respond = createOpsResponder({
+    ...options,
+    isShuttingDown: () => shuttingDown || (options.isShuttingDown?.() ?? false),
+  });
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://ops").pathname;

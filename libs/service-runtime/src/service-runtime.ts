@@ -74,6 +74,7 @@ export async function startServiceRuntime(
     port: config.http.port,
     logger,
     metrics,
+    isShuttingDown: () => shutdown.isShuttingDown,
     checks: [
       kafkaHealth,
       schemaRegistryHealthCheck(config.schemaRegistry.url),
@@ -153,6 +154,11 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     sessionTimeoutMs: options.config.kafka.sessionTimeoutMs,
     ...(options.admissionGroup ? { admissionGroup: options.admissionGroup } : {}),
     ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}),
+    // Alive but consuming nothing would stall the pipeline behind a green /livez: the process goes, and its
+    // supervisor starts it again (re-reading mounted secrets, which may have been rotated).
+    onStoppedForGood: () => {
+      void shutdown.shutdown("consumer stopped for good").then(() => process.exit(1));
+    },
   });
   // Registered first, so it runs after the runner has drained (hooks run last-registered first).
   shutdown.register("kafka-producer", () => runtime.producer.disconnect());

@@ -154,11 +154,12 @@ describe("TLS with SCRAM-SHA-512", () => {
       scram("flyt.gateway");
     const { KAFKA_SSL_CA_FILE, ...systemCas } = scram("flyt.gateway");
     expect(await accepted(scram("flyt.gateway"))).toBe("accepted");
-    expect(await accepted({ ...tlsOnly, KAFKA_SECURITY_PROTOCOL: "SSL" })).toMatch(/^refused/);
+    // Each refusal is the broker's own (it closes the connection, or the handshake fails), never a timeout.
+    expect(await accepted({ ...tlsOnly, KAFKA_SECURITY_PROTOCOL: "SSL" })).toBe("refused: Closed connection");
     expect(await accepted(scram("flyt.gateway", "not-the-password"))).toMatch(
       /^refused: .*authentication failed/i,
     );
-    expect(await accepted({})).toMatch(/^refused/);
+    expect(await accepted({})).toBe("refused: Closed connection");
     // SCRAM without TLS, as only a loopback broker may be asked: the TLS listener does not take it.
     expect(
       await accepted({
@@ -166,8 +167,10 @@ describe("TLS with SCRAM-SHA-512", () => {
         KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
         KAFKA_SSL_CA_FILE: "",
       }),
-    ).toMatch(/^refused/);
-    expect(await accepted(systemCas)).toMatch(/^refused: .*certificate/i);
+    ).toBe("refused: Closed connection");
+    expect(await accepted(systemCas)).toMatch(
+      /^refused: Connection error: unable to verify the first certificate/,
+    );
   });
 
   it("lets a principal write only what the catalogue says it produces", async () => {
@@ -208,7 +211,7 @@ describe("OAUTHBEARER with client credentials", () => {
           ...bearer(oauthClient.clientSecret),
           KAFKA_SASL_OAUTHBEARER_TOKEN_ENDPOINT_URL: stranger.tokenEndpoint,
         }),
-      ).toMatch(/^refused: (?!the token endpoint)/);
+      ).toMatch(/^refused: (No brokers in the broker pool|.*authentication failed)/i);
     } finally {
       await stranger.stop();
     }
@@ -226,6 +229,6 @@ describe("mutual TLS", () => {
 
   it("authenticates by the client certificate, and refuses a client without one", async () => {
     await publish(mutual(true), topics.archiveCompleted.topic, "archived", broker.mutualTlsBrokers);
-    expect(await accepted(mutual(false), broker.mutualTlsBrokers)).toMatch(/^refused/);
+    expect(await accepted(mutual(false), broker.mutualTlsBrokers)).toMatch(/^refused: .*bad certificate/);
   });
 });

@@ -1,6 +1,6 @@
 // Gateway benchmark: POST /api/v1/cases through the real gateway process (real token, real Kafka, one small
 // document), beside a bare Koa JSON echo under the same load generator (autocannon) on the same machine; then
-// the same load again while four clients send hostile bodies within the limits (issue 12), with /livez timed
+// the same load again while five clients send hostile bodies within the limits (issue 12), with /livez timed
 // throughout. Run through `npm run bench` (root), which provides KAFKA_BROKERS, SCHEMA_REGISTRY_URL and
 // DATABASE_URL. BENCH_DURATION_SECONDS shortens it; BENCH_HOSTILE="0,1,2" picks hostile clients (by index below).
 import { type ChildProcess, spawn } from "node:child_process";
@@ -25,7 +25,13 @@ import {
 } from "@flyt/testing/bench";
 import { registerSchemas, topicCatalogue } from "@flyt/topics";
 import autocannon from "autocannon";
-import { amplificationBody, deepBody, largestBody, manyKeysBody } from "../src/security/hostile-bodies";
+import {
+  amplificationBody,
+  deepBody,
+  escapesBody,
+  largestBody,
+  manyKeysBody,
+} from "../src/security/hostile-bodies";
 
 /** The baseline: Koa parsing the same JSON body and answering 202, nothing else. */
 const ECHO_SERVER = `
@@ -99,6 +105,7 @@ const hostileClientIds = [
   "demo-hmsreg-test",
   "demo-acos-interact-test",
   "demo-altinn-test",
+  "demo-digisak-test",
 ];
 const hostileRegistered = hostileClientIds.map((clientId) => ({
   clientId,
@@ -180,13 +187,14 @@ const clean = await whileTimingLivez(() => load("http://127.0.0.1:18180/api/v1/c
 const cleanCpuShare = (await cpuSecondsOf(gateway.pid)) - cleanCpu;
 const flyt = clean.result;
 
-// --- The hostile mix: the same load, while four clients each send one kind of hostile body in a loop ----------
+// --- The hostile mix: the same load, while five clients each send one kind of hostile body in a loop ----------
 const hostileBodies = [
   {
     name: "lists within lists: 101 journal posts × 101 correspondents × 101 address lines (2.8 MB)",
     body: amplificationBody(),
   },
   { name: "a million different field names (12 MB)", body: manyKeysBody() },
+  { name: "one string of 20 million escapes (40 MB)", body: escapesBody() },
   {
     name: "nested a million levels deep (2 MB), with an Idempotency-Key",
     body: deepBody(1_000_000),
@@ -202,7 +210,7 @@ const hostileBodies = [
     ),
     key: true,
   },
-].filter((_, index) => (process.env.BENCH_HOSTILE ?? "0,1,2,3").split(",").includes(String(index)));
+].filter((_, index) => (process.env.BENCH_HOSTILE ?? "0,1,2,3,4").split(",").includes(String(index)));
 const peakHostileRss = trackPeakRssOf(gateway.pid, 50);
 // The hostile clients are a process of their own, so sending their bodies does not slow the load generator.
 const hostileClients = await startHostileClients(hostileBodies);

@@ -48,6 +48,16 @@ const envSchema = z
       .number()
       .positive()
       .default(5 * 1024 * 1024),
+    /** Upload bytes per client (POST /api/v1/files), a budget of their own: a burst, then a sustained rate. */
+    RATE_LIMIT_UPLOAD_BYTES_BURST: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024 * 1024),
+    RATE_LIMIT_UPLOAD_BYTES_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .default(20 * 1024 * 1024),
     /** The admin API's own limit, per admin client: people and the console, not bulk intake. */
     ADMIN_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
     ADMIN_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
@@ -96,7 +106,16 @@ const envSchema = z
     rateLimit: {
       burst: env.RATE_LIMIT_BURST,
       perSecond: env.RATE_LIMIT_PER_SECOND,
-      bodyBytes: { burst: env.RATE_LIMIT_BODY_BYTES_BURST, perSecond: env.RATE_LIMIT_BODY_BYTES_PER_SECOND },
+      bodyBytes: {
+        burst: env.RATE_LIMIT_BODY_BYTES_BURST,
+        perSecond: env.RATE_LIMIT_BODY_BYTES_PER_SECOND,
+        maxBody: env.BODY_LIMIT_BYTES,
+      },
+      uploadBytes: {
+        burst: env.RATE_LIMIT_UPLOAD_BYTES_BURST,
+        perSecond: env.RATE_LIMIT_UPLOAD_BYTES_PER_SECOND,
+        maxBody: env.FILE_LIMIT_BYTES,
+      },
     },
     intake: { publishTimeoutMs: env.PUBLISH_TIMEOUT_MS, stalePendingMs: env.STALE_PENDING_MS },
     callbacks: {

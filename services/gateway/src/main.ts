@@ -158,7 +158,14 @@ const checks = [
 ];
 // Operators' endpoints (/metrics, and readiness with why a dependency is down) on a port of their own, which the
 // deployment does not publish: the API port answers only /livez and an up-or-down /readyz.
-const ops = createOpsServer({ host: config.ops.host, port: config.ops.port, logger, metrics, checks });
+const ops = createOpsServer({
+  host: config.ops.host,
+  port: config.ops.port,
+  logger,
+  metrics,
+  checks,
+  isShuttingDown: () => shutdown.isShuttingDown,
+});
 shutdown.register("ops-server", () => ops.close());
 const app = createApp({
   logger,
@@ -226,6 +233,8 @@ const app = createApp({
   },
 });
 
+// The ops port first: a port already taken stops the process before it takes any request.
+const { port: opsPort } = await ops.listen();
 const server = createServer(app.callback());
 await new Promise<void>((resolve) => server.listen(config.http.port, config.http.host, resolve));
 shutdown.register("http-server", async () => {
@@ -245,6 +254,5 @@ const actionRelay = setInterval(() => {
 }, ACTION_RELAY_AFTER_MS / 2);
 shutdown.register("operator-action-relay", () => clearInterval(actionRelay));
 const { port } = server.address() as AddressInfo;
-const { port: opsPort } = await ops.listen();
 exitOnSignals(shutdown, process);
 logger.info({ port, opsPort }, "service started");

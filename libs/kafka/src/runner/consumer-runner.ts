@@ -75,6 +75,11 @@ export interface ConsumerRunnerOptions {
   readonly fromBeginning?: boolean;
   readonly random?: () => number;
   readonly now?: () => number;
+  /**
+   * The consumer stopped for good: kafkajs gave up and will not restart it (credentials or ACLs the brokers
+   * refuse, say). Nothing is consumed from then on, so the process should go and be started again.
+   */
+  readonly onStoppedForGood?: (error: Error) => void;
 }
 
 /** Headers the runner adds to a message it moves to the retry topic. */
@@ -169,6 +174,12 @@ export class ConsumerRunner {
       for (const resume of this.#resumes.values()) resume();
       this.#resumes.clear();
       this.#logger.info({ memberAssignment: payload.memberAssignment }, "joined consumer group");
+    });
+    this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
+      // A retriable crash is restarted by kafkajs itself; one it will not restart leaves the group for good.
+      if (payload.restart || this.#stopping.signal.aborted) return;
+      this.#logger.error({ err: payload.error }, "consumer stopped for good");
+      this.#options.onStoppedForGood?.(payload.error);
     });
     await this.#consumer.run({
       autoCommit: false,

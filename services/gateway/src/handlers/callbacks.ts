@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CallbackEndpoint, CallbackEndpoints, Owner } from "@flyt/callbacks";
-import type { Logger } from "@flyt/logging";
+import { type Logger, loggableUrl } from "@flyt/logging";
 import type { OutboundCheck } from "@flyt/outbound-guard";
 
 export interface CallbackDependencies {
@@ -36,7 +36,7 @@ export async function registerCallback(
   }
   const check = await deps.checkUrl(url);
   if (check.outcome === "refused") {
-    deps.logger.info({ owner, url, refused: check.detail }, "callback URL refused");
+    deps.logger.info({ owner, url: loggableUrl(url), refused: check.detail }, "callback URL refused");
     return { outcome: "refused-url", reason: check.reason };
   }
   const secret = newWebhookSecret();

@@ -35,6 +35,15 @@ export function manyKeysBody(count = 1_000_000, sourceInstanceId = "HOSTILE-KEYS
   return `${head},${keys}}`;
 }
 
+/**
+ * A body whose one string is nothing but escapes (`\n` over and over): what made the scan look for the next quote
+ * again after every escape, the square of the string's length.
+ */
+export function escapesBody(bytes = 40 * 1024 * 1024, sourceInstanceId = "HOSTILE-ESCAPES"): string {
+  const head = JSON.stringify(envelope(sourceInstanceId)).slice(0, -1);
+  return `${head},"x":"${"\\n".repeat(Math.floor((bytes - head.length - 8) / 2))}"}`;
+}
+
 /** A body nested `depth` levels deep in an unknown field (what overflowed the stack of canonical JSON: a 500). */
 export function deepBody(depth = 100_000, sourceInstanceId = "HOSTILE-DEEP"): string {
   const head = JSON.stringify(envelope(sourceInstanceId)).slice(0, -1);

@@ -323,6 +323,14 @@ describe("hostile bodies, through the app", () => {
       "content-encoding": "gzip",
     });
     expect(taken.status).toBe(202);
+    // Not gzip at all, or cut short: the client's mistake, a 400, never a 500.
+    for (const broken of [
+      Buffer.from("definitely not gzip"),
+      gzipSync(JSON.stringify(body)).subarray(0, 20),
+    ]) {
+      const answer = await send(base, "POST", "/api/v1/cases", broken, { "content-encoding": "gzip" });
+      expectProblem(answer, 400, "malformed-json");
+    }
   });
 
   it("takes an inline document of megabytes (its base64 check once overflowed the stack: a 500)", async () => {

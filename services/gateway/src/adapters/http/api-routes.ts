@@ -1,3 +1,4 @@
+import { pipeline, type Readable, Transform } from "node:stream";
 import { renderStatusResource, terminalStatuses } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import { contractBodyShape } from "../../contract/body-limits";
@@ -26,6 +27,7 @@ import type { IdempotencyStore } from "../postgres/idempotency-store";
 import type { PolledSubmission, StatusPolling } from "../postgres/status-polling";
 import { withIdempotencyKey } from "./idempotency-key";
 import { Problem } from "./problem";
+import { BODY_BYTES_READ } from "./rate-limit";
 import { readJson, smallJsonBody } from "./read-json";
 
 export interface ApiDependencies {
@@ -71,7 +73,7 @@ export function apiRoutes(deps: ApiDependencies): Middleware {
           mimeType: (ctx.get("content-type").split(";")[0] ?? "").trim().toLowerCase(),
           filename: filenameFromContentDisposition(ctx.get("content-disposition")) ?? queryFilename(ctx),
           declaredBytes: ctx.get("content-length") ? Number(ctx.get("content-length")) : undefined,
-          content: ctx.req,
+          content: counted(ctx),
         }),
       );
     }
@@ -434,4 +436,18 @@ function answerStatus(ctx: Context, polled: PolledSubmission | undefined): void 
         }
       : null,
   };
+}
+
+/** The request's body as it streams, counting its bytes for the client's upload budget (see rate-limit). */
+function counted(ctx: Context): Readable {
+  let read = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      read += chunk.length;
+      ctx.state[BODY_BYTES_READ] = read;
+      done(null, chunk);
+    },
+  });
+  // An aborted request fails the counter too, so whoever reads it sees the failure.
+  return pipeline(ctx.req, counter, () => {});
 }

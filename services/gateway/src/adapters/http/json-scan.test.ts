@@ -100,6 +100,28 @@ describe("JsonScanner", () => {
     }
   });
 
+  it("counts different names exactly, by their bytes: no crafted collision makes two names one", () => {
+    const names = Array.from({ length: 1_001 }, (_, n) => `"n${n}":0`).join(",");
+    expect(scan(`{${names}}`, { maxNames: 1_000 }).outcome).toBe("too-many-names");
+    expect(scan(`{${names}}`, { maxNames: 1_001 }).outcome).toBe("within-limits");
+  });
+
+  it("refuses a member name longer than any a route takes", () => {
+    expect(scan(JSON.stringify({ ["n".repeat(1024)]: 1 })).outcome).toBe("within-limits");
+    expect(scan(JSON.stringify({ ["n".repeat(1025)]: 1 })).outcome).toBe("too-many-names");
+    expect(scan(JSON.stringify({ ["\n".repeat(600)]: 1 })).outcome).toBe("too-many-names");
+  });
+
+  it("finds the end of a string of escapes, however it is cut", () => {
+    const value = { x: '\n"\\'.repeat(5_000), y: [1, 2] };
+    const text = JSON.stringify(value);
+    const { values } = measured(value);
+    for (const cuts of [[], [7, 8, 9, 4_000], [20_001]]) {
+      expect(scan(text, { maxValues: values, maxNames: 2, maxDepth: 2 }, cuts).outcome).toBe("within-limits");
+      expect(scan(text, { maxValues: values - 1 }, cuts).outcome).toBe("too-many-values");
+    }
+  });
+
   it("skips long strings without counting their bytes", () => {
     const document = "A".repeat(5_000_000);
     expect(scan(`{"innhold":"${document}"}`, { maxValues: 3, maxNames: 1, maxDepth: 1 })).toEqual({

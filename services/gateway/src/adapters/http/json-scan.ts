@@ -8,6 +8,9 @@ export interface JsonShapeLimits {
   readonly maxNames: number;
 }
 
+/** Longer than any member name a route takes (the contract's are short; a code conversion's key ≤ 200). */
+const MAX_NAME_BYTES = 1024;
+
 export type JsonScanVerdict =
   | {
       readonly outcome: "within-limits";
@@ -17,7 +20,9 @@ export type JsonScanVerdict =
        */
       readonly lookCloser: boolean;
     }
-  | { readonly outcome: "too-deep" | "too-many-values" | "too-many-names" };
+  | { readonly outcome: Refusal };
+
+type Refusal = "too-deep" | "too-many-values" | "too-many-names";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -30,9 +35,6 @@ const IN_STRING = 1;
 const IN_ESCAPE = 2;
 const IN_UNICODE_ESCAPE = 3;
 
-/** FNV-1a of `__proto__`'s bytes: a name with this hash and length may be it. */
-const PROTO_HASH = fnv1a(new TextEncoder().encode("__proto__"));
-
 /**
  * One linear, non-recursive pass over a JSON body's bytes as they arrive, before anything parses it: measures
  * nesting, counts values and member names, and stops at the first limit passed. Structural characters are
@@ -44,19 +46,19 @@ export class JsonScanner {
   #depth = 0;
   readonly #containers: Uint8Array;
   #values = 0;
-  readonly #names = new Set<number>();
+  /** Member names as their raw bytes (one char a byte): counted exactly, so no crafted collision hides one. */
+  readonly #names = new Set<string>();
   #expectName = false;
   #inScalar = false;
-  // The string being read: a member name is hashed (to count different names), a value skipped.
+  // The string being read: a member name is kept (to count different names), a value skipped.
   #isName = false;
-  #nameHash = 0;
-  #nameLength = 0;
+  #name = "";
   #hexDigits = 0;
   #codeUnit = 0;
   // A high surrogate escape was just read: only a low surrogate escape may follow it.
   #afterHighSurrogate = false;
   #lookCloser = false;
-  #refused: "too-deep" | "too-many-values" | "too-many-names" | undefined;
+  #refused: Refusal | undefined;
 
   constructor(private readonly limits: JsonShapeLimits) {
     this.#containers = new Uint8Array(limits.maxDepth + 2);
@@ -66,7 +68,10 @@ export class JsonScanner {
   write(bytes: Uint8Array): boolean {
     if (this.#refused) return false;
     const length = bytes.length;
+    // Where the next backslash and quote are, found once each: looking again after every escape would make a
+    // string of escapes cost the square of its length.
     let nextBackslash = -1;
+    let nextQuote = -1;
     let i = 0;
     while (i < length) {
       if (this.#state === IN_STRING) {
@@ -78,7 +83,8 @@ export class JsonScanner {
         }
         // A value string is skipped to its end or its next escape at native speed: documents are long strings.
         if (nextBackslash < i) nextBackslash = indexOrEnd(bytes, BACKSLASH, i);
-        const quote = indexOrEnd(bytes, QUOTE, i);
+        if (nextQuote < i) nextQuote = indexOrEnd(bytes, QUOTE, i);
+        const quote = nextQuote;
         if (nextBackslash < quote) {
           this.#state = IN_ESCAPE;
           i = nextBackslash + 1;
@@ -90,6 +96,7 @@ export class JsonScanner {
       }
       if (this.#state !== BETWEEN) {
         this.#escapeByte(bytes[i] as number);
+        if (this.#refused) return false;
         i += 1;
         continue;
       }
@@ -134,8 +141,7 @@ export class JsonScanner {
         this.#inScalar = false;
         this.#state = IN_STRING;
         this.#isName = this.#expectName;
-        this.#nameHash = 0x811c9dc5;
-        this.#nameLength = 0;
+        this.#name = "";
         return this.#countValue();
       case 0x20:
       case 0x09:
@@ -159,10 +165,7 @@ export class JsonScanner {
       if (this.#isName) this.#endName();
       return;
     }
-    if (this.#isName) {
-      this.#nameHash = Math.imul(this.#nameHash ^ byte, 0x01000193) >>> 0;
-      this.#nameLength += 1;
-    }
+    if (this.#isName) this.#nameByte(byte);
     if (byte === BACKSLASH) {
       this.#state = IN_ESCAPE;
       // An escaped name may spell __proto__ (`\u005f_proto__`).
@@ -171,10 +174,7 @@ export class JsonScanner {
   }
 
   #escapeByte(byte: number): void {
-    if (this.#isName) {
-      this.#nameHash = Math.imul(this.#nameHash ^ byte, 0x01000193) >>> 0;
-      this.#nameLength += 1;
-    }
+    if (this.#isName) this.#nameByte(byte);
     if (this.#state === IN_ESCAPE) {
       if (byte === 0x75) {
         this.#state = IN_UNICODE_ESCAPE;
@@ -206,9 +206,14 @@ export class JsonScanner {
     this.#lookCloser = true;
   }
 
+  #nameByte(byte: number): void {
+    if (this.#name.length >= MAX_NAME_BYTES) this.#refuse("too-many-names");
+    else this.#name += String.fromCharCode(byte);
+  }
+
   #endName(): void {
-    if (this.#nameLength === 9 && this.#nameHash === PROTO_HASH) this.#lookCloser = true;
-    this.#names.add(this.#nameHash);
+    if (this.#name === "__proto__") this.#lookCloser = true;
+    this.#names.add(this.#name);
     if (this.#names.size > this.limits.maxNames) this.#refuse("too-many-names");
   }
 
@@ -217,7 +222,7 @@ export class JsonScanner {
     return this.#values > this.limits.maxValues ? this.#refuse("too-many-values") : true;
   }
 
-  #refuse(reason: "too-deep" | "too-many-values" | "too-many-names"): false {
+  #refuse(reason: Refusal): false {
     this.#refused ??= reason;
     return false;
   }
@@ -232,10 +237,4 @@ function hexValue(byte: number): number {
   if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
   const lower = byte | 0x20;
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : 0;
-}
-
-function fnv1a(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5;
-  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-  return hash;
 }

@@ -8,12 +8,22 @@ export interface RateLimitOptions {
   /** Requests per second it may sustain. */
   readonly perSecond: number;
   /**
-   * Request body bytes a client may send: a body is let through while the client owes nothing, and then
-   * charged in full (so one body of any size within the limits always goes), later ones wait until the debt is
-   * paid at `perSecond`. One client sending large bodies back to back cannot take the gateway's time from others.
+   * JSON body bytes a client may send (they are what costs the gateway's time: scanning, parsing, validating):
+   * a body is let through while the client has bytes left, so one body of any size within `maxBody` always goes,
+   * and later ones wait until what it read is paid for at `perSecond`. One client sending large bodies back to
+   * back, or many at once, cannot take the gateway's time from others.
    */
-  readonly bodyBytes?: { readonly burst: number; readonly perSecond: number };
+  readonly bodyBytes?: ByteBudget;
+  /** The same for other bodies (uploads, streamed into the file store), with a budget of their own. */
+  readonly uploadBytes?: ByteBudget;
   readonly now?: () => number;
+}
+
+export interface ByteBudget {
+  readonly burst: number;
+  readonly perSecond: number;
+  /** The largest body a request may have: what is held back while one is read. */
+  readonly maxBody: number;
 }
 
 /** The authenticated client a request counts against: a source system's (the API's) by default. */
@@ -22,7 +32,7 @@ export type RateLimitedClient = (ctx: Context) => string;
 export const sourceSystemClient: RateLimitedClient = (ctx) => (ctx.state.caller as Caller).clientId;
 export const adminClient: RateLimitedClient = (ctx) => (ctx.state.administrator as Administrator).clientId;
 
-/** Where a body reader records how many bytes it took, for a body that did not declare its length. */
+/** Where a body reader records how many bytes of the body it has taken so far. */
 export const BODY_BYTES_READ = "bodyBytesRead";
 
 interface Bucket {
@@ -47,6 +57,7 @@ export function rateLimit(options: RateLimitOptions, clientOf = sourceSystemClie
   const now = options.now ?? Date.now;
   const requests = new Map<string, Bucket>();
   const bodies = new Map<string, Bucket>();
+  const uploads = new Map<string, Bucket>();
   return async function rateLimit(ctx: Context, next: Next) {
     const clientId = clientOf(ctx);
     const at = now();
@@ -54,23 +65,32 @@ export function rateLimit(options: RateLimitOptions, clientOf = sourceSystemClie
     requests.set(clientId, bucket);
     if (bucket.tokens < 1) throw tooMany((1 - bucket.tokens) / options.perSecond);
 
-    const bytesLimit = options.bodyBytes;
-    const bytes =
-      bytesLimit && refilled(bodies.get(clientId) ?? { tokens: bytesLimit.burst, at }, bytesLimit, at);
-    if (bytes && bytesLimit) {
-      bodies.set(clientId, bytes);
-      if (bytes.tokens < 0) throw tooMany(-bytes.tokens / bytesLimit.perSecond);
+    const hasBody = ctx.get("content-length") !== "" || ctx.get("transfer-encoding") !== "";
+    const json = hasBody && ctx.is("application/json") !== false;
+    const limit = !hasBody ? undefined : json ? options.bodyBytes : options.uploadBytes;
+    if (!limit) {
+      bucket.tokens -= 1;
+      return next();
     }
+    const budgets = json ? bodies : uploads;
+    const bytes = refilled(budgets.get(clientId) ?? { tokens: limit.burst, at }, limit, at);
+    budgets.set(clientId, bytes);
+    if (bytes.tokens <= 0) throw tooMany((1 - bytes.tokens) / limit.perSecond);
     bucket.tokens -= 1;
-    if (!bytes) return next();
-    // Charged before the body is read where its length is declared, after it where not.
-    const declared = Number(ctx.get("content-length") || 0);
-    bytes.tokens -= declared;
+    // The most this body can cost is held back while it is read (so many bodies at once cannot all start on one
+    // client's few bytes left), then what it did not read is given back: a refused or abandoned body costs what
+    // was read of it. A compressed body may unpack to the limit whatever it declares.
+    const declared = ctx.get("content-length") ? Number(ctx.get("content-length")) : Number.NaN;
+    const compressed = (ctx.get("content-encoding") || "identity").toLowerCase() !== "identity";
+    const reserved =
+      !compressed && Number.isSafeInteger(declared) && declared >= 0
+        ? Math.min(declared, limit.maxBody)
+        : limit.maxBody;
+    bytes.tokens -= reserved;
     try {
       await next();
     } finally {
-      const read = Number(ctx.state[BODY_BYTES_READ] ?? 0);
-      if (read > declared) bytes.tokens -= read - declared;
+      bytes.tokens += reserved - Math.min(Number(ctx.state[BODY_BYTES_READ] ?? 0), limit.maxBody);
     }
   };
 }

@@ -69,12 +69,18 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
   // often loses the answer); past the size limit nothing more is read.
   const whole = await consume(decompressed(ctx.req, encoding), (chunk) => {
     size += chunk.length;
+    ctx.state[BODY_BYTES_READ] = size;
     if (size > limits.maxBytes) return false;
     if (bytes && scanner.write(chunk)) bytes.add(chunk);
     else bytes = undefined;
     return true;
+  }).catch((error: unknown) => {
+    // zlib's own codes (Z_DATA_ERROR, Z_BUF_ERROR, ...): what was sent is not the compression it says it is.
+    if (String((error as { code?: unknown }).code).startsWith("Z_")) {
+      throw malformed(`The body is not valid ${encoding} data.`);
+    }
+    throw error;
   });
-  ctx.state[BODY_BYTES_READ] = size;
   if (!whole) throw tooLarge();
   const verdict = scanner.verdict();
   if (verdict.outcome !== "within-limits" || !bytes) throw tooComplex(verdict.outcome, limits);
