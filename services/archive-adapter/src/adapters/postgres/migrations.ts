@@ -156,9 +156,10 @@ const pendingWrites = {
  * Whose cases are whose: each submission's source application, so a source application reaches only the cases it
  * created or was filed into (unless its integration opens archive sections), and the case number an operator
  * resolved a submission with by hand (archived by other means: it is the source application's case too). Rows
- * from before have no owner and count for no one's case numbers or searches. The archive's case titles are no
- * longer kept (Flyt needs only where a case is): emptied here; the columns go in a later release, once no adapter
- * of this one's predecessors still writes them.
+ * from before take their owner from the outcome they recorded (its submission names it); one still without an
+ * outcome gets it when it is next worked on. The archive's case titles are no longer kept (Flyt needs only where
+ * a case is): emptied here; the columns go in a later release, once no adapter of this one's predecessors still
+ * writes them.
  */
 const caseOwners = {
   name: "004-archive-progress-case-owners",
@@ -175,6 +176,12 @@ const caseOwners = {
         "archive_progress_resolved_case_owner",
       );
     });
+    await db("archive_progress")
+      .whereNull("source_application_id")
+      .whereNotNull("answer")
+      .update({
+        source_application_id: db.raw("answer::jsonb -> 'value' -> 'submission' ->> 'sourceApplication'"),
+      });
     await db("archive_progress").update({ case_tittel: null });
     await db("archive_search_claims").update({ case_tittel: null });
   },
@@ -201,4 +208,9 @@ const config = {
 export async function migrateArchiveAdapter(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
   return applied;
+}
+
+/** Undoes the latest migration: for tests of a migration against the tables as they were before it. */
+export async function rollbackArchiveAdapterOnce(db: Knex): Promise<void> {
+  await db.migrate.down(config);
 }

@@ -3,7 +3,7 @@ import { createTestDatabase } from "@flyt/testing";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Progress } from "../../archiving/progress";
-import { migrateArchiveAdapter } from "./migrations";
+import { migrateArchiveAdapter, rollbackArchiveAdapterOnce } from "./migrations";
 import { LeaseLostError, ProgressStore, SubmissionBusyError } from "./progress-store";
 
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -173,5 +173,44 @@ describe("ProgressStore case owners", () => {
     });
     // But its case number is nobody's to reach by number or by search.
     expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/5")).toBe(false);
+  });
+});
+
+describe("migration 004: case owners", () => {
+  it("takes the owner of a row from before it from the outcome the row recorded", async () => {
+    const older = await createTestDatabase();
+    const olderDb = createDatabase({ url: older.url, applicationName: "flyt.test" });
+    try {
+      await migrateArchiveAdapter(olderDb);
+      await rollbackArchiveAdapterOnce(olderDb);
+      await olderDb("archive_progress").insert({
+        submission_id: "sub_before_004",
+        tenant_id: "demo",
+        destination_id: "demo-simulator",
+        case_system_id: "case-before",
+        case_number: "2030/1",
+        case_tittel: "Grunneier Kari Hansen",
+        answer: JSON.stringify({
+          topic: "completed",
+          value: { submission: { id: "sub_before_004", tenant: "demo", sourceApplication: "egrunnerverv" } },
+        }),
+      });
+      await migrateArchiveAdapter(olderDb);
+      const [row] = await olderDb("archive_progress").where({ submission_id: "sub_before_004" });
+      expect(row).toMatchObject({ source_application_id: "egrunnerverv", case_tittel: null });
+      const olderStore = new ProgressStore(olderDb, 60_000);
+      const owner = {
+        tenantId: "demo",
+        sourceApplicationId: "egrunnerverv",
+        destinationId: "demo-simulator",
+      };
+      expect(await olderStore.hasOwnCaseNumber(owner, "2030/1")).toBe(true);
+      expect(await olderStore.hasOwnCaseNumber({ ...owner, sourceApplicationId: "vigo" }, "2030/1")).toBe(
+        false,
+      );
+    } finally {
+      await olderDb.destroy();
+      await older.drop();
+    }
   });
 });
