@@ -8,6 +8,7 @@ import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
 import { authenticateAdmin } from "./adapters/http/authenticate-admin";
 import { apiDocs } from "./adapters/http/docs";
+import { oneLargeBodyAtATime } from "./adapters/http/large-bodies";
 import { operatorRoutes } from "./adapters/http/operator-routes";
 import { Problem, problemDetails, unansweredError } from "./adapters/http/problem";
 import { queryIsText } from "./adapters/http/query-text";
@@ -81,6 +82,7 @@ export function createApp(deps: AppDependencies): Koa {
   });
   app.use(authenticate({ ...deps.auth, verifyToken }));
   app.use(rateLimit(deps.rateLimit));
+  app.use(oneLargeBodyAtATime());
   app.use(apiRoutes(deps.api));
   app.use(notFound);
   return app;

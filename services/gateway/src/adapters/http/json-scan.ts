@@ -86,6 +86,12 @@ export class JsonScanner {
         if (nextQuote < i) nextQuote = indexOrEnd(bytes, QUOTE, i);
         const quote = nextQuote;
         if (nextBackslash < quote) {
+          // A two-byte escape (`\n`, `\"`, ...) needs no look: stepped over here, the common case in one go.
+          const escaped = bytes[nextBackslash + 1];
+          if (escaped !== undefined && escaped !== 0x75) {
+            i = nextBackslash + 2;
+            continue;
+          }
           this.#state = IN_ESCAPE;
           i = nextBackslash + 1;
         } else {

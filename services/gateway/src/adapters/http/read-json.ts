@@ -6,6 +6,7 @@ import { MAX_DEPTH } from "../../contract/body-limits";
 import { escapePointer } from "../../contract/bounded-body";
 import type { FieldError } from "../../domain/document-rules";
 import { JsonScanner, type JsonScanVerdict, type JsonShapeLimits } from "./json-scan";
+import { LARGE_JSON_BODY_BYTES } from "./large-bodies";
 import { Problem } from "./problem";
 import { BODY_BYTES_READ } from "./rate-limit";
 
@@ -14,11 +15,6 @@ export interface JsonBodyLimits extends Omit<JsonShapeLimits, "maxDepth"> {
   readonly maxBytes: number;
 }
 
-/**
- * Above this, decoding and parsing a body each take long enough (about 150 ms for 50 MB) that other requests get
- * their turn in between, rather than wait for both and what follows at once.
- */
-const LARGE_BODY_BYTES = 1024 * 1024;
 // Twice: a setImmediate from an I/O callback runs before the loop polls for I/O again; its own runs after.
 const otherRequestsFirst = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
@@ -88,7 +84,7 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
   if (!isUtf8(received)) throw malformed("The body is not UTF-8.");
   // A byte order mark is ignored (RFC 8259 allows it), as it always was.
   const bom = received[0] === 0xef && received[1] === 0xbb && received[2] === 0xbf ? 3 : 0;
-  const large = received.length > LARGE_BODY_BYTES;
+  const large = received.length > LARGE_JSON_BODY_BYTES;
   const source = received.toString("utf8", bom);
   if (large) await otherRequestsFirst();
   if (/^[ \t\n\r]*$/.test(source)) return {};
