@@ -1,5 +1,6 @@
 import { PermanentError, TransientError } from "@flyt/errors";
 import type { ArchiveCompleted, SubmissionValidated } from "@flyt/schemas";
+import { CASE_NUMBER } from "@flyt/schemas";
 import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
 import type { Progress } from "./progress";
 
@@ -71,8 +72,6 @@ export class UnknownCaseError extends PermanentError {
 
 /** Journal posts to a case submission that failed: there is no case to add them to. */
 export class CaseNotArchivedError extends PermanentError {}
-
-const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 
 /**
  * Archives one validated submission, resuming from its progress: finds or creates the case, uploads the files,

@@ -1,4 +1,5 @@
 import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
+import type { CodeToCheck, DriverCheck } from "./destination-check";
 
 /**
  * A case in the archive: its system id (for later writes), its case number (`2026/123`) and, where the driver
@@ -63,6 +64,11 @@ export interface ArchiveDriver {
     externalId: string,
     accepted?: WriteAccepted,
   ): Promise<ArchivedJournalPost>;
+  /**
+   * The connection check: reach the archive, authenticate, read its code lists, and look up every configured
+   * code (see destination-check). Reads only; never writes to the archive.
+   */
+  check?(codes: readonly CodeToCheck[]): Promise<DriverCheck>;
   /**
    * Follows a case create the archive took earlier (its status URL) to its end: the case, or undefined when the
    * archive no longer knows the write (then only a lookup by external id can tell). For drivers whose writes

@@ -113,7 +113,7 @@ export function openApiDocument(options: OpenApiOptions) {
               in: "path",
               required: true,
               description:
-                "An archive case number (`2026/123`, URL-encoded `2026%2F123`) of a case the integration may reach (by default one this source application created or was filed into through Flyt; an unreachable number fails as `unknown-case`, exactly as one that does not exist), or the id of an earlier case submission of the same source application, archived or not yet.",
+                "An archive case number as the archive writes it (`2026/123`, or `19/00094` in Public 360; URL-encoded `2026%2F123`) of a case the integration may reach (by default one this source application created or was filed into through Flyt; an unreachable number fails as `unknown-case`, exactly as one that does not exist), or the id of an earlier case submission of the same source application, archived or not yet.",
               schema: { type: "string" },
             },
             { $ref: "#/components/parameters/IdempotencyKey" },

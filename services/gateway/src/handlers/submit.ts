@@ -4,6 +4,7 @@ import { type EventHeaders, PublishTimeoutError, uuidV8 } from "@flyt/kafka";
 import type { Logger } from "@flyt/logging";
 import type { Integration } from "@flyt/registry";
 import type { FileReference, SubmissionReceived } from "@flyt/schemas";
+import { CASE_NUMBER } from "@flyt/schemas";
 import type { IntakeStore } from "../adapters/postgres/intake-store";
 import { validateBody } from "../contract/validator";
 import type { Caller } from "../domain/caller";
@@ -78,8 +79,6 @@ function caseKey(tenantId: string, caseRef: string | null, submissionId: string)
   return CASE_NUMBER.test(caseRef) ? `${tenantId}:${caseRef}` : caseRef;
 }
 
-/** An archive case number, `YYYY/n`. */
-const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
 
 /**

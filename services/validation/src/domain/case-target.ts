@@ -1,5 +1,6 @@
 import type { IntegrationConfiguration } from "@flyt/registry/configuration";
 import type { Arkivsak, CaseAccess, CaseMode, SubmissionKind, ValidationError } from "@flyt/schemas";
+import { CASE_NUMBER } from "@flyt/schemas";
 
 /**
  * What became of the case submission that journal posts refer to, as this service decided it; or that it is
@@ -18,8 +19,6 @@ export interface CaseTarget {
   readonly caseAccess: CaseAccess;
 }
 
-/** An archive case number, `YYYY/n`. */
-export const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 /** The id of a submission, `sub_` and a ULID. */
 export const SUBMISSION_ID = /^sub_[0-9A-Z]{26}$/;
 

@@ -1,4 +1,5 @@
 import type { SubmissionStatus } from "@flyt/schemas";
+import { CASE_NUMBER } from "@flyt/schemas";
 import type { ProjectedStatus } from "@flyt/status-read-model";
 import type { Context, Middleware, Next } from "koa";
 import type { Administrator } from "../../domain/caller";
@@ -23,7 +24,6 @@ const BODY_LIMITS = smallJsonBody(64 * 1024);
 const SLUG = "[a-z][a-z0-9-]{1,62}";
 const TENANT = `^/admin/v1/tenants/(?<tenant>${SLUG})`;
 const SUBMISSION = `${TENANT}/submissions/(?<id>sub_[0-9A-Z]{26})`;
-const CASE_NUMBER = /^\d{4}\/\d{1,10}$/;
 const JOURNAL_POST_NUMBER = /^\d{4}\/\d{1,10}-\d{1,6}$/;
 
 export type OperatorRouteDependencies = OperatorDependencies & Pick<AdminDependencies, "stores">;
