@@ -3,7 +3,8 @@ import { defineConfig } from "tsup";
 // Workspace libs (@flyt/*) are source packages and get bundled; every third-party package stays external
 // and is loaded from node_modules at run time.
 export default defineConfig({
-  entry: ["src/main.ts"],
+  // The service, and its connection check for a deployment's operators (`node dist/check-destination.js`).
+  entry: { main: "src/main.ts", "check-destination": "scripts/check-destination.ts" },
   format: "esm",
   platform: "node",
   target: "node20",

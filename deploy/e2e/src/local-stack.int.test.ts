@@ -321,6 +321,27 @@ describe("the whole stack, started as the README starts it", () => {
     });
   });
 
+  it("checks the demo county's archive destination through the admin API: the archive adapter answers", async () => {
+    const token = await accessToken(stack, "flyt-platform-admin");
+    const checks = `${stack.gatewayUrl}/admin/v1/tenants/demo/destinations/demo-simulator/checks`;
+    const asked = await fetch(checks, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(asked.status).toBe(202);
+    const { checkId } = (await asked.json()) as { checkId: string };
+    let report: Record<string, any> = {};
+    await vi.waitFor(
+      async () => {
+        const res = await fetch(`${checks}/${checkId}`, { headers: { authorization: `Bearer ${token}` } });
+        report = (await res.json()) as Record<string, any>;
+        expect(report.status).not.toBe("pending");
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    expect(report).toMatchObject({ checkId, status: "passed", unknownCodes: [] });
+    expect(
+      (report.steps as { step: string; ok: boolean }[]).map((step) => `${step.step} ${step.ok}`),
+    ).toEqual(["reach true", "authenticate true", "code-lists true", "codes true"]);
+  }, 60_000);
+
   it("stops everything it started on Ctrl-C", async () => {
     expect(await stack.stop()).toBe(0);
     for (const offsetPort of [8080, 8089, 8091, 8092, 8093, 8094, 8090].map((port) => port + PORT_OFFSET)) {

@@ -13,9 +13,14 @@
 //   npm run admin -- config activate --tenant vestland --id egrunnerverv-sak --version 2
 //   npm run admin -- config show --tenant vestland --id egrunnerverv-sak [--version 2 | --draft]
 //   npm run admin -- config versions --tenant vestland --id egrunnerverv-sak
-// Exit codes: 0 done (also when it already existed), 1 refused (unknown reference, invalid value), 2 usage.
+//   npm run admin -- destination check --tenant vestland --id vestland-elements
+//     (runs the archive adapter's connection check here, with its ARCHIVE_CONNECTIONS_FILE: see docs/archives.md)
+// Exit codes: 0 done (also when it already existed), 1 refused (unknown reference, invalid value, a failed
+// check), 2 usage.
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig, postgresUrl } from "@flyt/config";
 import { createDatabase } from "@flyt/postgres";
@@ -76,6 +81,17 @@ const commands = {
   migrate: z.object({}),
   "seed-demo": z.object({}),
 } as const;
+
+// The connection check belongs to the archive adapter (its drivers, its connections file): handed over whole.
+if (process.argv[2] === "destination" && process.argv[3] === "check") {
+  const script = fileURLToPath(
+    new URL("../../../services/archive-adapter/scripts/check-destination.ts", import.meta.url),
+  );
+  const check = spawnSync(process.execPath, ["--import", "tsx", script, ...process.argv.slice(4)], {
+    stdio: "inherit",
+  });
+  process.exit(check.status ?? 1);
+}
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -13,6 +13,7 @@ export const auditActions = [
   "callback.endpoint-enabled",
   "callback.delivery-resent",
   "callback.parked-replayed",
+  "destination.check-requested",
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -56,6 +57,23 @@ export class AuditLog {
       action: entry.action,
       tenant_id: entry.tenantId,
       source_application_id: entry.sourceApplicationId,
+      details: entry.details,
+    });
+  }
+
+  /** An entry about an archive destination of a tenant (a connection check asked for, say). */
+  async recordForDestination(entry: {
+    readonly actor: string;
+    readonly action: AuditAction;
+    readonly tenantId: string;
+    readonly destinationId: string;
+    readonly details: Readonly<Record<string, unknown>>;
+  }): Promise<void> {
+    await this.db("audit_log").insert({
+      actor: entry.actor,
+      action: entry.action,
+      tenant_id: entry.tenantId,
+      destination_id: entry.destinationId,
       details: entry.details,
     });
   }

@@ -190,6 +190,22 @@ export class ConfigurationStore {
     return new Map(rows.map((row) => [row.integration_id, row.active_configuration_version]));
   }
 
+  /**
+   * The configurations that send a tenant's submissions to a destination, or are being prepared to: each
+   * integration's active version and its draft, as they read today.
+   */
+  async usingDestination(tenantId: string, destinationId: string): Promise<ConfigurationVersion[]> {
+    const rows = await this.db("integration_configurations as c")
+      .join("integrations as i", (on) =>
+        on.on("i.tenant_id", "c.tenant_id").andOn("i.integration_id", "c.integration_id"),
+      )
+      .where({ "c.tenant_id": tenantId, "c.destination_id": destinationId })
+      .where((q) => q.whereNull("c.version").orWhereRaw("c.version = i.active_configuration_version"))
+      .orderBy(["c.integration_id", "c.version"])
+      .select("c.*");
+    return rows.map(toVersion);
+  }
+
   async #hasDestination(tenantId: string, destinationId: string): Promise<boolean> {
     const destination = await this.db("archive_destinations")
       .where({ id: destinationId, tenant_id: tenantId })

@@ -30,6 +30,12 @@ export {
   demoTenant,
   seedDemoCounty,
 } from "./demo-county";
+export {
+  type DestinationCheckReport,
+  type DestinationCheckStep,
+  DestinationChecks,
+  type UnknownCode,
+} from "./destination-checks";
 export { migrateRegistry, rollbackRegistry } from "./migrate";
 export * from "./model";
 export { RegistryStore } from "./registry-store";

@@ -6,6 +6,7 @@ import { destinationPerConfigurationVersion } from "./migrations/004-destination
 import { auditLog } from "./migrations/005-audit-log";
 import { requiredDestinationAndUntruncatableAudit } from "./migrations/006-required-destination-and-untruncatable-audit";
 import { auditLogSourceApplication } from "./migrations/007-audit-log-source-application";
+import { destinationChecks } from "./migrations/008-destination-checks";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
 const migrations = [
@@ -16,6 +17,7 @@ const migrations = [
   auditLog,
   requiredDestinationAndUntruncatableAudit,
   auditLogSourceApplication,
+  destinationChecks,
 ];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {

@@ -21,6 +21,7 @@ describe("registry migrations", () => {
         "005-audit-log",
         "006-required-destination-and-untruncatable-audit",
         "007-audit-log-source-application",
+        "008-destination-checks",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -32,6 +33,7 @@ describe("registry migrations", () => {
         "005-audit-log",
         "006-required-destination-and-untruncatable-audit",
         "007-audit-log-source-application",
+        "008-destination-checks",
       ]);
     } finally {
       await other.destroy();

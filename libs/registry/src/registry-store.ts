@@ -99,6 +99,17 @@ export class RegistryStore {
     return rows.map(toIntegration);
   }
 
+  /** A tenant's archive destinations. */
+  async destinations(tenantId: string): Promise<ArchiveDestination[]> {
+    const rows = await this.db("archive_destinations").where({ tenant_id: tenantId }).orderBy("id");
+    return rows.map((row) => ({
+      id: row.id as string,
+      tenantId: row.tenant_id as string,
+      name: row.name as string,
+      driver: row.driver as ArchiveDestination["driver"],
+    }));
+  }
+
   async clients(tenantId: string): Promise<OAuthClient[]> {
     const rows = await this.db("oauth_clients").where({ tenant_id: tenantId }).orderBy("client_id");
     return rows.map(toClient);

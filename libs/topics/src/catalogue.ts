@@ -9,7 +9,9 @@ import {
   type CallbackRequested,
   callbackRequestedV1Schema,
   type DeadLetter,
+  type DestinationCheckRequested,
   deadLetterV1Schema,
+  destinationCheckRequestedV1Schema,
   type SubmissionCompleted,
   type SubmissionReceived,
   type SubmissionRejected,
@@ -33,6 +35,8 @@ const LIFECYCLE_RETENTION_MS = 400 * DAY_MS;
 const LIFECYCLE_PARTITIONS = 12;
 /** Requests to the callback dispatcher are few (people and source systems asking); a key keeps its order. */
 const CALLBACK_REQUEST_PARTITIONS = 3;
+/** Connection checks are rare: one partition keeps them in the order they were asked for. */
+const DESTINATION_CHECK_PARTITIONS = 1;
 
 /** The services that consume, and so own a retry and a dead-letter topic each. */
 export const consumingServices = [
@@ -75,6 +79,16 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
     valueSchema: callbackRequestedV1Schema,
     key: "tenant/source application",
     partitions: CALLBACK_REQUEST_PARTITIONS,
+    retentionMs: 7 * DAY_MS,
+    cleanupPolicy: "delete",
+  };
+  /** Connection checks of archive destinations asked for: short-lived commands to the archive adapters. */
+  const destinationCheckRequested: TopicDefinition<DestinationCheckRequested> = {
+    name: "destinationCheckRequested",
+    topic: name("flyt.destination.check-requested.v1"),
+    valueSchema: destinationCheckRequestedV1Schema,
+    key: "destination id",
+    partitions: DESTINATION_CHECK_PARTITIONS,
     retentionMs: 7 * DAY_MS,
     cleanupPolicy: "delete",
   };
@@ -128,6 +142,7 @@ export function topicCatalogue(options: CatalogueOptions = {}) {
       "submission id",
     ),
     callbackRequested,
+    destinationCheckRequested,
   } as const;
 }
 
@@ -144,7 +159,7 @@ type LogicalTopic = keyof TopicCatalogue;
  */
 export const topicAccess = {
   gateway: {
-    produces: ["submissionReceived", "submissionResolved", "callbackRequested"],
+    produces: ["submissionReceived", "submissionResolved", "callbackRequested", "destinationCheckRequested"],
     consumes: [],
     groups: [],
   },
@@ -155,7 +170,7 @@ export const topicAccess = {
   },
   "archive-adapter": {
     produces: ["archiveProgressed", "archiveCompleted", "archiveFailed"],
-    consumes: ["submissionValidated", "submissionResolved"],
+    consumes: ["submissionValidated", "submissionResolved", "destinationCheckRequested"],
     groups: [{ name: "flyt.archive-adapter.", prefixed: true }],
   },
   "status-projection": {

@@ -180,6 +180,20 @@ export interface DeadLetter {
 export type DeadLetterReason = "UNDECODABLE" | "PERMANENT_ERROR" | "RETRIES_EXHAUSTED";
 export const deadLetterReasonValues = ["UNDECODABLE", "PERMANENT_ERROR", "RETRIES_EXHAUSTED"] as const;
 
+/** Someone (an operator through the admin API, the platform team through the admin CLI) asked for a connection check of an archive destination: the archive adapter serving its archive system reaches the archive, authenticates, reads its code lists and looks up every code the destination's integrations are configured with, and records the report in the registry. Keyed by the destination id. */
+export interface DestinationCheckRequested {
+  /** Identity and tracing of this event. */
+  readonly meta: EventMeta;
+  /** The check's id, answered to the one who asked: the report is recorded under it. */
+  readonly checkId: string;
+  /** The county (tenant) whose destination it is. */
+  readonly tenant: string;
+  /** The destination to check; the adapter deployment serving its driver runs the check. */
+  readonly destination: ArchiveDestination;
+  /** Who asked: an admin client's id or a person's user id. */
+  readonly requestedBy: string;
+}
+
 /** A document of a journal post (Noark 5 dokumentbeskrivelse) with its file. */
 export interface Dokument {
   /** Title of the document. */

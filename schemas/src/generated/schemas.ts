@@ -675,6 +675,101 @@ export const deadLetterV1Schema = {
   ]
 } as const;
 
+/** `flyt.destination.check-requested.v1`: DestinationCheckRequested. */
+export const destinationCheckRequestedV1Schema = {
+  "type": "record",
+  "name": "DestinationCheckRequested",
+  "namespace": "no.flyt.events",
+  "doc": "Someone (an operator through the admin API, the platform team through the admin CLI) asked for a connection check of an archive destination: the archive adapter serving its archive system reaches the archive, authenticates, reads its code lists and looks up every code the destination's integrations are configured with, and records the report in the registry. Keyed by the destination id.",
+  "fields": [
+    {
+      "name": "meta",
+      "type": {
+        "type": "record",
+        "name": "EventMeta",
+        "doc": "Identity and tracing of this event.",
+        "fields": [
+          {
+            "name": "eventId",
+            "type": {
+              "type": "string",
+              "logicalType": "uuid"
+            },
+            "doc": "Unique id of this event; consumers apply an event at most once by this id."
+          },
+          {
+            "name": "occurredAt",
+            "type": {
+              "type": "long",
+              "logicalType": "timestamp-millis"
+            },
+            "doc": "When the producer observed what this event reports."
+          },
+          {
+            "name": "correlationId",
+            "type": "string",
+            "doc": "Ties together every event and log line caused by one source-system request."
+          },
+          {
+            "name": "producer",
+            "type": "string",
+            "doc": "The service that published this event, e.g. `gateway`."
+          }
+        ]
+      },
+      "doc": "Identity and tracing of this event."
+    },
+    {
+      "name": "checkId",
+      "type": {
+        "type": "string",
+        "logicalType": "uuid"
+      },
+      "doc": "The check's id, answered to the one who asked: the report is recorded under it."
+    },
+    {
+      "name": "tenant",
+      "type": "string",
+      "doc": "The county (tenant) whose destination it is."
+    },
+    {
+      "name": "destination",
+      "type": {
+        "type": "record",
+        "name": "ArchiveDestination",
+        "doc": "Where a submission is archived.",
+        "fields": [
+          {
+            "name": "id",
+            "type": "string",
+            "doc": "Id of the archive destination, e.g. `vestland-elements`; routes the message to that archive's adapters."
+          },
+          {
+            "name": "driver",
+            "type": {
+              "type": "enum",
+              "name": "ArchiveDriver",
+              "doc": "Protocol of the archive.",
+              "symbols": [
+                "FINT",
+                "NOARK5",
+                "SIMULATOR"
+              ]
+            },
+            "doc": "How the adapter talks to the archive."
+          }
+        ]
+      },
+      "doc": "The destination to check; the adapter deployment serving its driver runs the check."
+    },
+    {
+      "name": "requestedBy",
+      "type": "string",
+      "doc": "Who asked: an admin client's id or a person's user id."
+    }
+  ]
+} as const;
+
 /** `flyt.submission.completed.v1`: SubmissionCompleted. */
 export const submissionCompletedV1Schema = {
   "type": "record",

@@ -1,4 +1,10 @@
-import { durationMs, parseConfig, pipelineServiceConfig, pipelineServiceEnv } from "@flyt/config";
+import {
+  durationMs,
+  parseConfig,
+  pipelineServiceConfig,
+  pipelineServiceEnv,
+  postgresUrl,
+} from "@flyt/config";
 import { z } from "zod";
 
 const driverKinds = ["SIMULATOR", "FINT", "NOARK5"] as const;
@@ -25,53 +31,51 @@ const outages = z
       }),
   );
 
-const schema = z
-  .object({
-    ...pipelineServiceEnv(8092),
-    /** The archive systems this deployment writes to: one deployment per kind, each scaled on its own. */
-    ARCHIVE_DRIVERS: z
-      .string()
-      .default("SIMULATOR")
-      .transform((value) => value.split(",").map((kind) => kind.trim().toUpperCase()))
-      .pipe(z.array(z.enum(driverKinds)).min(1)),
-    /**
-     * Cases (and archive calls) in flight per destination: a slow archive fills only its own share of the
-     * handlers, so keep it below CONSUMER_CONCURRENCY.
-     */
-    ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(16),
-    /** How long a run holds a submission without renewing (a killed run's submission waits this long). */
-    ARCHIVE_LEASE_MS: durationMs.default(60_000),
-    /** How long transient archive failures are retried before the submission is FAILED with the archive's message. */
-    ARCHIVE_RETRY_BUDGET_MS: durationMs.default(2 * 3_600_000),
-    /** JSON with how to reach each FINT or Noark 5 destination (secrets: mount it from the secret store). */
-    ARCHIVE_CONNECTIONS_FILE: z.string().min(1).optional(),
-    CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
-    CIRCUIT_OPEN_MS: durationMs.default(30_000),
-    SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
-    SIMULATOR_ERROR_RATE: share.default(0),
-    SIMULATOR_UNCERTAIN_RATE: share.default(0),
-    SIMULATOR_OUTAGES: outages,
-    /** The simulated destinations the latency, errors, lost answers and outages apply to; empty: all of them. */
-    SIMULATOR_MISBEHAVING_DESTINATIONS: z
-      .string()
-      .default("")
-      .transform((value) =>
-        value
-          .split(",")
-          .map((id) => id.trim())
-          .filter(Boolean),
-      ),
-  })
-  .refine((env) => env.ARCHIVE_RETRY_BUDGET_MS <= MAX_RETRY_BUDGET_MS, {
-    path: ["ARCHIVE_RETRY_BUDGET_MS"],
-    message: "must be at most 6 days: the retry topic gives up after about a week",
-  })
-  .refine((env) => env.ARCHIVE_CONCURRENCY_PER_DESTINATION <= env.CONSUMER_CONCURRENCY, {
-    path: ["ARCHIVE_CONCURRENCY_PER_DESTINATION"],
-    message: "must not exceed CONSUMER_CONCURRENCY, or one slow archive can take every handler",
-  })
-  .transform((env, ctx) => ({
-    ...pipelineServiceConfig("archive-adapter", env, ctx),
+/** How this deployment reaches and treats its archives: what the service and its connection-check script share. */
+const archiveEnv = {
+  /** The archive systems this deployment writes to: one deployment per kind, each scaled on its own. */
+  ARCHIVE_DRIVERS: z
+    .string()
+    .default("SIMULATOR")
+    .transform((value) => value.split(",").map((kind) => kind.trim().toUpperCase()))
+    .pipe(z.array(z.enum(driverKinds)).min(1)),
+  /**
+   * Cases (and archive calls) in flight per destination: a slow archive fills only its own share of the
+   * handlers, so keep it below CONSUMER_CONCURRENCY.
+   */
+  ARCHIVE_CONCURRENCY_PER_DESTINATION: z.coerce.number().int().min(1).max(1_000).default(16),
+  /** How long a run holds a submission without renewing (a killed run's submission waits this long). */
+  ARCHIVE_LEASE_MS: durationMs.default(60_000),
+  /** How long transient archive failures are retried before the submission is FAILED with the archive's message. */
+  ARCHIVE_RETRY_BUDGET_MS: durationMs.default(2 * 3_600_000),
+  /** JSON with how to reach each FINT or Noark 5 destination (secrets: mount it from the secret store). */
+  ARCHIVE_CONNECTIONS_FILE: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.string().min(1).optional(),
+  ),
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  CIRCUIT_OPEN_MS: durationMs.default(30_000),
+  SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  SIMULATOR_ERROR_RATE: share.default(0),
+  SIMULATOR_UNCERTAIN_RATE: share.default(0),
+  SIMULATOR_OUTAGES: outages,
+  /** The simulated destinations the latency, errors, lost answers and outages apply to; empty: all of them. */
+  SIMULATOR_MISBEHAVING_DESTINATIONS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+};
+
+type ArchiveEnv = z.output<z.ZodObject<typeof archiveEnv>>;
+
+/** The archive part of the configuration, from the parsed environment. */
+function archiveSettings(env: ArchiveEnv) {
+  return {
     archive: {
       drivers: env.ARCHIVE_DRIVERS,
       connectionsFile: env.ARCHIVE_CONNECTIONS_FILE,
@@ -87,6 +91,25 @@ const schema = z
       outages: env.SIMULATOR_OUTAGES,
       misbehavingDestinations: env.SIMULATOR_MISBEHAVING_DESTINATIONS,
     },
+  };
+}
+
+const schema = z
+  .object({
+    ...pipelineServiceEnv(8092),
+    ...archiveEnv,
+  })
+  .refine((env) => env.ARCHIVE_RETRY_BUDGET_MS <= MAX_RETRY_BUDGET_MS, {
+    path: ["ARCHIVE_RETRY_BUDGET_MS"],
+    message: "must be at most 6 days: the retry topic gives up after about a week",
+  })
+  .refine((env) => env.ARCHIVE_CONCURRENCY_PER_DESTINATION <= env.CONSUMER_CONCURRENCY, {
+    path: ["ARCHIVE_CONCURRENCY_PER_DESTINATION"],
+    message: "must not exceed CONSUMER_CONCURRENCY, or one slow archive can take every handler",
+  })
+  .transform((env, ctx) => ({
+    ...pipelineServiceConfig("archive-adapter", env, ctx),
+    ...archiveSettings(env),
   }));
 
 export type ArchiveAdapterConfig = ReturnType<typeof loadConfig>;
@@ -94,4 +117,18 @@ export type ArchiveAdapterConfig = ReturnType<typeof loadConfig>;
 /** The service's configuration, parsed once from the environment. See .env.example. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
   return parseConfig(schema, env);
+}
+
+/**
+ * What the connection-check script needs: the database (registry and reports) and how to reach the archives, as
+ * the deployment sets them (run it where the adapter runs: the connections file holds the archives' secrets).
+ */
+export function loadCheckConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
+  return parseConfig(
+    z.object({ DATABASE_URL: postgresUrl, ...archiveEnv }).transform((parsed) => ({
+      databaseUrl: parsed.DATABASE_URL,
+      ...archiveSettings(parsed),
+    })),
+    env,
+  );
 }

@@ -1,6 +1,7 @@
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
 import { routingHeaders } from "@flyt/kafka";
 import { withMigrationLock } from "@flyt/postgres";
+import { ConfigurationStore, DestinationChecks } from "@flyt/registry";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { loadArchiveConnections } from "./adapters/archive-connections";
 import { archiveDrivers } from "./adapters/archive-drivers";
@@ -8,6 +9,7 @@ import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
 import { ProgressStore } from "./adapters/postgres/progress-store";
 import { loadConfig } from "./config";
 import { archiveValidatedHandler } from "./handlers/archive-validated";
+import { checkDestinationHandler } from "./handlers/check-destination";
 import { recordResolutionHandler } from "./handlers/record-resolution";
 
 const config = loadConfig();
@@ -19,6 +21,8 @@ const progress = new ProgressStore(db, config.archive.leaseMs);
 const connections = await loadArchiveConnections(config.archive.connectionsFile);
 
 const driverFor = archiveDrivers({ db, config, connections, fileStore, logger });
+const configurations = new ConfigurationStore(db);
+const destinationChecks = new DestinationChecks(db);
 
 startConsuming(runtime, {
   service: "archive-adapter",
@@ -64,6 +68,13 @@ startConsuming(runtime, {
       },
       retryBudgetMs: config.archive.retryBudgetMs,
       now: () => new Date(),
+    }),
+    checkDestinationHandler({
+      topics,
+      serves: (destination) => config.archive.drivers.includes(destination.driver),
+      driverFor,
+      configurations: (tenantId, destinationId) => configurations.usingDestination(tenantId, destinationId),
+      record: (report) => destinationChecks.record(report),
     }),
     recordResolutionHandler({
       topics,

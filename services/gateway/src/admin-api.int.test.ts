@@ -1,6 +1,12 @@
 import { newSigningKey, type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
 import { createDatabase } from "@flyt/postgres";
-import { migrateRegistry, registryStores, seedDemoConfigurations, seedDemoCounty } from "@flyt/registry";
+import {
+  DestinationChecks,
+  migrateRegistry,
+  registryStores,
+  seedDemoConfigurations,
+  seedDemoCounty,
+} from "@flyt/registry";
 import { migrateStatusReadModel } from "@flyt/status-read-model";
 import { createTestDatabase } from "@flyt/testing";
 import { importJWK, type JWK, SignJWT } from "jose";
@@ -30,6 +36,9 @@ const configuration = {
   valueConversions: { journalstatus: { ferdig: "J" } },
 };
 
+const checksAskedFor: Parameters<
+  NonNullable<Parameters<typeof testAppDependencies>[0]["destinationCheckRequests"]>
+>[0][] = [];
 let signingKey: JWK;
 let oauth: RunningAuthorizationServer;
 let otherAudience: RunningAuthorizationServer;
@@ -80,6 +89,9 @@ beforeAll(async () => {
         audience: AUDIENCE,
         // These tests submit nothing: the admin API never publishes.
         publish: () => Promise.reject(new Error("the admin API publishes nothing")),
+        destinationCheckRequests: async (check) => {
+          checksAskedFor.push(check);
+        },
       }),
     ),
   );
@@ -417,5 +429,69 @@ describe("admin API", () => {
           .status,
       ).toBe(403);
     });
+  });
+});
+
+describe("archive destinations and their connection checks", () => {
+  const checks = `/admin/v1/tenants/demo/destinations/demo-simulator/checks`;
+
+  it("asks the destination's archive adapter for a check, audited, and answers its report once it is recorded", async () => {
+    const asked = await call("POST", checks);
+    expect(asked.status).toBe(202);
+    const checkId = asked.body.checkId as string;
+    expect(asked.headers.get("location")).toBe(`${checks}/${checkId}`);
+    expect(checksAskedFor.at(-1)).toEqual({
+      checkId,
+      destination: { id: "demo-simulator", tenantId: "demo", name: expect.any(String), driver: "SIMULATOR" },
+      requestedBy: admin.clientId,
+    });
+    const [audited] = await db("audit_log").where({ destination_id: "demo-simulator" }).orderBy("id", "desc");
+    expect(audited).toMatchObject({
+      actor: admin.clientId,
+      action: "destination.check-requested",
+      details: { checkId },
+    });
+
+    const pending = await call("GET", `${checks}/${checkId}`);
+    expect(pending).toMatchObject({ status: 200, body: { checkId, status: "pending" } });
+    expect(pending.headers.get("retry-after")).toBe("2");
+
+    // As the archive adapter records it.
+    await new DestinationChecks(db).record({
+      checkId,
+      tenantId: "demo",
+      destinationId: "demo-simulator",
+      requestedBy: admin.clientId,
+      requestedAt: new Date(),
+      passed: false,
+      steps: [{ step: "codes", ok: false, detail: "1 code the archive does not know." }],
+      unknownCodes: [
+        { field: "arkivdel", value: "ELEVV", usedBy: ["vigo-ny-soker"], why: "No such arkivdel." },
+      ],
+    });
+    expect((await call("GET", `${checks}/${checkId}`)).body).toMatchObject({
+      checkId,
+      status: "failed",
+      unknownCodes: [{ field: "arkivdel", value: "ELEVV" }],
+    });
+    expect((await call("GET", checks)).body.checks).toEqual([expect.objectContaining({ checkId })]);
+    const listed = await call("GET", "/admin/v1/tenants/demo/destinations");
+    expect(listed.body.destinations).toEqual([
+      expect.objectContaining({
+        id: "demo-simulator",
+        driver: "SIMULATOR",
+        lastCheck: expect.objectContaining({ checkId, passed: false }),
+      }),
+    ]);
+  });
+
+  it("keeps tenants apart: another tenant's destination is unknown here, and asks for nothing", async () => {
+    const before = checksAskedFor.length;
+    const foreign = await call("POST", "/admin/v1/tenants/demo/destinations/vestland-elements/checks");
+    expect(foreign).toMatchObject({ status: 404, body: { type: "urn:flyt:problem:unknown-destination" } });
+    expect((await call("GET", "/admin/v1/tenants/demo/destinations/vestland-elements/checks")).status).toBe(
+      404,
+    );
+    expect(checksAskedFor).toHaveLength(before);
   });
 });

@@ -4,7 +4,13 @@ import type { AddressInfo } from "node:net";
 import { CallbackEndpoints, DeliveryReader } from "@flyt/callbacks";
 import { PostgresFileStore } from "@flyt/file-store";
 import { createLogger, type Logger } from "@flyt/logging";
-import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
+import {
+  AuditLog,
+  DestinationChecks,
+  inRegistryTransaction,
+  RegistryStore,
+  registryStores,
+} from "@flyt/registry";
 import { StatusReader } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import type Koa from "koa";
@@ -18,6 +24,7 @@ import type { AppDependencies } from "./app";
 import { prefixedUlid } from "./domain/ids";
 import type { CallbackDeliveryDependencies, DispatcherRequest } from "./handlers/callback-deliveries";
 import type { CallbackDependencies } from "./handlers/callbacks";
+import type { DestinationCheckDependencies } from "./handlers/check-destinations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
 import type { SubmitDependencies } from "./handlers/submit";
 
@@ -38,6 +45,8 @@ export function testAppDependencies(options: {
   readonly adminRateLimit?: RateLimitOptions;
   /** Where the app logs (silent unless a test reads what was logged). */
   readonly logger?: Logger;
+  /** Where requests for destination checks go (nowhere in most tests). */
+  readonly destinationCheckRequests?: DestinationCheckDependencies["request"];
   /** Where requests to the callback dispatcher go (a list in most tests; Kafka in some). */
   readonly callbackRequests?: (request: DispatcherRequest) => Promise<void>;
 }): AppDependencies {
@@ -84,6 +93,20 @@ export function testAppDependencies(options: {
       now: () => new Date(),
     },
     callbackAdmin: callbackAdminDependencies(db, callbackDeliveries),
+    destinationChecks: {
+      destinations: (tenantId) => store.destinations(tenantId),
+      checks: new DestinationChecks(db),
+      request: options.destinationCheckRequests ?? (async () => {}),
+      audit: (destination, actor, details) =>
+        new AuditLog(db).recordForDestination({
+          actor,
+          action: "destination.check-requested",
+          tenantId: destination.tenantId,
+          destinationId: destination.id,
+          details,
+        }),
+      newCheckId: randomUUID,
+    },
     openApi: options.openApi ?? {},
     api: {
       bodyLimitBytes: 1_000_000,

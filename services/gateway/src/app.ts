@@ -3,6 +3,7 @@ import { createOpsResponder, type HealthCheck } from "@flyt/observability";
 import Koa, { type Context } from "koa";
 import { type AccessTokenOptions, accessTokenVerifier } from "./adapters/http/access-token";
 import { adminCallbackRoutes, type CallbackAdminDependencies } from "./adapters/http/admin-callback-routes";
+import { adminDestinationRoutes } from "./adapters/http/admin-destination-routes";
 import { adminRoutes } from "./adapters/http/admin-routes";
 import { type ApiDependencies, apiRoutes } from "./adapters/http/api-routes";
 import { type AuthenticateOptions, authenticate } from "./adapters/http/authenticate";
@@ -14,6 +15,7 @@ import { Problem, problemDetails, unansweredError } from "./adapters/http/proble
 import { queryIsText } from "./adapters/http/query-text";
 import { adminClient, type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
 import type { AdminDependencies } from "./handlers/administer-integrations";
+import type { DestinationCheckDependencies } from "./handlers/check-destinations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
 
 export interface AppDependencies {
@@ -34,6 +36,8 @@ export interface AppDependencies {
   readonly operations: OperatorDependencies;
   /** The admin API's callback routes (endpoints needing attention, deliveries, resend, replay, re-enable). */
   readonly callbackAdmin: CallbackAdminDependencies;
+  /** The admin API's archive destinations and their connection checks. */
+  readonly destinationChecks: DestinationCheckDependencies;
   /** The OpenAPI document served at /api/v1/openapi.json and rendered at /docs. */
   readonly openApi: object;
 }
@@ -56,6 +60,7 @@ export function createApp(deps: AppDependencies): Koa {
   const administer = adminRoutes(deps.admin);
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
+  const administerDestinations = adminDestinationRoutes(deps.destinationChecks);
   app.use(problemDetails(deps.logger));
   app.use(queryIsText);
   app.use(async function opsEndpoints(ctx, next) {
@@ -71,7 +76,11 @@ export function createApp(deps: AppDependencies): Koa {
     if (!ctx.path.startsWith("/admin/")) return next();
     await admin(ctx, () =>
       limitAdmin(ctx, () =>
-        administer(ctx, () => operate(ctx, () => administerCallbacks(ctx, () => notFound(ctx)))),
+        administer(ctx, () =>
+          operate(ctx, () =>
+            administerCallbacks(ctx, () => administerDestinations(ctx, () => notFound(ctx))),
+          ),
+        ),
       ),
     );
   });

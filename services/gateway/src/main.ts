@@ -17,7 +17,13 @@ import { createLogger } from "@flyt/logging";
 import { createMetricsRegistry, createOpsServer } from "@flyt/observability";
 import { checkOutboundUrl } from "@flyt/outbound-guard";
 import { createDatabase, postgresHealthCheck, withMigrationLock } from "@flyt/postgres";
-import { inRegistryTransaction, RegistryStore, registryStores } from "@flyt/registry";
+import {
+  AuditLog,
+  DestinationChecks,
+  inRegistryTransaction,
+  RegistryStore,
+  registryStores,
+} from "@flyt/registry";
 import type { SubmissionReceived, SubmissionResolved } from "@flyt/schemas";
 import { exitOnSignals, ShutdownRegistry } from "@flyt/shutdown";
 import { StatusReader } from "@flyt/status-read-model";
@@ -195,6 +201,43 @@ const app = createApp({
     now: () => new Date(),
   },
   callbackAdmin: callbackAdminDependencies(db, callbackDeliveries),
+  destinationChecks: {
+    destinations: (tenantId) => new RegistryStore(db).destinations(tenantId),
+    checks: new DestinationChecks(db),
+    request: ({ checkId, destination, requestedBy }) => {
+      const correlationId = randomUUID();
+      return producer.publish(
+        topics.destinationCheckRequested,
+        {
+          key: destination.id,
+          value: {
+            meta: { eventId: randomUUID(), occurredAt: new Date(), correlationId, producer: "gateway" },
+            checkId,
+            tenant: destination.tenantId,
+            destination: { id: destination.id, driver: destination.driver },
+            requestedBy,
+          },
+          headers: {
+            correlationId,
+            traceparent: childTraceparent(),
+            tenant: destination.tenantId,
+            sourceApplication: "",
+            submissionId: "",
+          },
+        },
+        { timeoutMs: config.intake.publishTimeoutMs },
+      );
+    },
+    audit: (destination, actor, details) =>
+      new AuditLog(db).recordForDestination({
+        actor,
+        action: "destination.check-requested",
+        tenantId: destination.tenantId,
+        destinationId: destination.id,
+        details,
+      }),
+    newCheckId: randomUUID,
+  },
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {
     bodyLimitBytes: config.http.bodyLimitBytes,

@@ -1,5 +1,6 @@
 import type { Semaphore } from "@flyt/kafka";
 import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
+import type { CodeToCheck } from "../drivers/destination-check";
 import type { CircuitBreaker } from "./circuit-breaker";
 
 /**
@@ -15,12 +16,16 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
-  const { arkivdelOf, finishCaseCreate, finishJournalPost } = driver;
+  const { arkivdelOf, check, finishCaseCreate, finishJournalPost } = driver;
   return {
     caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
     ...(arkivdelOf
       ? { arkivdelOf: guard((archivedCase: ArchivedCase) => arkivdelOf.call(driver, archivedCase)) }
+      : {}),
+    // A connection check asks exactly whether the archive answers: not held back by an open circuit.
+    ...(check
+      ? { check: (codes: readonly CodeToCheck[]) => limit.run(() => check.call(driver, codes)) }
       : {}),
     searchCases: guard((criteria) => driver.searchCases(criteria)),
     createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),

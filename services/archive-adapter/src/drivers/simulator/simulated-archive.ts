@@ -3,6 +3,7 @@ import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 import type { Knex } from "knex";
 import type { ArchiveDriver, ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../archive-driver";
 import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import type { CodeToCheck, DriverCheck } from "../destination-check";
 import type { DeclaredOutages } from "./declared-outages";
 
 /** How the simulated archive misbehaves, to show and test what a real one does. */
@@ -59,6 +60,40 @@ export class SimulatedArchive implements ArchiveDriver {
     await this.#answer();
     const row = await this.#cases().where({ case_number: caseNumber }).first();
     return row && toCase(row);
+  }
+
+  /**
+   * The simulator's connection check: it answers (unless it is down), takes every caller, and has no code lists,
+   * so every configured code is one it takes. A county's real archive is checked by its own driver.
+   */
+  async check(codes: readonly CodeToCheck[]): Promise<DriverCheck> {
+    try {
+      await this.#answer();
+    } catch (error) {
+      return {
+        steps: [
+          {
+            step: "reach",
+            ok: false,
+            detail: `The simulated archive did not answer: ${(error as Error).message}`,
+          },
+        ],
+        unknownCodes: [],
+      };
+    }
+    return {
+      steps: [
+        { step: "reach", ok: true, detail: "The simulated archive answered." },
+        { step: "authenticate", ok: true, detail: "The simulated archive takes every caller." },
+        {
+          step: "code-lists",
+          ok: true,
+          detail: "The simulated archive has no code lists: it takes any code.",
+        },
+        { step: "codes", ok: true, detail: `${codes.length} configured codes, all taken.` },
+      ],
+      unknownCodes: [],
+    };
   }
 
   async searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]> {
