@@ -49,7 +49,6 @@ const settings = (overrides: Record<string, string> = {}) => ({
   CALLBACK_TIMEOUT: "1500ms",
   CALLBACK_CONNECT_TIMEOUT: "1s",
   CALLBACK_LEASE: "10s",
-  CALLBACK_ENDPOINT_CACHE: "50ms",
   CALLBACK_CONCURRENCY_PER_ENDPOINT: "2",
   ...overrides,
 });
@@ -195,6 +194,21 @@ describe("delivery", () => {
     await complete(completed(owner));
     await until(() => expect(receiver.at(path)).toHaveLength(1));
     expect(receiver.at(path)[0]?.verifiedWith).toEqual([previous, current]);
+  });
+
+  it("delivers to the endpoint that replaced another, signed with its secret, from the next attempt on", async () => {
+    const { owner, path: oldPath } = await registered();
+    await complete(completed(owner));
+    await until(() => expect(receiver.at(oldPath)).toHaveLength(1));
+    // Replaced (a source system moving away from a compromised endpoint), and a submission ends right after.
+    const newPath = `${oldPath}-moved`;
+    const newSecret = secret();
+    await endpoints.register(owner, `${receiver.base}${newPath}`, newSecret);
+    receiver.expect(newPath, { secrets: [newSecret] });
+    await complete(completed(owner));
+    await until(() => expect(receiver.at(newPath)).toHaveLength(1));
+    expect(receiver.at(newPath)[0]?.verifiedWith).toEqual([newSecret]);
+    expect(receiver.at(oldPath)).toHaveLength(1);
   });
 
   it("is one delivery however often its event arrives; none for a registration made after the submission ended", async () => {

@@ -57,8 +57,6 @@ const envSchema = z
     CALLBACK_POLL_INTERVAL: durationOr("1s"),
     /** How long a claimed delivery is this instance's; a killed instance's deliveries are taken over after it. */
     CALLBACK_LEASE: durationOr("60s"),
-    /** How long an endpoint's URL and secrets are reused before they are read again. */
-    CALLBACK_ENDPOINT_CACHE: durationOr("1s"),
   })
   .transform((env, ctx) => ({
     ...pipelineServiceConfig("callback-dispatcher", env, ctx),
@@ -77,7 +75,6 @@ const envSchema = z
       perEndpointConcurrency: env.CALLBACK_CONCURRENCY_PER_ENDPOINT,
       pollIntervalMs: env.CALLBACK_POLL_INTERVAL,
       leaseMs: env.CALLBACK_LEASE,
-      endpointCacheMs: env.CALLBACK_ENDPOINT_CACHE,
     },
   }))
   .refine((config) => config.callbacks.leaseMs > 2 * config.callbacks.timeoutMs, {

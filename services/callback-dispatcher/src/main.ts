@@ -6,7 +6,7 @@ import { signWebhook } from "./adapters/http/standard-webhooks";
 import { WebhookClient } from "./adapters/http/webhook-client";
 import { metricsOf } from "./adapters/metrics";
 import { DeliveryStore } from "./adapters/postgres/delivery-store";
-import { cachedSigningEndpoints } from "./adapters/postgres/endpoint-cache";
+import { signingEndpoints } from "./adapters/postgres/signing-endpoints";
 import { loadConfig } from "./config";
 import { Dispatcher } from "./handlers/dispatcher";
 import { recordDeliveryHandlers } from "./handlers/record-deliveries";
@@ -30,7 +30,7 @@ const client = new WebhookClient({
 });
 const dispatcher = new Dispatcher({
   store,
-  endpoint: cachedSigningEndpoints(endpoints, callbacks.endpointCacheMs),
+  endpoint: signingEndpoints(endpoints),
   sign: signWebhook,
   post: (url, headers, body) => client.post(url, headers, body),
   schedule: callbacks.schedule,
