@@ -15,9 +15,9 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
-  const { arkivdelOf, finishCaseCreate, finishJournalPost } = driver;
+  const { arkivdelOf, check, finishCaseCreate, finishJournalPost } = driver;
   return {
-    caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
+    caseByExternalId: guard((externalId, earlier) => driver.caseByExternalId(externalId, earlier)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
     ...(arkivdelOf
       ? { arkivdelOf: guard((archivedCase: ArchivedCase) => arkivdelOf.call(driver, archivedCase)) }
@@ -25,19 +25,26 @@ export function guardedDriver(
     searchCases: guard((criteria) => driver.searchCases(criteria)),
     createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),
     uploadFile: guard((file, content) => driver.uploadFile(file, content)),
-    journalPostByExternalId: guard((archivedCase, externalId) =>
-      driver.journalPostByExternalId(archivedCase, externalId),
+    journalPostByExternalId: guard((archivedCase, externalId, earlier) =>
+      driver.journalPostByExternalId(archivedCase, externalId, earlier),
     ),
-    addJournalPost: guard((archivedCase, post, files, externalId, accepted) =>
-      driver.addJournalPost(archivedCase, post, files, externalId, accepted),
+    addJournalPost: guard((archivedCase, post, files, externalId, accepted, sending) =>
+      driver.addJournalPost(archivedCase, post, files, externalId, accepted, sending),
     ),
+    // A connection check waits for a slot but not for the circuit: it is asked to tell how the archive is now.
+    ...(check ? { check: (codes) => limit.run(() => check.call(driver, codes)) } : {}),
     ...(finishCaseCreate
       ? { finishCaseCreate: guard((statusUrl: string) => finishCaseCreate.call(driver, statusUrl)) }
       : {}),
     ...(finishJournalPost
       ? {
-          finishJournalPost: guard((archivedCase: ArchivedCase, statusUrl: string, externalId: string) =>
-            finishJournalPost.call(driver, archivedCase, statusUrl, externalId),
+          finishJournalPost: guard(
+            (
+              archivedCase: ArchivedCase,
+              statusUrl: string,
+              externalId: string,
+              earlier?: Parameters<typeof finishJournalPost>[3],
+            ) => finishJournalPost.call(driver, archivedCase, statusUrl, externalId, earlier),
           ),
         }
       : {}),
