@@ -245,6 +245,34 @@ describe.each(archives)("archiving into FINT arkiv ($destination.id)", ({ destin
     expect(found).toMatchObject({ caseNumber: created?.caseNumber, caseCreated: false });
   });
 
+  it("finds the case by search within the archive sections an integration may reach, named by code", async () => {
+    const tittel = `Skoleskyss ${uniqueName("elev")}`;
+    const reach = {
+      searchCriteria: { arkivdel: "EIENDOM", tittel },
+      caseAccess: { scope: "ARCHIVE_SECTIONS" as const, arkivdeler: ["EIENDOM"] },
+    };
+    const first = validated({
+      destination,
+      caseMode: "BY_SEARCH_OR_NEW",
+      ...reach,
+      case: fintCase({ tittel }),
+    });
+    await harness.publish(first, first.submission.id);
+    const created = (await harness.outcomeOf(first.submission.id)).completed;
+    const second = validated({
+      destination,
+      caseMode: "BY_SEARCH_OR_NEW",
+      ...reach,
+      case: fintCase({ tittel }),
+      sourceApplication: "vigo",
+    });
+    await harness.publish(second, second.submission.id);
+    expect((await harness.outcomeOf(second.submission.id)).completed).toMatchObject({
+      caseNumber: created?.caseNumber,
+      caseCreated: false,
+    });
+  });
+
   it("fails retriable with the archive's message once FINT has answered 503 for the whole budget", async () => {
     fint().inject({
       share: 1,

@@ -246,7 +246,10 @@ async function caseWithinReach(
   if (caseAccess.scope === "ARCHIVE_SECTIONS") {
     const section = found.arkivdel ?? (await deps.driver.arkivdelOf?.(found));
     // A case whose section the archive does not tell is out of reach: when in doubt, never write.
-    if (!caseAccess.arkivdeler.includes(section ?? "")) throw new UnknownCaseError(caseNumber);
+    const within =
+      section !== undefined &&
+      (await inSections(deps, { ...found, arkivdel: section }, caseAccess.arkivdeler));
+    if (!within) throw new UnknownCaseError(caseNumber);
   }
   return found;
 }
@@ -265,7 +268,14 @@ async function hitsWithinReach(
     // The search was fenced by its arkivdel criterion (validation requires one it may reach); a hit that names
     // another section is dropped.
     const fence = request.searchCriteria.arkivdel;
-    return hits.filter((hit) => caseAccess.arkivdeler.includes(hit.arkivdel ?? fence ?? ""));
+    const within = await Promise.all(
+      hits.map((hit) =>
+        hit.arkivdel === undefined
+          ? caseAccess.arkivdeler.includes(fence ?? "")
+          : inSections(deps, { ...hit, arkivdel: hit.arkivdel }, caseAccess.arkivdeler),
+      ),
+    );
+    return hits.filter((_hit, index) => within[index]);
   }
   if (hits.length === 0) return [];
   const own = await deps.ownCases.among(
@@ -273,6 +283,17 @@ async function hitsWithinReach(
     hits.map((hit) => hit.caseNumber),
   );
   return hits.filter((hit) => own.has(hit.caseNumber));
+}
+
+/** Whether a case is in one of these sections, as its driver tells them apart. */
+function inSections(
+  deps: ArchivingDependencies,
+  archivedCase: ArchivedCase & { readonly arkivdel: string },
+  sections: readonly string[],
+): Promise<boolean> | boolean {
+  return deps.driver.inSections
+    ? deps.driver.inSections(archivedCase, sections)
+    : sections.includes(archivedCase.arkivdel);
 }
 
 /**

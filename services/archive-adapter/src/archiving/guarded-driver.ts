@@ -15,12 +15,19 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
-  const { arkivdelOf, check, finishCaseCreate, finishJournalPost } = driver;
+  const { arkivdelOf, inSections, check, finishCaseCreate, finishJournalPost } = driver;
   return {
     caseByExternalId: guard((externalId, earlier) => driver.caseByExternalId(externalId, earlier)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
     ...(arkivdelOf
       ? { arkivdelOf: guard((archivedCase: ArchivedCase) => arkivdelOf.call(driver, archivedCase)) }
+      : {}),
+    ...(inSections
+      ? {
+          inSections: guard((archivedCase: Parameters<typeof inSections>[0], sections: readonly string[]) =>
+            inSections.call(driver, archivedCase, sections),
+          ),
+        }
       : {}),
     searchCases: guard((criteria) => driver.searchCases(criteria)),
     createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),

@@ -77,6 +77,15 @@ export interface ArchiveDriver {
    * not carry it, asked only when an integration's reach is whole sections.
    */
   arkivdelOf?(archivedCase: ArchivedCase): Promise<string | undefined>;
+  /**
+   * Whether a case whose `arkivdel` is known is in one of these sections as Flyt's configuration names them, for
+   * drivers whose archive names a section otherwise (FINT: by the archive's system id, `60005` for `SAK`).
+   * Without it the two are compared as they are.
+   */
+  inSections?(
+    archivedCase: ArchivedCase & { readonly arkivdel: string },
+    sections: readonly string[],
+  ): Promise<boolean>;
   /** Cases whose fields equal every criterion (`arkivdel`, `tittel`, `klassering.ordningsverdi`, ...). */
   searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]>;
   createCase(arkivsak: Arkivsak, externalId: string, accepted?: WriteAccepted): Promise<ArchivedCase>;

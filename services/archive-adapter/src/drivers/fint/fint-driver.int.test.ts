@@ -170,6 +170,17 @@ describe.each(["P360", "ELEMENTS"] as const)(
       expect(await driver.caseByNumber("../../oauth/token")).toBeUndefined();
     });
 
+    it("tells whether a case is in archive sections named as the configuration names them", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      const { archivedCase } = await archiveOneCase(driver);
+      const arkivdel = archivedCase.arkivdel ?? "";
+      expect(await driver.inSections?.({ ...archivedCase, arkivdel }, ["SAK"])).toBe(true);
+      expect(
+        await driver.inSections?.({ ...archivedCase, arkivdel }, [fake.codeHref("arkivdel", arkivdel)]),
+      ).toBe(true);
+      expect(await driver.inSections?.({ ...archivedCase, arkivdel }, ["EIENDOM", "UKJENT"])).toBe(false);
+    });
+
     it("searches with the archive's system ids, and finds nothing as nothing", async () => {
       const { fake, driver } = await fintArchive({ adapter });
       const { archivedCase } = await archiveOneCase(driver);

@@ -285,6 +285,24 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       return sak && toArchivedCase(sak, { afterWrite: false });
     },
 
+    /**
+     * A case's arkivdel is the last segment of its link: the archive's system id for the section (Public 360:
+     * `60005`; its read side may give its code there instead), while a configuration names it by code, system id
+     * or link. The configured sections are resolved in the arkivdel list and compared by entry.
+     */
+    async inSections(archivedCase, sections): Promise<boolean> {
+      if (sections.includes(archivedCase.arkivdel)) return true;
+      const named = await codes.resolve("arkivdel", archivedCase.arkivdel);
+      const caseEntry = named !== "not-offered" && named.found ? named.found : undefined;
+      for (const section of sections) {
+        const resolution = await codes.resolve("arkivdel", section);
+        if (resolution === "not-offered" || !resolution.found) continue;
+        if (resolution.found.systemId === archivedCase.arkivdel || resolution.found === caseEntry)
+          return true;
+      }
+      return false;
+    },
+
     async searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]> {
       const search = await caseSearch(criteria, adapter, (relation, value, field) =>
         codes.systemId(relation, value, field),
