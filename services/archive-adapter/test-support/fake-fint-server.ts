@@ -1,21 +1,32 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  archiveCodes,
+  type FakeAdapter,
+  type FakeCode,
+  type FakeListName,
+  listPaths,
+} from "./fake-fint/archive-codes";
+import { type Comparison, parseFilter } from "./fake-fint/odata-grammar";
 
 /**
- * A fake FINT arkiv API on real HTTP (port 0), for the fint driver's tests: it follows FINT's protocol as its
- * consumer (fint-consumer-arkiv-noark) implements it, and numbers cases like an archive behind it.
+ * A fake FINT arkiv API on real HTTP (port 0), for the fint driver's tests. It refuses what the real FINT
+ * consumers and archive adapters refuse, as read in their sources (each behaviour below names its source;
+ * repositories are FINTLabs/<name>). It is written apart from the driver, so the two check each other.
  *
- * - `POST /oauth/token`: the password and client credentials grants, client authenticated by Basic or form
- *   fields; every `/arkiv/**` request needs a valid, unexpired bearer token, else 401.
- * - Writes (`POST /arkiv/noark/sak`, `PUT /arkiv/noark/sak/mappeid/{year}/{seq}`, `POST
- *   /arkiv/noark/dokumentfil` with raw bytes) answer 202 with a status URL (`.../status/{id}`), which answers
- *   202 while "processing", then 201 (or 303) with the Location of the created resource, or the archive's
- *   verdict as FINT's event response (400 with validation problems, 404, 500), or 410 once forgotten.
- * - Reads: `GET /arkiv/noark/sak/mappeid/{year}/{seq}` and `/systemid/{id}`, and `POST
- *   /arkiv/noark/sak/$query` with a filter (`tittel eq '...' and klassifikasjon/primar/verdi eq '...'`,
- *   `noekkelord/any(k:k eq '...')`), answering a FINT collection (`_embedded._entries`).
- * - Case numbers `YYYY/n` per year, journal posts numbered `1, 2, ...` per case (`YYYY/n-m`).
+ * Modes: `consumer` classic (fint-consumer-arkiv-noark) or core (fint-core-consumer); `adapter` P360
+ * (fint-p360-rpc-arkiv-adapter) or ELEMENTS (fint-sikri-arkiv-adapter).
+ *
+ * - `POST /oauth/token`: the password and client credentials grants, client by Basic or form fields; every
+ *   `/arkiv/**` request needs a valid bearer token, else 401.
+ * - Code lists (`GET /arkiv/kodeverk/<list>`, `/arkiv/noark/<list>`, `/systemid/<id>`, `/last-updated`) with the
+ *   archive's own ids and the merged Noark duplicates (see fake-fint/archive-codes.ts).
+ * - Writes (`POST /arkiv/noark/sak`, `PUT /arkiv/noark/sak/mappeid/{ar}/{nr}`, `POST /arkiv/noark/dokumentfil`)
+ *   answer 202 with a status URL, which answers 202 while processing, then the outcome as the consumer's
+ *   `StatusCache` answers it, or 410 once expired.
+ * - Reads: `GET /arkiv/noark/sak/mappeid/{ar}/{nr}` and `/systemid/{id}`, and `POST /arkiv/noark/sak/$query`
+ *   with FINT's filter grammar (fake-fint/odata-grammar.ts) and each adapter's search vocabulary.
  *
  * Failures are injected per request (`inject`); what it holds is exposed for assertions.
  */
@@ -28,10 +39,29 @@ export interface FakeFintOptions {
   /** The grants its token endpoint accepts (default both). */
   readonly grants?: readonly ("password" | "client_credentials")[];
   readonly tokenLifetimeSeconds?: number;
+  /** The consumer in front (default classic). */
+  readonly consumer?: "classic" | "core";
+  /** The archive behind (default ELEMENTS). */
+  readonly adapter?: FakeAdapter;
   /** How many times a write's status URL answers 202 before it completes (default 1). */
   readonly pollsUntilComplete?: number;
-  /** What a completed status answers: FINT answers 201 when configured to, 303 otherwise (default 201). */
+  /**
+   * What a completed status answers in the classic consumer: 201 when `fint.consumer.status.created` is set,
+   * 303 otherwise (fint-consumer-arkiv-noark `StatusCache`, `ConsumerProps`); default 201. The core consumer
+   * answers 201 only (fint-core-consumer `ResourceController`).
+   */
   readonly completedStatus?: 201 | 303;
+  /**
+   * How long a write's status is kept (default 30 min: fint-consumer-arkiv-noark `StatusCache`
+   * `expireAfterWrite=30m`; fint-core-consumer `EventCacheProperties`); afterwards its status URL answers 410.
+   */
+  readonly statusExpiresAfterMs?: number;
+  /**
+   * A FAKE OPTION (default true): refuse a dokumentobjekt without a `filformat` link. Both adapters take the
+   * file type from it (fint-p360-rpc-arkiv-adapter `DokumentbeskrivelseFactory`, fint-sikri-arkiv-adapter
+   * `DokumentobjektFactory`); whether the archives refuse a document without it is UNVERIFIED.
+   */
+  readonly requireFilformat?: boolean;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -56,8 +86,10 @@ export type InjectedAnswer =
    * answers 202 and nothing it makes can be found.
    */
   | { readonly kind: "processing"; readonly ms: number }
-  /** A write is accepted, and its status URL answers this error (FINT's failed or rejected event). */
-  | { readonly kind: "status-error"; readonly status: number; readonly message: string };
+  /** A write is accepted, and its status URL answers this error (FINT's failed or rejected event); not done. */
+  | { readonly kind: "status-error"; readonly status: number; readonly message: string }
+  /** A write is accepted, and its status URL answers 409 with what the archive holds (a CONFLICT event); not done. */
+  | { readonly kind: "status-conflict" };
 
 export interface InjectedFailure {
   readonly method?: string;
@@ -73,13 +105,13 @@ export interface InjectedFailure {
 export interface StoredCase {
   readonly caseNumber: string;
   readonly systemId: string;
-  /** The SakResource as the archive holds it, journal posts included. */
+  /** The SakResource as the archive answers it, journal posts included. */
   readonly resource: Readonly<Record<string, unknown>>;
 }
 
 export interface StoredJournalPost {
   readonly caseNumber: string;
-  /** `2026/123-4`. */
+  /** `2026/123-4`, `26/00123-4`. */
   readonly number: string;
   readonly resource: Readonly<Record<string, unknown>>;
 }
@@ -96,8 +128,20 @@ export interface LoggedRequest {
   readonly method: string;
   readonly path: string;
   readonly at: Date;
+  /** The body as text, for JSON and filters (not files). */
+  readonly body: string | undefined;
   /** Undefined while unanswered (or never answered). */
   status: number | undefined;
+}
+
+/** A case an archivist made in the archive, outside Flyt. */
+export interface SeededCase {
+  readonly tittel: string;
+  /** The arkivdel's system id in the fake's list. */
+  readonly arkivdel?: string;
+  /** The primary classification's value. */
+  readonly klasse?: string;
+  readonly createdAt?: Date;
 }
 
 export interface FakeFintServer {
@@ -114,6 +158,14 @@ export interface FakeFintServer {
   clearFailures(): void;
   /** Makes every token issued so far invalid, as when the identity provider rotates its keys. */
   revokeTokens(): void;
+  /** A code list's entries as served. */
+  codes(list: FakeListName): readonly FakeCode[];
+  /** Adds an entry to a code list (a duplicate, a code added later). */
+  addCode(list: FakeListName, code: FakeCode): void;
+  /** The self link of a code list entry. */
+  codeHref(list: FakeListName, systemId: string): string;
+  /** Adds a case as an archivist would, outside Flyt. */
+  seedCase(seed: SeededCase): StoredCase;
   cases(): StoredCase[];
   journalPosts(): StoredJournalPost[];
   files(): StoredFile[];
@@ -131,21 +183,42 @@ interface Answer {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
-  /** An error FINT's consumer answers itself, at once (an unreadable body), rather than through the status URL. */
-  readonly synchronous?: boolean;
 }
+
+/** How the archive's adapter ended a write: FINT's event response status. */
+type Outcome =
+  | { readonly kind: "accepted"; readonly location: string; readonly body: Json }
+  | {
+      readonly kind: "rejected";
+      readonly statusCode: string;
+      readonly message: string;
+      readonly problems?: unknown;
+    }
+  | { readonly kind: "error"; readonly message: string }
+  | { readonly kind: "conflict"; readonly body: Json }
+  /** A body the consumer cannot read: answered at once, never a status URL. */
+  | { readonly kind: "unreadable" };
 
 /** A write's progress, as its status URL reports it. */
 interface PendingWrite {
   readonly collection: "sak" | "dokumentfil";
+  readonly acceptedAtMs: number;
   pollsLeft: number;
   readonly neverCompletes: boolean;
   /** Undefined while the archive is still processing the write. */
-  outcome: Answer | undefined;
+  outcome: Outcome | undefined;
 }
 
 interface FailureRule extends InjectedFailure {
   remaining: number;
+}
+
+interface HeldCase {
+  readonly caseNumber: string;
+  readonly systemId: string;
+  readonly resource: Json;
+  /** The primary classification's value as written (Public 360 does not answer it as klasseId). */
+  readonly primaryValue: string | undefined;
 }
 
 const HAL_JSON = "application/hal+json;charset=UTF-8";
@@ -161,16 +234,23 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const pollsUntilComplete = options.pollsUntilComplete ?? 1;
+  const consumer = options.consumer ?? "classic";
+  const adapter = options.adapter ?? "ELEMENTS";
+  const statusExpiresAfterMs = options.statusExpiresAfterMs ?? 30 * 60_000;
+  const requireFilformat = options.requireFilformat ?? true;
+  if (consumer === "core" && options.completedStatus === 303) {
+    throw new Error("the core consumer answers a finished write with 201 only");
+  }
 
   const tokens = new Map<string, { readonly expiresAtMs: number }>();
   const issuedGrants: string[] = [];
   const failures: FailureRule[] = [];
   const requestLog: LoggedRequest[] = [];
   const pendingWrites = new Map<string, PendingWrite>();
-  const cases = new Map<string, { caseNumber: string; systemId: string; resource: Json }>();
+  const cases = new Map<string, HeldCase>();
   const files = new Map<string, StoredFile>();
+  const lists = archiveCodes(adapter);
   const caseSequenceByYear = new Map<number, number>();
-  const journalSequenceByYear = new Map<number, number>();
   let nextSystemId = 1000;
   let baseUrl = "";
 
@@ -184,10 +264,23 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? "GET";
-    const path = decodeURIComponent(new URL(request.url ?? "/", "http://fake").pathname);
+    const rawPath = new URL(request.url ?? "/", "http://fake").pathname;
+    const path = decodeURIComponent(rawPath);
     const body = await readBody(request);
-    const logged: LoggedRequest = { method, path, at: now(), status: undefined };
+    const textual = !path.startsWith("/arkiv/noark/dokumentfil") || method === "GET";
+    const logged: LoggedRequest = {
+      method,
+      path,
+      at: now(),
+      body: textual && body.length > 0 ? body.toString("utf8") : undefined,
+      status: undefined,
+    };
     requestLog.push(logged);
+
+    // Servlet containers refuse an encoded slash in a path by default (Tomcat's ALLOW_ENCODED_SLASH); whether
+    // FINT's gateway in front changes that is UNVERIFIED. FINT's own links carry the raw slash.
+    if (/%2f/i.test(rawPath))
+      return send(response, logged, { status: 400, body: { message: "Bad Request" } });
 
     const failure = takeFailure(method, path);
     const injected = failure?.answer;
@@ -225,14 +318,20 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       };
     }
 
-    const caseByNumber = /^\/arkiv\/noark\/sak\/mappeid\/(\d{4})\/(\d+)$/.exec(path);
+    // fint-consumer-arkiv-noark `SakCustomController`: `/mappeid/{ar}/{sekvensnummer}`, any digits.
+    const caseByNumber = /^\/arkiv\/noark\/sak\/mappeid\/(\d+)\/(\d+)$/.exec(path);
     const caseBySystemId = /^\/arkiv\/noark\/sak\/systemid\/([^/]+)$/.exec(path);
     const status = /^\/arkiv\/noark\/(sak|dokumentfil)\/status\/([^/]+)$/.exec(path);
 
     if (method === "POST" && path === "/arkiv/noark/sak") {
-      return accept("sak", () => createCase(body), injected);
+      return accept(
+        "sak",
+        () => createCase(body),
+        injected,
+        () => parseJsonObject(body),
+      );
     }
-    if (method === "POST" && path === "/arkiv/noark/sak/$query") return query(body);
+    if (method === "POST" && path === "/arkiv/noark/sak/$query") return query(body.toString("utf8"), path);
     if (method === "POST" && path === "/arkiv/noark/dokumentfil") {
       const contentType = request.headers["content-type"];
       const disposition = request.headers["content-disposition"];
@@ -246,15 +345,21 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       return accept("dokumentfil", () => storeFile(contentType, disposition, body), injected);
     }
     if (method === "PUT" && caseByNumber) {
-      return accept("sak", () => addJournalPosts(`${caseByNumber[1]}/${caseByNumber[2]}`, body), injected);
+      const caseNumber = `${caseByNumber[1]}/${caseByNumber[2]}`;
+      return accept(
+        "sak",
+        () => addJournalPosts(caseNumber, body),
+        injected,
+        () => cases.get(caseNumber)?.resource,
+      );
     }
-    if (method === "GET" && caseByNumber) {
-      return caseAnswer(findCase(`${caseByNumber[1]}/${caseByNumber[2]}`));
-    }
+    if (method === "GET" && caseByNumber)
+      return caseAnswer(cases.get(`${caseByNumber[1]}/${caseByNumber[2]}`));
     if (method === "GET" && caseBySystemId) {
-      return caseAnswer([...cases.values()].find((stored) => stored.systemId === caseBySystemId[1]));
+      return caseAnswer([...cases.values()].find((held) => held.systemId === caseBySystemId[1]));
     }
     if (method === "GET" && status?.[1] && status[2]) return statusAnswer(status[1], status[2]);
+    if (method === "GET") return codeListAnswer(path);
     return notFound(path);
   }
 
@@ -351,129 +456,361 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     return Boolean(token && now().getTime() < token.expiresAtMs);
   }
 
+  // ---- code lists ----------------------------------------------------------------------------------------
+
+  function codeHref(list: FakeListName, systemId: string): string {
+    return `${baseUrl}/${listPaths[list]}/systemid/${encodeURIComponent(systemId)}`;
+  }
+
+  function codeResource(list: FakeListName, code: FakeCode): Json {
+    return {
+      systemId: { identifikatorverdi: code.systemId },
+      ...(code.kode === undefined ? {} : { kode: code.kode }),
+      ...(code.tittel === undefined ? {} : { tittel: code.tittel }),
+      ...(code.navn === undefined ? {} : { navn: code.navn }),
+      _links: {
+        self: [{ href: codeHref(list, code.systemId) }],
+        ...(code.brukernavn
+          ? {
+              personalressurs: [
+                { href: `${baseUrl}/administrasjon/personal/personalressurs/brukernavn/${code.brukernavn}` },
+              ],
+            }
+          : {}),
+      },
+    };
+  }
+
+  /**
+   * `GET /<list>`, `/<list>/systemid/<id>`, `/<list>/last-updated` (novari `AbstractCollectionResources`, FINT's
+   * Flyt gateway `FintArchiveResourceClient`). Public 360 has no arkivressurs: 404 (an empty 200 from a
+   * consumer whose cache stays empty would be as likely; UNVERIFIED).
+   */
+  function codeListAnswer(path: string): Answer {
+    for (const [list, listPath] of Object.entries(listPaths) as [FakeListName, string][]) {
+      if (!path.startsWith(`/${listPath}`)) continue;
+      if (list === "arkivressurs" && adapter === "P360") return notFound(path);
+      const rest = path.slice(listPath.length + 1);
+      const entries = lists[list];
+      if (rest === "" || rest === "/") {
+        return {
+          status: 200,
+          body: {
+            _embedded: { _entries: entries.map((code) => codeResource(list, code)) },
+            _links: { self: [{ href: `${baseUrl}/${listPath}` }] },
+            total_items: entries.length,
+            size: entries.length,
+            offset: 0,
+          },
+        };
+      }
+      if (rest === "/last-updated") return { status: 200, body: { lastUpdated: String(now().getTime()) } };
+      const byId = /^\/systemid\/([^/]+)$/.exec(rest);
+      const found = byId && entries.find((code) => code.systemId === byId[1]);
+      if (found) return { status: 200, body: codeResource(list, found) };
+    }
+    return notFound(path);
+  }
+
   // ---- asynchronous writes -------------------------------------------------------------------------------
 
   /**
-   * Answers a write as FINT does: 202 and a status URL, whatever the archive will make of it; only a body
-   * FINT's consumer cannot read is answered at once. An injected status error stands for the archive failing
-   * the write, which then does not happen.
+   * Answers a write as FINT does: 202 and a status URL, whatever the archive will make of it
+   * (fint-consumer-arkiv-noark `SakController.postSak`, `putSakByMappeId`); only a body the consumer cannot read
+   * is answered at once. An injected status error or conflict stands for the archive refusing the write, which
+   * then does not happen.
    */
   function accept(
     collection: "sak" | "dokumentfil",
-    perform: () => Answer,
+    perform: () => Outcome,
     injected?: InjectedAnswer,
+    conflicting?: () => Json | undefined,
   ): Answer {
     const id = randomBytes(12).toString("hex");
+    const location = `${baseUrl}/arkiv/noark/${collection}/status/${id}`;
+    const acceptedAtMs = now().getTime();
     if (injected?.kind === "processing") {
-      const pending: PendingWrite = { collection, pollsLeft: 0, neverCompletes: false, outcome: undefined };
+      const pending: PendingWrite = {
+        collection,
+        acceptedAtMs,
+        pollsLeft: 0,
+        neverCompletes: false,
+        outcome: undefined,
+      };
       pendingWrites.set(id, pending);
       setTimeout(() => {
         pending.outcome = perform();
       }, injected.ms).unref();
-      return { status: 202, headers: { location: `${baseUrl}/arkiv/noark/${collection}/status/${id}` } };
+      return { status: 202, headers: { location } };
     }
-    const outcome =
+    const outcome: Outcome =
       injected?.kind === "status-error"
-        ? { status: injected.status, body: eventResponse(injected.status, injected.message, []) }
-        : perform();
-    if (outcome.synchronous) return outcome;
+        ? injected.status >= 500
+          ? { kind: "error", message: injected.message }
+          : {
+              kind: "rejected",
+              statusCode: injected.status === 404 ? "NOT_FOUND" : "BAD_REQUEST",
+              message: injected.message,
+            }
+        : injected?.kind === "status-conflict"
+          ? // CONFLICT answers the resource as the archive holds it (`StatusCache`: the event's data).
+            { kind: "conflict", body: conflicting?.() ?? {} }
+          : perform();
+    if (outcome.kind === "unreadable") {
+      return { status: 400, body: { message: "JSON parse error: not a resource" } };
+    }
     pendingWrites.set(id, {
       collection,
+      acceptedAtMs,
       pollsLeft: pollsUntilComplete,
       neverCompletes: injected?.kind === "status-never-completes",
       outcome,
     });
-    return { status: 202, headers: { location: `${baseUrl}/arkiv/noark/${collection}/status/${id}` } };
+    return { status: 202, headers: { location } };
   }
 
+  /**
+   * A write's status as the consumer answers it. Classic (`StatusCache.handleStatusRequest`): unknown or
+   * expired 410, pending 202, ACCEPTED 201 or 303 with the Location, ERROR 500 with the event response,
+   * CONFLICT 409 with the resource, REJECTED the status its `statusCode` names (else 400). Core
+   * (`ResourceController`, `RequestStatusService`): the same, but 201 only and REJECTED always 400.
+   */
   function statusAnswer(collection: string, id: string): Answer {
     const pending = pendingWrites.get(id);
     if (!pending || pending.collection !== collection) return { status: 410 };
+    if (now().getTime() - pending.acceptedAtMs > statusExpiresAfterMs) {
+      pendingWrites.delete(id);
+      return { status: 410 };
+    }
     if (pending.neverCompletes || pending.pollsLeft > 0 || !pending.outcome) {
       pending.pollsLeft -= 1;
       return { status: 202 };
     }
-    return pending.outcome;
+    const outcome = pending.outcome;
+    switch (outcome.kind) {
+      case "accepted":
+        return {
+          status: consumer === "core" ? 201 : (options.completedStatus ?? 201),
+          headers: { location: outcome.location },
+          body: outcome.body,
+        };
+      case "error":
+        return { status: 500, body: eventResponse("ERROR", "INTERNAL_SERVER_ERROR", outcome.message) };
+      case "conflict":
+        return { status: 409, body: outcome.body };
+      case "rejected":
+        return {
+          status: consumer === "core" ? 400 : outcome.statusCode === "NOT_FOUND" ? 404 : 400,
+          body: eventResponse("REJECTED", outcome.statusCode, outcome.message, outcome.problems),
+        };
+      default:
+        return { status: 400 };
+    }
   }
 
-  /** The archive's verdict on a write, in the body FINT's consumer answers it with (an event response). */
+  /** FINT's event response (FINTmodels/fint-event-model `EventResponse`, `Problem`). */
   function eventResponse(
-    status: number,
+    responseStatus: string,
+    statusCode: string,
     message: string,
-    problems: { field: string; message: string }[],
+    problems?: unknown,
   ): Json {
-    return {
-      responseStatus: status >= 500 ? "ERROR" : "REJECTED",
-      statusCode: status === 404 ? "NOT_FOUND" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST",
-      message,
-      problems,
-    };
+    return { responseStatus, statusCode, message, problems: problems ?? null };
   }
 
-  function completed(location: string, body: unknown): Answer {
-    return { status: options.completedStatus ?? 201, headers: { location }, body };
+  const rejected = (message: string, problems?: { field: string; message: string }[]): Outcome => ({
+    kind: "rejected",
+    statusCode: "BAD_REQUEST",
+    message,
+    ...(problems ? { problems } : {}),
+  });
+
+  // ---- what the archive's adapter checks -----------------------------------------------------------------
+
+  /** Relations whose links point into a list, with the list. */
+  const linkLists: Readonly<Record<string, FakeListName>> = {
+    arkivdel: "arkivdel",
+    administrativEnhet: "administrativenhet",
+    journalenhet: "administrativenhet",
+    saksansvarlig: "arkivressurs",
+    saksbehandler: "arkivressurs",
+    klassifikasjonssystem: "klassifikasjonssystem",
+    saksmappetype: "saksmappetype",
+    saksstatus: "saksstatus",
+    tilgangsgruppe: "tilgangsgruppe",
+    tilgangsrestriksjon: "tilgangsrestriksjon",
+    skjermingshjemmel: "skjermingshjemmel",
+    partRolle: "partrolle",
+    korrespondanseparttype: "korrespondanseparttype",
+    journalposttype: "journalposttype",
+    journalstatus: "journalstatus",
+    tilknyttetRegistreringSom: "tilknyttetregistreringsom",
+    dokumentstatus: "dokumentstatus",
+    dokumenttype: "dokumenttype",
+    variantFormat: "variantformat",
+    filformat: "format",
+  };
+
+  /**
+   * Relations the adapters parse as integers: `Integer::valueOf` / `parseInt` (fint-p360-rpc-arkiv-adapter
+   * `NoarkFactory.createCaseArgs` 226–248, `JournalpostFactory.toP360` 255–315; fint-sikri-arkiv-adapter
+   * `NoarkFactory` 194–198, `JournalpostFactory` 162–164). Elements looks case officers up by number or by
+   * initials (`ArkivressursService.lookupUserId`). A NumberFormatException is an IllegalArgumentException, which
+   * `EventHandlerService` turns into REJECTED `BAD_REQUEST` with the exception's message.
+   */
+  const numericRelations: readonly string[] =
+    adapter === "P360" ? ["administrativEnhet", "saksansvarlig", "saksbehandler"] : ["administrativEnhet"];
+
+  /**
+   * What the adapter finds wrong with the links of a resource: a number it cannot parse first (as the adapter
+   * fails on it before anything else), then links whose last segment, the only part the adapters read
+   * (`P360Utils`, Sikri `FintUtils.getIdFromLink`), names no entry of the list. How the archives answer an unknown
+   * code is UNVERIFIED: here REJECTED `BAD_REQUEST`, naming the relation and the id.
+   */
+  function linkProblems(resource: Json | undefined, at: string): string[] {
+    const links = (resource?._links ?? {}) as Record<string, { href?: unknown }[] | undefined>;
+    const problems: string[] = [];
+    for (const [relation, list] of Object.entries(linkLists)) {
+      const href = links[relation]?.[0]?.href;
+      if (typeof href !== "string") continue;
+      const segment = decodeURIComponent(href.replace(/\/+$/, "").split("/").pop() ?? "");
+      if (numericRelations.includes(relation) && !/^\d+$/.test(segment)) {
+        throw new NumberFormat(segment);
+      }
+      if (list === "arkivressurs" && adapter === "P360") continue; // a contact person's recno; no list
+      const known = lists[list].some(
+        (code) => code.systemId === segment || (list === "arkivressurs" && code.brukernavn === segment),
+      );
+      if (!known) problems.push(`${at}${relation}: unknown ${list} ${segment}`);
+    }
+    return problems;
+  }
+
+  class NumberFormat extends Error {
+    constructor(segment: string) {
+      super(`For input string: "${segment}"`);
+    }
+  }
+
+  function writeProblems(check: () => string[]): Outcome | undefined {
+    try {
+      const problems = check();
+      return problems.length === 0 ? undefined : rejected(problems.join("; "));
+    } catch (error) {
+      if (error instanceof NumberFormat) return rejected(error.message);
+      throw error;
+    }
   }
 
   // ---- cases ---------------------------------------------------------------------------------------------
 
-  function createCase(body: Buffer): Answer {
+  function createCase(body: Buffer): Outcome {
     const sak = parseJsonObject(body);
-    if (!sak) return badBody();
+    if (!sak) return { kind: "unreadable" };
     const problems: { field: string; message: string }[] = [];
     if (typeof sak.tittel !== "string" || sak.tittel.trim() === "") {
       problems.push({ field: "tittel", message: "Tittel mangler" });
     }
     if (!firstHref(sak, "arkivdel")) problems.push({ field: "arkivdel", message: "Arkivdel mangler" });
-    if (problems.length > 0) return { status: 400, body: eventResponse(400, "Validering feilet", problems) };
+    if (problems.length > 0) return rejected("Validering feilet", problems);
+    const wrong = writeProblems(() => [
+      ...linkProblems(sak, ""),
+      ...arrayOf(sak.klasse).flatMap((klasse, index) => linkProblems(klasse, `klasse[${index}].`)),
+      ...arrayOf(sak.part).flatMap((part, index) => linkProblems(part, `part[${index}].`)),
+      ...linkProblems(sak.skjerming as Json | undefined, "skjerming."),
+    ]);
+    if (wrong) return wrong;
+    const held = holdCase(sak);
+    return { kind: "accepted", location: caseHref(held.caseNumber), body: held.resource };
+  }
 
-    const year = now().getUTCFullYear();
+  /** Numbers and stores a case as the archive answers it afterwards. */
+  function holdCase(sak: Json, createdAt: Date = now()): HeldCase {
+    const year = createdAt.getUTCFullYear();
     const sequence = (caseSequenceByYear.get(year) ?? 0) + 1;
     caseSequenceByYear.set(year, sequence);
-    const caseNumber = `${year}/${sequence}`;
+    // Public 360 numbers `yy/nnnnn` (fint-information-model-java `tilskuddfartoy.json` "19/00094"); Elements
+    // `yyyy/n` (fint-sikri-arkiv-adapter `NOARKUtils.getMappeId`).
+    const caseNumber =
+      adapter === "P360"
+        ? `${String(year % 100).padStart(2, "0")}/${String(sequence).padStart(5, "0")}`
+        : `${year}/${sequence}`;
     const systemId = String(nextSystemId++);
+    const klasser = arrayOf(sak.klasse);
+    const primary = klasser.find((klasse) => klasse.rekkefolge === 1) ?? klasser[0];
+    // Keywords are dropped on write by both adapters (fint-p360-rpc-arkiv-adapter `NoarkFactory.createCaseArgs`
+    // never reads them; fint-sikri-arkiv-adapter `NoarkService` leaves them a TODO). Public 360 answers its
+    // archive codes as keywords and leaves klasseId unset, the code in tittel (`NoarkFactory` 108–112,
+    // `KlasseFactory`).
+    const { noekkelord: _dropped, ...kept } = sak;
     const resource: Json = {
-      ...sak,
+      ...kept,
+      ...(adapter === "P360"
+        ? {
+            noekkelord: klasser.flatMap((klasse) => [
+              lists.klassifikasjonssystem.find(
+                (system) => system.systemId === linkedId(klasse, "klassifikasjonssystem"),
+              )?.tittel ?? "",
+              String(klasse.klasseId ?? ""),
+            ]),
+            klasse: klasser.map(({ klasseId, tittel: _title, ...rest }) => ({ ...rest, tittel: klasseId })),
+          }
+        : {}),
       mappeId: { identifikatorverdi: caseNumber },
       systemId: { identifikatorverdi: systemId },
       saksaar: String(year),
       sakssekvensnummer: String(sequence),
-      saksdato: now().toISOString(),
+      saksdato: createdAt.toISOString(),
+      opprettetDato: `${createdAt.toISOString().slice(0, 19)}Z`,
       journalpost: [],
       _links: {
         ...(sak._links as Json | undefined),
         self: [{ href: caseHref(caseNumber) }, { href: `${baseUrl}/arkiv/noark/sak/systemid/${systemId}` }],
       },
     };
-    cases.set(caseNumber, { caseNumber, systemId, resource });
-    return completed(caseHref(caseNumber), resource);
+    const held = {
+      caseNumber,
+      systemId,
+      resource,
+      primaryValue: typeof primary?.klasseId === "string" ? primary.klasseId : undefined,
+    };
+    cases.set(caseNumber, held);
+    return held;
   }
 
-  function addJournalPosts(caseNumber: string, body: Buffer): Answer {
+  function addJournalPosts(caseNumber: string, body: Buffer): Outcome {
     const update = parseJsonObject(body);
     const posts = update?.journalpost;
-    if (!Array.isArray(posts) || posts.length === 0) return badBody();
-    const stored = findCase(caseNumber);
-    if (!stored) return { status: 404, body: eventResponse(404, `Sak ${caseNumber} finnes ikke`, []) };
+    if (!Array.isArray(posts) || posts.length === 0) return { kind: "unreadable" };
+    const held = cases.get(caseNumber);
+    // fint-p360-rpc-arkiv-adapter `CaseNotFound("Zero cases found")` → REJECTED NOT_FOUND.
+    if (!held) return { kind: "rejected", statusCode: "NOT_FOUND", message: "Zero cases found" };
 
-    const problems = posts.flatMap((post, index) => journalPostProblems(post as Json, index));
-    if (problems.length > 0) return { status: 400, body: eventResponse(400, "Validering feilet", problems) };
+    const problems = (posts as Json[]).flatMap((post, index) => journalPostProblems(post, index));
+    if (problems.length > 0) return rejected("Validering feilet", problems);
+    const wrong = writeProblems(() =>
+      (posts as Json[]).flatMap((post, index) => journalPostLinkProblems(post, index)),
+    );
+    if (wrong) return wrong;
 
-    const existing = stored.resource.journalpost as Json[];
+    const existing = held.resource.journalpost as Json[];
     const year = now().getUTCFullYear();
     for (const post of posts as Json[]) {
       const postNumber = existing.reduce((max, p) => Math.max(max, Number(p.journalPostnummer)), 0) + 1;
-      const yearSequence = (journalSequenceByYear.get(year) ?? 0) + 1;
-      journalSequenceByYear.set(year, yearSequence);
+      // Keywords are not kept: Public 360 answers them empty (`JournalpostFactory` 113).
+      const { nokkelord: _dropped, ...kept } = post;
       existing.push({
-        ...post,
+        ...kept,
+        nokkelord: [],
         journalAr: String(year),
         journalPostnummer: postNumber,
-        journalSekvensnummer: yearSequence,
+        journalSekvensnummer: postNumber,
         registreringsId: `${caseNumber}-${postNumber}`,
         journalDato: now().toISOString(),
+        opprettetDato: `${now().toISOString().slice(0, 19)}Z`,
       });
     }
-    return completed(caseHref(caseNumber), stored.resource);
+    return { kind: "accepted", location: caseHref(caseNumber), body: held.resource };
   }
 
   function journalPostProblems(post: Json, index: number): { field: string; message: string }[] {
@@ -485,64 +822,223 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     if (!firstHref(post, "journalposttype")) {
       problems.push({ field: `${at}.journalposttype`, message: "Journalposttype mangler" });
     }
-    const descriptions = Array.isArray(post.dokumentbeskrivelse) ? (post.dokumentbeskrivelse as Json[]) : [];
-    descriptions.forEach((description, d) => {
-      const objects = Array.isArray(description.dokumentobjekt) ? (description.dokumentobjekt as Json[]) : [];
-      objects.forEach((object, o) => {
+    arrayOf(post.dokumentbeskrivelse).forEach((description, d) => {
+      arrayOf(description.dokumentobjekt).forEach((object, o) => {
+        const field = `${at}.dokumentbeskrivelse[${d}].dokumentobjekt[${o}]`;
         const href = firstHref(object, "referanseDokumentfil");
         if (!href || ![...files.values()].some((file) => file.href === href)) {
           problems.push({
-            field: `${at}.dokumentbeskrivelse[${d}].dokumentobjekt[${o}].referanseDokumentfil`,
+            field: `${field}.referanseDokumentfil`,
             message: `Dokumentfil finnes ikke: ${href ?? "(mangler)"}`,
           });
+        }
+        if (requireFilformat && !firstHref(object, "filformat")) {
+          problems.push({ field: `${field}.filformat`, message: "Filformat mangler" });
         }
       });
     });
     return problems;
   }
 
-  function caseAnswer(stored: { resource: Json } | undefined): Answer {
-    return stored ? { status: 200, body: stored.resource } : { status: 404, body: { message: "Not found" } };
+  function journalPostLinkProblems(post: Json, index: number): string[] {
+    const at = `journalpost[${index}].`;
+    return [
+      ...linkProblems(post, at),
+      ...linkProblems(post.skjerming as Json | undefined, `${at}skjerming.`),
+      ...arrayOf(post.korrespondansepart).flatMap((part, p) =>
+        linkProblems(part, `${at}korrespondansepart[${p}].`),
+      ),
+      ...arrayOf(post.dokumentbeskrivelse).flatMap((description, d) => [
+        ...linkProblems(description, `${at}dokumentbeskrivelse[${d}].`),
+        ...arrayOf(description.dokumentobjekt).flatMap((object, o) =>
+          linkProblems(object, `${at}dokumentbeskrivelse[${d}].dokumentobjekt[${o}].`),
+        ),
+      ]),
+    ];
   }
 
-  function findCase(caseNumber: string) {
-    return cases.get(caseNumber);
+  function caseAnswer(held: HeldCase | undefined): Answer {
+    return held
+      ? { status: 200, body: held.resource }
+      : { status: 404, body: eventResponse("REJECTED", "NOT_FOUND", "Zero cases found") };
   }
 
   function caseHref(caseNumber: string): string {
     return `${baseUrl}/arkiv/noark/sak/mappeid/${caseNumber}`;
   }
 
-  function query(body: Buffer): Answer {
-    const conditions = parseFilter(body.toString("utf8").trim());
-    if (!conditions) return { status: 400, body: { message: "OData Filter is not valid" } };
-    const matches = [...cases.values()]
-      .map((stored) => stored.resource)
-      .filter((sak) => conditions.every((c) => c(sak)));
+  // ---- search --------------------------------------------------------------------------------------------
+
+  /**
+   * `POST /arkiv/noark/sak/$query`. A filter outside the grammar: the classic consumer's `validate` fails and
+   * its IllegalArgumentException reaches Spring's default error handling, 500 (`SakController` 172–173; the
+   * exact body is Spring Boot's, UNVERIFIED); the core consumer answers 400 "Invalid OData filter"
+   * (`FintCache.kt` 196–198). Otherwise the classic consumer passes it to the adapter (`GET_SAK` with
+   * `$filter=`). The core consumer would evaluate it on its own cache (fint-antlr `ODataEvaluator`), where a link
+   * never equals a string and adapter properties such as `klassifikasjon/primar/verdi` do not exist; FINT's own
+   * Flyt gateway sends adapter filters, so sak searches are taken to reach the adapter in both modes
+   * (UNVERIFIED which consumer serves them in production).
+   */
+  function query(filter: string, path: string): Answer {
+    const parsed = parseFilter(filter);
+    if ("error" in parsed) {
+      if (consumer === "core") {
+        return {
+          status: 400,
+          body: {
+            type: "about:blank",
+            title: "Bad Request",
+            status: 400,
+            detail: "Invalid OData filter",
+            instance: path,
+          },
+        };
+      }
+      return {
+        status: 500,
+        body: { timestamp: now().toISOString(), status: 500, error: "Internal Server Error", path },
+      };
+    }
+    // Both adapters read only the comparisons of the parse tree, whatever joins them and whatever lambdas are
+    // there (fint-p360-rpc-arkiv-adapter `ODataFilterUtils.parseQuery`, fint-sikri-arkiv-adapter
+    // `CaseService.getSikriFilterExpression`): every comparison must hold.
+    const comparisons = parsed.terms.filter(isComparison);
+    for (const comparison of comparisons) {
+      const refusal = adapterRefusal(comparison);
+      if (refusal) {
+        // An IllegalODataFilter is a RuntimeException: ERROR, answered 500 with the event response (Public 360
+        // puts the stack trace in the message, `EventHandlerService` 76–80; the classic consumer's
+        // `EventResponses.handle`).
+        return { status: 500, body: eventResponse("ERROR", "INTERNAL_SERVER_ERROR", refusal) };
+      }
+    }
+    const matches = [...cases.values()].filter((held) => comparisons.every((c) => adapterMatches(held, c)));
+    if (matches.length === 0 && adapter === "ELEMENTS") {
+      // fint-sikri-arkiv-adapter `GetSakHandler` 64–68: REJECTED NOT_FOUND → 404.
+      return {
+        status: 404,
+        body: eventResponse("REJECTED", "NOT_FOUND", `No case found for query: $filter=${filter}`),
+      };
+    }
+    // Public 360 answers nothing found as ACCEPTED with no data: an empty collection (`SakController` 188–189).
+    return collection(matches.map((held) => held.resource));
+  }
+
+  const isComparison = (term: { kind: string }): term is Comparison => term.kind === "comparison";
+
+  /** Public 360's properties (`ODataFilterUtils` 21–22) and Elements' (`CaseService` 42–57), eq only. */
+  const p360Properties = [
+    "mappeid",
+    "tittel",
+    "systemid",
+    "arkivdel",
+    "klassifikasjon/primar/verdi",
+    "klassifikasjon/primar/ordning",
+    "kontaktid",
+    "saksstatus",
+    "saksmappetype",
+  ];
+  const elementsProperties = [
+    "saksaar",
+    "sakssekvensnummer",
+    "saksdato",
+    "oppdatert",
+    "arkivdel",
+    "administrativenhet",
+    "tilgangskode",
+    "saksmappetype",
+    "tittel",
+    "systemid",
+    "mappeid",
+    "klassifikasjon/primar/ordning",
+    "klassifikasjon/primar/verdi",
+    "klassifikasjon/sekundar/ordning",
+    "klassifikasjon/sekundar/verdi",
+  ];
+
+  function adapterRefusal(comparison: Comparison): string | undefined {
+    const supported = adapter === "P360" ? p360Properties : elementsProperties;
+    const exception =
+      adapter === "P360"
+        ? "no.novari.fint.p360.data.exception.IllegalODataFilter"
+        : "no.novari.fint.sikri.data.exception.IllegalOdataFilter";
+    if (comparison.operator !== "eq") {
+      return `${exception}: OData operator ${comparison.operator} is not supported. Currently only support for 'eq' operator.\n\tat fake`;
+    }
+    if (!supported.includes(comparison.property)) {
+      return `${exception}: OData property ${comparison.property} is not supported\n\tat fake`;
+    }
+    return undefined;
+  }
+
+  /** How the archive compares a property; code properties compare the link's last segment, the archive's id. */
+  function adapterMatches(held: HeldCase, comparison: Comparison): boolean {
+    const sak = held.resource;
+    const { value } = comparison;
+    const klasse = (order: number) => {
+      const klasser = arrayOf(sak.klasse);
+      return klasser.find((k) => k.rekkefolge === order) ?? (order === 1 ? klasser[0] : undefined);
+    };
+    switch (comparison.property) {
+      case "mappeid":
+        return held.caseNumber === value;
+      case "systemid":
+        return held.systemId === value;
+      case "tittel":
+        // Whether Public 360's Title search is exact, and whether it searches the public or the unofficial
+        // title, is UNVERIFIED: exact on tittel here.
+        return sak.tittel === value;
+      case "saksaar":
+        return sak.saksaar === value;
+      case "sakssekvensnummer":
+        return sak.sakssekvensnummer === value;
+      case "arkivdel":
+      case "saksmappetype":
+      case "saksstatus":
+        return linkedId(sak, comparison.property) === value;
+      case "administrativenhet":
+        return linkedId(sak, "administrativEnhet") === value;
+      case "tilgangskode":
+        return linkedId(sak.skjerming as Json | undefined, "tilgangsrestriksjon") === value;
+      case "klassifikasjon/primar/verdi":
+        return held.primaryValue === value;
+      case "klassifikasjon/primar/ordning":
+        // Accepted but never passed on by Public 360 (`ODataFilterUtils.getCasesArgs`): ignored there.
+        return adapter === "P360" || linkedId(klasse(1), "klassifikasjonssystem") === value;
+      case "klassifikasjon/sekundar/verdi":
+        return klasse(2)?.klasseId === value;
+      case "klassifikasjon/sekundar/ordning":
+        return linkedId(klasse(2), "klassifikasjonssystem") === value;
+      default:
+        return false;
+    }
+  }
+
+  function collection(entries: readonly Json[]): Answer {
     return {
       status: 200,
       body: {
-        _embedded: { _entries: matches },
+        _embedded: { _entries: entries },
         _links: { self: [{ href: `${baseUrl}/arkiv/noark/sak` }] },
-        total_items: matches.length,
+        total_items: entries.length,
         offset: 0,
-        size: matches.length,
+        size: entries.length,
       },
     };
   }
 
   // ---- files ---------------------------------------------------------------------------------------------
 
-  function storeFile(contentType: string, disposition: string, content: Buffer): Answer {
+  function storeFile(contentType: string, disposition: string, content: Buffer): Outcome {
     const systemId = String(nextSystemId++);
     const href = `${baseUrl}/arkiv/noark/dokumentfil/systemid/${systemId}`;
     const filename = dispositionFilename(disposition);
     files.set(systemId, { systemId, href, filename, contentType, content });
-    return completed(href, {
-      systemId: { identifikatorverdi: systemId },
-      filnavn: filename,
-      format: contentType,
-    });
+    return {
+      kind: "accepted",
+      location: href,
+      body: { systemId: { identifikatorverdi: systemId }, filnavn: filename, format: contentType },
+    };
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------
@@ -562,6 +1058,23 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     },
     revokeTokens() {
       tokens.clear();
+    },
+    codes: (list) => lists[list],
+    addCode(list, code) {
+      lists[list].push(code);
+    },
+    codeHref,
+    seedCase(seed) {
+      const held = holdCase(
+        {
+          tittel: seed.tittel,
+          klasse:
+            seed.klasse === undefined ? [] : [{ klasseId: seed.klasse, tittel: seed.klasse, rekkefolge: 1 }],
+          _links: seed.arkivdel ? { arkivdel: [{ href: codeHref("arkivdel", seed.arkivdel) }] } : {},
+        },
+        seed.createdAt,
+      );
+      return { caseNumber: held.caseNumber, systemId: held.systemId, resource: held.resource };
     },
     cases: () =>
       [...cases.values()].map(({ caseNumber, systemId, resource }) => ({ caseNumber, systemId, resource })),
@@ -607,124 +1120,22 @@ function parseJsonObject(body: Buffer): Json | undefined {
   }
 }
 
-function badBody(): Answer {
-  return { status: 400, body: { message: "JSON parse error: not a resource" }, synchronous: true };
-}
-
 function notFound(path: string): Answer {
   return { status: 404, body: { message: `No handler for ${path}` } };
 }
 
-function firstHref(resource: Json, relation: string): string | undefined {
-  const links = resource._links as Record<string, { href?: unknown }[] | undefined> | undefined;
+const arrayOf = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
+
+function firstHref(resource: Json | undefined, relation: string): string | undefined {
+  const links = resource?._links as Record<string, { href?: unknown }[] | undefined> | undefined;
   const href = links?.[relation]?.[0]?.href;
   return typeof href === "string" && href.length > 0 ? href : undefined;
 }
 
-/** The code a link points to: the last segment of `.../systemid/{code}`. */
-function linkedCode(resource: Json | undefined, relation: string): string | undefined {
-  const href = resource && firstHref(resource, relation);
+/** The id a link names as the adapters read it: its last path segment. */
+function linkedId(resource: Json | undefined, relation: string): string | undefined {
+  const href = firstHref(resource, relation);
   return href === undefined ? undefined : decodeURIComponent(href.replace(/\/+$/, "").split("/").pop() ?? "");
-}
-
-// ---- the $query filter ---------------------------------------------------------------------------------------
-
-type Condition = (sak: Json) => boolean;
-
-/** Link relations a filter may name, by their lower-case filter name. */
-const linkedFields: Readonly<Record<string, string>> = {
-  arkivdel: "arkivdel",
-  administrativenhet: "administrativEnhet",
-  saksmappetype: "saksmappetype",
-  saksstatus: "saksstatus",
-  saksansvarlig: "saksansvarlig",
-  journalenhet: "journalenhet",
-  tilgangsgruppe: "tilgangsgruppe",
-};
-
-const klassifikasjonOrder: Readonly<Record<string, number>> = { primar: 1, sekundar: 2, tertiar: 3 };
-
-const STRING_LITERAL = "'((?:[^']|'')*)'";
-const COMPARISON = new RegExp(`^([A-Za-z]+(?:/[A-Za-z]+)*) eq ${STRING_LITERAL}$`);
-const ANY = new RegExp(`^([A-Za-z]+)/any\\(([A-Za-z]+):([A-Za-z]+(?:/[A-Za-z]+)*) eq ${STRING_LITERAL}\\)$`);
-
-/** The conditions of a filter joined by `and`, or undefined when it is not one FINT would take. */
-function parseFilter(filter: string): Condition[] | undefined {
-  if (filter === "") return [];
-  const conditions: Condition[] = [];
-  for (const segment of splitOutsideQuotes(filter, " and ")) {
-    const comparison = COMPARISON.exec(segment);
-    const any = ANY.exec(segment);
-    const condition = comparison
-      ? comparisonCondition(comparison[1] ?? "", unquote(comparison[2] ?? ""))
-      : any
-        ? anyCondition(any[1] ?? "", any[2] ?? "", any[3] ?? "", unquote(any[4] ?? ""))
-        : undefined;
-    if (!condition) return undefined;
-    conditions.push(condition);
-  }
-  return conditions;
-}
-
-function comparisonCondition(property: string, value: string): Condition | undefined {
-  const field = property.toLowerCase();
-  if (field === "tittel") return (sak) => sak.tittel === value;
-  if (field === "mappeid") return (sak) => (sak.mappeId as Json | undefined)?.identifikatorverdi === value;
-  if (field === "tilgangskode")
-    return (sak) => linkedCode(sak.skjerming as Json, "tilgangsrestriksjon") === value;
-  const relation = linkedFields[field];
-  if (relation) return (sak) => linkedCode(sak, relation) === value;
-  const klassifikasjon = /^klassifikasjon\/(primar|sekundar|tertiar)\/(ordning|verdi)$/.exec(field);
-  if (klassifikasjon) {
-    const order = klassifikasjonOrder[klassifikasjon[1] ?? ""];
-    return (sak) => {
-      const klasse = (sak.klasse as Json[] | undefined)?.find((k) => k.rekkefolge === order);
-      if (!klasse) return false;
-      return klassifikasjon[2] === "verdi"
-        ? klasse.klasseId === value
-        : linkedCode(klasse, "klassifikasjonssystem") === value;
-    };
-  }
-  return undefined;
-}
-
-/** `collection/any(x:x eq 'v')` over a list of values, or `collection/any(x:x/field eq 'v')` over objects. */
-function anyCondition(
-  collection: string,
-  variable: string,
-  property: string,
-  value: string,
-): Condition | undefined {
-  const [head, ...rest] = property.split("/");
-  if (head !== variable) return undefined;
-  return (sak) => {
-    const items = sak[collection];
-    if (!Array.isArray(items)) return false;
-    return items.some((item: unknown) => {
-      const leaf = rest.reduce<unknown>((current, key) => (current as Json | undefined)?.[key], item);
-      return leaf === value;
-    });
-  };
-}
-
-function unquote(literal: string): string {
-  return literal.replaceAll("''", "'");
-}
-
-function splitOutsideQuotes(text: string, separator: string): string[] {
-  const segments: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    if (text[index] === "'") quoted = !quoted;
-    else if (!quoted && text.startsWith(separator, index)) {
-      segments.push(text.slice(start, index));
-      start = index + separator.length;
-      index = start - 1;
-    }
-  }
-  segments.push(text.slice(start));
-  return segments.map((segment) => segment.trim());
 }
 
 // ---- Content-Disposition ---------------------------------------------------------------------------------------

@@ -64,4 +64,45 @@ describe("loadArchiveConnections", () => {
       await loadArchiveConnections(await fileWith("{ not json")).catch((error: Error) => error.message),
     ).toMatch(/is not JSON/);
   });
+
+  it("takes a FINT destination's archive, consumer, file formats and windows, with FINT's defaults", async () => {
+    const fint = {
+      driver: "FINT",
+      baseUrl: "https://api.felleskomponent.no",
+      oauth: { tokenUrl: "https://idp.felleskomponent.no/token", clientId: "c", clientSecret: "s" },
+    };
+    const path = await fileWith({
+      "vestland-p360": {
+        ...fint,
+        adapter: "P360",
+        consumer: "core",
+        fileFormats: { "application/vnd.oasis.opendocument.text": "ODT" },
+        statusWindowMs: 3_600_000,
+      },
+      "agder-elements": fint,
+    });
+    const connections = await loadArchiveConnections(path);
+    expect(connections["vestland-p360"]).toMatchObject({
+      adapter: "P360",
+      consumer: "core",
+      fileFormats: { "application/vnd.oasis.opendocument.text": "ODT" },
+      statusWindowMs: 3_600_000,
+      variantFormat: "P",
+      dokumentstatus: "F",
+    });
+    expect(connections["agder-elements"]).toMatchObject({
+      consumer: "classic",
+      statusWindowMs: 1_800_000,
+      createdSkewMs: 120_000,
+      codeListRefreshMs: 900_000,
+      fileFormats: {},
+    });
+    expect(connections["agder-elements"]).not.toHaveProperty("adapter");
+    const wrong = await fileWith({
+      "vestland-p360": { ...fint, adapter: "Websak", fileFormats: { pdf: "RA-PDF" } },
+    });
+    const failure = await loadArchiveConnections(wrong).catch((error: Error) => error.message);
+    expect(failure).toContain("/vestland-p360/adapter");
+    expect(failure).toContain("/vestland-p360/fileFormats/pdf");
+  });
 });

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { fintDefaults } from "../drivers/fint/fint-options";
 
 const oauth = z.strictObject({
   tokenUrl: z.url(),
@@ -25,6 +26,30 @@ const connection = z.discriminatedUnion("driver", [
         totalMs: z.number().int().positive(),
       })
       .default({ initialMs: 500, maxMs: 10_000, totalMs: 5 * 60_000 }),
+    /**
+     * The consumer FINT runs behind `/arkiv/noark` (it changes which answers mean what): `classic`
+     * (fint-consumer-arkiv-noark) or `core` (fint-core-consumer). Ask the county's FINT administrator.
+     */
+    consumer: z.enum(["classic", "core"]).default(fintDefaults.consumer),
+    /**
+     * The archive behind FINT: `P360` (Public 360) or `ELEMENTS` (Elements). Left out, only what both take is
+     * sent: searches by fewer criteria, case officers by numeric id where no list of people is offered.
+     */
+    adapter: z.enum(["P360", "ELEMENTS"]).optional(),
+    /** How long FINT keeps a write's status; a write whose answer was lost is not sent again sooner. */
+    statusWindowMs: z.number().int().positive().default(fintDefaults.statusWindowMs),
+    /** How far the archive's clock may lag when it stamps when it made a case (recognising a lost create). */
+    createdSkewMs: z.number().int().nonnegative().default(fintDefaults.createdSkewMs),
+    /** How long the archive's code lists are kept before they are read again (also read on a value not found). */
+    codeListRefreshMs: z.number().int().positive().default(fintDefaults.codeListRefreshMs),
+    /** Variant format and document status of the files Flyt sends (code, system id or link in their lists). */
+    variantFormat: z.string().min(1).default(fintDefaults.variantFormat),
+    dokumentstatus: z.string().min(1).default(fintDefaults.dokumentstatus),
+    /**
+     * The archive's file format (a code, system id or link of its `format` list) by MIME type, over the Noark
+     * defaults (`application/pdf` → `RA-PDF`, ...). A document whose MIME type has none fails to archive.
+     */
+    fileFormats: z.record(z.string().regex(/^[\w.+-]+\/[\w.+-]+$/), z.string().min(1)).default({}),
   }),
   z.strictObject({
     driver: z.literal("NOARK5"),

@@ -70,10 +70,10 @@ export function archiveDrivers(
     switch (connection.driver) {
       case "FINT": {
         const { username, password, scope, ...client } = connection.oauth;
+        const { driver: _fint, oauth: _oauth, adapter, ...settings } = connection;
         return createFintDriver({
-          baseUrl: connection.baseUrl,
-          requestTimeoutMs: connection.requestTimeoutMs,
-          poll: connection.poll,
+          ...settings,
+          ...(adapter ? { adapter } : {}),
           oauth: {
             ...client,
             ...(username && password ? { username, password } : {}),

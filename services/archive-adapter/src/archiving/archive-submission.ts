@@ -1,10 +1,12 @@
 import { PermanentError, TransientError } from "@flyt/errors";
 import type { ArchiveCompleted, SubmissionValidated } from "@flyt/schemas";
 import { CASE_NUMBER } from "@flyt/schemas";
-import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
+import type { ArchiveDriver, ArchivedCase, FinishedWrite, SentWrite } from "../drivers/archive-driver";
 import type { Progress } from "./progress";
 
 export interface ArchivingDependencies {
+  /** When a write is sent, as recorded with it. */
+  readonly now: () => Date;
   /** Called once it is known where the submission goes, before its first write (it no longer waits for a case). */
   readonly archiving: () => Promise<void>;
   readonly driver: ArchiveDriver;
@@ -77,8 +79,9 @@ export class CaseNotArchivedError extends PermanentError {}
  * Archives one validated submission, resuming from its progress: finds or creates the case, uploads the files,
  * adds the journal posts in order, saving after each write. A write the archive took and completes later is
  * followed to its end rather than sent again, and one whose answer was lost (timeout, crash) is looked for by
- * its external id before it is tried again, so a retry never creates a case or a journal post twice. Throws
- * the driver's errors (and those above) for the caller to classify.
+ * its external id (or, in an archive that keeps none, as it was recorded before it was sent) before it is
+ * tried again, so a retry never creates a case or a journal post twice. Throws the driver's errors (and those
+ * above) for the caller to classify.
  */
 export async function archiveSubmission(
   request: SubmissionValidated,
@@ -118,28 +121,40 @@ export async function archiveSubmission(
   for (const [index, post] of request.journalPosts.entries()) {
     if (progress.journalPosts[index]) continue;
     const externalId = `${request.submission.id}/${index}`;
-    const pendingKey = `journalPost/${index}`;
-    const pending = progress.pendingWrites[pendingKey];
+    const key = `journalPost/${index}`;
+    const earlier = () => ({ post, ...sentOf(progress, key) });
+    const pending = progress.pendingWrites[key];
     const finished =
       pending && deps.driver.finishJournalPost
-        ? await deps.driver.finishJournalPost(archivedCase, pending, externalId)
+        ? madeBy(
+            progress,
+            key,
+            await deps.driver.finishJournalPost(archivedCase, pending, externalId, earlier()),
+          )
         : undefined;
     const found =
       finished ??
       (mayHaveWritten(progress, progress.journalPostsAttempted.includes(index))
-        ? await deps.driver.journalPostByExternalId(archivedCase, externalId)
+        ? await deps.driver.journalPostByExternalId(archivedCase, externalId, earlier())
         : undefined);
     if (!found) {
       progress.journalPostsAttempted = [...new Set([...progress.journalPostsAttempted, index])];
-      forgetPending(progress, pendingKey);
+      forgetPending(progress, key);
+      recordSending(progress, key, deps.now());
       await deps.save(progress);
     }
     progress.journalPosts[index] =
       found ??
-      (await deps.driver.addJournalPost(archivedCase, post, files, externalId, (statusUrl) =>
-        remember(progress, pendingKey, statusUrl, deps),
+      (await deps.driver.addJournalPost(
+        archivedCase,
+        post,
+        files,
+        externalId,
+        (statusUrl) => remember(progress, key, statusUrl, deps),
+        (marker) => mark(progress, key, marker, deps),
       ));
-    forgetPending(progress, pendingKey);
+    forgetPending(progress, key);
+    forgetSent(progress, key);
     await deps.save(progress);
   }
 
@@ -231,7 +246,10 @@ async function caseWithinReach(
   if (caseAccess.scope === "ARCHIVE_SECTIONS") {
     const section = found.arkivdel ?? (await deps.driver.arkivdelOf?.(found));
     // A case whose section the archive does not tell is out of reach: when in doubt, never write.
-    if (!caseAccess.arkivdeler.includes(section ?? "")) throw new UnknownCaseError(caseNumber);
+    const within =
+      section !== undefined &&
+      (await inSections(deps, { ...found, arkivdel: section }, caseAccess.arkivdeler));
+    if (!within) throw new UnknownCaseError(caseNumber);
   }
   return found;
 }
@@ -250,7 +268,14 @@ async function hitsWithinReach(
     // The search was fenced by its arkivdel criterion (validation requires one it may reach); a hit that names
     // another section is dropped.
     const fence = request.searchCriteria.arkivdel;
-    return hits.filter((hit) => caseAccess.arkivdeler.includes(hit.arkivdel ?? fence ?? ""));
+    const within = await Promise.all(
+      hits.map((hit) =>
+        hit.arkivdel === undefined
+          ? caseAccess.arkivdeler.includes(fence ?? "")
+          : inSections(deps, { ...hit, arkivdel: hit.arkivdel }, caseAccess.arkivdeler),
+      ),
+    );
+    return hits.filter((_hit, index) => within[index]);
   }
   if (hits.length === 0) return [];
   const own = await deps.ownCases.among(
@@ -258,6 +283,17 @@ async function hitsWithinReach(
     hits.map((hit) => hit.caseNumber),
   );
   return hits.filter((hit) => own.has(hit.caseNumber));
+}
+
+/** Whether a case is in one of these sections, as its driver tells them apart. */
+function inSections(
+  deps: ArchivingDependencies,
+  archivedCase: ArchivedCase & { readonly arkivdel: string },
+  sections: readonly string[],
+): Promise<boolean> | boolean {
+  return deps.driver.inSections
+    ? deps.driver.inSections(archivedCase, sections)
+    : sections.includes(archivedCase.arkivdel);
 }
 
 /**
@@ -283,7 +319,7 @@ async function searchOrCreate(
   if (pending) return created(progress, pending);
   // A case this submission created earlier (answer lost) would be among the hits: look it up first.
   const own = mayHaveWritten(progress, progress.caseCreateAttempted)
-    ? await deps.driver.caseByExternalId(request.submission.id)
+    ? await lookUpCreated(request, progress, deps)
     : undefined;
   if (own) return created(progress, own);
   const hits = await hitsWithinReach(request, await deps.driver.searchCases(request.searchCriteria), deps);
@@ -305,13 +341,14 @@ async function createCase(
   const pending = await finishPendingCase(progress, deps);
   if (pending) return created(progress, pending);
   if (mayHaveWritten(progress, progress.caseCreateAttempted)) {
-    const existing = await deps.driver.caseByExternalId(externalId);
+    const existing = await lookUpCreated(request, progress, deps);
     if (existing) return created(progress, existing);
   }
   if (!request.case) throw new PermanentError("a new case needs the case's metadata");
   // Once sent, a create is looked for before every later one: even a failure that says nothing happened may
   // follow an earlier uncertain create that the archive has not made visible yet.
   progress.caseCreateAttempted = true;
+  recordSending(progress, PENDING_CASE, deps.now());
   await deps.save(progress);
   const archivedCase = await deps.driver.createCase(request.case, externalId, (statusUrl) =>
     remember(progress, PENDING_CASE, statusUrl, deps),
@@ -327,17 +364,32 @@ const mayHaveWritten = (progress: Progress, attempted: boolean) => attempted || 
 
 const PENDING_CASE = "case";
 
+/** The case this submission created earlier (its answer lost), looked up by its external id or as it was sent. */
+function lookUpCreated(request: SubmissionValidated, progress: Progress, deps: ArchivingDependencies) {
+  const earlier = request.case ? { arkivsak: request.case, ...sentOf(progress, PENDING_CASE) } : undefined;
+  return deps.driver.caseByExternalId(request.submission.id, earlier);
+}
+
 /**
  * A case create the archive took earlier and may still be working on (its answer never came): followed to its
- * end, never sent again meanwhile. Undefined when there was none, or the archive no longer knows it (then the
- * lookup by external id tells whether it happened).
+ * end, never sent again meanwhile. Undefined when there was none, or it made nothing (then the lookup tells
+ * whether an earlier send did).
  */
 async function finishPendingCase(progress: Progress, deps: ArchivingDependencies) {
   const statusUrl = progress.pendingWrites[PENDING_CASE];
   if (!statusUrl || !deps.driver.finishCaseCreate) return undefined;
-  const finished = await deps.driver.finishCaseCreate(statusUrl);
-  if (!finished) forgetPending(progress, PENDING_CASE);
-  return finished;
+  return madeBy(progress, PENDING_CASE, await deps.driver.finishCaseCreate(statusUrl));
+}
+
+/**
+ * What a write followed to its end made, if anything. Its status URL is done with either way; a write the
+ * archive said it did not do, sent only once, leaves nothing to look for.
+ */
+function madeBy<T>(progress: Progress, key: string, finished: FinishedWrite<T>): T | undefined {
+  if (finished !== "failed" && finished !== "unknown") return finished;
+  forgetPending(progress, key);
+  if (finished === "failed" && (progress.sentWrites[key]?.sends ?? 0) <= 1) forgetSent(progress, key);
+  return undefined;
 }
 
 /** Saves where to follow a write the archive took, before waiting for it: a crash or timeout then resumes it. */
@@ -346,14 +398,48 @@ async function remember(progress: Progress, key: string, statusUrl: string, deps
   await deps.save(progress);
 }
 
+/** Records that a write is about to be sent (saved with the attempt, before it goes out). */
+function recordSending(progress: Progress, key: string, now: Date) {
+  const previous = progress.sentWrites[key];
+  progress.sentWrites = {
+    ...progress.sentWrites,
+    [key]: previous
+      ? { ...previous, lastSentAt: now, sends: previous.sends + 1 }
+      : { firstSentAt: now, lastSentAt: now, sends: 1 },
+  };
+}
+
+/**
+ * Saves the driver's marker for a write before it is sent. The first one is kept: it bounds every send of the
+ * write, the earliest included.
+ */
+async function mark(progress: Progress, key: string, marker: string, deps: ArchivingDependencies) {
+  const sent = progress.sentWrites[key];
+  if (!sent || sent.marker !== undefined) return;
+  progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, marker } };
+  await deps.save(progress);
+}
+
+const sentOf = (progress: Progress, key: string): { sent?: SentWrite } => {
+  const sent = progress.sentWrites[key];
+  return sent ? { sent } : {};
+};
+
 function forgetPending(progress: Progress, key: string) {
   if (!(key in progress.pendingWrites)) return;
   const { [key]: _done, ...rest } = progress.pendingWrites;
   progress.pendingWrites = rest;
 }
 
+function forgetSent(progress: Progress, key: string) {
+  if (!(key in progress.sentWrites)) return;
+  const { [key]: _done, ...rest } = progress.sentWrites;
+  progress.sentWrites = rest;
+}
+
 function created(progress: Progress, archivedCase: ArchivedCase): ArchivedCase {
   progress.caseCreated = true;
   forgetPending(progress, PENDING_CASE);
+  forgetSent(progress, PENDING_CASE);
   return archivedCase;
 }

@@ -1,6 +1,5 @@
 import type { Semaphore } from "@flyt/kafka";
 import type { ArchiveDriver, ArchivedCase } from "../drivers/archive-driver";
-import type { CodeToCheck } from "../drivers/destination-check";
 import type { CircuitBreaker } from "./circuit-breaker";
 
 /**
@@ -16,33 +15,43 @@ export function guardedDriver(
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     (...args: A) =>
       limit.run(() => breaker.run(() => call(...args)));
-  const { arkivdelOf, check, finishCaseCreate, finishJournalPost } = driver;
+  const { arkivdelOf, inSections, check, finishCaseCreate, finishJournalPost } = driver;
   return {
-    caseByExternalId: guard((externalId) => driver.caseByExternalId(externalId)),
+    caseByExternalId: guard((externalId, earlier) => driver.caseByExternalId(externalId, earlier)),
     caseByNumber: guard((caseNumber) => driver.caseByNumber(caseNumber)),
     ...(arkivdelOf
       ? { arkivdelOf: guard((archivedCase: ArchivedCase) => arkivdelOf.call(driver, archivedCase)) }
       : {}),
-    // A connection check asks exactly whether the archive answers: not held back by an open circuit.
-    ...(check
-      ? { check: (codes: readonly CodeToCheck[]) => limit.run(() => check.call(driver, codes)) }
+    ...(inSections
+      ? {
+          inSections: guard((archivedCase: Parameters<typeof inSections>[0], sections: readonly string[]) =>
+            inSections.call(driver, archivedCase, sections),
+          ),
+        }
       : {}),
     searchCases: guard((criteria) => driver.searchCases(criteria)),
     createCase: guard((arkivsak, externalId, accepted) => driver.createCase(arkivsak, externalId, accepted)),
     uploadFile: guard((file, content) => driver.uploadFile(file, content)),
-    journalPostByExternalId: guard((archivedCase, externalId) =>
-      driver.journalPostByExternalId(archivedCase, externalId),
+    journalPostByExternalId: guard((archivedCase, externalId, earlier) =>
+      driver.journalPostByExternalId(archivedCase, externalId, earlier),
     ),
-    addJournalPost: guard((archivedCase, post, files, externalId, accepted) =>
-      driver.addJournalPost(archivedCase, post, files, externalId, accepted),
+    addJournalPost: guard((archivedCase, post, files, externalId, accepted, sending) =>
+      driver.addJournalPost(archivedCase, post, files, externalId, accepted, sending),
     ),
+    // A connection check waits for a slot but not for the circuit: it is asked to tell how the archive is now.
+    ...(check ? { check: (codes) => limit.run(() => check.call(driver, codes)) } : {}),
     ...(finishCaseCreate
       ? { finishCaseCreate: guard((statusUrl: string) => finishCaseCreate.call(driver, statusUrl)) }
       : {}),
     ...(finishJournalPost
       ? {
-          finishJournalPost: guard((archivedCase: ArchivedCase, statusUrl: string, externalId: string) =>
-            finishJournalPost.call(driver, archivedCase, statusUrl, externalId),
+          finishJournalPost: guard(
+            (
+              archivedCase: ArchivedCase,
+              statusUrl: string,
+              externalId: string,
+              earlier?: Parameters<typeof finishJournalPost>[3],
+            ) => finishJournalPost.call(driver, archivedCase, statusUrl, externalId, earlier),
           ),
         }
       : {}),

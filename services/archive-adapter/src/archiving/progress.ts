@@ -1,5 +1,5 @@
 import type { ArchiveCompleted, ArchiveFailed } from "@flyt/schemas";
-import type { ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../drivers/archive-driver";
+import type { ArchivedCase, ArchivedJournalPost, ArchiveFileRef, SentWrite } from "../drivers/archive-driver";
 
 /** The outcome of archiving a submission as published (less the event's meta). */
 export type ArchiveAnswer =
@@ -32,6 +32,11 @@ export interface Progress {
    * status URL to follow before anything is written again.
    */
   pendingWrites: Record<string, string>;
+  /**
+   * Writes sent without a known result yet, by the same keys: when they were sent and the driver's marker,
+   * recorded before they went out, so a driver that cannot look a write up by external id can recognise it.
+   */
+  sentWrites: Record<string, SentWrite>;
   attempts: number;
   readonly firstAttemptAt: Date;
   lastError: string | null;

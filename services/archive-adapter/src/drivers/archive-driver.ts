@@ -28,17 +28,48 @@ export type ArchiveFileRef = string;
 export type WriteAccepted = (statusUrl: string) => Promise<void>;
 
 /**
+ * Told just before a write goes out, with what the driver needs kept to recognise the write later (FINT: the
+ * case's highest journal post number then). Saved with the progress before the write is sent.
+ */
+export type WriteSending = (marker: string) => Promise<void>;
+
+/**
+ * A write sent earlier whose result is not known, as the adapter recorded it before sending: when, how often,
+ * and the driver's marker (see WriteSending). For drivers that cannot store an external id in the archive
+ * (FINT), this and what was sent are all there is to recognise the write by.
+ */
+export interface SentWrite {
+  /** When it was first sent: nothing it made can be older. */
+  readonly firstSentAt: Date;
+  /** When it was last sent: how long the archive may still be working on it is counted from here. */
+  readonly lastSentAt: Date;
+  readonly sends: number;
+  readonly marker?: string;
+}
+
+/**
+ * How a write the archive took earlier ended: what it made; "failed" when the archive said it did not do it
+ * (it may be sent again); "unknown" when the archive no longer knows (only a lookup can tell).
+ */
+export type FinishedWrite<T> = T | "failed" | "unknown";
+
+/**
  * One archive system, as the adapter writes to it. Every method is one logical archive operation; a driver
  * hides its protocol (asynchronous writes polled to completion, HATEOAS discovery, ...) and classifies failures:
  * `ArchiveUnavailableError` when trying again later may succeed, `ArchiveRefusedError` when it will not.
  *
  * External ids make writes safe to repeat: a case is created with the submission's id, a journal post with the
  * submission's id and its index, and after an uncertain failure (timeout, crash) the adapter asks for them
- * before writing again.
+ * before writing again. A driver whose archive keeps no external id (FINT) recognises its write instead by what
+ * was sent and when (`earlier`), and may answer that it cannot tell yet (unavailable) or at all (a permanent
+ * error): it never guesses.
  */
 export interface ArchiveDriver {
   /** The case created with this external id, if any. */
-  caseByExternalId(externalId: string): Promise<ArchivedCase | undefined>;
+  caseByExternalId(
+    externalId: string,
+    earlier?: { readonly arkivsak: Arkivsak; readonly sent?: SentWrite },
+  ): Promise<ArchivedCase | undefined>;
   /** The case with this number, if any. */
   caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined>;
   /**
@@ -46,6 +77,15 @@ export interface ArchiveDriver {
    * not carry it, asked only when an integration's reach is whole sections.
    */
   arkivdelOf?(archivedCase: ArchivedCase): Promise<string | undefined>;
+  /**
+   * Whether a case whose `arkivdel` is known is in one of these sections as Flyt's configuration names them, for
+   * drivers whose archive names a section otherwise (FINT: by the archive's system id, `60005` for `SAK`).
+   * Without it the two are compared as they are.
+   */
+  inSections?(
+    archivedCase: ArchivedCase & { readonly arkivdel: string },
+    sections: readonly string[],
+  ): Promise<boolean>;
   /** Cases whose fields equal every criterion (`arkivdel`, `tittel`, `klassering.ordningsverdi`, ...). */
   searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]>;
   createCase(arkivsak: Arkivsak, externalId: string, accepted?: WriteAccepted): Promise<ArchivedCase>;
@@ -55,6 +95,7 @@ export interface ArchiveDriver {
   journalPostByExternalId(
     archivedCase: ArchivedCase,
     externalId: string,
+    earlier?: { readonly post: Journalpost; readonly sent?: SentWrite },
   ): Promise<ArchivedJournalPost | undefined>;
   /** Adds a journal post with its documents, whose files are already uploaded (`files` by Flyt file id). */
   addJournalPost(
@@ -63,6 +104,7 @@ export interface ArchiveDriver {
     files: ReadonlyMap<string, ArchiveFileRef>,
     externalId: string,
     accepted?: WriteAccepted,
+    sending?: WriteSending,
   ): Promise<ArchivedJournalPost>;
   /**
    * The connection check: reach the archive, authenticate, read its code lists, and look up every configured
@@ -70,15 +112,15 @@ export interface ArchiveDriver {
    */
   check?(codes: readonly CodeToCheck[]): Promise<DriverCheck>;
   /**
-   * Follows a case create the archive took earlier (its status URL) to its end: the case, or undefined when the
-   * archive no longer knows the write (then only a lookup by external id can tell). For drivers whose writes
-   * complete later.
+   * Follows a case create the archive took earlier (its status URL) to its end (see FinishedWrite). For drivers
+   * whose writes complete later.
    */
-  finishCaseCreate?(statusUrl: string): Promise<ArchivedCase | undefined>;
+  finishCaseCreate?(statusUrl: string): Promise<FinishedWrite<ArchivedCase>>;
   /** The same for a journal post added earlier. */
   finishJournalPost?(
     archivedCase: ArchivedCase,
     statusUrl: string,
     externalId: string,
-  ): Promise<ArchivedJournalPost | undefined>;
+    earlier?: { readonly post: Journalpost; readonly sent?: SentWrite },
+  ): Promise<FinishedWrite<ArchivedJournalPost>>;
 }

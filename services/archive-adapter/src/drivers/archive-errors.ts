@@ -35,3 +35,10 @@ export class ArchiveRefusedError extends PermanentError {
     this.status = options.status;
   }
 }
+
+/**
+ * A write sent earlier without a known result that the driver cannot tell apart in the archive (several look
+ * like it, or nothing it could be searched by): guessing could file into a case that is not the submission's,
+ * so an archivist must decide.
+ */
+export class UnrecognisedWriteError extends PermanentError {}

@@ -154,6 +154,7 @@ async function attempt(
   progress.attempts += 1;
   try {
     const done = await archiveSubmission(request, progress, {
+      now: deps.now,
       archiving: () => report("ARCHIVING"),
       driver: deps.driverFor(request.destination, request.submission.tenant),
       save: (saved) => deps.progress.save(saved),

@@ -195,7 +195,26 @@ const caseOwners = {
   },
 };
 
-const migrations = [progress, simulatedArchive, pendingWrites, caseOwners];
+/**
+ * Writes sent without a known result yet, by what they write (`case`, `journalPost/<index>`): when they were
+ * sent, how often, and what the driver asked to keep (FINT: the case's highest journal post number before).
+ * FINT arkiv keeps no external id, so this is what an earlier write is recognised by once its status is gone.
+ */
+const sentWrites = {
+  name: "005-archive-progress-sent-writes",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.jsonb("sent_writes").notNullable().defaultTo("{}");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("sent_writes");
+    });
+  },
+};
+
+const migrations = [progress, simulatedArchive, pendingWrites, caseOwners, sentWrites];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {

@@ -97,15 +97,40 @@ describe("ProgressStore runs", () => {
     expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
   });
 
+  it("keeps when and how a write was sent, with the driver's marker, for a later run to the same archive", async () => {
+    const resumed = submission();
+    const first = await lease(resumed, "delivery-a");
+    const sentAt = new Date("2026-03-14T12:00:00.123Z");
+    first.sentWrites = {
+      case: { firstSentAt: sentAt, lastSentAt: sentAt, sends: 1 },
+      "journalPost/0": {
+        firstSentAt: sentAt,
+        lastSentAt: new Date("2026-03-14T12:31:00Z"),
+        sends: 2,
+        marker: "4",
+      },
+    };
+    await store.save(first, { release: true });
+    const second = await lease({ ...resumed, run: 2 }, "delivery-b");
+    expect(second.sentWrites).toEqual(first.sentWrites);
+    expect(second.sentWrites["journalPost/0"]?.lastSentAt).toBeInstanceOf(Date);
+  });
+
   it("starts from nothing when a later run goes to another archive", async () => {
     const moved = submission();
     const first = await lease(moved, "delivery-a");
     first.case = { systemId: "case-1", caseNumber: "2026/5" };
     first.files = { f1: "archive-file-1" };
+    first.sentWrites = { case: { firstSentAt: new Date(), lastSentAt: new Date(), sends: 1 } };
     first.answer = { topic: "failed", value: {} as never };
     await store.save(first, { release: true });
     const second = await lease({ ...moved, run: 2 }, "delivery-b", "vestland-elements");
-    expect(second).toMatchObject({ destinationId: "vestland-elements", files: {}, caseCreated: false });
+    expect(second).toMatchObject({
+      destinationId: "vestland-elements",
+      files: {},
+      caseCreated: false,
+      sentWrites: {},
+    });
     expect(second.case).toBeUndefined();
   });
 });
@@ -182,6 +207,8 @@ describe("migration 004: case owners", () => {
     const olderDb = createDatabase({ url: older.url, applicationName: "flyt.test" });
     try {
       await migrateArchiveAdapter(olderDb);
+      // Back to the tables as they were before 004 (005 came after it).
+      await rollbackArchiveAdapterOnce(olderDb);
       await rollbackArchiveAdapterOnce(olderDb);
       await olderDb("archive_progress").insert({
         submission_id: "sub_before_004",

@@ -2,7 +2,13 @@ import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
 import type { CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
 import type { Progress } from "../../archiving/progress";
-import type { ArchivedCase } from "../../drivers/archive-driver";
+import type { ArchivedCase, SentWrite } from "../../drivers/archive-driver";
+
+/** A SentWrite as JSON keeps it. */
+type StoredSentWrite = Omit<SentWrite, "firstSentAt" | "lastSentAt"> & {
+  readonly firstSentAt: string;
+  readonly lastSentAt: string;
+};
 
 interface ProgressRow {
   readonly submission_id: string;
@@ -17,6 +23,7 @@ interface ProgressRow {
   readonly journal_posts: Progress["journalPosts"];
   readonly journal_posts_attempted: number[];
   readonly pending_writes: Progress["pendingWrites"];
+  readonly sent_writes: Record<string, StoredSentWrite>;
   readonly attempts: number;
   readonly first_attempt_at: Date;
   readonly last_error: string | null;
@@ -83,6 +90,7 @@ export class ProgressStore {
          journal_posts = case when ${elsewhere} then '[]'::jsonb else journal_posts end,
          journal_posts_attempted = case when ${elsewhere} then '[]'::jsonb else journal_posts_attempted end,
          pending_writes = case when ${elsewhere} then '{}'::jsonb else pending_writes end,
+         sent_writes = case when ${elsewhere} then '{}'::jsonb else sent_writes end,
          destination_id = :destinationId,
          source_application_id = :sourceApplication,
          run = greatest(run, :run)
@@ -121,6 +129,7 @@ export class ProgressStore {
         journal_posts: JSON.stringify(progress.journalPosts),
         journal_posts_attempted: JSON.stringify(progress.journalPostsAttempted),
         pending_writes: JSON.stringify(progress.pendingWrites),
+        sent_writes: JSON.stringify(progress.sentWrites),
         attempts: progress.attempts,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
@@ -267,6 +276,12 @@ function toProgress(row: ProgressRow): Progress {
     journalPosts: row.journal_posts,
     journalPostsAttempted: row.journal_posts_attempted,
     pendingWrites: row.pending_writes,
+    sentWrites: Object.fromEntries(
+      Object.entries(row.sent_writes).map(([key, sent]) => [
+        key,
+        { ...sent, firstSentAt: new Date(sent.firstSentAt), lastSentAt: new Date(sent.lastSentAt) },
+      ]),
+    ),
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
     lastError: row.last_error,

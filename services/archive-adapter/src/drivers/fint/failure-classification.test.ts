@@ -4,6 +4,7 @@ import {
   archiveMessage,
   classifyErrorAnswer,
   classifyNoAnswer,
+  refusedSearchMessage,
   retryAfterToMs,
 } from "./failure-classification";
 
@@ -101,5 +102,39 @@ describe("retryAfterToMs", () => {
     expect(retryAfterToMs("Sat, 14 Mar 2026 11:00:00 GMT", NOW)).toBe(0);
     expect(retryAfterToMs("soon", NOW)).toBeUndefined();
     expect(retryAfterToMs(null, NOW)).toBeUndefined();
+  });
+});
+
+describe("refusedSearchMessage", () => {
+  const spring = JSON.stringify({
+    timestamp: "2026-03-14T12:00:00Z",
+    status: 500,
+    error: "Internal Server Error",
+    path: "/arkiv/noark/sak/$query",
+  });
+  const unsupported = JSON.stringify({
+    responseStatus: "ERROR",
+    statusCode: "INTERNAL_SERVER_ERROR",
+    message:
+      "no.novari.fint.p360.data.exception.IllegalODataFilter: OData property administrativenhet is not supported\n\tat no.novari...",
+  });
+
+  it("takes the classic consumer's 500 for a filter it or the adapter cannot take as refused, first line only", () => {
+    expect(refusedSearchMessage({ status: 500, body: spring }, "classic")).toBe(
+      "the archive could not read the search filter",
+    );
+    expect(refusedSearchMessage({ status: 500, body: unsupported }, "classic")).toBe(
+      "no.novari.fint.p360.data.exception.IllegalODataFilter: OData property administrativenhet is not supported",
+    );
+  });
+
+  it("leaves other 500s, and the core consumer's, to be tried again", () => {
+    const noAdapter = JSON.stringify({ message: "No response from adapter." });
+    const failing = JSON.stringify({ responseStatus: "ERROR", message: "SIF timed out" });
+    expect(refusedSearchMessage({ status: 500, body: noAdapter }, "classic")).toBeUndefined();
+    expect(refusedSearchMessage({ status: 500, body: failing }, "classic")).toBeUndefined();
+    expect(refusedSearchMessage({ status: 500, body: "<html>" }, "classic")).toBeUndefined();
+    expect(refusedSearchMessage({ status: 502, body: spring }, "classic")).toBeUndefined();
+    expect(refusedSearchMessage({ status: 500, body: spring }, "core")).toBeUndefined();
   });
 });

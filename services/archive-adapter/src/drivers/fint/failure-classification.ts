@@ -114,3 +114,30 @@ function neverReachedServer(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A search FINT's classic consumer or the archive's adapter cannot take, which fails again every time: the
+ * consumer answers a filter it cannot parse with Spring's own 500 (fint-consumer-arkiv-noark `SakController`
+ * throws IllegalArgumentException("OData Filter is not valid"), which nothing handles), and the adapter fails a
+ * property or operator it does not support as an ERROR event, answered 500 with its message
+ * (fint-p360-rpc-arkiv-adapter `IllegalODataFilter`, fint-sikri-arkiv-adapter `IllegalOdataFilter`). The core
+ * consumer answers such a filter 400 (refused like any 4xx), so its 500 stays a passing trouble.
+ */
+export function refusedSearchMessage(
+  answer: { readonly status: number; readonly body: string },
+  consumer: "classic" | "core",
+): string | undefined {
+  if (consumer !== "classic" || answer.status !== 500) return undefined;
+  let parsed: { error?: unknown; status?: unknown; message?: unknown; responseStatus?: unknown };
+  try {
+    parsed = JSON.parse(answer.body) as typeof parsed;
+  } catch {
+    return undefined;
+  }
+  const message = typeof parsed.message === "string" ? parsed.message.split("\n")[0]?.trim() : undefined;
+  const springError =
+    typeof parsed.error === "string" && parsed.status === 500 && parsed.responseStatus === undefined;
+  if (springError) return message || "the archive could not read the search filter";
+  if (parsed.responseStatus === "ERROR" && message && /odata/i.test(message)) return message;
+  return undefined;
+}

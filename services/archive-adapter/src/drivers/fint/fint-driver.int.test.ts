@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { PermanentError } from "@flyt/errors";
 import type { Arkivsak } from "@flyt/schemas";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -6,8 +7,9 @@ import {
   type FakeFintServer,
   startFakeFintServer,
 } from "../../../test-support/fake-fint-server";
-import type { ArchiveDriver } from "../archive-driver";
-import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import type { ArchiveDriver, SentWrite } from "../archive-driver";
+import { ArchiveRefusedError, ArchiveUnavailableError, UnrecognisedWriteError } from "../archive-errors";
+import type { CodeToCheck } from "../destination-check";
 import { createFintDriver, type FintDriverOptions } from "./fint-driver";
 import { incomingLetter, landAcquisitionCase, pdfFile } from "./flyt-records.fixtures";
 
@@ -17,7 +19,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((fake) => fake.close()));
 });
 
-/** A fake FINT arkiv and a driver for it, sharing a clock the test can move forward. */
+/** A fake FINT arkiv and a driver for it (the same adapter unless told), sharing a clock the test can move. */
 async function fintArchive(
   fakeOptions: FakeFintOptions = {},
   driverOptions: Partial<FintDriverOptions> & { clientCredentials?: boolean } = {},
@@ -43,6 +45,8 @@ async function fintArchive(
     requestTimeoutMs: 2000,
     poll: { initialMs: 5, maxMs: 50, totalMs: 2000 },
     now: () => Date.now() + clock.offsetMs,
+    ...(fakeOptions.adapter ? { adapter: fakeOptions.adapter } : {}),
+    ...(fakeOptions.consumer ? { consumer: fakeOptions.consumer } : {}),
     ...overrides,
   });
   return { fake, driver, clock };
@@ -50,6 +54,9 @@ async function fintArchive(
 
 const externalId = () => `sub_${randomUUID()}`;
 const year = new Date().getUTCFullYear();
+const yy = String(year % 100).padStart(2, "0");
+/** The first case number each archive gives in a year. */
+const firstCase = { P360: `${yy}/00001`, ELEMENTS: `${year}/1` } as const;
 
 function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -66,121 +73,450 @@ async function archiveOneCase(driver: ArchiveDriver, arkivsak: Arkivsak = landAc
   return { archivedCase, submission };
 }
 
-describe("the fint driver against a fake FINT arkiv", () => {
-  it("creates a case, uploads a file with its Norwegian name, and adds a journal post: archive numbers", async () => {
-    const { fake, driver } = await fintArchive();
-    const submission = externalId();
+const sentAt = (at: Date, marker?: string): SentWrite => ({
+  firstSentAt: at,
+  lastSentAt: at,
+  sends: 1,
+  ...(marker === undefined ? {} : { marker }),
+});
 
-    const archivedCase = await driver.createCase(landAcquisitionCase, submission);
-    expect(archivedCase).toEqual({
-      caseNumber: `${year}/1`,
-      systemId: expect.any(String),
-      arkivdel: landAcquisitionCase.arkivdel,
+/** What the fake archive holds of its first case (or journal post), failing the test when it holds none. */
+function held<T extends { resource: Readonly<Record<string, unknown>> }>(stored: T | undefined) {
+  if (!stored) throw new Error("the archive holds nothing");
+  return stored.resource as Record<string, unknown> & { _links: Record<string, unknown> };
+}
+
+const writes = (fake: FakeFintServer, method: string, path: string) =>
+  fake.requests().filter((request) => request.method === method && request.path === path).length;
+
+describe.each(["P360", "ELEMENTS"] as const)(
+  "the fint driver against a fake FINT arkiv with %s",
+  (adapter) => {
+    it("creates a case, uploads a file and adds journal posts: the archive's numbers and its own code links", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      const submission = externalId();
+
+      const archivedCase = await driver.createCase(landAcquisitionCase, submission);
+      expect(archivedCase).toEqual({
+        caseNumber: firstCase[adapter],
+        systemId: expect.any(String),
+        arkivdel: adapter === "P360" ? "60005" : "SAK",
+      });
+      const [stored] = fake.cases();
+      const links = stored?.resource._links as Record<string, { href: string }[]>;
+      expect(links.arkivdel).toEqual([
+        { href: fake.codeHref("arkivdel", adapter === "P360" ? "60005" : "SAK") },
+      ]);
+      expect(links.saksmappetype).toEqual([
+        { href: fake.codeHref("saksmappetype", adapter === "P360" ? "500" : "SAK") },
+      ]);
+      expect(stored?.resource).not.toHaveProperty(
+        "noekkelord",
+        expect.arrayContaining([expect.stringMatching(/flyt/)]),
+      );
+
+      const content = Buffer.from("%PDF-1.7 søknad");
+      const file = pdfFile({
+        sizeBytes: content.length,
+        sha256: createHash("sha256").update(content).digest("hex"),
+      });
+      const fileRef = await driver.uploadFile(file, content);
+      expect(fake.files()[0]).toMatchObject({
+        filename: "søknad_æøå.pdf",
+        contentType: "application/pdf",
+        href: fileRef,
+      });
+
+      const files = new Map([[file.fileId, fileRef]]);
+      const post = await driver.addJournalPost(archivedCase, incomingLetter(file), files, `${submission}/0`);
+      expect(post.number).toBe(`${firstCase[adapter]}-1`);
+      const second = await driver.addJournalPost(
+        archivedCase,
+        incomingLetter(file),
+        files,
+        `${submission}/1`,
+      );
+      expect(second.number).toBe(`${firstCase[adapter]}-2`);
+
+      const [journalPost] = fake.journalPosts();
+      expect(journalPost?.resource).toMatchObject({
+        tittel: "Søknad om grunnerverv",
+        _links: {
+          journalposttype: [{ href: fake.codeHref("journalposttype", adapter === "P360" ? "110" : "I") }],
+        },
+        dokumentbeskrivelse: [
+          {
+            dokumentobjekt: [
+              {
+                _links: {
+                  referanseDokumentfil: [{ href: fileRef }],
+                  filformat: [{ href: fake.codeHref("format", adapter === "P360" ? "201" : "RA-PDF") }],
+                  variantFormat: [{ href: fake.codeHref("variantformat", adapter === "P360" ? "1" : "P") }],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      expect(fake.requests().filter((request) => request.status === 401)).toEqual([]);
+      expect(fake.tokensIssued()).toEqual(["password"]);
     });
 
-    const content = Buffer.from("%PDF-1.7 søknad");
-    const file = pdfFile({
-      sizeBytes: content.length,
-      sha256: createHash("sha256").update(content).digest("hex"),
-    });
-    const fileRef = await driver.uploadFile(file, content);
-    const [stored] = fake.files();
-    expect(stored).toMatchObject({
-      filename: "søknad_æøå.pdf",
-      contentType: "application/pdf",
-      href: fileRef,
-    });
-    expect(stored?.content.equals(content)).toBe(true);
-
-    const post = await driver.addJournalPost(
-      archivedCase,
-      incomingLetter(file),
-      new Map([[file.fileId, fileRef]]),
-      `${submission}/0`,
-    );
-    expect(post.number).toBe(`${year}/1-1`);
-    const second = await driver.addJournalPost(
-      archivedCase,
-      incomingLetter(file),
-      new Map([[file.fileId, fileRef]]),
-      `${submission}/1`,
-    );
-    expect(second.number).toBe(`${year}/1-2`);
-
-    const [journalPost] = fake.journalPosts();
-    expect(journalPost?.resource).toMatchObject({
-      tittel: "Søknad om grunnerverv",
-      dokumentbeskrivelse: [{ dokumentobjekt: [{ _links: { referanseDokumentfil: [{ href: fileRef }] } }] }],
-    });
-    // Every write went 202 → status polled → 201 → read; every request carried a token the fake accepted.
-    const protocol = fake.requests().map(({ method, path, status }) => `${method} ${path} ${status}`);
-    expect(protocol.slice(0, 5)).toEqual([
-      "POST /oauth/token 200",
-      "POST /arkiv/noark/sak 202",
-      expect.stringMatching(/^GET \/arkiv\/noark\/sak\/status\/\w+ 202$/),
-      expect.stringMatching(/^GET \/arkiv\/noark\/sak\/status\/\w+ 201$/),
-      `GET /arkiv/noark/sak/mappeid/${year}/1 200`,
-    ]);
-    expect(fake.requests().filter((request) => request.status === 401)).toEqual([]);
-    expect(fake.tokensIssued()).toEqual(["password"]);
-  });
-
-  it("numbers cases per year, one after another", async () => {
-    const { driver } = await fintArchive();
-    const first = await archiveOneCase(driver);
-    const second = await archiveOneCase(driver);
-    expect([first.archivedCase.caseNumber, second.archivedCase.caseNumber]).toEqual([
-      `${year}/1`,
-      `${year}/2`,
-    ]);
-  });
-
-  it("finds cases by search criteria, by number and by external id", async () => {
-    const { driver } = await fintArchive();
-    const { archivedCase, submission } = await archiveOneCase(driver);
-    const other = await archiveOneCase(driver, {
-      ...landAcquisitionCase,
-      tittel: "Kari's sak",
-      klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "13/1", beskrivelse: null }],
+    it("reads a case by its number as the archive writes it, and nothing else as a number", async () => {
+      const { driver } = await fintArchive({ adapter });
+      const { archivedCase } = await archiveOneCase(driver);
+      expect(await driver.caseByNumber(firstCase[adapter])).toEqual(archivedCase);
+      expect(await driver.caseByNumber(adapter === "P360" ? `${yy}/00999` : `${year}/999`)).toBeUndefined();
+      expect(await driver.caseByNumber("../../oauth/token")).toBeUndefined();
     });
 
-    expect(
-      await driver.searchCases({
+    it("tells whether a case is in archive sections named as the configuration names them", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      const { archivedCase } = await archiveOneCase(driver);
+      const arkivdel = archivedCase.arkivdel ?? "";
+      expect(await driver.inSections?.({ ...archivedCase, arkivdel }, ["SAK"])).toBe(true);
+      expect(
+        await driver.inSections?.({ ...archivedCase, arkivdel }, [fake.codeHref("arkivdel", arkivdel)]),
+      ).toBe(true);
+      expect(await driver.inSections?.({ ...archivedCase, arkivdel }, ["EIENDOM", "UKJENT"])).toBe(false);
+    });
+
+    it("searches with the archive's system ids, and finds nothing as nothing", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      const { archivedCase } = await archiveOneCase(driver);
+      await archiveOneCase(driver, {
+        ...landAcquisitionCase,
+        tittel: "Kari sin sak",
+        klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "13/1", beskrivelse: null }],
+      });
+      const criteria = {
         arkivdel: "SAK",
         "klassering.ordningsprinsipp": "GBNR",
         "klassering.ordningsverdi": "12/4",
-      }),
-    ).toEqual([archivedCase]);
-    expect(await driver.searchCases({ tittel: "Kari's sak" })).toEqual([other.archivedCase]);
-    expect(await driver.searchCases({ tittel: "Kari's sak' or tittel eq 'x" })).toEqual([]);
-    expect(await driver.searchCases({ arkivdel: "SAK" })).toHaveLength(2);
+      };
+      expect(await driver.searchCases(criteria)).toEqual([archivedCase]);
+      const [filter] = fake.requests().filter((request) => request.path === "/arkiv/noark/sak/$query");
+      expect(filter?.body).toBe(
+        adapter === "P360"
+          ? "arkivdel eq '60005' and klassifikasjon/primar/ordning eq '1' and klassifikasjon/primar/verdi eq '12/4'"
+          : "arkivdel eq 'SAK' and klassifikasjon/primar/ordning eq 'GBNR' and klassifikasjon/primar/verdi eq '12/4'",
+      );
+      expect(await driver.searchCases({ arkivdel: "SAK" })).toHaveLength(2);
+      expect(await driver.searchCases({ tittel: "Ingen slik sak" })).toEqual([]);
+    });
 
-    expect(await driver.caseByNumber(archivedCase.caseNumber)).toEqual(archivedCase);
-    expect(await driver.caseByNumber(`${year}/999`)).toBeUndefined();
-    expect(await driver.caseByNumber("../../oauth/token")).toBeUndefined();
+    it("refuses a search it cannot send, without sending it", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      await expect(driver.searchCases({ tittel: "Kari's sak" })).rejects.toBeInstanceOf(ArchiveRefusedError);
+      const other = adapter === "P360" ? { administrativEnhet: "215" } : { saksstatus: "B" };
+      await expect(driver.searchCases(other)).rejects.toBeInstanceOf(ArchiveRefusedError);
+      expect(writes(fake, "POST", "/arkiv/noark/sak/$query")).toBe(0);
+    });
 
-    expect(await driver.caseByExternalId(submission)).toEqual(archivedCase);
-    expect(await driver.caseByExternalId(externalId())).toBeUndefined();
+    it("refuses a code the archive does not know, or knows twice, naming field and value, before writing", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      const unknown = await failureOf(
+        driver.createCase({ ...landAcquisitionCase, saksstatus: "Q" }, externalId()),
+      );
+      expect(unknown).toBeInstanceOf(ArchiveRefusedError);
+      expect((unknown as ArchiveRefusedError).archiveMessage).toContain('the archive has no saksstatus "Q"');
+      expect(writes(fake, "POST", "/arkiv/noark/sak")).toBe(0);
+
+      const twice = await fintArchive({ adapter });
+      // An archive section titled like another's id (Public 360: two sections with one code).
+      twice.fake.addCode("arkivdel", { systemId: "60007", tittel: "SAK" });
+      const error = await failureOf(twice.driver.createCase(landAcquisitionCase, externalId()));
+      expect((error as ArchiveRefusedError).archiveMessage).toContain('arkivdel "SAK" names several entries');
+      expect(writes(twice.fake, "POST", "/arkiv/noark/sak")).toBe(0);
+    });
+
+    it("writes a file format for each MIME type from the destination's mapping over the Noark defaults", async () => {
+      const { fake, driver } = await fintArchive(
+        { adapter },
+        {
+          fileFormats: { "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX" },
+        },
+      );
+      const { archivedCase, submission } = await archiveOneCase(driver);
+      const docx = pdfFile({
+        fileId: "file_docx",
+        filename: "kontrakt.docx",
+        mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      });
+      const ref = await driver.uploadFile(docx, Buffer.from("PK"));
+      await driver.addJournalPost(
+        archivedCase,
+        incomingLetter(docx),
+        new Map([[docx.fileId, ref]]),
+        `${submission}/0`,
+      );
+      const [description] = held(fake.journalPosts()[0]).dokumentbeskrivelse as {
+        dokumentobjekt: { _links: unknown }[];
+      }[];
+      const object = description?.dokumentobjekt[0];
+      expect(object?._links).toMatchObject({
+        filformat: [{ href: fake.codeHref("format", adapter === "P360" ? "203" : "DOCX") }],
+      });
+
+      const odt = pdfFile({ fileId: "file_odt", mimeType: "application/vnd.oasis.opendocument.text" });
+      const error = await failureOf(
+        driver.addJournalPost(
+          archivedCase,
+          incomingLetter(odt),
+          new Map([[odt.fileId, ref]]),
+          `${submission}/1`,
+        ),
+      );
+      expect(error).toBeInstanceOf(PermanentError);
+      expect((error as Error).message).toContain(
+        "no file format is configured for application/vnd.oasis.opendocument.text",
+      );
+    });
+
+    it("links screening to the legal basis's code resource", async () => {
+      const { fake, driver } = await fintArchive({ adapter });
+      await archiveOneCase(driver);
+      const skjerming = fake.cases()[0]?.resource.skjerming as { _links: Record<string, { href: string }[]> };
+      expect(skjerming._links.skjermingshjemmel).toEqual([
+        { href: fake.codeHref("skjermingshjemmel", adapter === "P360" ? "400" : "offl.13.fvl.13") },
+      ]);
+    });
+  },
+);
+
+describe("the fint driver's code lists", () => {
+  const listReads = (fake: FakeFintServer, path: string) =>
+    fake.requests().filter((request) => request.method === "GET" && request.path === `/${path}`).length;
+
+  it("reads each list once while it is fresh, again after the refresh interval, and at once on a miss", async () => {
+    const { fake, driver, clock } = await fintArchive({ adapter: "P360" }, { codeListRefreshMs: 60_000 });
+    await archiveOneCase(driver);
+    await archiveOneCase(driver);
+    expect(listReads(fake, "arkiv/noark/arkivdel")).toBe(1);
+    clock.offsetMs = 61_000;
+    await archiveOneCase(driver);
+    expect(listReads(fake, "arkiv/noark/arkivdel")).toBe(2);
+    // A code added in the archive since: found by reading the list again, not refused.
+    fake.addCode("saksstatus", { systemId: "19", kode: "R", navn: "Reservert" });
+    clock.offsetMs = 80_000;
+    await archiveOneCase(driver, { ...landAcquisitionCase, saksstatus: "R" });
+    expect(listReads(fake, "arkiv/kodeverk/saksstatus")).toBe(3);
   });
 
-  it("finds a journal post by its external id", async () => {
-    const { driver } = await fintArchive();
+  it("links Public 360's case officers by their numeric id, and refuses another id before writing", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" });
+    await archiveOneCase(driver);
+    expect(held(fake.cases()[0])._links.saksansvarlig).toEqual([
+      { href: `${fake.baseUrl}/arkiv/noark/arkivressurs/systemid/10023` },
+    ]);
+    const byInitials = await failureOf(
+      driver.createCase({ ...landAcquisitionCase, saksansvarlig: "KNO" }, externalId()),
+    );
+    expect((byInitials as ArchiveRefusedError).archiveMessage).toContain("numeric id");
+    const unit = await failureOf(
+      driver.createCase(
+        {
+          ...landAcquisitionCase,
+          administrativEnhet: `${fake.baseUrl}/arkiv/noark/administrativenhet/systemid/ØKO`,
+        },
+        externalId(),
+      ),
+    );
+    expect((unit as ArchiveRefusedError).archiveMessage).toContain(
+      "Public 360 takes administrativEnhet only by its numeric id",
+    );
+    expect(writes(fake, "POST", "/arkiv/noark/sak")).toBe(1);
+  });
+
+  it("finds Elements' case officers by initials in its list of people", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
+    await archiveOneCase(driver, { ...landAcquisitionCase, saksansvarlig: "KNO" });
+    expect(held(fake.cases()[0])._links.saksansvarlig).toEqual([
+      { href: fake.codeHref("arkivressurs", "10023") },
+    ]);
+  });
+});
+
+describe("the fint driver finds its own earlier writes as FINT's adapters allow", () => {
+  it("recognises a case create whose answer was lost by what was sent and when", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" }, { requestTimeoutMs: 300 });
+    const submission = externalId();
+    const before = new Date();
+    fake.inject({
+      method: "POST",
+      path: "/arkiv/noark/sak",
+      answer: { kind: "hang", afterProcessing: true },
+    });
+    const error = await failureOf(driver.createCase(landAcquisitionCase, submission));
+    expect(error).toMatchObject({ uncertain: true });
+    expect(fake.cases()).toHaveLength(1);
+
+    // An archivist's case from before with the same title, and another section's: neither is taken.
+    fake.seedCase({
+      tittel: landAcquisitionCase.tittel,
+      arkivdel: "60005",
+      klasse: "12/4",
+      createdAt: new Date(before.getTime() - 3_600_000),
+    });
+    fake.seedCase({ tittel: landAcquisitionCase.tittel, arkivdel: "60006", klasse: "12/4" });
+    const found = await driver.caseByExternalId(submission, {
+      arkivsak: landAcquisitionCase,
+      sent: sentAt(before),
+    });
+    expect(found?.caseNumber).toBe(firstCase.P360);
+    const [query] = fake.requests().filter((request) => request.path === "/arkiv/noark/sak/$query");
+    // The title holds a dash FINT's grammar cannot take: it is checked on the hits instead.
+    expect(query?.body).toBe("arkivdel eq '60005' and klassifikasjon/primar/verdi eq '12/4'");
+  });
+
+  it("asks an archivist rather than guess between several cases like it", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const before = new Date();
+    await archiveOneCase(driver);
+    fake.seedCase({ tittel: landAcquisitionCase.tittel, arkivdel: "SAK", klasse: "12/4" });
+    const error = await failureOf(
+      driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent: sentAt(before) }),
+    );
+    expect(error).toBeInstanceOf(UnrecognisedWriteError);
+    expect((error as Error).message).toContain("an archivist must decide");
+  });
+
+  it("waits while FINT may still pass a lost create on, and lets it be sent again after its status window", async () => {
+    const { driver, clock } = await fintArchive({ adapter: "ELEMENTS" }, { statusWindowMs: 30 * 60_000 });
+    const sent = sentAt(new Date());
+    const waiting = await failureOf(
+      driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent }),
+    );
+    expect(waiting).toBeInstanceOf(ArchiveUnavailableError);
+    expect((waiting as ArchiveUnavailableError).retryAfterMs).toBeGreaterThan(29 * 60_000);
+    clock.offsetMs = 30 * 60_000 + 1_000;
+    expect(
+      await driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent }),
+    ).toBeUndefined();
+  });
+
+  it("looks for nothing when nothing was recorded as sent", async () => {
+    const { fake, driver } = await fintArchive();
+    expect(await driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase })).toBeUndefined();
+    expect(await driver.caseByExternalId(externalId())).toBeUndefined();
+    expect(fake.requests()).toEqual([]);
+  });
+
+  it("recognises a journal post whose answer was lost: newer than the number recorded before it was sent", async () => {
+    const { fake, driver, clock } = await fintArchive({ adapter: "P360" }, { requestTimeoutMs: 300 });
     const { archivedCase, submission } = await archiveOneCase(driver);
     const file = pdfFile();
-    const fileRef = await driver.uploadFile(file, Buffer.from("%PDF"));
-    const post = await driver.addJournalPost(
-      archivedCase,
-      incomingLetter(file),
-      new Map([[file.fileId, fileRef]]),
-      `${submission}/0`,
+    const files = new Map([[file.fileId, await driver.uploadFile(file, Buffer.from("%PDF"))]]);
+    await driver.addJournalPost(archivedCase, incomingLetter(file), files, `${submission}/0`);
+
+    const markers: string[] = [];
+    const before = new Date();
+    fake.inject({
+      method: "PUT",
+      path: "/arkiv/noark/sak/mappeid/",
+      answer: { kind: "hang", afterProcessing: true },
+    });
+    const error = await failureOf(
+      driver.addJournalPost(
+        archivedCase,
+        incomingLetter(file),
+        files,
+        `${submission}/1`,
+        undefined,
+        async (marker) => {
+          markers.push(marker);
+        },
+      ),
     );
-    expect(await driver.journalPostByExternalId(archivedCase, `${submission}/0`)).toEqual(post);
-    expect(await driver.journalPostByExternalId(archivedCase, `${submission}/1`)).toBeUndefined();
+    expect(error).toMatchObject({ uncertain: true });
+    expect(markers).toEqual(["1"]);
+    const earlier = { post: incomingLetter(file), sent: sentAt(before, "1") };
+    expect(await driver.journalPostByExternalId(archivedCase, `${submission}/1`, earlier)).toEqual({
+      systemId: `${firstCase.P360}-2`,
+      number: `${firstCase.P360}-2`,
+    });
+    // Recorded before the first post: both look like it.
+    const ambiguous = await failureOf(
+      driver.journalPostByExternalId(archivedCase, `${submission}/1`, {
+        ...earlier,
+        sent: sentAt(before, "0"),
+      }),
+    );
+    expect(ambiguous).toBeInstanceOf(UnrecognisedWriteError);
+    // Recorded after both: none yet, so wait out FINT's window, then it may be sent again.
+    const none = { ...earlier, sent: sentAt(before, "2") };
+    await expect(
+      driver.journalPostByExternalId(archivedCase, `${submission}/1`, none),
+    ).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    clock.offsetMs = 31 * 60_000;
+    expect(await driver.journalPostByExternalId(archivedCase, `${submission}/1`, none)).toBeUndefined();
   });
 
-  it("follows a status that answers 303 See Other, as FINT does unless configured to answer 201", async () => {
+  it("tells a status that expired (410) from a write the archive failed or refused as conflicting", async () => {
+    const { fake, driver, clock } = await fintArchive(
+      { statusExpiresAfterMs: 60_000 },
+      { requestTimeoutMs: 500 },
+    );
+    const accepted: string[] = [];
+    fake.inject({ method: "POST", path: "/arkiv/noark/sak", answer: { kind: "status-never-completes" } });
+    await failureOf(
+      driver.createCase(landAcquisitionCase, externalId(), async (url) => {
+        accepted.push(url);
+      }),
+    );
+    clock.offsetMs = 61_000;
+    expect(await driver.finishCaseCreate?.(accepted[0] ?? "")).toBe("unknown");
+
+    for (const answer of [
+      { kind: "status-error", status: 500, message: "Elements svarte ikke" },
+      { kind: "status-conflict" },
+    ] as const) {
+      fake.inject({ method: "POST", path: "/arkiv/noark/sak", answer });
+      await failureOf(
+        driver.createCase(landAcquisitionCase, externalId(), async (url) => {
+          accepted.push(url);
+        }),
+      );
+      expect(await driver.finishCaseCreate?.(accepted.at(-1) ?? "")).toBe("failed");
+    }
+  });
+});
+
+describe("the fint driver and FINT's consumers", () => {
+  it("follows a status that answers 303 See Other, as the classic consumer does unless configured for 201", async () => {
     const { driver } = await fintArchive({ completedStatus: 303, pollsUntilComplete: 3 });
-    expect((await archiveOneCase(driver)).archivedCase.caseNumber).toBe(`${year}/1`);
+    expect((await archiveOneCase(driver)).archivedCase.caseNumber).toBe(firstCase.ELEMENTS);
+  });
+
+  it("works with the core consumer: 201 only, and its 400 for a search it cannot take", async () => {
+    const { fake, driver } = await fintArchive({ consumer: "core", adapter: "P360" });
+    expect((await archiveOneCase(driver)).archivedCase.caseNumber).toBe(firstCase.P360);
+    fake.inject({
+      path: "/arkiv/noark/sak/$query",
+      answer: { kind: "status", status: 400, body: "Invalid OData filter" },
+    });
+    await expect(driver.searchCases({ tittel: "A" })).rejects.toBeInstanceOf(ArchiveRefusedError);
+  });
+
+  it("takes the classic consumer's 500 for a search the adapter cannot take as permanent, not a passing trouble", async () => {
+    // Configured as Elements, the archive is Public 360: it fails the search by administrativenhet every time.
+    const { fake, driver } = await fintArchive({ adapter: "P360" }, { adapter: "ELEMENTS" });
+    const error = await failureOf(driver.searchCases({ administrativEnhet: "215" }));
+    expect(error).toBeInstanceOf(ArchiveRefusedError);
+    expect((error as ArchiveRefusedError).archiveMessage).toContain(
+      "OData property administrativenhet is not supported",
+    );
+    expect(fake.requests().at(-1)?.status).toBe(500);
+  });
+
+  it("reports a conflict answered at the status URL as refused", async () => {
+    const { fake, driver } = await fintArchive();
+    fake.inject({ method: "POST", path: "/arkiv/noark/sak", answer: { kind: "status-conflict" } });
+    const error = await failureOf(driver.createCase(landAcquisitionCase, externalId()));
+    expect(error).toBeInstanceOf(ArchiveRefusedError);
+    expect(error).toMatchObject({ status: 409 });
+    // The body is what the archive holds: none of it is passed on.
+    expect((error as ArchiveRefusedError).archiveMessage).not.toContain("Grunnerverv");
   });
 
   it("works with the client credentials grant too", async () => {
@@ -256,21 +592,6 @@ describe("the fint driver's failures", () => {
     const error = await failureOf(driver.caseByNumber(`${year}/1`));
     expect(error).toBeInstanceOf(ArchiveUnavailableError);
     expect(error).toMatchObject({ retryAfterMs: 3000 });
-  });
-
-  it("reports a write that timed out as uncertain, and the case it made is found by external id", async () => {
-    const { fake, driver } = await fintArchive({}, { requestTimeoutMs: 300 });
-    const submission = externalId();
-    fake.inject({
-      method: "POST",
-      path: "/arkiv/noark/sak",
-      answer: { kind: "hang", afterProcessing: true },
-    });
-    const error = await failureOf(driver.createCase(landAcquisitionCase, submission));
-    expect(error).toBeInstanceOf(ArchiveUnavailableError);
-    expect(error).toMatchObject({ uncertain: true });
-    expect(fake.cases()).toHaveLength(1);
-    expect(await driver.caseByExternalId(submission)).toMatchObject({ caseNumber: `${year}/1` });
   });
 
   it("reports a slow read as unavailable but certain", async () => {
@@ -362,5 +683,120 @@ describe("the fint driver's failures", () => {
     const error = await failureOf(driver.createCase(landAcquisitionCase, externalId()));
     expect(error).toBeInstanceOf(ArchiveUnavailableError);
     expect(error).toMatchObject({ uncertain: false });
+  });
+});
+
+describe("the fint driver's connection check", () => {
+  const used = (field: CodeToCheck["field"], value: string): CodeToCheck => ({
+    field,
+    value,
+    usedBy: ["egrunnerverv-sak"],
+  });
+
+  it("reaches the API, gets a token, reads the code lists and finds every configured value once", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" });
+    const check = await driver.check?.([
+      used("arkivdel", "SAK"),
+      used("journalstatus", "J"),
+      used("skjermingshjemmel", "offl.13.fvl.13"),
+      used("saksansvarlig", "10023"),
+      used("klassifikasjonssystem", "GBNR"),
+      used("mimeType", "application/pdf"),
+      used("tilgangsgruppe", fake.codeHref("tilgangsgruppe", "600")),
+    ]);
+    expect(check?.steps.map(({ step, ok }) => [step, ok])).toEqual([
+      ["reach", true],
+      ["authenticate", true],
+      ["code-lists", true],
+      ["codes", true],
+    ]);
+    expect(check?.unknownCodes).toEqual([]);
+    // It only reads.
+    expect(
+      fake.requests().filter((request) => request.method !== "GET" && request.path !== "/oauth/token"),
+    ).toEqual([]);
+  });
+
+  it("reports each value the archive does not know, or knows twice, in words an archivist can act on", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" });
+    fake.addCode("arkivdel", { systemId: "60007", tittel: "SAK" });
+    const check = await driver.check?.([
+      used("arkivdel", "SAK"),
+      used("journalstatus", "Q"),
+      used("administrativEnhet", "ØKO"),
+      used("tilgangsgruppe", `${fake.baseUrl}/arkiv/kodeverk/tilgangsgruppe/systemid/999`),
+      used("mimeType", "application/vnd.oasis.opendocument.text"),
+      used("saksmappetype", "SAK"),
+    ]);
+    expect(check?.steps.at(-1)).toMatchObject({ step: "codes", ok: false });
+    expect(check?.unknownCodes.map(({ field, value, why }) => [field, value, why])).toEqual([
+      [
+        "arkivdel",
+        "SAK",
+        expect.stringContaining("names several entries of /arkiv/noark/arkivdel (system ids 60005, 60007)"),
+      ],
+      ["journalstatus", "Q", expect.stringContaining('the archive has no journalstatus "Q"')],
+      ["administrativEnhet", "ØKO", expect.stringContaining('the archive has no administrativEnhet "ØKO"')],
+      ["tilgangsgruppe", expect.any(String), expect.stringContaining("the archive has no tilgangsgruppe")],
+      [
+        "mimeType",
+        "application/vnd.oasis.opendocument.text",
+        expect.stringContaining("no file format is configured"),
+      ],
+    ]);
+    expect(check?.unknownCodes[0]?.usedBy).toEqual(["egrunnerverv-sak"]);
+  });
+
+  it("reports the destination's own codes the archive lacks", async () => {
+    const { driver } = await fintArchive({ adapter: "ELEMENTS" }, { variantFormat: "Q" });
+    const check = await driver.check?.([]);
+    expect(check?.steps.at(-1)).toMatchObject({
+      step: "codes",
+      ok: false,
+      detail: expect.stringContaining(`the destination's variantFormat "Q"`),
+    });
+  });
+
+  it("stops at credentials the identity provider refuses", async () => {
+    const { fake } = await fintArchive();
+    const driver = createFintDriver({
+      baseUrl: fake.baseUrl,
+      oauth: { ...fake.credentials, tokenUrl: fake.tokenUrl, password: "not the password" },
+      requestTimeoutMs: 1000,
+      poll: { initialMs: 5, maxMs: 50, totalMs: 500 },
+    });
+    const check = await driver.check?.([used("arkivdel", "SAK")]);
+    expect(check?.steps.map(({ step, ok }) => [step, ok])).toEqual([
+      ["reach", true],
+      ["authenticate", false],
+    ]);
+    expect(check?.steps[1]?.detail).toContain("check the client id, secret");
+  });
+
+  it("stops at a code list the client may not read", async () => {
+    const { fake, driver } = await fintArchive();
+    fake.inject({ method: "GET", path: "/arkiv/kodeverk/format", answer: { kind: "status", status: 403 } });
+    const check = await driver.check?.([]);
+    expect(check?.steps.at(-1)).toMatchObject({
+      step: "code-lists",
+      ok: false,
+      detail: expect.stringContaining("Flyt cannot read /arkiv/kodeverk/format"),
+    });
+  });
+
+  it("stops at a base URL that cannot be reached", async () => {
+    const gone = await startFakeFintServer();
+    await gone.close();
+    const driver = createFintDriver({
+      baseUrl: gone.baseUrl,
+      oauth: { tokenUrl: gone.tokenUrl, clientId: "c", clientSecret: "s" },
+      requestTimeoutMs: 1000,
+      poll: { initialMs: 5, maxMs: 50, totalMs: 500 },
+    });
+    const check = await driver.check?.([used("arkivdel", "SAK")]);
+    expect(check?.steps).toEqual([
+      { step: "reach", ok: false, detail: expect.stringContaining("could not be reached (ECONNREFUSED)") },
+    ]);
+    expect(check?.unknownCodes).toEqual([]);
   });
 });

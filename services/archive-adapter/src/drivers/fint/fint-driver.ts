@@ -1,14 +1,22 @@
 import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
+import { isCaseNumber } from "@flyt/schemas";
 import type {
   ArchiveDriver,
   ArchivedCase,
   ArchivedJournalPost,
   ArchiveFileRef,
+  FinishedWrite,
+  SentWrite,
   WriteAccepted,
+  WriteSending,
 } from "../archive-driver";
-import { ArchiveUnavailableError } from "../archive-errors";
-import { caseFilter, externalIdFilter } from "./case-filter";
+import { ArchiveRefusedError, ArchiveUnavailableError, UnrecognisedWriteError } from "../archive-errors";
+import type { CodeToCheck, DriverCheck } from "../destination-check";
+import { caseSearch, comparison, isSearchable, klasseValue, primaryKlasse } from "./case-search";
 import { attachmentDisposition } from "./content-disposition";
+import { refusedSearchMessage } from "./failure-classification";
+import { checkFintDestination } from "./fint-check";
+import { FintCodes } from "./fint-codes";
 import {
   createFintHttp,
   expectStatus,
@@ -16,8 +24,16 @@ import {
   type FintRequest,
   resolveLocation,
 } from "./fint-http";
+import { defaultFileFormats, type FintAdapter, type FintConsumer, fintDefaults } from "./fint-options";
 import type { FintCollection, SakResource } from "./fint-resources";
-import { addedJournalPost, journalPostWithExternalId, toJournalpostResource } from "./journalpost-mapping";
+import {
+  addedJournalPost,
+  type DocumentCodes,
+  highestJournalPostNumber,
+  journalPostsLike,
+  toArchivedJournalPost,
+  toJournalpostResource,
+} from "./journalpost-mapping";
 import { toArchivedCase, toSakResource } from "./sak-mapping";
 import { awaitCompletion, type PollSettings, WriteStatusGoneError } from "./status-polling";
 import { createTokenCache, type OAuthOptions } from "./token-cache";
@@ -29,46 +45,79 @@ export interface FintDriverOptions {
   /** For each single request (a write's status polls each have their own). */
   readonly requestTimeoutMs: number;
   readonly poll: PollSettings;
+  /** The consumer behind `/arkiv/noark` (see FintConsumer); classic unless said. */
+  readonly consumer?: FintConsumer;
+  /** The archive's adapter; unknown when not said, and then only what both adapters take is sent. */
+  readonly adapter?: FintAdapter;
+  /** How long FINT keeps a write's status: a lost write is not sent again before this has passed since. */
+  readonly statusWindowMs?: number;
+  /** How far the archive's clock may be behind when it stamps a case's `opprettetDato`. */
+  readonly createdSkewMs?: number;
+  /** How long code lists are kept before they are read again. */
+  readonly codeListRefreshMs?: number;
+  /** The variant format and document status of what Flyt sends (codes, system ids or links of their lists). */
+  readonly variantFormat?: string;
+  readonly dokumentstatus?: string;
+  /** File formats by MIME type, over the Noark defaults (`defaultFileFormats`). */
+  readonly fileFormats?: Readonly<Record<string, string>>;
   readonly fetch?: typeof fetch;
-  /** The clock for token lifetimes and Retry-After dates (milliseconds since the epoch). */
+  /** The clock for token lifetimes, Retry-After dates and code lists (milliseconds since the epoch). */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
  * The ArchiveDriver for a county's archive behind FINT arkiv. Every write is asynchronous there: it answers
- * 202 with a status URL, which is polled until 201 with the Location of what was created, which is then read.
- * Reads and searches answer at once.
+ * 202 with a status URL, which is polled until 201 (or 303) with the Location of what was created, which is then
+ * read. Reads and searches answer at once. Codes are written as links to the archive's own code list entries,
+ * read from FINT and kept a while. FINT keeps no external id, so a write whose answer was lost is recognised by
+ * what was sent and when (see `caseByExternalId`, `journalPostByExternalId`).
  */
 export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const http = createFintHttp({
+  const consumer = options.consumer ?? fintDefaults.consumer;
+  const { adapter } = options;
+  const statusWindowMs = options.statusWindowMs ?? fintDefaults.statusWindowMs;
+  const createdSkewMs = options.createdSkewMs ?? fintDefaults.createdSkewMs;
+  const tokens = createTokenCache({
+    oauth: options.oauth,
     fetch: fetchImpl,
-    tokens: createTokenCache({
-      oauth: options.oauth,
-      fetch: fetchImpl,
-      now,
-      requestTimeoutMs: options.requestTimeoutMs,
-    }),
+    now,
     requestTimeoutMs: options.requestTimeoutMs,
   });
+  const http = createFintHttp({ fetch: fetchImpl, tokens, requestTimeoutMs: options.requestTimeoutMs });
 
-  const sakByNumberUrl = (caseNumber: string) =>
-    `${baseUrl}/arkiv/noark/sak/mappeid/${caseNumber.split("/").map(encodeURIComponent).join("/")}`;
+  const codes = new FintCodes({
+    baseUrl,
+    adapter,
+    now,
+    refreshMs: options.codeListRefreshMs ?? fintDefaults.codeListRefreshMs,
+    read: async (url, description) => {
+      const answer = await http.send({ method: "GET", url, write: false, description });
+      if (answer.status === 404) return { status: 404, json: () => undefined };
+      expectStatus(answer, [200], { write: false, description }, now());
+      return { status: 200, json: () => parseJson(answer, description, { afterWrite: false }) };
+    },
+  });
+  const fileFormats = normalisedFormats({ ...defaultFileFormats, ...options.fileFormats });
+  const documents: DocumentCodes = {
+    variantFormat: options.variantFormat ?? fintDefaults.variantFormat,
+    dokumentstatus: options.dokumentstatus ?? fintDefaults.dokumentstatus,
+    fileFormatOf: (mimeType) => fileFormats[essence(mimeType)],
+  };
+
+  // The case number stays as the archive wrote it, its slash raw: FINT routes `/mappeid/{ar}/{sekvensnummer}`
+  // (fint-consumer-arkiv-noark `SakCustomController`), as its own Flyt gateway sends it.
+  const sakByNumberUrl = (caseNumber: string) => `${baseUrl}/arkiv/noark/sak/mappeid/${caseNumber}`;
 
   /** Sends a write and follows it to the end: the URL of what it created (or changed). */
   async function write(request: FintRequest, accepted?: WriteAccepted): Promise<string> {
     const answer = expectStatus(await http.send(request), [202], request, now());
     const statusUrl = resolveLocation(answer, baseUrl, request);
     await accepted?.(statusUrl);
-    return follow(statusUrl, request);
-  }
-
-  /** Polls a write's status URL to the end: the URL of what it created (or changed). */
-  async function follow(statusUrl: string, request: Pick<FintRequest, "description">): Promise<string> {
     const done = await awaitCompletion(statusUrl, request.description, options.poll, pollDeps(request));
     return resolveLocation(done, baseUrl, { ...request, write: true });
   }
@@ -81,25 +130,24 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
   });
 
   /**
-   * What a write taken earlier made, read from its end. Undefined when it made nothing: the archive failed or
-   * refused it, or no longer knows its status (410); then only a lookup by external id can tell, and the write
-   * may be sent again.
+   * What a write taken earlier made, read from its end: "failed" when the archive failed, refused or conflicted
+   * it (it made nothing), "unknown" when FINT no longer knows its status (410).
    */
   async function finish<T>(
     statusUrl: string,
     description: string,
     read: (location: string) => Promise<T>,
-  ): Promise<T | undefined> {
-    let done: Awaited<ReturnType<typeof awaitCompletion>>;
+  ): Promise<FinishedWrite<T>> {
+    let done: FintAnswer;
     try {
       done = await awaitCompletion(statusUrl, description, options.poll, pollDeps({ description }), {
         verdictAsAnswer: true,
       });
     } catch (error) {
-      if (error instanceof WriteStatusGoneError) return undefined;
+      if (error instanceof WriteStatusGoneError) return "unknown";
       throw error;
     }
-    if (done.status !== 201 && done.status !== 303) return undefined;
+    if (done.status !== 201 && done.status !== 303) return "failed";
     return read(resolveLocation(done, baseUrl, { description, write: true }));
   }
 
@@ -123,9 +171,13 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
   }
 
   async function readCase(caseNumber: string): Promise<SakResource | undefined> {
-    const request = { method: "GET", url: sakByNumberUrl(caseNumber), write: false } as const;
     const description = `GET case ${caseNumber}`;
-    const answer = await http.send({ ...request, description });
+    const answer = await http.send({
+      method: "GET",
+      url: sakByNumberUrl(caseNumber),
+      write: false,
+      description,
+    });
     if (answer.status === 404) return undefined;
     expectStatus(answer, [200], { write: false, description }, now());
     return parseJson<SakResource>(answer, description, { afterWrite: false });
@@ -141,43 +193,137 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       write: false,
       description,
     });
-    // FINT answers 404 when nothing matched, as its own Flyt gateway reads it.
+    // Nothing found: 404 from Elements (fint-sikri-arkiv-adapter `GetSakHandler`), an empty 200 from Public
+    // 360; FINT's own Flyt gateway reads 404 so too.
     if (answer.status === 404) return [];
+    const refused = refusedSearchMessage(answer, consumer);
+    if (refused !== undefined) {
+      throw new ArchiveRefusedError(`the archive cannot take the search "${filter}": ${refused}`, {
+        status: 500,
+      });
+    }
     expectStatus(answer, [200], { write: false, description }, now());
     const collection = parseJson<FintCollection<SakResource>>(answer, description, { afterWrite: false });
     return [...(collection._embedded?._entries ?? [])];
   }
 
+  /**
+   * Nothing like the write is in the archive (yet). Until FINT's status window has passed since it was last
+   * sent, FINT may still hand it to the archive: wait (unavailable) rather than send it again. After that it
+   * may be sent again.
+   */
+  function notFoundYet(what: string, sent: SentWrite): undefined {
+    const readyAt = sent.lastSentAt.getTime() + statusWindowMs;
+    const waitMs = readyAt - now();
+    if (waitMs <= 0) return undefined;
+    throw new ArchiveUnavailableError(
+      `${what} sent at ${sent.lastSentAt.toISOString()} is not in the archive; FINT may still be passing it on` +
+        ` until ${new Date(readyAt).toISOString()}, so it is not sent again before`,
+      { retryAfterMs: waitMs },
+    );
+  }
+
+  /**
+   * The cases that look like a create sent earlier: searched by what both adapters take (title, arkivdel and
+   * primary class, those FINT's grammar can hold), then checked here: made no earlier than it was first sent
+   * (less the clock skew), with its title and primary class.
+   */
+  async function casesLikeSent(arkivsak: Arkivsak, sent: SentWrite): Promise<SakResource[]> {
+    const primary = arkivsak.klassering[0]?.ordningsverdi;
+    const searched: [string, string | null | undefined][] = [
+      ["tittel", arkivsak.tittel],
+      ["arkivdel", arkivsak.arkivdel && (await codes.systemId("arkivdel", arkivsak.arkivdel))],
+      ["klassifikasjon/primar/verdi", primary],
+    ];
+    const conditions = searched.flatMap(([property, value]) =>
+      value && isSearchable(value) ? [comparison(property, value)] : [],
+    );
+    if (conditions.length === 0) {
+      throw new UnrecognisedWriteError(
+        "a case create sent earlier got no answer, and the case has nothing FINT arkiv can search it by; an" +
+          " archivist must check whether it was made, then resolve the submission",
+      );
+    }
+    const notBefore = sent.firstSentAt.getTime() - createdSkewMs;
+    return (await querySaker(conditions.join(" and "))).filter((sak) => {
+      const createdAt = sak.opprettetDato === undefined ? Number.NaN : Date.parse(sak.opprettetDato);
+      return (
+        createdAt >= notBefore &&
+        sak.tittel === arkivsak.tittel &&
+        (primary === undefined || klasseValue(primaryKlasse(sak)) === primary)
+      );
+    });
+  }
+
   return {
-    async caseByExternalId(externalId: string): Promise<ArchivedCase | undefined> {
-      const [found] = await querySaker(externalIdFilter(externalId));
-      return found && toArchivedCase(found, { afterWrite: false });
+    /**
+     * The case a create sent earlier made, recognised by what was sent and when: FINT has no external id, and
+     * neither archive adapter keeps keywords or any other marker (fint-p360-rpc-arkiv-adapter `NoarkFactory`,
+     * fint-sikri-arkiv-adapter `NoarkService`). One case like it is the one; several are for an archivist to
+     * tell apart; none may still come while FINT's status window lasts.
+     */
+    async caseByExternalId(_externalId, earlier): Promise<ArchivedCase | undefined> {
+      // Nothing recorded as sent: no write of this driver to recognise.
+      if (!earlier?.sent) return undefined;
+      const matches = await casesLikeSent(earlier.arkivsak, earlier.sent);
+      const [match] = matches;
+      if (matches.length > 1) {
+        throw new UnrecognisedWriteError(
+          `${matches.length} cases in the archive look like the one this submission's case create may have made` +
+            " (its answer was lost); an archivist must decide which is Flyt's, then resolve the submission",
+        );
+      }
+      return match
+        ? toArchivedCase(match, { afterWrite: false })
+        : notFoundYet("a case create", earlier.sent);
     },
 
     async caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined> {
-      // Anything else is no FINT case number (and must not become a path of its own).
-      if (!/^\d{4}\/\d+$/.test(caseNumber)) return undefined;
+      // Anything else is no case number (and must not become a path of its own).
+      if (!isCaseNumber(caseNumber)) return undefined;
       const sak = await readCase(caseNumber);
       return sak && toArchivedCase(sak, { afterWrite: false });
     },
 
+    /**
+     * A case's arkivdel is the last segment of its link: the archive's system id for the section (Public 360:
+     * `60005`; its read side may give its code there instead), while a configuration names it by code, system id
+     * or link. The configured sections are resolved in the arkivdel list and compared by entry.
+     */
+    async inSections(archivedCase, sections): Promise<boolean> {
+      if (sections.includes(archivedCase.arkivdel)) return true;
+      const named = await codes.resolve("arkivdel", archivedCase.arkivdel);
+      const caseEntry = named !== "not-offered" && named.found ? named.found : undefined;
+      for (const section of sections) {
+        const resolution = await codes.resolve("arkivdel", section);
+        if (resolution === "not-offered" || !resolution.found) continue;
+        if (resolution.found.systemId === archivedCase.arkivdel || resolution.found === caseEntry)
+          return true;
+      }
+      return false;
+    },
+
     async searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]> {
-      const found = await querySaker(caseFilter(criteria));
-      return found.map((sak) => toArchivedCase(sak, { afterWrite: false }));
+      const search = await caseSearch(criteria, adapter, (relation, value, field) =>
+        codes.systemId(relation, value, field),
+      );
+      const found = await querySaker(search.filter);
+      return found.filter(search.keep).map((sak) => toArchivedCase(sak, { afterWrite: false }));
     },
 
     async createCase(
       arkivsak: Arkivsak,
-      externalId: string,
+      _externalId: string,
       accepted?: WriteAccepted,
     ): Promise<ArchivedCase> {
       const description = "POST /arkiv/noark/sak";
+      const body = await toSakResource(arkivsak, codes);
       const created = await write(
         {
           method: "POST",
           url: `${baseUrl}/arkiv/noark/sak`,
           headers: { "content-type": "application/json" },
-          body: JSON.stringify(toSakResource(arkivsak, externalId, baseUrl)),
+          body: JSON.stringify(body),
           write: true,
           description,
         },
@@ -186,23 +332,25 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       return toArchivedCase(await readCreated(created, "GET the created case"), { afterWrite: true });
     },
 
-    finishCaseCreate(statusUrl: string): Promise<ArchivedCase | undefined> {
+    finishCaseCreate(statusUrl: string): Promise<FinishedWrite<ArchivedCase>> {
       return finish(statusUrl, "POST /arkiv/noark/sak (taken earlier)", async (location) =>
         toArchivedCase(await readCreated(location, "GET the created case"), { afterWrite: true }),
       );
     },
 
     finishJournalPost(
-      archivedCase: ArchivedCase,
-      statusUrl: string,
-      externalId: string,
-    ): Promise<ArchivedJournalPost | undefined> {
+      archivedCase,
+      statusUrl,
+      _externalId,
+      earlier,
+    ): Promise<FinishedWrite<ArchivedJournalPost>> {
       const description = `PUT journal post to case ${archivedCase.caseNumber} (taken earlier)`;
       return finish(statusUrl, description, async (location) =>
         addedJournalPost(
           await readCreated(location, `GET case ${archivedCase.caseNumber} with the new journal post`),
           archivedCase,
-          externalId,
+          earlier?.post,
+          Number(earlier?.sent?.marker ?? 0),
         ),
       );
     },
@@ -223,22 +371,45 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       });
     },
 
+    /**
+     * The journal post an add sent earlier made: one numbered above the case's highest number before it was
+     * sent (the marker), with its title and documents. Several are for an archivist to tell apart; none may
+     * still come while FINT's status window lasts.
+     */
     async journalPostByExternalId(
-      archivedCase: ArchivedCase,
-      externalId: string,
+      archivedCase,
+      _externalId,
+      earlier,
     ): Promise<ArchivedJournalPost | undefined> {
+      const marker = Number(earlier?.sent?.marker);
+      // No marker: the add never went out (the marker is saved before it is sent).
+      if (!earlier?.sent || earlier.sent.marker === undefined || !Number.isFinite(marker)) return undefined;
       const sak = await readCase(archivedCase.caseNumber);
-      return sak && journalPostWithExternalId(sak, archivedCase, externalId);
+      const matches = sak ? journalPostsLike(sak, earlier.post, marker) : [];
+      const [match] = matches;
+      if (matches.length > 1) {
+        throw new UnrecognisedWriteError(
+          `${matches.length} journal posts of case ${archivedCase.caseNumber} look like the one this submission` +
+            " may have added (its answer was lost); an archivist must decide which is Flyt's",
+        );
+      }
+      return match ? toArchivedJournalPost(match, archivedCase) : notFoundYet("a journal post", earlier.sent);
     },
 
     async addJournalPost(
       archivedCase: ArchivedCase,
       post: Journalpost,
       files: ReadonlyMap<string, ArchiveFileRef>,
-      externalId: string,
+      _externalId: string,
       accepted?: WriteAccepted,
+      sending?: WriteSending,
     ): Promise<ArchivedJournalPost> {
-      const journalpost = toJournalpostResource(post, files, externalId, baseUrl);
+      const journalpost = await toJournalpostResource(post, files, codes, documents);
+      // The case's highest number before the add, kept before it is sent: what the added post will exceed.
+      const before = await readCase(archivedCase.caseNumber);
+      if (!before) throw new ArchiveRefusedError(`case ${archivedCase.caseNumber} is not in the archive`);
+      const marker = highestJournalPostNumber(before);
+      await sending?.(String(marker));
       const updated = await write(
         {
           method: "PUT",
@@ -251,10 +422,29 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
         accepted,
       );
       const sak = await readCreated(updated, `GET case ${archivedCase.caseNumber} with the new journal post`);
-      return addedJournalPost(sak, archivedCase, externalId);
+      return addedJournalPost(sak, archivedCase, post, marker);
+    },
+
+    check(toCheck: readonly CodeToCheck[]): Promise<DriverCheck> {
+      return checkFintDestination({
+        baseUrl,
+        fetch: fetchImpl,
+        requestTimeoutMs: options.requestTimeoutMs,
+        tokens,
+        codes,
+        adapter,
+        documents,
+        codesToCheck: toCheck,
+      });
     },
   };
 }
+
+/** A MIME type's essence (`type/subtype`, lower case, without parameters): how file formats are keyed. */
+const essence = (mimeType: string) => mimeType.split(";")[0]?.trim().toLowerCase() ?? "";
+
+const normalisedFormats = (formats: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.entries(formats).map(([mime, format]) => [essence(mime), format]));
 
 function parseJson<T>(answer: FintAnswer, description: string, options: { readonly afterWrite: boolean }): T {
   try {

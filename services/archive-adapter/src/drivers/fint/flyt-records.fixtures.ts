@@ -1,6 +1,9 @@
 import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 
-/** Flyt records as the archive adapter receives them, for the fint driver's tests. */
+/**
+ * Flyt records as the archive adapter receives them, for the fint driver's tests. Their codes are ones both
+ * fake archives (Public 360 and Elements, test-support/fake-fint/archive-codes.ts) know.
+ */
 
 export const landAcquisitionCase: Arkivsak = {
   tittel: "Grunnerverv gnr 12 bnr 4 – Fv. 5070",
@@ -8,16 +11,16 @@ export const landAcquisitionCase: Arkivsak = {
   saksansvarlig: "10023",
   administrativEnhet: "215",
   arkivdel: "SAK",
-  journalenhet: "SENTRAL",
+  journalenhet: "216",
   saksmappetype: "SAK",
   saksstatus: "B",
-  tilgangsgruppe: "Eiendom",
+  tilgangsgruppe: null,
   klassering: [
     { ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: "Gårdsnummer 12, bruksnummer 4" },
     { ordningsprinsipp: "ARKNOKKEL", ordningsverdi: "611", beskrivelse: null },
   ],
   part: [{ navn: "Kari Grunneier", rolle: "GRUNNEIER", organisasjonsnummer: null }],
-  skjerming: { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" },
+  skjerming: { tilgangsrestriksjon: "13", skjermingshjemmel: "offl.13.fvl.13" },
 };
 
 export function pdfFile(overrides: Partial<FileReference> = {}): FileReference {

@@ -2,16 +2,13 @@ import { PermanentError } from "@flyt/errors";
 import type { Dokument, Journalpost, Korrespondansepart } from "@flyt/schemas";
 import type { ArchivedCase, ArchivedJournalPost, ArchiveFileRef } from "../archive-driver";
 import { ArchiveUnavailableError } from "../archive-errors";
-import { carriesExternalId, externalIdKeyword } from "./external-id";
-import {
-  codeHref,
-  type DokumentbeskrivelseResource,
-  type JournalpostResource,
-  type KorrespondansepartResource,
-  linksTo,
-  type SakResource,
+import type {
+  DokumentbeskrivelseResource,
+  JournalpostResource,
+  KorrespondansepartResource,
+  SakResource,
 } from "./fint-resources";
-import { optionalLinks, toSkjermingResource } from "./sak-mapping";
+import { type CodeLinker, linksTo, optionalLinks, toSkjermingResource } from "./sak-mapping";
 
 /**
  * Noark 5 codes for the kinds of correspondent, for the words Flyt's sources send. A value that is not one of
@@ -27,47 +24,55 @@ const korrespondanseparttypeCodes: Readonly<Record<string, string>> = {
   "intern kopimottaker": "IK",
 };
 
-/**
- * Codes Flyt's documents do not carry and FINT requires: the file is stored as it was received, which Noark
- * 5 calls the production format (`P`), and a document sent to the archive is finished (`F`).
- */
-const VARIANT_FORMAT = "P";
-const DOKUMENTSTATUS = "F";
+/** The codes of a destination that Flyt's documents do not carry and FINT requires (see FintDriverOptions). */
+export interface DocumentCodes {
+  readonly variantFormat: string;
+  readonly dokumentstatus: string;
+  /** The configured file format (a code, system id or link of the `format` list) for a MIME type, if any. */
+  readonly fileFormatOf: (mimeType: string) => string | undefined;
+}
 
 /**
  * A Flyt journal post as the JournalpostResource that `PUT /arkiv/noark/sak/mappeid/{id}` adds to a case:
  * its documents as dokumentbeskrivelse → dokumentobjekt whose `referanseDokumentfil` links to the uploaded
- * file, and the external id as a keyword.
+ * file and whose `filformat` links to the file's format, as FINT's own Flyt gateway writes them
+ * (`DokumentObjektMappingService`). No external id: no archive adapter keeps a journal post's keywords
+ * (fint-p360-rpc-arkiv-adapter `JournalpostFactory` answers them empty).
  */
-export function toJournalpostResource(
+export async function toJournalpostResource(
   post: Journalpost,
   files: ReadonlyMap<string, ArchiveFileRef>,
-  externalId: string,
-  baseUrl: string,
-): JournalpostResource {
-  const skjerming = toSkjermingResource(post.skjerming, baseUrl);
+  codes: CodeLinker,
+  documents: DocumentCodes,
+): Promise<JournalpostResource> {
+  const skjerming = await toSkjermingResource(post.skjerming, codes);
+  const [korrespondansepart, dokumentbeskrivelse, links] = await Promise.all([
+    Promise.all(post.korrespondansepart.map((part) => toKorrespondansepart(part, codes))),
+    Promise.all(post.dokumenter.map((dokument) => toDokumentbeskrivelse(dokument, files, codes, documents))),
+    linksTo(codes, {
+      journalposttype: post.journalposttype,
+      journalstatus: post.journalstatus,
+      saksbehandler: post.saksbehandler,
+      administrativEnhet: post.administrativEnhet,
+      journalenhet: post.journalenhet,
+    }),
+  ]);
   return {
     tittel: post.tittel,
     ...(post.offentligTittel === null ? {} : { offentligTittel: post.offentligTittel }),
     // FINT's dates are date-times; a document date has no time of day.
     ...(post.dokumentdato === null ? {} : { dokumentetsDato: `${post.dokumentdato}T00:00:00Z` }),
-    nokkelord: [externalIdKeyword(externalId)],
     ...(skjerming === undefined ? {} : { skjerming }),
-    korrespondansepart: post.korrespondansepart.map((part) => toKorrespondansepart(part, baseUrl)),
-    dokumentbeskrivelse: post.dokumenter.map((dokument) => toDokumentbeskrivelse(dokument, files, baseUrl)),
-    ...optionalLinks(
-      linksTo(baseUrl, {
-        journalposttype: post.journalposttype,
-        journalstatus: post.journalstatus,
-        saksbehandler: post.saksbehandler,
-        administrativEnhet: post.administrativEnhet,
-        journalenhet: post.journalenhet,
-      }),
-    ),
+    korrespondansepart,
+    dokumentbeskrivelse,
+    ...optionalLinks(links),
   };
 }
 
-function toKorrespondansepart(part: Korrespondansepart, baseUrl: string): KorrespondansepartResource {
+async function toKorrespondansepart(
+  part: Korrespondansepart,
+  codes: CodeLinker,
+): Promise<KorrespondansepartResource> {
   const type =
     korrespondanseparttypeCodes[part.korrespondanseparttype.toLowerCase()] ?? part.korrespondanseparttype;
   const address = part.postadresse;
@@ -84,83 +89,112 @@ function toKorrespondansepart(part: Korrespondansepart, baseUrl: string): Korres
           },
         }),
     ...(part.epost === null ? {} : { kontaktinformasjon: { epostadresse: part.epost } }),
-    ...optionalLinks(linksTo(baseUrl, { korrespondanseparttype: type })),
+    ...optionalLinks(await linksTo(codes, { korrespondanseparttype: type })),
   };
 }
 
-function toDokumentbeskrivelse(
+async function toDokumentbeskrivelse(
   dokument: Dokument,
   files: ReadonlyMap<string, ArchiveFileRef>,
-  baseUrl: string,
-): DokumentbeskrivelseResource {
+  codes: CodeLinker,
+  documents: DocumentCodes,
+): Promise<DokumentbeskrivelseResource> {
   const fileRef = files.get(dokument.file.fileId);
   if (fileRef === undefined) {
     throw new PermanentError(
       `document "${dokument.tittel}" refers to file ${dokument.file.fileId}, not uploaded`,
     );
   }
+  const { mimeType } = dokument.file;
+  const format = documents.fileFormatOf(mimeType);
+  if (format === undefined) {
+    throw new PermanentError(
+      `no file format is configured for ${mimeType} (document "${dokument.tittel}"): add it to the destination's fileFormats`,
+    );
+  }
+  const [variantFormat, filformat, links] = await Promise.all([
+    codes.link("variantFormat", documents.variantFormat),
+    codes.link("filformat", format, `file format for ${mimeType}`),
+    linksTo(codes, {
+      tilknyttetRegistreringSom: dokument.tilknyttetRegistreringSom,
+      dokumentstatus: documents.dokumentstatus,
+    }),
+  ]);
   return {
     tittel: dokument.tittel,
     dokumentobjekt: [
       {
         filstorrelse: String(dokument.file.sizeBytes),
-        formatDetaljer: dokument.file.mimeType,
+        formatDetaljer: mimeType,
         sjekksum: dokument.file.sha256,
         sjekksumAlgoritme: "SHA-256",
         _links: {
-          variantFormat: [{ href: codeHref(baseUrl, "variantFormat", VARIANT_FORMAT) }],
+          variantFormat: [{ href: variantFormat }],
+          filformat: [{ href: filformat }],
           referanseDokumentfil: [{ href: fileRef }],
         },
       },
     ],
-    ...optionalLinks(
-      linksTo(baseUrl, {
-        tilknyttetRegistreringSom: dokument.tilknyttetRegistreringSom,
-        dokumentstatus: DOKUMENTSTATUS,
-      }),
-    ),
+    ...optionalLinks(links),
   };
 }
 
-/** The journal post of this case created with this external id, as the archive numbered it. */
-export function journalPostWithExternalId(
-  sak: SakResource,
-  archivedCase: ArchivedCase,
-  externalId: string,
-): ArchivedJournalPost | undefined {
-  const post = sak.journalpost?.find((candidate) => carriesExternalId(candidate.nokkelord, externalId));
-  return post && toArchivedJournalPost(post, archivedCase);
+/** The highest journal post number of a case (0 without any): what a journal post added next will exceed. */
+export function highestJournalPostNumber(sak: SakResource): number {
+  return (sak.journalpost ?? []).reduce((max, post) => Math.max(max, post.journalPostnummer ?? 0), 0);
 }
 
 /**
- * The journal post just added to a case, read back from the case. It is the one carrying the external id; an
- * archive that drops keywords leaves the newest one, which is what FINT's own Flyt gateway takes (safe here
- * because the adapter writes one case's journal posts one at a time).
+ * The journal posts of a case that look like this one added after `marker` (the case's highest number before
+ * it was sent): numbered above it, with its title (Public 360 may put a prefix before it, from its case defaults:
+ * `JournalpostFactory.toP360`) and, where the archive lists them, the same document titles.
+ */
+export function journalPostsLike(sak: SakResource, post: Journalpost, marker: number): JournalpostResource[] {
+  const documentTitles = post.dokumenter.map((dokument) => dokument.tittel).sort();
+  return (sak.journalpost ?? []).filter((candidate) => {
+    if ((candidate.journalPostnummer ?? 0) <= marker) return false;
+    if (candidate.tittel !== post.tittel && !candidate.tittel?.endsWith(post.tittel)) return false;
+    const theirs = (candidate.dokumentbeskrivelse ?? []).map((dokument) => dokument.tittel).sort();
+    return theirs.length === 0 || sameList(theirs, documentTitles);
+  });
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
+
+/**
+ * The journal post just added to a case, read back from the case once the archive said it was done: the
+ * newest that looks like it above the number the case had before; else the newest above that number (which
+ * FINT's own Flyt gateway takes, `FintArchiveDispatchClient`); the adapter adds one case's journal posts one at
+ * a time.
  */
 export function addedJournalPost(
   sak: SakResource,
   archivedCase: ArchivedCase,
-  externalId: string,
+  post: Journalpost | undefined,
+  marker: number,
 ): ArchivedJournalPost {
-  const found = journalPostWithExternalId(sak, archivedCase, externalId);
-  if (found) return found;
-  const newest = (sak.journalpost ?? [])
-    .filter((post) => post.journalPostnummer !== undefined)
-    .reduce<JournalpostResource | undefined>(
-      (latest, post) =>
-        latest && (latest.journalPostnummer ?? 0) >= (post.journalPostnummer ?? 0) ? latest : post,
+  const newer = (sak.journalpost ?? []).filter((candidate) => (candidate.journalPostnummer ?? 0) > marker);
+  const newest = (posts: readonly JournalpostResource[]) =>
+    posts.reduce<JournalpostResource | undefined>(
+      (latest, candidate) =>
+        latest && (latest.journalPostnummer ?? 0) >= (candidate.journalPostnummer ?? 0) ? latest : candidate,
       undefined,
     );
-  if (!newest) {
+  const added = (post && newest(journalPostsLike(sak, post, marker))) ?? newest(newer);
+  if (!added) {
     throw new ArchiveUnavailableError(
       `the archive answered case ${archivedCase.caseNumber} without the journal post just added`,
       { uncertain: true },
     );
   }
-  return toArchivedJournalPost(newest, archivedCase);
+  return toArchivedJournalPost(added, archivedCase);
 }
 
-function toArchivedJournalPost(post: JournalpostResource, archivedCase: ArchivedCase): ArchivedJournalPost {
+export function toArchivedJournalPost(
+  post: JournalpostResource,
+  archivedCase: ArchivedCase,
+): ArchivedJournalPost {
   if (post.journalPostnummer === undefined) {
     throw new ArchiveUnavailableError(
       `the archive answered a journal post of case ${archivedCase.caseNumber} without its number`,

@@ -1,66 +1,71 @@
 import { describe, expect, it } from "vitest";
-import { ArchiveUnavailableError } from "../archive-errors";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
 import { landAcquisitionCase } from "./flyt-records.fixtures";
 import { toArchivedCase, toSakResource } from "./sak-mapping";
-
-const BASE = "https://api.felleskomponent.no";
+import { BASE, testLinker } from "./test-linker.fixtures";
 
 describe("toSakResource", () => {
-  it("writes plain fields as fields and codes as links to FINT's resources", () => {
-    const sak = toSakResource(landAcquisitionCase, "sub_01", BASE);
+  it("writes plain fields as fields and codes as the links the archive's lists give them", async () => {
+    const sak = await toSakResource(landAcquisitionCase, testLinker({ "arkivdel:SAK": "60005" }));
     expect(sak).toMatchObject({
       tittel: "Grunnerverv gnr 12 bnr 4 – Fv. 5070",
       offentligTittel: "Grunnerverv gnr 12 bnr 4",
-      noekkelord: ["flyt-external-id:sub_01"],
       _links: {
-        arkivdel: [{ href: `${BASE}/arkiv/noark/arkivdel/systemid/SAK` }],
-        administrativEnhet: [{ href: `${BASE}/arkiv/noark/administrativenhet/systemid/215` }],
-        journalenhet: [{ href: `${BASE}/arkiv/noark/administrativenhet/systemid/SENTRAL` }],
-        saksansvarlig: [{ href: `${BASE}/arkiv/noark/arkivressurs/systemid/10023` }],
-        saksmappetype: [{ href: `${BASE}/arkiv/kodeverk/saksmappetype/systemid/SAK` }],
-        saksstatus: [{ href: `${BASE}/arkiv/kodeverk/saksstatus/systemid/B` }],
-        tilgangsgruppe: [{ href: `${BASE}/arkiv/kodeverk/tilgangsgruppe/systemid/Eiendom` }],
+        arkivdel: [{ href: `${BASE}/arkivdel/60005` }],
+        administrativEnhet: [{ href: `${BASE}/administrativEnhet/215` }],
+        journalenhet: [{ href: `${BASE}/journalenhet/216` }],
+        saksansvarlig: [{ href: `${BASE}/saksansvarlig/10023` }],
+        saksmappetype: [{ href: `${BASE}/saksmappetype/SAK` }],
+        saksstatus: [{ href: `${BASE}/saksstatus/B` }],
       },
     });
+    // No marker of Flyt's own: FINT's adapters drop keywords.
+    expect(sak).not.toHaveProperty("noekkelord");
   });
 
-  it("keeps the classifications in order, the primary first", () => {
-    const { klasse } = toSakResource(landAcquisitionCase, "sub_01", BASE);
+  it("keeps the classifications in order, the primary first, each with its system's link", async () => {
+    const { klasse } = await toSakResource(
+      landAcquisitionCase,
+      testLinker({ "klassifikasjonssystem:GBNR": "1" }),
+    );
     expect(klasse).toEqual([
       {
         klasseId: "12/4",
         tittel: "Gårdsnummer 12, bruksnummer 4",
         rekkefolge: 1,
-        _links: {
-          klassifikasjonssystem: [{ href: `${BASE}/arkiv/noark/klassifikasjonssystem/systemid/GBNR` }],
-        },
+        _links: { klassifikasjonssystem: [{ href: `${BASE}/klassifikasjonssystem/1` }] },
       },
       {
         klasseId: "611",
         tittel: "611",
         rekkefolge: 2,
-        _links: {
-          klassifikasjonssystem: [{ href: `${BASE}/arkiv/noark/klassifikasjonssystem/systemid/ARKNOKKEL` }],
-        },
+        _links: { klassifikasjonssystem: [{ href: `${BASE}/klassifikasjonssystem/ARKNOKKEL` }] },
       },
     ]);
   });
 
-  it("writes parties and screening with their codes as links, encoded", () => {
-    const sak = toSakResource(landAcquisitionCase, "sub_01", BASE);
+  it("writes parties and screening with their codes as links, the legal basis never as text", async () => {
+    const sak = await toSakResource(
+      landAcquisitionCase,
+      testLinker({ "skjermingshjemmel:offl.13.fvl.13": "400" }),
+    );
     expect(sak.part).toEqual([
-      {
-        partNavn: "Kari Grunneier",
-        _links: { partRolle: [{ href: `${BASE}/arkiv/kodeverk/partrolle/systemid/GRUNNEIER` }] },
-      },
+      { partNavn: "Kari Grunneier", _links: { partRolle: [{ href: `${BASE}/partRolle/GRUNNEIER` }] } },
     ]);
-    expect(sak.skjerming?._links?.skjermingshjemmel).toEqual([
-      { href: `${BASE}/arkiv/kodeverk/skjermingshjemmel/systemid/Offl.%20%C2%A7%2013` },
-    ]);
+    expect(sak.skjerming?._links).toEqual({
+      tilgangsrestriksjon: [{ href: `${BASE}/tilgangsrestriksjon/13` }],
+      skjermingshjemmel: [{ href: `${BASE}/skjermingshjemmel/400` }],
+    });
   });
 
-  it("keeps a code that is already a FINT link, and leaves out what is absent", () => {
-    const sak = toSakResource(
+  it("refuses a case with a code the archive does not know, before anything is sent", async () => {
+    await expect(
+      toSakResource(landAcquisitionCase, testLinker({}, ["offl.13.fvl.13"])),
+    ).rejects.toBeInstanceOf(ArchiveRefusedError);
+  });
+
+  it("keeps a configured link, and leaves out what is absent", async () => {
+    const sak = await toSakResource(
       {
         ...landAcquisitionCase,
         arkivdel: "https://beta.felleskomponent.no/arkiv/noark/arkivdel/systemid/6",
@@ -69,8 +74,7 @@ describe("toSakResource", () => {
         skjerming: null,
         part: [],
       },
-      "sub_01",
-      `${BASE}/`,
+      testLinker(),
     );
     expect(sak._links?.arkivdel).toEqual([
       { href: "https://beta.felleskomponent.no/arkiv/noark/arkivdel/systemid/6" },
@@ -78,7 +82,6 @@ describe("toSakResource", () => {
     expect(sak._links?.saksansvarlig).toBeUndefined();
     expect(sak).not.toHaveProperty("offentligTittel");
     expect(sak).not.toHaveProperty("skjerming");
-    expect(sak._links?.saksstatus).toEqual([{ href: `${BASE}/arkiv/kodeverk/saksstatus/systemid/B` }]);
   });
 });
 
@@ -101,6 +104,13 @@ describe("toArchivedCase", () => {
       systemId: "2026/7",
       caseNumber: "2026/7",
     });
+  });
+
+  it("keeps a Public 360 case number verbatim, leading zeros and all", () => {
+    expect(
+      toArchivedCase({ tittel: "T", mappeId: { identifikatorverdi: "19/00094" } }, { afterWrite: false })
+        .caseNumber,
+    ).toBe("19/00094");
   });
 
   it("does not take an answer without a case number for a case", () => {

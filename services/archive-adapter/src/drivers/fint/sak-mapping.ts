@@ -1,22 +1,32 @@
 import type { Arkivsak, Skjerming } from "@flyt/schemas";
 import type { ArchivedCase } from "../archive-driver";
 import { ArchiveUnavailableError } from "../archive-errors";
-import { externalIdKeyword } from "./external-id";
-import {
-  type KlasseResource,
-  linksTo,
-  type PartResource,
-  type SakResource,
-  type SkjermingResource,
+import { lastSegment, type Relation } from "./code-lists";
+import type {
+  FintLinks,
+  KlasseResource,
+  PartResource,
+  SakResource,
+  SkjermingResource,
 } from "./fint-resources";
 
 /**
- * A Flyt case as the SakResource FINT creates it from: plain fields as fields, codes as links to FINT's code
- * lists and administrative resources, classifications in order (`rekkefolge` 1 is the primary one), and the
- * external id as a keyword (see external-id.ts).
+ * How a mapping gets the link for a configured value: the first self link of the archive's entry for it (see
+ * FintCodes), refused when the archive does not know it.
  */
-export function toSakResource(arkivsak: Arkivsak, externalId: string, baseUrl: string): SakResource {
-  const links = linksTo(baseUrl, {
+export interface CodeLinker {
+  link(relation: Relation, value: string, field?: string): Promise<string>;
+}
+
+/**
+ * A Flyt case as the SakResource FINT creates it from: plain fields as fields, codes as links to the
+ * archive's own entries of FINT's code lists and administrative resources, and classifications in order
+ * (`rekkefolge` 1 is the primary one). No external id: FINT's Sak has no field for one, and both archive
+ * adapters drop keywords on write (fint-p360-rpc-arkiv-adapter `NoarkFactory.createCaseArgs` never reads
+ * them, fint-sikri-arkiv-adapter `NoarkService` leaves them a TODO).
+ */
+export async function toSakResource(arkivsak: Arkivsak, codes: CodeLinker): Promise<SakResource> {
+  const links = await linksTo(codes, {
     arkivdel: arkivsak.arkivdel,
     administrativEnhet: arkivsak.administrativEnhet,
     journalenhet: arkivsak.journalenhet,
@@ -25,50 +35,82 @@ export function toSakResource(arkivsak: Arkivsak, externalId: string, baseUrl: s
     saksstatus: arkivsak.saksstatus,
     tilgangsgruppe: arkivsak.tilgangsgruppe,
   });
-  const skjerming = toSkjermingResource(arkivsak.skjerming, baseUrl);
-  return {
-    tittel: arkivsak.tittel,
-    ...(arkivsak.offentligTittel === null ? {} : { offentligTittel: arkivsak.offentligTittel }),
-    noekkelord: [externalIdKeyword(externalId)],
-    klasse: arkivsak.klassering.map(
-      (klassering, index): KlasseResource => ({
+  const klasse = await Promise.all(
+    arkivsak.klassering.map(
+      async (klassering, index): Promise<KlasseResource> => ({
         klasseId: klassering.ordningsverdi,
         // FINT requires a title; the value itself is the best one when no description was given.
         tittel: klassering.beskrivelse ?? klassering.ordningsverdi,
         rekkefolge: index + 1,
-        ...optionalLinks(linksTo(baseUrl, { klassifikasjonssystem: klassering.ordningsprinsipp })),
+        _links: {
+          klassifikasjonssystem: [
+            {
+              href: await codes.link(
+                "klassifikasjonssystem",
+                klassering.ordningsprinsipp,
+                "klassering.ordningsprinsipp",
+              ),
+            },
+          ],
+        },
       }),
     ),
-    part: arkivsak.part.map(
-      (part): PartResource => ({
+  );
+  const part = await Promise.all(
+    arkivsak.part.map(
+      async (part): Promise<PartResource> => ({
         partNavn: part.navn,
         ...(part.organisasjonsnummer === null ? {} : { organisasjonsnummer: part.organisasjonsnummer }),
-        ...optionalLinks(linksTo(baseUrl, { partRolle: part.rolle })),
+        ...optionalLinks(await linksTo(codes, { partRolle: part.rolle })),
       }),
     ),
+  );
+  const skjerming = await toSkjermingResource(arkivsak.skjerming, codes);
+  return {
+    tittel: arkivsak.tittel,
+    ...(arkivsak.offentligTittel === null ? {} : { offentligTittel: arkivsak.offentligTittel }),
+    klasse,
+    part,
     ...(skjerming === undefined ? {} : { skjerming }),
     ...optionalLinks(links),
   };
 }
 
-export function toSkjermingResource(
+/**
+ * Screening as links to its code resources: the access restriction and its legal basis (skjermingshjemmel),
+ * never the basis as free text (the adapters look the link up by system id: fint-p360-rpc-arkiv-adapter and
+ * fint-sikri-arkiv-adapter `SkjermingService`).
+ */
+export async function toSkjermingResource(
   skjerming: Skjerming | null,
-  baseUrl: string,
-): SkjermingResource | undefined {
+  codes: CodeLinker,
+): Promise<SkjermingResource | undefined> {
   if (skjerming === null) return undefined;
-  return {
-    ...optionalLinks(
-      linksTo(baseUrl, {
-        tilgangsrestriksjon: skjerming.tilgangsrestriksjon,
-        skjermingshjemmel: skjerming.skjermingshjemmel,
-      }),
-    ),
-  };
+  return optionalLinks(
+    await linksTo(codes, {
+      tilgangsrestriksjon: skjerming.tilgangsrestriksjon,
+      skjermingshjemmel: skjerming.skjermingshjemmel,
+    }),
+  );
+}
+
+/** The `_links` of a resource from configured values; absent values are left out. */
+export async function linksTo(
+  codes: CodeLinker,
+  values: Partial<Record<Relation, string | null | undefined>>,
+): Promise<FintLinks | undefined> {
+  const entries = await Promise.all(
+    (Object.entries(values) as [Relation, string | null | undefined][])
+      .filter((entry): entry is [Relation, string] => Boolean(entry[1]))
+      .map(async ([relation, value]) => [relation, [{ href: await codes.link(relation, value) }]] as const),
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 /**
- * The case a SakResource the archive answered describes. The case number is FINT's `mappeId` (`2026/123`),
- * or else built from `saksaar` and `sakssekvensnummer`; without either the answer is not a case.
+ * The case a SakResource the archive answered describes. The case number is FINT's `mappeId` as the archive
+ * writes it (`2026/123`, Public 360 `19/00094`: kept verbatim, leading zeros and all), or else built from
+ * `saksaar` and `sakssekvensnummer`; without either the answer is not a case.
  */
 export function toArchivedCase(sak: SakResource, options: { readonly afterWrite: boolean }): ArchivedCase {
   const caseNumber =
@@ -79,7 +121,7 @@ export function toArchivedCase(sak: SakResource, options: { readonly afterWrite:
       uncertain: options.afterWrite,
     });
   }
-  const arkivdel = codeOfLink(sak._links?.arkivdel?.[0]?.href);
+  const arkivdel = lastSegment(sak._links?.arkivdel?.[0]?.href);
   return {
     systemId: sak.systemId?.identifikatorverdi ?? caseNumber,
     caseNumber,
@@ -87,19 +129,8 @@ export function toArchivedCase(sak: SakResource, options: { readonly afterWrite:
   };
 }
 
-/** The code a link to a code resource names: its last path segment (`.../arkivdel/systemid/SAK` → `SAK`). */
-function codeOfLink(href: string | undefined): string | undefined {
-  const segment = href?.split("/").filter(Boolean).at(-1);
-  if (!segment) return undefined;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-}
-
 export function optionalLinks(
-  links: SakResource["_links"],
-): { readonly _links: NonNullable<SakResource["_links"]> } | Record<never, never> {
+  links: FintLinks | undefined,
+): { readonly _links: FintLinks } | Record<never, never> {
   return links === undefined ? {} : { _links: links };
 }

@@ -83,4 +83,19 @@ describe("awaitCompletion", () => {
       uncertain: true,
     });
   });
+
+  it("reports a conflict (409) as refused without passing on what the archive holds, or answers it when asked", async () => {
+    const conflict = answer(409, { body: '{"tittel":"Someone else\'s case"}' });
+    const error = await awaitCompletion(STATUS_URL, "PUT journal post", poll, statusUrl(conflict).deps).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ArchiveRefusedError);
+    expect(error).toMatchObject({ status: 409 });
+    expect((error as ArchiveRefusedError).archiveMessage).not.toContain("Someone");
+    expect(
+      await awaitCompletion(STATUS_URL, "PUT journal post", poll, statusUrl(conflict).deps, {
+        verdictAsAnswer: true,
+      }),
+    ).toBe(conflict);
+  });
 });

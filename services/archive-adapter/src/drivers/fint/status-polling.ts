@@ -1,4 +1,4 @@
-import { ArchiveUnavailableError } from "../archive-errors";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
 import { isTransientStatus } from "./failure-classification";
 import { answerError, type FintAnswer } from "./fint-http";
 
@@ -25,8 +25,9 @@ export interface PollDependencies {
 
 /**
  * Polls a write's status URL until the archive says it is done, and answers that final answer: 201 Created
- * (or 303 See Other, which FINT answers when not configured to say 201) with the created resource's
- * `Location`. 202 means not yet. An error the archive reports for the write (FINT's rejected or failed event)
+ * (or 303 See Other, which FINT's classic consumer answers unless configured to say 201; the core consumer says
+ * 201 only) with the created resource's `Location`. 202 means not yet; 409 that the archive refused the change
+ * as conflicting with what it holds (fint-consumer-arkiv-noark `StatusCache`). An error the archive reports for the write (FINT's rejected or failed event)
  * is classified like any other answer, as after the write was accepted; passing troubles (no answer, 429,
  * 5xx from a gateway in front) are polled through. When the bound runs out, or the status is gone (410: FINT
  * keeps it for a while only), nobody can tell whether the write happened: unavailable and uncertain.
@@ -71,6 +72,17 @@ export async function awaitCompletion(
       continue;
     }
     if (answer.status === 410) throw new WriteStatusGoneError(description);
+    if (answer.status === 409) {
+      // FINT's CONFLICT event: the archive did not make the change, and answers what it holds instead (its body
+      // is that resource, whose content is not Flyt's to pass on).
+      if (options.verdictAsAnswer) return answer;
+      throw new ArchiveRefusedError(
+        `${description}: the archive reported a conflict with what it holds (409)`,
+        {
+          status: 409,
+        },
+      );
+    }
     if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
       lastTrouble = `its status URL answered ${answer.status}`;
       continue;
