@@ -21,23 +21,27 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** What a destination's settings give the driver for this fake. */
+function driverOptionsFor(server: FakeNoark5Server): Noark5DriverOptions {
+  return {
+    baseUrl: server.baseUrl,
+    oauth: {
+      tokenUrl: server.tokenUrl,
+      clientId: server.clientId,
+      clientSecret: server.clientSecret,
+      scope: "noark5",
+    },
+    requestTimeoutMs: 500,
+    defaultArkivdel: "PERSONAL",
+  };
+}
+
 async function setUp(
   fakeOptions: FakeNoark5Options = {},
   driverOptions: Partial<Noark5DriverOptions> = {},
 ): Promise<{ fake: FakeNoark5Server; driver: ArchiveDriver }> {
   fake = await startFakeNoark5Server(fakeOptions);
-  const driver = createNoark5Driver({
-    baseUrl: fake.baseUrl,
-    oauth: {
-      tokenUrl: fake.tokenUrl,
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      scope: "noark5",
-    },
-    requestTimeoutMs: 500,
-    defaultArkivdel: "PERSONAL",
-    ...driverOptions,
-  });
+  const driver = createNoark5Driver({ ...driverOptionsFor(fake), ...driverOptions });
   return { fake, driver };
 }
 
@@ -237,7 +241,7 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(stored?.fields).toMatchObject({
       journalposttype: { kode: "I" },
       journalstatus: { kode: "J" },
-      dokumentetsDato: "2026-02-27Z",
+      dokumentetsDato: "2026-02-27T00:00:00+01:00",
       journalpostnummer: 1,
     });
     expect(
@@ -311,6 +315,66 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(await driver.journalPostByExternalId(created, uniqueName("unknown"))).toBeUndefined();
     await expect(driver.searchCases({ tilgangsgruppe: "x" })).rejects.toBeInstanceOf(ArchiveRefusedError);
   }, 30_000);
+
+  it("sends no case type, and refuses to search by one: v1.1 has no mappetype", async () => {
+    const { fake, driver } = await setUp();
+    const created = await driver.createCase(arkivsak({ saksmappetype: "BYGG" }), uniqueName("sub"));
+    expect(created.caseNumber).toMatch(/^\d{4}\/1$/);
+    expect(JSON.stringify(fake.saksmapper()[0]?.fields)).not.toContain("BYGG");
+    const search = await failureOf(driver.searchCases({ saksmappetype: "BYGG", tittel: "x" }));
+    expect(search).toBeInstanceOf(ArchiveRefusedError);
+    expect((search as ArchiveRefusedError).archiveMessage).toMatch(/mappetype was removed/);
+    expect(fake.requests.filter((request) => request.query.includes("mappetype"))).toEqual([]);
+  });
+
+  it("screens with skjermingshjemmel and the destination's skjermingMetadata, inside skjerming (v1.1)", async () => {
+    const { fake, driver } = await setUp();
+    const skjerming = { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" };
+    const archivedCase = await driver.createCase(arkivsak({ skjerming }), uniqueName("sub"));
+    const files = twoFiles();
+    await driver.addJournalPost(
+      archivedCase,
+      journalpost(files, { skjerming }),
+      await upload(driver, files),
+      uniqueName("post"),
+    );
+    expect(fake.saksmapper()[0]?.fields.skjerming).toEqual({
+      tilgangsrestriksjon: { kode: "13" },
+      skjermingshjemmel: "Offl. § 13",
+      skjermingMetadata: [{ kode: "TM1" }, { kode: "NPS" }],
+    });
+    expect(fake.journalposter()[0]?.fields.skjerming).toMatchObject({
+      skjermingMetadata: [{ kode: "TR1" }, { kode: "NA" }, { kode: "NM" }],
+    });
+  });
+
+  it("adds skjermingMetadata through its own relation where the archive refuses it inline (Nikita 2021)", async () => {
+    const skjerming = { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" };
+    const { fake, driver } = await setUp({ screening: "nikita-2021" });
+    const refused = await failureOf(driver.createCase(arkivsak({ skjerming }), uniqueName("sub")));
+    expect(refused).toBeInstanceOf(ArchiveRefusedError);
+    expect((refused as ArchiveRefusedError).archiveMessage).toMatch(/skjermingMetadata/);
+
+    const relation = createNoark5Driver({
+      ...driverOptionsFor(fake),
+      screening: { form: "relation", saksmappe: ["TM1", "NPS"], journalpost: ["TR1"] },
+    });
+    const archivedCase = await relation.createCase(arkivsak({ skjerming }), uniqueName("sub"));
+    const files = twoFiles();
+    await relation.addJournalPost(
+      archivedCase,
+      journalpost(files, { skjerming }),
+      await upload(relation, files),
+      uniqueName("post"),
+    );
+    const stored = fake.saksmapper().find((mappe) => mappe.systemID === archivedCase.systemId);
+    expect(stored?.fields.skjerming).toEqual({
+      tilgangsrestriksjon: { kode: "13" },
+      skjermingshjemmel: "Offl. § 13",
+    });
+    expect(stored?.skjermingMetadata).toEqual(["TM1", "NPS"]);
+    expect(fake.journalposter()[0]?.skjermingMetadata).toEqual(["TR1"]);
+  });
 
   it("takes 503 with Retry-After as transient and certain: nothing was written", async () => {
     const { fake, driver } = await setUp();

@@ -8,7 +8,9 @@ import { createNoark5JournalPosts, type DocumentToArchive } from "./noark5-journ
 import {
   type BusinessMetadataFields,
   DEFAULT_BUSINESS_METADATA_FIELDS,
+  DEFAULT_SCREENING,
   isCompleted,
+  type ScreeningSettings,
   toArchivedCase,
   toArchivedJournalPost,
 } from "./noark5-mapping";
@@ -26,6 +28,8 @@ export interface Noark5DriverOptions {
   readonly defaultArkivdel?: string;
   /** The virksomhetsspesifikkeMetadata fields Flyt writes; see BusinessMetadataFields. */
   readonly businessMetadataFields?: BusinessMetadataFields;
+  /** How this archive takes screening, and which skjermingMetadata codes go with it; see ScreeningSettings. */
+  readonly screening?: ScreeningSettings;
   /**
    * A file's content, when what `uploadFile` staged is gone (the process restarted in between). Without it,
    * such a journal post fails permanently.
@@ -56,8 +60,14 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
   });
   const client = createNoark5Client({ fetch: fetchImpl, tokens, timeoutMs: options.requestTimeoutMs, now });
   const navigator = createNoark5Navigator({ client, baseUrl: options.baseUrl });
-  const cases = createNoark5Cases({ navigator, fields, defaultArkivdel: options.defaultArkivdel });
-  const journalPosts = createNoark5JournalPosts({ navigator, client, fields });
+  const screening = options.screening ?? DEFAULT_SCREENING;
+  const cases = createNoark5Cases({
+    navigator,
+    fields,
+    screening,
+    defaultArkivdel: options.defaultArkivdel,
+  });
+  const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening });
   const staged = createStagedFiles({ ttlMs: options.stagedFileTtlMs ?? DEFAULT_STAGED_FILE_TTL_MS, now });
 
   /** Every document's bytes, before anything is written: a missing file must not leave half a journal post. */

@@ -11,9 +11,11 @@ import {
   isCompleted,
   journalpostBody,
   korrespondansepartBody,
+  type ScreeningSettings,
 } from "./noark5-mapping";
 import type { Located, Noark5Navigator } from "./noark5-navigator";
 import { REL } from "./noark5-relations";
+import { addScreeningMetadata } from "./noark5-screening";
 import { equals } from "./odata-filter";
 import type { StagedFile } from "./staged-files";
 
@@ -43,8 +45,9 @@ export function createNoark5JournalPosts(options: {
   readonly navigator: Noark5Navigator;
   readonly client: Noark5Client;
   readonly fields: BusinessMetadataFields;
+  readonly screening: ScreeningSettings;
 }): Noark5JournalPosts {
-  const { navigator, client, fields } = options;
+  const { navigator, client, fields, screening } = options;
 
   /** A saksmappe lists its journal posts under sakarkiv's relation; a plain mappe under registrering. */
   function journalPostList(saksmappe: Located): string {
@@ -185,10 +188,18 @@ export function createNoark5JournalPosts(options: {
         (await navigator.create(
           saksmappe,
           REL.nyJournalpost,
-          journalpostBody(post, externalId, fields),
+          journalpostBody(post, externalId, fields, screening),
           "ny-journalpost",
         ));
       const resuming = unfinished !== undefined;
+      await addScreeningMetadata(
+        navigator,
+        journalpost,
+        post.skjerming,
+        screening.journalpost,
+        screening,
+        resuming,
+      );
       await addCorrespondents(journalpost, post, resuming);
       await addDocuments(journalpost, documents, resuming);
       return navigator.patch(journalpost, completedPatch(fields), "the journalpost");

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type FakeNoark5Options,
+  type FakeNoark5Server,
+  startFakeNoark5Server,
+} from "../../../test-support/fake-noark5-server";
+
+// The fake Noark 5 server is what the driver's tests trust; here it is held to the sources it cites
+// (test-support/fake-noark5/*.ts): each refusal a real server makes, the fake makes too.
+
+const API = "https://rel.arkivverket.no/noark5/v5/api";
+const JSON_TYPE = "application/vnd.noark5+json";
+
+let fake: FakeNoark5Server | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+type Links = Record<string, { href: string }>;
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+async function client(options: FakeNoark5Options = {}) {
+  fake = await startFakeNoark5Server(options);
+  const server = fake;
+  const tokenAnswer = await fetch(server.tokenUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: server.clientId,
+      client_secret: server.clientSecret,
+    }),
+  });
+  const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+
+  async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: JSON_TYPE,
+        ...(body === undefined ? {} : { "content-type": JSON_TYPE }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>),
+    } satisfies Answer;
+  }
+  const linkOf = (answer: Answer, rel: string) => {
+    const link = (answer.body._links as Links | undefined)?.[rel];
+    if (!link) throw new Error(`no ${rel} in ${JSON.stringify(answer.body)}`);
+    return link.href.replace(/\{[^}]*\}$/, "");
+  };
+  async function arkivdel(): Promise<Answer> {
+    const root = await call("GET", server.baseUrl);
+    const arkivstruktur = await call("GET", linkOf(root, `${API}/arkivstruktur/`));
+    const list = await call(
+      "GET",
+      `${linkOf(arkivstruktur, `${API}/arkivstruktur/arkivdel/`)}?$filter=tittel eq 'PERSONAL'`,
+    );
+    const [first] = list.body.results as Record<string, unknown>[];
+    return { status: 200, headers: new Headers(), body: first ?? {} };
+  }
+  async function newSaksmappe(body: Record<string, unknown>): Promise<Answer> {
+    return call("POST", linkOf(await arkivdel(), `${API}/sakarkiv/ny-saksmappe/`), {
+      tittel: "Sak",
+      ...body,
+    });
+  }
+  async function newJournalpost(body: Record<string, unknown>): Promise<Answer> {
+    const saksmappe = await newSaksmappe({});
+    return call("POST", linkOf(saksmappe, `${API}/sakarkiv/ny-journalpost/`), {
+      tittel: "Post",
+      journalposttype: { kode: "I" },
+      ...body,
+    });
+  }
+  return { server, call, linkOf, newSaksmappe, newJournalpost };
+}
+
+const beskrivelse = (answer: Answer) =>
+  (answer.body.feil as { beskrivelse?: string } | undefined)?.beskrivelse;
+
+describe("the fake Noark 5 server refuses what the sources show", () => {
+  it("takes only datetimes with a time zone, with the standard's error body", async () => {
+    const { newJournalpost } = await client();
+    for (const date of ["2026-01-05", "2026-01-05Z", "2026-01-05T00:00:00", "05.01.2026"]) {
+      const answer = await newJournalpost({ dokumentetsDato: date });
+      expect(answer.status, date).toBe(400);
+      expect(answer.body).toEqual({
+        feil: { kode: 400, beskrivelse: expect.stringContaining("dokumentetsDato") },
+      });
+    }
+    for (const date of ["2026-01-05T00:00:00+01:00", "2026-01-05T00:00:00Z", "2026-07-05T12:30:00.5+02:00"]) {
+      expect((await newJournalpost({ dokumentetsDato: date })).status, date).toBe(201);
+    }
+    // Nested ones too.
+    const nested = await newJournalpost({
+      skjerming: {
+        tilgangsrestriksjon: { kode: "13" },
+        skjermingshjemmel: "Offl. § 13",
+        skjermingMetadata: [{ kode: "TR1" }],
+        skjermingOpphoererDato: "2090-01-01",
+      },
+    });
+    expect(beskrivelse(nested)).toContain("skjerming.skjermingOpphoererDato");
+  });
+
+  it("refuses mappetype on a saksmappe and in a search", async () => {
+    const { server, call, linkOf, newSaksmappe } = await client();
+    const refused = await newSaksmappe({ mappetype: { kode: "BYGG" } });
+    expect(refused.status).toBe(400);
+    expect(beskrivelse(refused)).toContain("[mappetype]");
+    const root = await call("GET", server.baseUrl);
+    const sakarkiv = await call("GET", linkOf(root, `${API}/sakarkiv/`));
+    const search = await call(
+      "GET",
+      `${linkOf(sakarkiv, `${API}/sakarkiv/saksmappe/`)}?$filter=${encodeURIComponent("mappetype/kode eq 'BYGG'")}`,
+    );
+    expect(search.status).toBe(400);
+  });
+
+  it("needs skjermingshjemmel and, as v1.1 reads, skjermingMetadata", async () => {
+    const { newSaksmappe } = await client();
+    const restriction = { tilgangsrestriksjon: { kode: "13" } };
+    const metadata = { skjermingMetadata: [{ kode: "TM1" }] };
+    expect(beskrivelse(await newSaksmappe({ skjerming: { ...restriction, ...metadata } }))).toMatch(
+      /skjermingshjemmel is missing/,
+    );
+    expect(
+      beskrivelse(await newSaksmappe({ skjerming: { ...restriction, skjermingshjemmel: "Offl. § 13" } })),
+    ).toMatch(/skjermingMetadata/);
+    expect(
+      (
+        await newSaksmappe({
+          skjerming: {
+            ...restriction,
+            skjermingshjemmel: "Offl. § 13",
+            skjermingMetadata: [{ kode: "XYZ" }],
+          },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await newSaksmappe({ skjerming: { ...restriction, skjermingshjemmel: "Offl. § 13", ...metadata } }))
+        .status,
+    ).toBe(201);
+  });
+
+  it("refuses skjermingMetadata inside skjerming as the reference server of 2021 does, and takes it by relation", async () => {
+    const { call, linkOf, newSaksmappe } = await client({
+      screening: "nikita-2021",
+      errorBodies: "nikita-2021",
+    });
+    const screening = { tilgangsrestriksjon: { kode: "13" }, skjermingshjemmel: "Offl. § 13" };
+    const inline = await newSaksmappe({ skjerming: { ...screening, skjermingMetadata: [{ kode: "TM1" }] } });
+    expect(inline.status).toBe(400);
+    expect(inline.body).toMatchObject({ status: 400, message: expect.stringContaining("skjermingMetadata") });
+    const created = await newSaksmappe({ skjerming: screening });
+    expect(created.status).toBe(201);
+    const added = await call(
+      "POST",
+      linkOf(created, "https://nikita.arkivlab.no/noark5/v5/ny-skjermingmetadata/"),
+      { kode: "TM1" },
+    );
+    expect(added.status).toBe(201);
+  });
+
+  it("lets a saksmappe list its journal posts only as registreringer", async () => {
+    const { newSaksmappe } = await client();
+    const links = (await newSaksmappe({})).body._links as Links;
+    expect(links[`${API}/arkivstruktur/registrering/`]).toBeDefined();
+    expect(links[`${API}/sakarkiv/journalpost/`]).toBeUndefined();
+  });
+});
