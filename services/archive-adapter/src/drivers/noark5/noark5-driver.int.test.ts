@@ -25,8 +25,8 @@ afterEach(async () => {
 function driverOptionsFor(server: FakeNoark5Server): Noark5DriverOptions {
   return {
     baseUrl: server.baseUrl,
+    // No token URL: the driver finds it from the archive's OpenID configuration, as the standard has it.
     oauth: {
-      tokenUrl: server.tokenUrl,
       clientId: server.clientId,
       clientSecret: server.clientSecret,
       scope: "noark5",
@@ -153,11 +153,65 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     await driver.caseByNumber(created.caseNumber);
 
     expect(fake.unadvertisedRequests()).toEqual([]);
-    expect(fake.requests.filter((request) => request.operation === "root")).toHaveLength(1);
+    const roots = fake.requests.filter((request) => request.operation === "root");
+    // Once without a token (to find where to log in), once with it.
+    expect(roots.map((request) => request.headers.authorization?.split(" ")[0])).toEqual([
+      undefined,
+      "Bearer",
+    ]);
     expect(fake.requests.filter((request) => request.operation === "entry")).toHaveLength(2);
-    for (const request of fake.requests.filter((each) => each.operation !== "token")) {
+    const open = new Set(["token", "discovery", "root"]);
+    for (const request of fake.requests.filter((each) => !open.has(each.operation))) {
       expect(request.headers.authorization).toMatch(/^Bearer /);
     }
+  });
+
+  it("logs in as the standard has it: the root without a token, its login/oidc link, the token endpoint", async () => {
+    const { fake, driver } = await setUp();
+    await driver.caseByNumber("2026/1");
+    expect(fake.requests.slice(0, 4).map((request) => [request.operation, request.status])).toEqual([
+      ["root", 200],
+      ["discovery", 200],
+      ["token", 200],
+      ["root", 200],
+    ]);
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+    expect(fake.requests[2]?.headers.authorization).toMatch(/^Basic /);
+  });
+
+  it("finds the OpenID configuration where the standard puts it when the root does not link it", async () => {
+    const { fake, driver } = await setUp({ login: { withoutOidcLink: true } });
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+    expect(fake.requests.filter((request) => request.operation === "discovery")).toHaveLength(1);
+  });
+
+  it("authenticates with form fields where the provider takes only those", async () => {
+    const { fake, driver } = await setUp({ login: { authMethods: ["client_secret_post"] } });
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+    const [token] = fake.requests.filter((request) => request.operation === "token");
+    expect(token).toMatchObject({ status: 200, headers: { authorization: undefined } });
+  });
+
+  it("refuses a provider without the client credentials grant, saying so", async () => {
+    const { fake, driver } = await setUp({ login: { grantTypes: ["authorization_code", "password"] } });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/client_credentials/);
+    expect(fake.requests.filter((request) => request.operation === "token")).toEqual([]);
+  });
+
+  it("uses a configured token URL, for an archive whose root wants a token", async () => {
+    const { fake, driver } = await setUp({ login: { rootNeedsToken: true } });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/token URL/);
+
+    const configured = createNoark5Driver({
+      ...driverOptionsFor(fake),
+      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    });
+    const before = fake.requests.length;
+    expect(await configured.caseByNumber("2026/1")).toBeUndefined();
+    expect(fake.requests.slice(before).filter((request) => request.operation === "discovery")).toEqual([]);
   });
 
   it("catches a URL made by hand (the check above is not vacuous)", async () => {
@@ -544,9 +598,8 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
   it("refuses when the token endpoint refuses the client, and waits when it is down", async () => {
     const { fake, driver } = await setUp({}, {});
     const wrong = createNoark5Driver({
-      baseUrl: fake.baseUrl,
-      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: "wrong" },
-      requestTimeoutMs: 500,
+      ...driverOptionsFor(fake),
+      oauth: { clientId: fake.clientId, clientSecret: "wrong" },
     });
     expect(await failureOf(wrong.caseByNumber("2026/1"))).toBeInstanceOf(ArchiveRefusedError);
 
@@ -573,11 +626,7 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
     const files = twoFiles();
     const refs = await upload(driver, files);
-    const options = {
-      baseUrl: fake.baseUrl,
-      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
-      requestTimeoutMs: 500,
-    };
+    const options = driverOptionsFor(fake);
 
     const restarted = createNoark5Driver(options);
     const lost = await failureOf(

@@ -15,11 +15,13 @@ import {
   toArchivedJournalPost,
 } from "./noark5-mapping";
 import { createNoark5Navigator } from "./noark5-navigator";
+import { discoverTokenEndpoint, type TokenEndpoint } from "./oidc-discovery";
 import { createStagedFiles, isStagedRef, sha256Hex } from "./staged-files";
 
 export interface Noark5DriverOptions {
   /** The API root, the one URL the driver is told: everything else is found from its links. */
   readonly baseUrl: string;
+  /** The client's credentials; its token URL overrides what the archive's OpenID configuration names. */
   readonly oauth: ClientCredentials;
   /** Deadline of each request (an upload included), after which it counts as unanswered. */
   readonly requestTimeoutMs: number;
@@ -44,7 +46,7 @@ const DEFAULT_STAGED_FILE_TTL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * The Noark 5 tjenestegrensesnitt driver: REST with HATEOAS from one root, `application/vnd.noark5+json`,
- * OAuth 2.0 client credentials. A case is a saksmappe (its number the mappeID, `2026/123`), a journal post a
+ * OAuth 2.0 client credentials at the token endpoint the archive's OpenID configuration names (or one configured). A case is a saksmappe (its number the mappeID, `2026/123`), a journal post a
  * journalpost with its dokumentbeskrivelser, dokumentobjekter and files (`2026/123-4`). Lookups are OData
  * `$filter` searches; Flyt's external ids are business-specific metadata on the saksmappe and journalpost.
  */
@@ -52,11 +54,18 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const fields = options.businessMetadataFields ?? DEFAULT_BUSINESS_METADATA_FIELDS;
+  const http = { fetch: fetchImpl, timeoutMs: options.requestTimeoutMs, now };
+  const { tokenUrl } = options.oauth;
   const tokens = createTokenSource({
     credentials: options.oauth,
-    fetch: fetchImpl,
-    timeoutMs: options.requestTimeoutMs,
-    now,
+    endpoint: tokenUrl
+      ? async (): Promise<TokenEndpoint> => ({
+          url: tokenUrl,
+          authMethod: "client_secret_basic",
+          source: "configured",
+        })
+      : () => discoverTokenEndpoint(http, options.baseUrl),
+    ...http,
   });
   const client = createNoark5Client({ fetch: fetchImpl, tokens, timeoutMs: options.requestTimeoutMs, now });
   const navigator = createNoark5Navigator({ client, baseUrl: options.baseUrl });

@@ -182,4 +182,43 @@ describe("the fake Noark 5 server refuses what the sources show", () => {
     expect(links[`${API}/arkivstruktur/registrering/`]).toBeDefined();
     expect(links[`${API}/sakarkiv/journalpost/`]).toBeUndefined();
   });
+
+  it("shows its root's login mechanisms without a token, and the rest only with one", async () => {
+    const { server, call } = await client();
+    const open = await fetch(server.baseUrl, { headers: { accept: JSON_TYPE } });
+    expect(open.status).toBe(200);
+    const openLinks = Object.keys(((await open.json()) as { _links: Links })._links);
+    expect(openLinks.sort()).toEqual([`${API}/login/oidc/`, `${API}/login/rfc6749/`]);
+    const withToken = Object.keys((await call("GET", server.baseUrl)).body._links as Links);
+    expect(withToken).toEqual(
+      expect.arrayContaining([
+        `${API}/arkivstruktur/`,
+        `${API}/sakarkiv/`,
+        `${API}/metadata/`,
+        `${API}/admin/system/`,
+      ]),
+    );
+  });
+
+  it("serves an OpenID configuration whose token endpoint takes client credentials as announced", async () => {
+    const { server } = await client({ login: { authMethods: ["client_secret_post"] } });
+    const root = (await (await fetch(server.baseUrl)).json()) as { _links: Links };
+    const configurationUrl = root._links[`${API}/login/oidc/`]?.href ?? "";
+    expect(configurationUrl).toBe(`${server.baseUrl}.well-known/openid-configuration`);
+    const configuration = (await (await fetch(configurationUrl)).json()) as Record<string, unknown>;
+    expect(configuration).toMatchObject({
+      token_endpoint: server.tokenUrl,
+      grant_types_supported: expect.arrayContaining(["client_credentials"]),
+      token_endpoint_auth_methods_supported: ["client_secret_post"],
+    });
+    const basic = await fetch(server.tokenUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${server.clientId}:${server.clientSecret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    expect(basic.status).toBe(401);
+  });
 });
