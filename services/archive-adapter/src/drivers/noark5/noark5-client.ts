@@ -50,6 +50,16 @@ interface Exchange {
   readonly purpose: string;
 }
 
+/**
+ * A write conditional on the version read: `If-Match` (RFC 9110), the header optimistic concurrency uses; the
+ * standard says ETags "skal benyttes" without naming the request header (06-konsepter_og_prinsipper.rst:735–745).
+ * The same value goes as an `ETag` request header too, which the reference server of 2021 requires on updates
+ * (Nikita NikitaETAGInterceptor.java:32–80) and others ignore.
+ */
+function preconditionHeaders(etag: string | null): Record<string, string> {
+  return etag === null ? {} : { "if-match": etag, etag };
+}
+
 export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
   async function send(exchange: Exchange, token: string): Promise<Response> {
     try {
@@ -138,18 +148,30 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         purpose,
       });
     },
-    patch(url, body, etag, purpose) {
-      return jsonExchange({
-        method: "PATCH",
-        url,
-        headers: {
-          accept,
-          "content-type": `${MERGE_PATCH_MEDIA_TYPE}; charset=utf-8`,
-          ...(etag === null ? {} : { "if-match": etag }),
-        },
-        body: JSON.stringify(body),
-        purpose,
-      });
+    async patch(url, body, etag, purpose) {
+      try {
+        return await jsonExchange({
+          method: "PATCH",
+          url,
+          headers: {
+            accept,
+            "content-type": `${MERGE_PATCH_MEDIA_TYPE}; charset=utf-8`,
+            ...preconditionHeaders(etag),
+          },
+          body: JSON.stringify(body),
+          purpose,
+        });
+      } catch (error) {
+        // The standard's PATCH is JSON Merge Patch (06-konsepter_og_prinsipper.rst:824–832); the reference
+        // server of 2021 takes only its own patch list on records (RecordHateoasController.java:2372–2382).
+        if (error instanceof ArchiveRefusedError && error.status === 415) {
+          throw new ArchiveRefusedError(
+            `the archive does not take JSON Merge Patch (RFC 7396), which the standard names for updates, for ${purpose}: ${error.archiveMessage}`,
+            { status: 415 },
+          );
+        }
+        throw error;
+      }
     },
     upload(url, file, purpose) {
       return jsonExchange({

@@ -326,10 +326,14 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(uploads[0]?.headers.contentDisposition).toContain(
       "filename*=UTF-8''s%C3%B8knad_%C3%A6%C3%B8%C3%A5.pdf",
     );
-    // Marked finished with the ETag it was read with.
+    // Marked finished with the ETag it was read with: If-Match, and the same as an ETag header, which the
+    // reference server requires on updates.
     const patches = fake.requests.filter((request) => request.operation === "patch");
     expect(patches.length).toBeGreaterThan(0);
-    for (const patch of patches) expect(patch.headers.ifMatch).toMatch(/^"\d+"$/);
+    for (const patch of patches) {
+      expect(patch.headers.ifMatch).toMatch(/^"\d+"$/);
+      expect(patch.headers.etag).toBe(patch.headers.ifMatch);
+    }
   }, 30_000);
 
   it("finds cases by external id, by number and by search, and journal posts by external id", async () => {
@@ -428,6 +432,60 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     });
     expect(stored?.skjermingMetadata).toEqual(["TM1", "NPS"]);
     expect(fake.journalposter()[0]?.skjermingMetadata).toEqual(["TR1"]);
+  });
+
+  it("refuses before writing where the archive takes no business-specific metadata on a saksmappe", async () => {
+    const { fake, driver } = await setUp({ businessMetadataOn: ["journalpost"] });
+    const failure = await failureOf(driver.createCase(arkivsak(), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(
+      /virksomhetsspesifikkeMetadata on saksmappe/,
+    );
+    expect(
+      fake.requests.filter((request) => request.operation === "ny-saksmappe" && request.method === "POST"),
+    ).toEqual([]);
+  });
+
+  it("says so when the archive takes no JSON Merge Patch", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(
+      2,
+      { kind: "status", status: 415, text: "Content type not supported" },
+      { operation: "patch" },
+    );
+    const failure = await failureOf(driver.createCase(arkivsak(), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/JSON Merge Patch/);
+  });
+
+  it("keeps the reference server's message from its error body, not its stack trace", async () => {
+    const { driver } = await setUp({ errorBodies: "nikita-2021" });
+    const failure = await failureOf(driver.createCase(arkivsak({ arkivdel: "UKJENT" }), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const invalid = journalpost(files, {
+      korrespondansepart: [
+        {
+          korrespondanseparttype: "nabo",
+          navn: "N",
+          organisasjonsnummer: null,
+          postadresse: null,
+          epost: null,
+        },
+      ],
+    });
+    const refused = await failureOf(
+      driver.addJournalPost(archivedCase, invalid, await upload(driver, files), "p"),
+    );
+    expect((refused as ArchiveRefusedError).archiveMessage).toBe("ugyldig korrespondanseparttype «nabo»");
+  });
+
+  it("reads an empty search (count 0, no results) as no hits", async () => {
+    const { fake, driver } = await setUp();
+    expect(await driver.searchCases({ tittel: uniqueName("ingen") })).toEqual([]);
+    const [search] = fake.requests.filter((request) => request.operation === "search");
+    expect(search?.status).toBe(200);
   });
 
   it("takes 503 with Retry-After as transient and certain: nothing was written", async () => {

@@ -27,12 +27,32 @@ export interface Noark5Navigator {
   list(from: Located, rel: string, filter: string | undefined, purpose: string): Promise<Located[]>;
   /**
    * Creates an object through a `ny-...` relation: the archive's proposed values (`GET ny-...`) under the
-   * driver's own, posted to the same href.
+   * driver's own, posted to the same href. Business-specific metadata is sent only to an object whose template
+   * shows the field (see `template`): elsewhere the archive would refuse the object.
    */
   create(from: Located, rel: string, body: Record<string, unknown>, purpose: string): Promise<Located>;
+  /** What the archive's template for a `ny-...` relation shows, or undefined when it offers none. */
+  template(from: Located, rel: string, purpose: string): Promise<Template>;
   /** A JSON Merge Patch of the object, conditional on its ETag; once more after a conflict, on a fresh copy. */
   patch(object: Located, body: Record<string, unknown>, what: string): Promise<Located>;
 }
+
+/**
+ * A creation template (`GET ny-...`): the values it proposes, and the fields it shows (`fields` undefined when
+ * the server offers no template; the standard makes that GET optional).
+ */
+export interface Template {
+  readonly defaults: Record<string, unknown>;
+  readonly fields: ReadonlySet<string> | undefined;
+}
+
+/**
+ * "For mapper som støtter virksomhetsspesifikke metadata, så skal GET på ny-mappe returnere feltet
+ * virksomhetsspesifikkeMetadata" (06-konsepter_og_prinsipper.rst:1814–1828 at tag versjon-1.1): a template
+ * without it is an object that takes none — the reference server of 2021 takes none on saksmappe or journalpost
+ * (Nikita CaseFileDeserializer.java, RegistryEntryDeserializer.java refuse it as an unknown field).
+ */
+export const BUSINESS_METADATA = "virksomhetsspesifikkeMetadata";
 
 const MAX_PAGES = 20;
 
@@ -52,7 +72,7 @@ export function createNoark5Navigator(options: {
 }): Noark5Navigator {
   const { client } = options;
   const entryPoints = new Map<string, Promise<Located>>();
-  const templates = new Map<string, Record<string, unknown>>();
+  const templates = new Map<string, Template>();
 
   function cachedWhileSucceeding(
     cache: Map<string, Promise<Located>>,
@@ -86,18 +106,19 @@ export function createNoark5Navigator(options: {
     return found;
   }
 
-  async function template(rel: string, href: string, purpose: string) {
+  async function templateAt(rel: string, href: string, purpose: string): Promise<Template> {
     const known = templates.get(rel);
     if (known) return known;
-    let defaults: Record<string, unknown> = {};
+    let found: Template = { defaults: {}, fields: undefined };
     try {
-      defaults = templateDefaults((await client.get(href, `the template for ${purpose}`)).body);
+      const { body } = await client.get(href, `the template for ${purpose}`);
+      found = { defaults: templateDefaults(body), fields: new Set(Object.keys(body)) };
     } catch (error) {
       // A server that offers no template (the standard makes GET on ny-... optional) gets none.
       if (!(error instanceof ArchiveRefusedError)) throw error;
     }
-    templates.set(rel, defaults);
-    return defaults;
+    templates.set(rel, found);
+    return found;
   }
 
   /** The object again, fresh, with its current ETag (the standard: read before you update). */
@@ -136,9 +157,17 @@ export function createNoark5Navigator(options: {
       }
       return found;
     },
+    async template(from, rel, purpose) {
+      return templateAt(rel, linkUrl(link(from, rel, purpose), {}, from.url), purpose);
+    },
     async create(from, rel, body, purpose) {
       const href = linkUrl(link(from, rel, purpose), {}, from.url);
-      const defaults = await template(rel, href, purpose);
+      const { defaults, fields } = await templateAt(rel, href, purpose);
+      if (BUSINESS_METADATA in body && fields !== undefined && !fields.has(BUSINESS_METADATA)) {
+        throw new ArchiveRefusedError(
+          `the archive does not take virksomhetsspesifikkeMetadata on ${purpose.replace(/^ny-/, "")} (its template has no such field); Flyt keeps its external ids there, so it cannot archive here safely`,
+        );
+      }
       const answer = await client.post(href, { ...defaults, ...body }, purpose);
       const self = findLink(answer.body, "self");
       return { ...located(answer), url: self ? new URL(self.href, answer.url).toString() : answer.url };
