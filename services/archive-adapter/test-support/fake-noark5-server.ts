@@ -93,6 +93,8 @@ export type FakeFailure =
 export interface FakeRequestMatch {
   readonly operation?: FakeOperation | readonly FakeOperation[];
   readonly method?: string;
+  /** Let this many matching requests through before failing any (the third chunk, say). */
+  readonly skip?: number;
 }
 
 export interface RecordedRequest {
@@ -265,6 +267,7 @@ interface Rule {
   readonly failure: FakeFailure;
   readonly match: FakeRequestMatch;
   remaining: number;
+  skipped: number;
   readonly share: number | undefined;
 }
 
@@ -1082,6 +1085,10 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         (typeof operations === "string" ? operations === operation : operations.includes(operation));
       if (!operationMatches) continue;
       if (rule.match.method !== undefined && rule.match.method !== method) continue;
+      if (rule.skipped < (rule.match.skip ?? 0)) {
+        rule.skipped += 1;
+        continue;
+      }
       if (rule.share !== undefined) {
         if (random() < rule.share) return rule.failure;
         continue;
@@ -1350,10 +1357,10 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     },
     uploadSessions: () => uploads.open,
     failNext(count, failure, match = {}) {
-      rules.push({ failure, match, remaining: count, share: undefined });
+      rules.push({ failure, match, remaining: count, skipped: 0, share: undefined });
     },
     failShare(share, failure, match = {}) {
-      rules.push({ failure, match, remaining: Number.POSITIVE_INFINITY, share });
+      rules.push({ failure, match, remaining: Number.POSITIVE_INFINITY, skipped: 0, share });
     },
     clearFailures() {
       rules = [];

@@ -13,6 +13,7 @@ import { createNoark5Driver } from "../drivers/noark5/noark5-driver";
 import { DeclaredOutages } from "../drivers/simulator/declared-outages";
 import { SimulatedArchive, wellBehaved } from "../drivers/simulator/simulated-archive";
 import type { ArchiveConnections } from "./archive-connections";
+import { postgresUploadSessions } from "./postgres/noark5-upload-sessions";
 
 /** An archive destination this deployment has no connection settings for: it waits until an operator adds them. */
 export class NotConnectedError extends TransientError {}
@@ -89,6 +90,8 @@ export function archiveDrivers(
           oauth: { ...client, ...(scope ? { scope } : {}) },
           // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
           contentOf: (file) => options.fileStore.contentForRestaging(tenantId, file.fileId),
+          // A chunked upload cut off by a restart goes on where the archive acknowledged.
+          uploadSessions: postgresUploadSessions(options.db, destination.id),
         });
       }
     }

@@ -1,148 +1,24 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PermanentError } from "@flyt/errors";
-import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 import { uniqueName } from "@flyt/testing";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type FakeNoark5Options,
-  type FakeNoark5Server,
-  startFakeNoark5Server,
-} from "../../../test-support/fake-noark5-server";
-import type { ArchiveDriver } from "../archive-driver";
+import { describe, expect, it } from "vitest";
 import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
-import { createNoark5Driver, type Noark5DriverOptions } from "./noark5-driver";
-import { sha256Hex } from "./staged-files";
+import {
+  arkivsak,
+  closeFakeAfterEach,
+  driverOptionsFor,
+  failureOf,
+  journalpost,
+  setUp,
+  type TestFile,
+  testFile,
+  twoFiles,
+  upload,
+} from "./noark5.fixtures";
+import { createNoark5Driver } from "./noark5-driver";
 
-let fake: FakeNoark5Server | undefined;
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-/** What a destination's settings give the driver for this fake. */
-function driverOptionsFor(server: FakeNoark5Server): Noark5DriverOptions {
-  return {
-    baseUrl: server.baseUrl,
-    // No token URL: the driver finds it from the archive's OpenID configuration, as the standard has it.
-    oauth: {
-      clientId: server.clientId,
-      clientSecret: server.clientSecret,
-      scope: "noark5",
-    },
-    requestTimeoutMs: 500,
-    defaultArkivdel: "PERSONAL",
-  };
-}
-
-async function setUp(
-  fakeOptions: FakeNoark5Options = {},
-  driverOptions: Partial<Noark5DriverOptions> = {},
-): Promise<{ fake: FakeNoark5Server; driver: ArchiveDriver }> {
-  fake = await startFakeNoark5Server(fakeOptions);
-  const driver = createNoark5Driver({ ...driverOptionsFor(fake), ...driverOptions });
-  return { fake, driver };
-}
-
-function arkivsak(overrides: Partial<Arkivsak> = {}): Arkivsak {
-  return {
-    tittel: uniqueName("Byggesak Storgata 1"),
-    offentligTittel: null,
-    saksansvarlig: "kari",
-    administrativEnhet: "Plan og bygg",
-    arkivdel: "SAK",
-    journalenhet: null,
-    saksmappetype: null,
-    saksstatus: null,
-    tilgangsgruppe: null,
-    klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: "Storgata 1" }],
-    part: [
-      { navn: "Bygg og Bolig AS", rolle: "KLI", organisasjonsnummer: "912345678" },
-      { navn: "Ola Nordmann", rolle: null, organisasjonsnummer: null },
-    ],
-    skjerming: null,
-    ...overrides,
-  };
-}
-
-interface TestFile {
-  readonly reference: FileReference;
-  readonly content: Buffer;
-}
-
-function testFile(filename: string, mimeType: string, text: string): TestFile {
-  const content = Buffer.from(text, "utf8");
-  return {
-    reference: {
-      fileId: uniqueName("file"),
-      filename,
-      mimeType,
-      sizeBytes: content.length,
-      sha256: sha256Hex(content),
-    },
-    content,
-  };
-}
-
-function journalpost(files: readonly TestFile[], overrides: Partial<Journalpost> = {}): Journalpost {
-  return {
-    tittel: uniqueName("Søknad om rammetillatelse"),
-    offentligTittel: null,
-    journalposttype: "I",
-    dokumentdato: "2026-02-27",
-    journalstatus: null,
-    saksbehandler: "ola",
-    administrativEnhet: "Plan og bygg",
-    journalenhet: null,
-    skjerming: null,
-    korrespondansepart: [
-      {
-        korrespondanseparttype: "avsender",
-        navn: "Bygg og Bolig AS",
-        organisasjonsnummer: "912345678",
-        postadresse: { adresselinje: ["Storgata 1"], postnummer: "0150", poststed: "Oslo" },
-        epost: null,
-      },
-      {
-        korrespondanseparttype: "kopimottaker",
-        navn: "Kari Nordmann",
-        organisasjonsnummer: null,
-        postadresse: null,
-        epost: "kari@example.no",
-      },
-    ],
-    dokumenter: files.map((file, index) => ({
-      tittel: index === 0 ? "Søknad" : `Vedlegg ${index}`,
-      tilknyttetRegistreringSom: index === 0 ? "H" : "V",
-      file: file.reference,
-    })),
-    ...overrides,
-  };
-}
-
-function twoFiles(): TestFile[] {
-  return [
-    testFile("søknad_æøå.pdf", "application/pdf", `%PDF-1.7 ${uniqueName("søknad")}`),
-    testFile("Situasjonskart – nord.png", "image/png", `PNG ${uniqueName("kart")}`),
-  ];
-}
-
-async function upload(driver: ArchiveDriver, files: readonly TestFile[]): Promise<Map<string, string>> {
-  const refs = new Map<string, string>();
-  for (const file of files)
-    refs.set(file.reference.fileId, await driver.uploadFile(file.reference, file.content));
-  return refs;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (error: unknown) => error,
-  );
-}
+closeFakeAfterEach();
 
 describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
   it("finds everything from the root, asking the root once", async () => {

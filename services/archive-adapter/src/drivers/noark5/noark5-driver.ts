@@ -4,6 +4,7 @@ import type { ArchiveDriver } from "../archive-driver";
 import { type ClientCredentials, createTokenSource } from "./client-credentials-token";
 import { createNoark5Cases } from "./noark5-cases";
 import { createNoark5Client } from "./noark5-client";
+import { createFileUploads, DEFAULT_UPLOAD, type UploadSettings } from "./noark5-file-upload";
 import { createNoark5JournalPosts, type DocumentToArchive } from "./noark5-journal-posts";
 import {
   type BusinessMetadataFields,
@@ -17,6 +18,7 @@ import {
 import { createNoark5Navigator } from "./noark5-navigator";
 import { discoverTokenEndpoint, type TokenEndpoint } from "./oidc-discovery";
 import { createStagedFiles, isStagedRef, sha256Hex } from "./staged-files";
+import { inMemoryUploadSessions, type UploadSessions } from "./upload-sessions";
 
 export interface Noark5DriverOptions {
   /** The API root, the one URL the driver is told: everything else is found from its links. */
@@ -32,6 +34,13 @@ export interface Noark5DriverOptions {
   readonly businessMetadataFields?: BusinessMetadataFields;
   /** How this archive takes screening, and which skjermingMetadata codes go with it; see ScreeningSettings. */
   readonly screening?: ScreeningSettings;
+  /** Chunk size and Content-Range form of chunked uploads; see UploadSettings. */
+  readonly upload?: UploadSettings;
+  /**
+   * Where chunked uploads in progress are kept, so one cut off goes on where the archive acknowledged (kept in
+   * Postgres by the adapter, so a restart resumes too); in this process only without it.
+   */
+  readonly uploadSessions?: UploadSessions;
   /**
    * A file's content, when what `uploadFile` staged is gone (the process restarted in between). Without it,
    * such a journal post fails permanently.
@@ -76,7 +85,13 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
     screening,
     defaultArkivdel: options.defaultArkivdel,
   });
-  const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening });
+  const uploads = createFileUploads({
+    navigator,
+    client,
+    sessions: options.uploadSessions ?? inMemoryUploadSessions(),
+    settings: options.upload ?? DEFAULT_UPLOAD,
+  });
+  const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening, uploads });
   const staged = createStagedFiles({ ttlMs: options.stagedFileTtlMs ?? DEFAULT_STAGED_FILE_TTL_MS, now });
 
   /** Every document's bytes, before anything is written: a missing file must not leave half a journal post. */

@@ -221,4 +221,76 @@ describe("the fake Noark 5 server refuses what the sources show", () => {
     });
     expect(basic.status).toBe(401);
   });
+
+  it("tells its bulkgrense in admin/system, refuses a whole upload above it (403), and takes it in chunks", async () => {
+    const { server, call, linkOf, newJournalpost } = await client({ bulkgrense: 10 });
+    const system = await call("GET", linkOf(await call("GET", server.baseUrl), `${API}/admin/system/`));
+    expect(system.body).toMatchObject({ bulkgrense: 10, protokollversjon: "1.1" });
+
+    const journalpost = await newJournalpost({});
+    const beskrivelse = await call(
+      "POST",
+      linkOf(journalpost, `${API}/arkivstruktur/ny-dokumentbeskrivelse/`),
+      {
+        tittel: "Dok",
+        tilknyttetRegistreringSom: { kode: "H" },
+      },
+    );
+    const objekt = await call("POST", linkOf(beskrivelse, `${API}/arkivstruktur/ny-dokumentobjekt/`), {
+      versjonsnummer: 1,
+      variantformat: { kode: "A" },
+      mimeType: "text/plain",
+      filstoerrelse: 16,
+    });
+    const fil = linkOf(objekt, `${API}/arkivstruktur/fil/`);
+    const content = Buffer.from("0123456789abcdef");
+    // No Content-Disposition needed (the standard has none): refused for its size only.
+    const tooBig = await fetch(fil, {
+      method: "POST",
+      headers: { authorization: (await authorization(server)) ?? "", "content-type": "text/plain" },
+      body: content,
+    });
+    expect(tooBig.status).toBe(403);
+
+    const auth = (await authorization(server)) ?? "";
+    const start = await fetch(fil, {
+      method: "POST",
+      headers: {
+        authorization: auth,
+        "x-upload-content-type": "text/plain",
+        "x-upload-content-length": "16",
+      },
+      body: "",
+    });
+    expect(start.status).toBe(200);
+    const session = start.headers.get("location") ?? "";
+    const put = (range: string, bytes: Buffer) =>
+      fetch(session, {
+        method: "PUT",
+        headers: { authorization: auth, "content-type": "text/plain", "content-range": range },
+        body: bytes,
+      });
+    const first = await put("bytes 0-7/16", content.subarray(0, 8));
+    expect([first.status, first.headers.get("range")]).toEqual([200, "bytes 0-7"]);
+    // A chunk that does not go on where the last ended.
+    expect((await put("bytes 9-15/16", content.subarray(9))).status).toBe(400);
+    const last = await put("8-15/16", content.subarray(8));
+    expect(last.status).toBe(201);
+    expect(((await last.json()) as Record<string, unknown>).filstoerrelse).toBe(16);
+  });
 });
+
+/** A bearer token of the fake's client, for requests made by hand. */
+async function authorization(server: FakeNoark5Server): Promise<string | undefined> {
+  const answer = await fetch(server.tokenUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: server.clientId,
+      client_secret: server.clientSecret,
+    }),
+  });
+  const { access_token: token } = (await answer.json()) as { access_token?: string };
+  return token && `Bearer ${token}`;
+}

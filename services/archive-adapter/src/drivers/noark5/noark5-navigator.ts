@@ -2,7 +2,6 @@ import { ArchiveRefusedError } from "../archive-errors";
 import { findLink, linkUrl, type Noark5Link, type Noark5Object } from "./links";
 import type { Noark5Answer, Noark5Client } from "./noark5-client";
 import { templateDefaults } from "./noark5-mapping";
-import type { REL } from "./noark5-relations";
 
 /** An object from the archive and the URL it came from (its relative hrefs resolve against that). */
 export interface Located {
@@ -17,8 +16,10 @@ export interface Located {
  * relation. No URL is made up here: every request goes to an href the archive sent.
  */
 export interface Noark5Navigator {
-  /** The arkivstruktur or sakarkiv entry point, found from the root. */
-  entryPoint(rel: typeof REL.arkivstruktur | typeof REL.sakarkiv): Promise<Located>;
+  /** An entry point the root links (arkivstruktur, sakarkiv, metadata, admin/system), asked once and kept. */
+  entryPoint(rel: string): Promise<Located>;
+  /** The same, or undefined when the root offers no such link. */
+  optionalEntryPoint(rel: string): Promise<Located | undefined>;
   /** The link an object offers for a relation; a missing one is refused (the archive lacks it or denies it). */
   link(from: Located, rel: string, what: string): Noark5Link;
   /** The object a single-object relation names, or undefined when the object offers no such relation. */
@@ -126,12 +127,17 @@ export function createNoark5Navigator(options: {
     return located(await client.get(linkUrl(link(object, "self", what), {}, object.url), what));
   }
 
+  function entryPoint(rel: string): Promise<Located> {
+    return cachedWhileSucceeding(entryPoints, rel, async () => {
+      const base = await theRoot();
+      return located(await client.get(linkUrl(link(base, rel, "the API root"), {}, base.url), rel));
+    });
+  }
+
   return {
-    entryPoint(rel) {
-      return cachedWhileSucceeding(entryPoints, rel, async () => {
-        const base = await theRoot();
-        return located(await client.get(linkUrl(link(base, rel, "the API root"), {}, base.url), rel));
-      });
+    entryPoint,
+    async optionalEntryPoint(rel) {
+      return findLink((await theRoot()).body, rel) ? entryPoint(rel) : undefined;
     },
     link,
     async follow(from, rel, purpose) {
