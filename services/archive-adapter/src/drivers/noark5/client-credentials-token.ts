@@ -22,6 +22,8 @@ export interface TokenSourceOptions {
 /** Bearer tokens for the archive's requests. */
 export interface TokenSource {
   token(): Promise<string>;
+  /** Where the tokens come from (found on first use). */
+  endpoint(): Promise<TokenEndpoint>;
   /** The archive rejected this token (revoked, rotated key): the next `token()` fetches a new one. */
   invalidate(token: string): void;
 }
@@ -119,6 +121,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   }
 
   return {
+    endpoint: tokenEndpoint,
     token() {
       if (current && options.now() < current.renewAt) return Promise.resolve(current.value);
       pending ??= requestToken().finally(() => {

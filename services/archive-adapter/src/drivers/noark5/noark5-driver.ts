@@ -3,6 +3,7 @@ import type { FileReference } from "@flyt/schemas";
 import type { ArchiveDriver } from "../archive-driver";
 import { type ClientCredentials, createTokenSource } from "./client-credentials-token";
 import { createNoark5Cases } from "./noark5-cases";
+import { checkNoark5 } from "./noark5-check";
 import { createNoark5Client } from "./noark5-client";
 import { createFileUploads, DEFAULT_UPLOAD, type UploadSettings } from "./noark5-file-upload";
 import { createNoark5JournalPosts, type DocumentToArchive } from "./noark5-journal-posts";
@@ -122,6 +123,18 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
   }
 
   return {
+    check(codes) {
+      return checkNoark5(codes, {
+        baseUrl: options.baseUrl,
+        http,
+        tokenUrlConfigured: tokenUrl !== undefined,
+        tokens,
+        navigator,
+        fields,
+        screening,
+        defaultArkivdel: options.defaultArkivdel,
+      });
+    },
     async caseByExternalId(externalId) {
       const found = await cases.findByExternalId(externalId);
       // A saksmappe whose parties did not all get there is not the finished case: createCase finishes it.

@@ -24,6 +24,8 @@ export interface Noark5Navigator {
   link(from: Located, rel: string, what: string): Noark5Link;
   /** The object a single-object relation names, or undefined when the object offers no such relation. */
   follow(from: Located, rel: string, purpose: string): Promise<Located | undefined>;
+  /** The first object of a list relation (asked with `$top=1`), if it has any. */
+  first(from: Located, rel: string, purpose: string): Promise<Located | undefined>;
   /** Objects of a list relation matching `filter`, following `next` pages (at most MAX_PAGES of them). */
   list(from: Located, rel: string, filter: string | undefined, purpose: string): Promise<Located[]>;
   /**
@@ -143,6 +145,13 @@ export function createNoark5Navigator(options: {
     async follow(from, rel, purpose) {
       const found = findLink(from.body, rel);
       return found && located(await client.get(linkUrl(found, {}, from.url), purpose));
+    },
+    async first(from, rel, purpose) {
+      const answer = await client.get(linkUrl(link(from, rel, purpose), { $top: "1" }, from.url), purpose);
+      const [body] = resultsOf(answer.body);
+      if (!body) return undefined;
+      const self = findLink(body, "self");
+      return { url: self ? new URL(self.href, answer.url).toString() : answer.url, body, etag: null };
     },
     async list(from, rel, filter, purpose) {
       const query = filter === undefined ? {} : { $filter: filter };
