@@ -83,11 +83,13 @@ export function archiveDrivers(
         });
       }
       case "NOARK5": {
-        const { scope, ...client } = connection.oauth;
+        const { scope, tokenUrl, ...client } = connection.oauth;
         return createNoark5Driver({
           baseUrl: connection.baseUrl,
           requestTimeoutMs: connection.requestTimeoutMs,
-          oauth: { ...client, ...(scope ? { scope } : {}) },
+          oauth: { ...client, ...(scope ? { scope } : {}), ...(tokenUrl ? { tokenUrl } : {}) },
+          screening: connection.screening,
+          upload: connection.upload,
           // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
           contentOf: (file) => options.fileStore.contentForRestaging(tenantId, file.fileId),
           // A chunked upload cut off by a restart goes on where the archive acknowledged.
