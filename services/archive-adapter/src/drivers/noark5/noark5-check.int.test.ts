@@ -113,6 +113,17 @@ describe("Noark 5 connection check", () => {
     ]);
   });
 
+  it("fails the code lists when the journalpost template takes no business metadata", async () => {
+    const { fake, driver } = await setUp({ businessMetadataOn: ["saksmappe"] });
+    await driver.createCase(arkivsak(), uniqueName("sub"));
+    const result = await createNoark5Driver(driverOptionsFor(fake)).check?.(configured);
+    expect(result?.steps.at(-1)).toMatchObject({
+      step: "code-lists",
+      ok: false,
+      detail: expect.stringMatching(/^the journalpost template shows no virksomhetsspesifikkeMetadata/),
+    });
+  });
+
   it("stops at authentication when the archive refuses the client's credentials", async () => {
     const { fake } = await setUp();
     const wrong = createNoark5Driver({

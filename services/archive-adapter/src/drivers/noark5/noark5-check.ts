@@ -213,7 +213,7 @@ export async function checkNoark5(
   steps.push({
     step: "code-lists",
     ok: problems.length === 0,
-    detail: [...problems, ...notes].join("; "),
+    detail: [...problems, ...notes].filter(Boolean).join("; "),
   });
   if (problems.length > 0) return done();
 
@@ -225,10 +225,12 @@ export async function checkNoark5(
       return "the journalpost template was not asked (no saksmappe this client may add to)";
     }
     const template = await navigator.template(saksmappe, REL.nyJournalpost, "ny-journalpost");
-    if (template.fields && !template.fields.has(BUSINESS_METADATA)) {
+    if (!template.fields) return "the archive offers no journalpost template to ask";
+    if (!template.fields.has(BUSINESS_METADATA)) {
       problems.push(
         "the journalpost template shows no virksomhetsspesifikkeMetadata: Flyt's external ids cannot go there",
       );
+      return "";
     }
     return "the journalpost template takes virksomhetsspesifikkeMetadata";
   }
