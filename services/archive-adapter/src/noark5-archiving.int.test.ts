@@ -34,7 +34,8 @@ beforeAll(async () => {
       [destination.id]: {
         driver: "NOARK5",
         baseUrl: archive.baseUrl,
-        oauth: { tokenUrl: archive.tokenUrl, clientId: archive.clientId, clientSecret: archive.clientSecret },
+        // No token URL: found from the archive's OpenID configuration, as a county's would be.
+        oauth: { clientId: archive.clientId, clientSecret: archive.clientSecret },
         requestTimeoutMs: 2_000,
       },
     },

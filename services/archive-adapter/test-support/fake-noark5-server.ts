@@ -1,27 +1,51 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_CODE_LISTS, type FakeCode } from "./fake-noark5/code-lists";
+import { type ErrorBodyStyle, errorBody, HttpProblem } from "./fake-noark5/http-problem";
+import {
+  createTokenEndpoint,
+  discoveryDocument,
+  type FakeLoginOptions,
+  LOGIN_OAUTH2,
+  LOGIN_OIDC,
+} from "./fake-noark5/login";
+import { type FilterNode, parseFilter } from "./fake-noark5/odata-filter";
+import {
+  refuseDatesWithoutZone,
+  refuseMappetype,
+  refuseScreening,
+  refuseUnknownFilterFields,
+  type ScreeningReading,
+} from "./fake-noark5/refusals";
+import { type ChunkProtocol, createUploads, type StoredFile } from "./fake-noark5/uploads";
 
 /**
- * A fake Noark 5 tjenestegrensesnitt (v5) on real HTTP, for the noark5 driver's tests: what Nikita or a
- * county's archive would show a client, as the standard describes it.
+ * A fake Noark 5 tjenestegrensesnitt (v5, v1.1 of 2023) on real HTTP, for the noark5 driver's tests: what a
+ * county's archive or the reference server would show a client, and what they refuse. Every refusal names its
+ * source, the standard (`arkivverket/noark5-tjenestegrensesnitt-standard` at tag versjon-1.1, `kapitler/*.rst`;
+ * "post-1.1" for text only on its HEAD, 2a078e1) or the reference server (`arkivverket/nikita-noark5-core`,
+ * 74e2535, 2021), in fake-noark5/*.ts or beside the code here. Options switch on the ways real servers differ.
  *
  * - HATEOAS from one root: every object carries `_links` keyed by `https://rel.arkivverket.no/noark5/v5/api/...`
  *   relation; list links are templated (`{?$filter&$orderby&$top&$skip}`). Hrefs live under a random mount
  *   the client is never told, and every request is checked against the hrefs the fake has sent, so a client that
  *   builds a URL by hand is caught (`unadvertisedRequests`).
- * - `application/vnd.noark5+json` both ways; errors as `{"feil": {"kode", "beskrivelse"}}`; ETags on objects and
- *   `If-Match` on PATCH (JSON Merge Patch), 409 on a stale one.
+ * - The root answers without a token and lists the login mechanisms; with a token it lists the rest
+ *   (fake-noark5/login.ts). OpenID Connect discovery at `<root>.well-known/openid-configuration`, a token
+ *   endpoint for client credentials.
+ * - `admin/system` with `protokollversjon` and `bulkgrense`; `metadata/` with code lists and the catalogue of
+ *   business-specific metadata fields.
+ * - `application/vnd.noark5+json` both ways; errors as `{"feil": {"kode", "beskrivelse"}}` (or Nikita's body);
+ *   ETags on objects and `If-Match` on PATCH (JSON Merge Patch) and DELETE, 409 on a stale one.
  * - One arkiv with arkivdeler and their klassifikasjonssystemer; saksmappe, journalpost, dokumentbeskrivelse,
  *   dokumentobjekt and the file created only through `ny-*` links (GET gives a prefilled template, POST
  *   creates, 201 with `Location`), parties and correspondents likewise.
  * - Its own numbering: mappeID `YYYY/n` (saksaar/sakssekvensnummer), journalpostnummer per saksmappe
  *   (registreringsID `YYYY/n-m`), journalaar/journalsekvensnummer per year.
  * - OData `$filter` (`eq`, `and`, `or`, parentheses, paths such as `klasse/klasseID`, business-specific
- *   metadata names), `$top`, `$skip`, and pages with a `next` link.
- * - Uploads checked as the standard says: Content-Type against mimeType, size against filstoerrelse, SHA-256
- *   against sjekksum, the Content-Disposition filename against filnavn; one file per dokumentobjekt.
- * - OAuth 2.0 client credentials at its token endpoint; every API request needs a live bearer token.
+ *   metadata names), `$top`, `$skip`, pages with a `next` link, and an empty answer without `results`.
+ * - Uploads whole or in chunks (fake-noark5/uploads.ts), checked as the standard says.
  * - Failure injection by operation: a status for the next N requests or a share of them (optionally after the
  *   write was done, as a proxy's 502 after the archive wrote), 429 with Retry-After, slow answers, answers that
  *   never come, refusals with text.
@@ -29,8 +53,11 @@ import type { AddressInfo } from "node:net";
 
 export type FakeOperation =
   | "token"
+  | "discovery"
   | "root"
   | "entry"
+  | "admin"
+  | "metadata"
   | "get"
   | "search"
   | "template"
@@ -41,9 +68,13 @@ export type FakeOperation =
   | "ny-korrespondansepart"
   | "ny-dokumentbeskrivelse"
   | "ny-dokumentobjekt"
+  | "ny-skjermingmetadata"
   | "upload"
+  | "upload-session"
+  | "upload-chunk"
   | "download"
-  | "patch";
+  | "patch"
+  | "delete";
 
 export type FakeFailure =
   /** Answer this status (with this text) instead; `afterWrite`: do the work first, then answer it. */
@@ -62,6 +93,8 @@ export type FakeFailure =
 export interface FakeRequestMatch {
   readonly operation?: FakeOperation | readonly FakeOperation[];
   readonly method?: string;
+  /** Let this many matching requests through before failing any (the third chunk, say). */
+  readonly skip?: number;
 }
 
 export interface RecordedRequest {
@@ -71,20 +104,55 @@ export interface RecordedRequest {
   readonly operation: FakeOperation | "unknown";
   readonly status: number | "no answer";
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** How many bytes the request carried. */
+  readonly bytes: number;
 }
 
 export interface FakeArkivdel {
   readonly tittel: string;
   /** Titles of its classification systems, e.g. `GBNR`. */
   readonly klassifikasjonssystemer?: readonly string[];
+  /** Whether this client may create saksmapper in it (the `ny-saksmappe` link is offered); default yes. */
+  readonly writable?: boolean;
+}
+
+/** A business-specific metadata field of the archive's catalogue (06-konsepter_og_prinsipper.rst:1743–1808). */
+export interface FakeMetadataField {
+  readonly navn: string;
+  readonly type: string;
+  readonly utdatert?: string;
 }
 
 export interface FakeNoark5Options {
   readonly arkivdeler?: readonly FakeArkivdel[];
   readonly tokenTtlSeconds?: number;
   readonly pageSize?: number;
-  /** The business-specific metadata fields the archive knows; others are refused. */
-  readonly businessMetadataFields?: readonly string[];
+  /** The business-specific metadata fields the archive knows (default: Flyt's two); others are refused. */
+  readonly businessMetadataFields?: readonly (string | FakeMetadataField)[];
+  /**
+   * The objects that take business-specific metadata (default both). The standard lets every mappe and
+   * registrering carry it (06-konsepter_og_prinsipper.rst:1657–1672); the reference server of 2021 takes it on a
+   * generic mappe/registrering (FileDeserializer.java:81–86, RecordDeserializer.java:88–94) but not on a
+   * saksmappe or journalpost, whose readers know no such field (CaseFileDeserializer.java,
+   * RegistryEntryDeserializer.java: left-over fields, 400). Templates show it: `GET ny-...` of an object that
+   * takes it returns the field, null when empty (06…rst:1814–1828).
+   */
+  readonly businessMetadataOn?: readonly ("saksmappe" | "journalpost")[];
+  /** How Skjerming is read (see fake-noark5/refusals.ts); default the standard's v1.1. */
+  readonly screening?: ScreeningReading;
+  readonly login?: FakeLoginOptions;
+  /** `admin/system`'s `bulkgrense`; `null`: the field is left out (then 150 MiB applies). Default 150 MiB. */
+  readonly bulkgrense?: number | null;
+  /** Whether the root links `admin/system/` (default yes). */
+  readonly adminSystem?: boolean;
+  readonly protokollversjon?: string;
+  /** The header syntax of chunked uploads (fake-noark5/uploads.ts); default v1.1. */
+  readonly chunkProtocol?: ChunkProtocol;
+  /** The answer to a chunk for an upload session the server no longer knows (UNVERIFIED; default 400). */
+  readonly unknownSessionStatus?: number;
+  /** Code lists of `metadata/`, by list name, over the defaults (fake-noark5/code-lists.ts). */
+  readonly codeLists?: Readonly<Record<string, readonly FakeCode[]>>;
+  readonly errorBodies?: ErrorBodyStyle;
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -95,17 +163,15 @@ export interface FakeObject {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-export interface FakeFile {
-  readonly content: Buffer;
-  readonly mimeType: string;
-  readonly filename: string;
-}
+export type FakeFile = StoredFile;
 
 export interface FakeSaksmappe extends FakeObject {
   readonly mappeID: string;
   readonly arkivdel: string;
   readonly klasseID: string | undefined;
   readonly parter: readonly FakeObject[];
+  /** Codes added through the reference server's ny-skjermingmetadata relation. */
+  readonly skjermingMetadata: readonly string[];
 }
 
 export interface FakeDocument extends FakeObject {
@@ -117,11 +183,13 @@ export interface FakeJournalpost extends FakeObject {
   readonly saksmappe: string;
   readonly korrespondanseparter: readonly (FakeObject & { readonly type: string })[];
   readonly dokumenter: readonly FakeDocument[];
+  readonly skjermingMetadata: readonly string[];
 }
 
 export interface FakeNoark5Server {
   /** The API root: the one URL a client is given. */
   readonly baseUrl: string;
+  /** The token endpoint, for a client configured with it rather than discovering it. */
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
@@ -129,11 +197,15 @@ export interface FakeNoark5Server {
   journalposter(): FakeJournalpost[];
   klasser(): (FakeObject & { readonly klassifikasjonssystem: string })[];
   readonly requests: readonly RecordedRequest[];
-  /** Requests to URLs the fake never sent in a link or Location (the root and token endpoint excepted). */
+  /** Requests to URLs the fake never sent in a link or Location (root, discovery and token endpoint excepted). */
   unadvertisedRequests(): RecordedRequest[];
   tokensIssued(): number;
   /** Invalidates every token issued so far, as a revocation or a key rotation would. */
   revokeTokens(): void;
+  /** Forgets every chunked upload in progress, as a restarted server or an expired session would. */
+  forgetUploadSessions(): void;
+  /** Chunked uploads in progress. */
+  uploadSessions(): number;
   failNext(count: number, failure: FakeFailure, match?: FakeRequestMatch): void;
   failShare(share: number, failure: FakeFailure, match?: FakeRequestMatch): void;
   clearFailures(): void;
@@ -142,8 +214,11 @@ export interface FakeNoark5Server {
 
 const MEDIA_TYPE = "application/vnd.noark5+json";
 const API = "https://rel.arkivverket.no/noark5/v5/api";
+const NIKITA_REL = "https://nikita.arkivlab.no/noark5/v5";
 const LIST_TEMPLATE = "{?$filter&$orderby&$top&$skip}";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The default of `bulkgrense` (post-1.1, HEAD 06-konsepter_og_prinsipper.rst:176–179). */
+const DEFAULT_BULKGRENSE = 157_286_400;
 
 const JOURNALPOSTTYPER = new Set(["I", "U", "N", "X", "S"]);
 const KORRESPONDANSEPARTTYPER = new Set(["EA", "EM", "EK", "GM", "IA", "IM", "IK", "IS"]);
@@ -162,7 +237,8 @@ type EntityType =
   | "korrespondansepartenhet"
   | "korrespondansepartintern"
   | "dokumentbeskrivelse"
-  | "dokumentobjekt";
+  | "dokumentobjekt"
+  | "skjermingmetadata";
 
 interface Entity {
   readonly type: EntityType;
@@ -175,7 +251,9 @@ interface Entity {
   /** A saksmappe's arkivdel and klasse (it may sit under either). */
   arkivdel?: Entity;
   klasse?: Entity;
-  file?: FakeFile;
+  file?: StoredFile;
+  /** An arkivdel this client may not create saksmapper in. */
+  readOnly?: boolean;
 }
 
 interface Reply {
@@ -189,131 +267,8 @@ interface Rule {
   readonly failure: FakeFailure;
   readonly match: FakeRequestMatch;
   remaining: number;
+  skipped: number;
   readonly share: number | undefined;
-}
-
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-function problem(status: number, message: string, headers: Record<string, string> = {}): Reply {
-  return { status, headers, body: { feil: { kode: status, beskrivelse: message } } };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// OData $filter: a small parser and evaluator, enough for what a client of a Noark 5 archive sends.
-
-type FilterNode =
-  | { readonly op: "eq" | "ne"; readonly path: string; readonly value: string }
-  | { readonly op: "and" | "or"; readonly left: FilterNode; readonly right: FilterNode };
-
-function tokenize(filter: string): string[] {
-  const tokens: string[] = [];
-  let i = 0;
-  while (i < filter.length) {
-    const char = filter[i] as string;
-    if (char === " ") {
-      i += 1;
-    } else if (char === "(" || char === ")") {
-      tokens.push(char);
-      i += 1;
-    } else if (char === "'") {
-      let value = "";
-      i += 1;
-      for (;;) {
-        if (i >= filter.length) throw new HttpProblem(400, "ugyldig $filter: uavsluttet streng");
-        if (filter[i] === "'") {
-          if (filter[i + 1] === "'") {
-            value += "'";
-            i += 2;
-            continue;
-          }
-          i += 1;
-          break;
-        }
-        value += filter[i];
-        i += 1;
-      }
-      tokens.push(`'${value}`);
-    } else {
-      const match = /^[A-Za-z0-9_:./-]+/.exec(filter.slice(i));
-      if (!match) throw new HttpProblem(400, `ugyldig $filter ved «${filter.slice(i)}»`);
-      tokens.push(match[0]);
-      i += match[0].length;
-    }
-  }
-  return tokens;
-}
-
-function parseFilter(filter: string): FilterNode {
-  const tokens = tokenize(filter);
-  let position = 0;
-  const peek = () => tokens[position];
-  const take = () => {
-    const token = tokens[position];
-    if (token === undefined) throw new HttpProblem(400, "ugyldig $filter: uventet slutt");
-    position += 1;
-    return token;
-  };
-  function comparison(): FilterNode {
-    if (peek() === "(") {
-      take();
-      const inner = disjunction();
-      if (take() !== ")") throw new HttpProblem(400, "ugyldig $filter: mangler )");
-      return inner;
-    }
-    const path = take();
-    const op = take();
-    if (op !== "eq" && op !== "ne") throw new HttpProblem(501, `$filter-operatoren «${op}» støttes ikke`);
-    const literal = take();
-    // A string literal keeps its quote mark as a tag; a bare number is compared as its text.
-    const value = literal.startsWith("'") ? literal.slice(1) : literal;
-    return { op, path, value };
-  }
-  function conjunction(): FilterNode {
-    let node = comparison();
-    while (peek() === "and") {
-      take();
-      node = { op: "and", left: node, right: comparison() };
-    }
-    return node;
-  }
-  function disjunction(): FilterNode {
-    let node = conjunction();
-    while (peek() === "or") {
-      take();
-      node = { op: "or", left: node, right: conjunction() };
-    }
-    return node;
-  }
-  const node = disjunction();
-  if (position !== tokens.length) throw new HttpProblem(400, `ugyldig $filter ved «${tokens[position]}»`);
-  return node;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-function contentDispositionFilename(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
-  if (extended) {
-    const charset = (extended[1] ?? "").toLowerCase();
-    const encoded = (extended[2] ?? "").trim();
-    if (charset === "utf-8") return decodeURIComponent(encoded);
-    // ISO-8859-1: each percent-encoded byte is the character of that code.
-    return encoded.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    );
-  }
-  const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(header);
-  if (!plain) return undefined;
-  return plain[2] !== undefined ? plain[2].replace(/\\(.)/g, "$1") : (plain[1] ?? "").trim();
 }
 
 function mergePatch(
@@ -346,18 +301,36 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const pageSize = options.pageSize ?? 50;
-  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
-  const knownMetadata = new Set(
-    options.businessMetadataFields ?? ["vnd-flyt-v1:eksternid", "vnd-flyt-v1:fullfoert"],
+  const errorStyle = options.errorBodies ?? "feil";
+  const screening = options.screening ?? "v1.1";
+  const login = options.login ?? {};
+  const metadataFields: FakeMetadataField[] = (
+    options.businessMetadataFields ?? ["vnd-flyt-v1:eksternid", "vnd-flyt-v1:fullfoert"]
+  ).map((field) =>
+    typeof field === "string"
+      ? { navn: field, type: field.endsWith("fullfoert") ? "boolean" : "string" }
+      : field,
   );
+  const metadataOn = new Set(options.businessMetadataOn ?? ["saksmappe", "journalpost"]);
+  const codeLists = { ...DEFAULT_CODE_LISTS, ...(options.codeLists ?? {}) };
+  const bulkgrense = options.bulkgrense === undefined ? DEFAULT_BULKGRENSE : options.bulkgrense;
   const clientId = `flyt-${randomBytes(3).toString("hex")}`;
   const clientSecret = randomBytes(12).toString("base64url");
   const rootMount = randomBytes(4).toString("hex");
   const mount = randomBytes(4).toString("hex");
 
   const entities = new Map<string, Entity>();
-  const tokens = new Map<string, number>();
-  let issued = 0;
+  const tokens = createTokenEndpoint({
+    login,
+    clientId,
+    clientSecret,
+    ttlSeconds: options.tokenTtlSeconds ?? 3600,
+  });
+  const uploads = createUploads({
+    chunkProtocol: options.chunkProtocol ?? "v1.1",
+    bulkgrense: bulkgrense ?? DEFAULT_BULKGRENSE,
+    unknownSessionStatus: options.unknownSessionStatus ?? 400,
+  });
   const advertised = new Set<string>();
   const requests: RecordedRequest[] = [];
   let rules: Rule[] = [];
@@ -372,6 +345,15 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return `${origin}${path}`;
   };
   const selfPath = (entity: Entity) => `/${mount}/${entity.type}/${entity.systemID}`;
+  const rootPath = `/${rootMount}/api/`;
+  const discoveryPath = `${rootPath}.well-known/openid-configuration`;
+  const tokenPath = `/${rootMount}/oauth/token`;
+
+  const problem = (status: number, message: string, headers: Record<string, string> = {}): Reply => ({
+    status,
+    headers,
+    body: errorBody(errorStyle, status, message),
+  });
 
   function add(type: EntityType, parent: Entity | undefined, fields: Record<string, unknown>): Entity {
     const entity: Entity = {
@@ -388,6 +370,14 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return entity;
   }
 
+  function remove(entity: Entity): void {
+    for (const child of [...entity.children]) remove(child);
+    entities.delete(entity.systemID);
+    const siblings = entity.parent?.children;
+    if (siblings) siblings.splice(siblings.indexOf(entity), 1);
+    uploads.forgetTarget(entity);
+  }
+
   // The arkiv the fake starts with.
   const arkiv = add("arkiv", undefined, { tittel: "Flyt testarkiv", arkivstatus: { kode: "O" } });
   for (const arkivdel of options.arkivdeler ?? [
@@ -395,6 +385,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     { tittel: "PERSONAL" },
   ]) {
     const created = add("arkivdel", arkiv, { tittel: arkivdel.tittel, arkivdelstatus: { kode: "A" } });
+    if (arkivdel.writable === false) created.readOnly = true;
     for (const system of arkivdel.klassifikasjonssystemer ?? []) {
       add("klassifikasjonssystem", created, { tittel: system, klassifikasjonstype: { kode: "UO" } });
     }
@@ -423,7 +414,8 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         if (entity.parent) result[`${API}/arkivstruktur/arkiv/`] = link(selfPath(entity.parent));
         result[`${API}/arkivstruktur/klassifikasjonssystem/`] = list(`${self}/klassifikasjonssystem`);
         result[`${API}/arkivstruktur/mappe/`] = list(`${self}/mappe`);
-        result[`${API}/sakarkiv/ny-saksmappe/`] = link(`${self}/ny-saksmappe`);
+        // "Ressurser bør kun gjøres tilgjengelig i API når pålogget bruker har tilgang" (06-konsepter_og_prinsipper.rst:138–141).
+        if (!entity.readOnly) result[`${API}/sakarkiv/ny-saksmappe/`] = link(`${self}/ny-saksmappe`);
         break;
       case "klassifikasjonssystem":
         result[`${API}/arkivstruktur/klassifikasjonssystem/`] = link(self);
@@ -443,12 +435,15 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         result[`${API}/arkivstruktur/mappe/`] = link(self);
         if (entity.arkivdel) result[`${API}/arkivstruktur/arkivdel/`] = link(selfPath(entity.arkivdel));
         if (entity.klasse) result[`${API}/arkivstruktur/klasse/`] = link(selfPath(entity.klasse));
-        result[`${API}/sakarkiv/journalpost/`] = list(`${self}/journalpost`);
+        // A saksmappe lists its journal posts as registreringer only: Saksmappe and Mappe offer
+        // arkivstruktur/registrering/, not sakarkiv/journalpost/ (07-tjenester_og_informasjonsmodell.rst: Mappe
+        // 3345–3374, Saksmappe 7339–7345).
         result[`${API}/arkivstruktur/registrering/`] = list(`${self}/journalpost`);
         result[`${API}/sakarkiv/ny-journalpost/`] = link(`${self}/ny-journalpost`);
         result[`${API}/arkivstruktur/part/`] = list(`${self}/part`);
         result[`${API}/arkivstruktur/ny-partperson/`] = link(`${self}/ny-partperson`);
         result[`${API}/arkivstruktur/ny-partenhet/`] = link(`${self}/ny-partenhet`);
+        screeningMetadataLinks(entity, result);
         break;
       case "partperson":
       case "partenhet":
@@ -467,6 +462,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
             `${self}/ny-korrespondansepart${kind}`,
           );
         }
+        screeningMetadataLinks(entity, result);
         break;
       case "korrespondansepartperson":
       case "korrespondansepartenhet":
@@ -486,8 +482,22 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
           result[`${API}/arkivstruktur/dokumentbeskrivelse/`] = link(selfPath(entity.parent));
         result[`${API}/arkivstruktur/fil/`] = link(`${self}/referanseFil`);
         break;
+      case "skjermingmetadata":
+        result[`${NIKITA_REL}/skjermingmetadata/`] = link(self);
+        break;
     }
     return result;
+  }
+
+  /**
+   * The reference server's relations for an object's skjermingMetadata, offered once the object is screened
+   * (FileHateoasHandler.java:383–390, RecordHateoasHandler.java:439–447).
+   */
+  function screeningMetadataLinks(entity: Entity, result: Record<string, { href: string }>): void {
+    if (screening !== "nikita-2021" || !entity.fields.skjerming) return;
+    const self = selfPath(entity);
+    result[`${NIKITA_REL}/skjermingmetadata/`] = { href: href(`${self}/skjermingmetadata`) };
+    result[`${NIKITA_REL}/ny-skjermingmetadata/`] = { href: href(`${self}/ny-skjermingmetadata`) };
   }
 
   function view(entity: Entity): Record<string, unknown> {
@@ -547,10 +557,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     }
   }
 
-  function listReply(path: string, candidates: Entity[], query: URLSearchParams): Reply {
-    const filter = query.get("$filter");
-    const node = filter ? parseFilter(filter) : undefined;
-    const hits = node ? candidates.filter((entity) => matches(entity, node)) : candidates;
+  function pageReply(path: string, hits: unknown[], query: URLSearchParams): Reply {
     const skip = Number(query.get("$skip") ?? "0");
     const top = query.has("$top") ? Number(query.get("$top")) : Number.POSITIVE_INFINITY;
     if (!Number.isInteger(skip) || skip < 0 || Number.isNaN(top))
@@ -558,7 +565,8 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     const wanted = hits.slice(skip, skip + top);
     const page = wanted.slice(0, pageSize);
     const body: Record<string, unknown> = { count: hits.length };
-    if (page.length > 0) body.results = page.map(view);
+    // An empty list is 200 with count 0 and no "results" member (06-konsepter_og_prinsipper.rst:507–520).
+    if (page.length > 0) body.results = page;
     const selfQuery = query.toString();
     const linksOut: Record<string, { href: string }> = {
       self: { href: `${href(path)}${selfQuery ? `?${selfQuery}` : ""}` },
@@ -573,17 +581,40 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return { status: 200, body };
   }
 
+  function listReply(path: string, candidates: Entity[], query: URLSearchParams): Reply {
+    const filter = query.get("$filter");
+    const node = filter ? parseFilter(filter) : undefined;
+    if (node) refuseUnknownFilterFields(node);
+    const hits = node ? candidates.filter((entity) => matches(entity, node)) : candidates;
+    return pageReply(path, hits.map(view), query);
+  }
+
   // --- creating objects ----------------------------------------------------------------------------------
 
-  function checkMetadata(fields: Record<string, unknown>): void {
+  /**
+   * Business-specific metadata: names the catalogue knows, on objects that take it (see
+   * `businessMetadataOn`); the reference server's refusal of a field its reader does not know is 400 with the
+   * field named (CaseFileDeserializer.java:132–143, RegistryEntryDeserializer.java:175–182).
+   */
+  function checkMetadata(fields: Record<string, unknown>, type: EntityType): void {
     const metadata = fields.virksomhetsspesifikkeMetadata;
     if (metadata === undefined || metadata === null) return;
+    if ((type === "saksmappe" || type === "journalpost") && !metadataOn.has(type)) {
+      throw new HttpProblem(
+        400,
+        `The ${type} object you tried to create is malformed. The following fields are not recognised as ${type} fields [virksomhetsspesifikkeMetadata].`,
+      );
+    }
     if (typeof metadata !== "object" || Array.isArray(metadata)) {
       throw new HttpProblem(400, "virksomhetsspesifikkeMetadata må være et objekt");
     }
     for (const name of Object.keys(metadata)) {
-      if (!knownMetadata.has(name))
-        throw new HttpProblem(400, `ukjent virksomhetsspesifikt metadatafelt ${name}`);
+      const field = metadataFields.find((known) => known.navn === name);
+      if (!field) throw new HttpProblem(400, `ukjent virksomhetsspesifikt metadatafelt ${name}`);
+      // A field outdated before now may not be set (07-tjenester_og_informasjonsmodell.rst:6315–6321).
+      if (field.utdatert !== undefined && Date.parse(field.utdatert) <= now().getTime()) {
+        throw new HttpProblem(400, `virksomhetsspesifikt metadatafelt ${name} er utdatert`);
+      }
     }
   }
 
@@ -606,32 +637,38 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return rest;
   }
 
-  const TEMPLATES: Record<string, Record<string, unknown>> = {
-    "ny-saksmappe": {
-      tittel: "angi tittel på saksmappe",
-      saksstatus: { kode: "B", kodenavn: "Under behandling" },
-      dokumentmedium: { kode: "E", kodenavn: "Elektronisk arkiv" },
-      saksansvarlig: "Flyt integrasjon",
-      virksomhetsspesifikkeMetadata: null,
-    },
-    "ny-journalpost": {
-      tittel: "angi tittel på journalpost",
-      journalstatus: { kode: "J", kodenavn: "Journalført" },
-      dokumentmedium: { kode: "E", kodenavn: "Elektronisk arkiv" },
-      virksomhetsspesifikkeMetadata: null,
-    },
-    "ny-dokumentbeskrivelse": {
-      dokumenttype: { kode: "B", kodenavn: "Brev" },
-      dokumentstatus: { kode: "F", kodenavn: "Dokumentet er ferdigstilt" },
-    },
-    "ny-dokumentobjekt": { versjonsnummer: 1, variantformat: { kode: "A", kodenavn: "Arkivformat" } },
-    "ny-klasse": {},
-    "ny-partperson": {},
-    "ny-partenhet": {},
-    "ny-korrespondansepartperson": {},
-    "ny-korrespondansepartenhet": {},
-    "ny-korrespondansepartintern": {},
-  };
+  function template(operation: string): Record<string, unknown> {
+    // An object that takes business-specific metadata shows the field in its template, null when empty
+    // (06-konsepter_og_prinsipper.rst:1814–1828); one that does not, does not.
+    const metadata = (type: "saksmappe" | "journalpost") =>
+      metadataOn.has(type) ? { virksomhetsspesifikkeMetadata: null } : {};
+    switch (operation) {
+      case "ny-saksmappe":
+        return {
+          tittel: "angi tittel på saksmappe",
+          saksstatus: { kode: "B", kodenavn: "Under behandling" },
+          dokumentmedium: { kode: "E", kodenavn: "Elektronisk arkiv" },
+          saksansvarlig: "Flyt integrasjon",
+          ...metadata("saksmappe"),
+        };
+      case "ny-journalpost":
+        return {
+          tittel: "angi tittel på journalpost",
+          journalstatus: { kode: "J", kodenavn: "Journalført" },
+          dokumentmedium: { kode: "E", kodenavn: "Elektronisk arkiv" },
+          ...metadata("journalpost"),
+        };
+      case "ny-dokumentbeskrivelse":
+        return {
+          dokumenttype: { kode: "B", kodenavn: "Brev" },
+          dokumentstatus: { kode: "F", kodenavn: "Dokumentet er ferdigstilt" },
+        };
+      case "ny-dokumentobjekt":
+        return { versjonsnummer: 1, variantformat: { kode: "A", kodenavn: "Arkivformat" } };
+      default:
+        return {};
+    }
+  }
 
   function yearOf(): number {
     return now().getUTCFullYear();
@@ -643,10 +680,18 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return next;
   }
 
+  /** What every create and update is checked for, whatever the object. */
+  function checkBody(body: Record<string, unknown>): void {
+    refuseDatesWithoutZone(body);
+  }
+
   function createSaksmappe(container: Entity, body: Record<string, unknown>): Entity {
     const fields = clientFields(body);
     requireTitle(fields, "saksmappe");
-    checkMetadata(fields);
+    checkBody(fields);
+    refuseMappetype(fields);
+    refuseScreening(fields.skjerming, screening);
+    checkMetadata(fields, "saksmappe");
     // A klasse belongs to a klassifikasjonssystem, which belongs to the arkivdel.
     const arkivdel = container.type === "arkivdel" ? container : container.parent?.parent;
     if (!arkivdel) throw new HttpProblem(500, "klassen hører ikke til noen arkivdel");
@@ -659,7 +704,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       mappeID: `${year}/${sequence}`,
       saksaar: year,
       sakssekvensnummer: sequence,
-      saksdato: now().toISOString().slice(0, 10),
+      saksdato: now().toISOString(),
     });
     entity.arkivdel = arkivdel;
     if (container.type === "klasse") entity.klasse = container;
@@ -669,7 +714,9 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
   function createJournalpost(saksmappe: Entity, body: Record<string, unknown>): Entity {
     const fields = clientFields(body);
     requireTitle(fields, "journalpost");
-    checkMetadata(fields);
+    checkBody(fields);
+    refuseScreening(fields.skjerming, screening);
+    checkMetadata(fields, "journalpost");
     const type = kode(fields.journalposttype);
     if (!type || !JOURNALPOSTTYPER.has(type)) throw new HttpProblem(400, `ugyldig journalposttype «${type}»`);
     const year = yearOf();
@@ -681,12 +728,13 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       journalsekvensnummer: nextIn(journalSequence, year),
       journalpostnummer: number,
       registreringsID: `${String(saksmappe.fields.mappeID)}-${number}`,
-      journaldato: now().toISOString().slice(0, 10),
+      journaldato: now().toISOString(),
     });
   }
 
   function createChild(parent: Entity, operation: string, body: Record<string, unknown>): Entity {
     const fields = clientFields(body);
+    checkBody(fields);
     switch (operation) {
       case "ny-klasse": {
         if (typeof fields.klasseID !== "string" || fields.klasseID === "") {
@@ -720,6 +768,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       }
       case "ny-dokumentbeskrivelse": {
         requireTitle(fields, "dokumentbeskrivelse");
+        refuseScreening(fields.skjerming, screening);
         const role = kode(fields.tilknyttetRegistreringSom);
         if (!role || !TILKNYTTET_REGISTRERING_SOM.has(role)) {
           throw new HttpProblem(400, `ugyldig tilknyttetRegistreringSom «${role}»`);
@@ -737,45 +786,18 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         if (!kode(fields.variantformat))
           throw new HttpProblem(400, "dokumentobjekt: variantformat er påkrevd");
         return add("dokumentobjekt", parent, fields);
+      case "ny-skjermingmetadata": {
+        // The reference server's relation: one M502 code per POST (noark5-tester runtest:1413–1422).
+        const code = kode(fields);
+        const known = codeLists.skjermingmetadata ?? [];
+        if (!code || !known.some((entry) => entry.kode === code)) {
+          throw new HttpProblem(400, `ugyldig skjermingMetadata «${code}»`);
+        }
+        return add("skjermingmetadata", parent, { kode: code, kodenavn: fields.kodenavn ?? code });
+      }
       default:
         throw new HttpProblem(404, `ukjent ressurs ${operation}`);
     }
-  }
-
-  function upload(objekt: Entity, request: IncomingMessage, content: Buffer): Reply {
-    if (objekt.file) {
-      throw new HttpProblem(400, "dokumentobjektet har allerede en fil; slett det og opprett et nytt");
-    }
-    const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim() ?? "";
-    const filename = contentDispositionFilename(request.headers["content-disposition"]);
-    const { mimeType, filstoerrelse, sjekksum, filnavn } = objekt.fields;
-    if (content.length === 0) throw new HttpProblem(400, "tom fil");
-    if (typeof mimeType === "string" && mimeType !== contentType) {
-      throw new HttpProblem(400, `Content-Type ${contentType} stemmer ikke med mimeType ${mimeType}`);
-    }
-    if (typeof filstoerrelse === "number" && filstoerrelse !== content.length) {
-      throw new HttpProblem(400, `filen er ${content.length} byte, ikke ${filstoerrelse}`);
-    }
-    const sha256 = createHash("sha256").update(content).digest("hex");
-    if (typeof sjekksum === "string" && sjekksum.toLowerCase() !== sha256) {
-      throw new HttpProblem(400, "sjekksummen stemmer ikke med filen");
-    }
-    if (typeof filnavn === "string" && filename !== undefined && filnavn !== filename) {
-      throw new HttpProblem(400, `filnavnet «${filename}» stemmer ikke med «${filnavn}»`);
-    }
-    const storedName = typeof filnavn === "string" ? filnavn : (filename ?? "fil");
-    objekt.file = { content, mimeType: contentType, filename: storedName };
-    objekt.fields = {
-      ...objekt.fields,
-      filnavn: storedName,
-      mimeType: contentType,
-      filstoerrelse: content.length,
-      sjekksum: sha256,
-      sjekksumAlgoritme: "SHA-256",
-      format: { kode: contentType === "application/pdf" ? "fmt/95" : "av/0" },
-    };
-    objekt.version += 1;
-    return entityReply(objekt, 201);
   }
 
   // --- routing -------------------------------------------------------------------------------------------
@@ -787,16 +809,20 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     readonly handle: () => Reply;
   }
 
-  function rootLinks(): Reply {
-    return {
-      status: 200,
-      body: {
-        _links: {
-          [`${API}/arkivstruktur/`]: { href: href(`/${mount}/arkivstruktur`) },
-          [`${API}/sakarkiv/`]: { href: href(`/${mount}/sakarkiv`) },
-        },
-      },
-    };
+  /** The root: login mechanisms for anyone; with a token, the rest as well (04-teknologi.rst:27–32). */
+  function rootLinks(withToken: boolean): Reply {
+    const linksOut: Record<string, { href: string }> = {};
+    if (!login.withoutOidcLink) linksOut[LOGIN_OIDC] = { href: href(discoveryPath) };
+    linksOut[LOGIN_OAUTH2] = { href: href(tokenPath) };
+    if (withToken) {
+      linksOut[`${API}/arkivstruktur/`] = { href: href(`/${mount}/arkivstruktur`) };
+      linksOut[`${API}/sakarkiv/`] = { href: href(`/${mount}/sakarkiv`) };
+      linksOut[`${API}/metadata/`] = { href: href(`/${mount}/metadata`) };
+      if (options.adminSystem !== false) {
+        linksOut[`${API}/admin/system/`] = { href: href(`/${mount}/admin/system`) };
+      }
+    }
+    return { status: 200, body: { _links: linksOut } };
   }
 
   function entryLinks(area: string): Reply {
@@ -817,8 +843,54 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return { status: 200, body: { _links: linksOut } };
   }
 
+  /**
+   * `admin/system` (06-konsepter_og_prinsipper.rst:171–203 at versjon-1.1; `bulkgrense` is post-1.1, HEAD
+   * 06…rst:176–179).
+   */
+  function systemReply(): Reply {
+    return {
+      status: 200,
+      body: {
+        ...(bulkgrense === null ? {} : { bulkgrense }),
+        leverandoer: "Flyt",
+        produkt: "falsk Noark 5-kjerne",
+        versjon: "1",
+        versjonsdato: "2026-01-01",
+        protokollversjon: options.protokollversjon ?? "1.1",
+        _links: { self: { href: href(`/${mount}/admin/system`) } },
+      },
+    };
+  }
+
+  /** `metadata/`: a relation per code list (07…rst «codelist» classes) and the business metadata catalogue. */
+  function metadataLinks(): Reply {
+    const list = (path: string) => ({ href: `${href(path)}${LIST_TEMPLATE}`, templated: true });
+    const linksOut: Record<string, unknown> = { self: { href: href(`/${mount}/metadata`) } };
+    for (const name of Object.keys(codeLists)) {
+      linksOut[`${API}/metadata/${name}/`] = list(`/${mount}/metadata/${name}`);
+    }
+    linksOut[`${API}/metadata/virksomhetsspesifikkeMetadata/`] = list(
+      `/${mount}/metadata/virksomhetsspesifikkeMetadata`,
+    );
+    return { status: 200, body: { _links: linksOut } };
+  }
+
+  function codeListReply(path: string, name: string, query: URLSearchParams): Reply {
+    if (name === "virksomhetsspesifikkeMetadata") {
+      return pageReply(
+        path,
+        metadataFields.map((field) => ({ systemID: field.navn, ...field })),
+        query,
+      );
+    }
+    const values = codeLists[name];
+    if (!values) throw new HttpProblem(404, `ingen kodeliste ${name}`);
+    return pageReply(path, [...values], query);
+  }
+
   function jsonBody(request: IncomingMessage, raw: Buffer, patch = false): Record<string, unknown> {
     const contentType = (request.headers["content-type"] ?? "").split(";")[0]?.trim();
+    // PATCH is RFC 7396 JSON Merge Patch (06-konsepter_og_prinsipper.rst:824–832).
     const expected = patch ? "application/merge-patch+json" : MEDIA_TYPE;
     if (contentType !== expected) throw new HttpProblem(415, `Content-Type må være ${expected}`);
     try {
@@ -828,6 +900,14 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       return parsed as Record<string, unknown>;
     } catch {
       throw new HttpProblem(400, "ugyldig JSON");
+    }
+  }
+
+  /** ETag optimistic concurrency: a stale If-Match is 409 (06-konsepter_og_prinsipper.rst:725–745). */
+  function checkPrecondition(request: IncomingMessage, entity: Entity): void {
+    const ifMatch = request.headers["if-match"];
+    if (ifMatch !== undefined && ifMatch !== etagOf(entity)) {
+      throw new HttpProblem(409, "objektet er endret av andre siden det ble hentet");
     }
   }
 
@@ -844,13 +924,21 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       handle,
     });
 
-    if (path === `/${rootMount}/api/` || path === `/${rootMount}/api`) return read("root", rootLinks);
+    if (path === rootPath || path === rootPath.slice(0, -1)) return read("root", () => rootLinks(true));
     const segments = path.split("/").filter(Boolean);
     if (segments[0] !== mount) throw new HttpProblem(404, `ingen ressurs ${path}`);
     const [, first, second, third] = segments;
 
     if (segments.length === 2 && (first === "arkivstruktur" || first === "sakarkiv") && method === "GET") {
       return read("entry", () => entryLinks(first));
+    }
+    if (first === "admin" && second === "system" && segments.length === 3 && method === "GET") {
+      if (options.adminSystem === false) throw new HttpProblem(404, `ingen ressurs ${path}`);
+      return read("admin", systemReply);
+    }
+    if (first === "metadata" && method === "GET") {
+      if (segments.length === 2) return read("metadata", metadataLinks);
+      if (segments.length === 3 && second) return read("metadata", () => codeListReply(path, second, query));
     }
     if (segments.length === 3 && method === "GET") {
       const candidates: Record<string, () => Entity[]> = {
@@ -871,16 +959,23 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       if (method === "GET") return read("get", () => entityReply(entity));
       if (method === "PATCH") {
         return write("patch", () => {
-          const ifMatch = request.headers["if-match"];
-          if (ifMatch !== undefined && ifMatch !== etagOf(entity)) {
-            throw new HttpProblem(409, "objektet er endret av andre siden det ble hentet");
-          }
+          checkPrecondition(request, entity);
           const patch = clientFields(jsonBody(request, raw, true));
+          checkBody(patch);
           const patched = mergePatch(entity.fields, patch);
-          checkMetadata(patched);
+          checkMetadata(patched, entity.type);
           entity.fields = patched;
           entity.version += 1;
           return entityReply(entity);
+        });
+      }
+      if (method === "DELETE" && entity.type === "dokumentobjekt") {
+        // Delete on the self relation, 204 (06-konsepter_og_prinsipper.rst:1247–1266); how a client clears
+        // the leftovers of a failed upload (06…rst:1478–1483).
+        return write("delete", () => {
+          checkPrecondition(request, entity);
+          remove(entity);
+          return { status: 204 };
         });
       }
       throw new HttpProblem(405, `${method} støttes ikke på ${path}`);
@@ -895,9 +990,11 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       "klasse/mappe": () => saksmapperIn(entity),
       "saksmappe/journalpost": () => childrenOf(entity, "journalpost"),
       "saksmappe/part": () => childrenOf(entity, "partperson", "partenhet"),
+      "saksmappe/skjermingmetadata": () => childrenOf(entity, "skjermingmetadata"),
       "journalpost/dokumentbeskrivelse": () => childrenOf(entity, "dokumentbeskrivelse"),
       "journalpost/korrespondansepart": () =>
         childrenOf(entity, "korrespondansepartperson", "korrespondansepartenhet", "korrespondansepartintern"),
+      "journalpost/skjermingmetadata": () => childrenOf(entity, "skjermingmetadata"),
       "dokumentbeskrivelse/dokumentobjekt": () => childrenOf(entity, "dokumentobjekt"),
     };
     const listed = listRoutes[`${entity.type}/${sub}`];
@@ -910,15 +1007,23 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       "saksmappe/ny-partperson": "ny-part",
       "saksmappe/ny-partenhet": "ny-part",
       "saksmappe/ny-journalpost": "ny-journalpost",
+      "saksmappe/ny-skjermingmetadata": "ny-skjermingmetadata",
       "journalpost/ny-korrespondansepartperson": "ny-korrespondansepart",
       "journalpost/ny-korrespondansepartenhet": "ny-korrespondansepart",
       "journalpost/ny-korrespondansepartintern": "ny-korrespondansepart",
       "journalpost/ny-dokumentbeskrivelse": "ny-dokumentbeskrivelse",
+      "journalpost/ny-skjermingmetadata": "ny-skjermingmetadata",
       "dokumentbeskrivelse/ny-dokumentobjekt": "ny-dokumentobjekt",
     };
     const creation = creators[`${entity.type}/${sub}`];
+    if (
+      creation &&
+      (entity.readOnly || (creation === "ny-skjermingmetadata" && screening !== "nikita-2021"))
+    ) {
+      throw new HttpProblem(403, `ingen tilgang til ${sub} her`);
+    }
     if (creation && method === "GET") {
-      return read("template", () => ({ status: 200, body: { ...(TEMPLATES[sub] ?? {}), _links: {} } }));
+      return read("template", () => ({ status: 200, body: { ...template(sub), _links: {} } }));
     }
     if (creation && method === "POST") {
       return write(creation, () => {
@@ -934,7 +1039,31 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     }
 
     if (entity.type === "dokumentobjekt" && sub === "referanseFil") {
-      if (method === "POST") return write("upload", () => upload(entity, request, raw));
+      if (method === "POST") {
+        const session = request.headers["x-upload-content-length"] !== undefined;
+        return write(session ? "upload-session" : "upload", () => {
+          const outcome = uploads.post(entity, request, raw);
+          if (outcome.kind === "stored") return entityReply(entity, 201);
+          // 200 OK with the session URI in Location (06…rst:1486–1496).
+          return {
+            status: 200,
+            headers: { location: `${href(`${selfPath(entity)}/referanseFil`)}?filsesjon=${outcome.ref}` },
+          };
+        });
+      }
+      if (method === "PUT") {
+        return write("upload-chunk", () => {
+          const outcome = uploads.put(entity, query.get("filsesjon"), request, raw);
+          if (outcome.kind === "stored") return entityReply(entity, 201);
+          return {
+            status: 200,
+            headers: {
+              location: `${href(`${selfPath(entity)}/referanseFil`)}?filsesjon=${outcome.ref}`,
+              range: outcome.range,
+            },
+          };
+        });
+      }
       if (method === "GET") {
         return read("download", () => {
           const file = entity.file;
@@ -944,44 +1073,6 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       }
     }
     throw new HttpProblem(404, `ingen ressurs ${path}`);
-  }
-
-  // --- the token endpoint --------------------------------------------------------------------------------
-
-  function tokenReply(request: IncomingMessage, raw: Buffer): Reply {
-    if (request.method !== "POST") return problem(405, "bruk POST");
-    const form = new URLSearchParams(raw.toString("utf8"));
-    let id = form.get("client_id");
-    let secret = form.get("client_secret");
-    const authorization = request.headers.authorization ?? "";
-    if (authorization.startsWith("Basic ")) {
-      const [rawId = "", rawSecret = ""] = Buffer.from(authorization.slice(6), "base64")
-        .toString("utf8")
-        .split(":");
-      id = decodeURIComponent(rawId.replaceAll("+", " "));
-      secret = decodeURIComponent(rawSecret.replaceAll("+", " "));
-    }
-    if (form.get("grant_type") !== "client_credentials") {
-      return { status: 400, body: { error: "unsupported_grant_type" } };
-    }
-    if (id !== clientId || secret !== clientSecret) {
-      return { status: 401, headers: { "www-authenticate": "Basic" }, body: { error: "invalid_client" } };
-    }
-    const token = randomBytes(24).toString("base64url");
-    tokens.set(token, Date.now() + tokenTtlSeconds * 1000);
-    issued += 1;
-    return {
-      status: 200,
-      headers: { "cache-control": "no-store" },
-      body: { access_token: token, token_type: "Bearer", expires_in: tokenTtlSeconds },
-    };
-  }
-
-  function authorized(request: IncomingMessage): boolean {
-    const header = request.headers.authorization ?? "";
-    if (!header.startsWith("Bearer ")) return false;
-    const expiresAt = tokens.get(header.slice("Bearer ".length));
-    return expiresAt !== undefined && expiresAt > Date.now();
   }
 
   // --- failures ------------------------------------------------------------------------------------------
@@ -994,6 +1085,10 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         (typeof operations === "string" ? operations === operation : operations.includes(operation));
       if (!operationMatches) continue;
       if (rule.match.method !== undefined && rule.match.method !== method) continue;
+      if (rule.skipped < (rule.match.skip ?? 0)) {
+        rule.skipped += 1;
+        continue;
+      }
       if (rule.share !== undefined) {
         if (random() < rule.share) return rule.failure;
         continue;
@@ -1053,9 +1148,38 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return Buffer.concat(chunks);
   }
 
+  /** What answers without a token: the root (its login part), discovery and the token endpoint. */
+  function open(
+    request: IncomingMessage,
+    path: string,
+    raw: Buffer,
+  ): { operation: FakeOperation; reply: () => Reply } | undefined {
+    if (path === tokenPath) return { operation: "token", reply: () => tokens.reply(request, raw) };
+    if (path === discoveryPath && request.method === "GET") {
+      const issuer = `${origin}/${rootMount}`;
+      return {
+        operation: "discovery",
+        reply: () => ({
+          status: 200,
+          headers: { "content-type": "application/json" },
+          body: discoveryDocument(issuer, href(tokenPath), login),
+        }),
+      };
+    }
+    if (
+      (path === rootPath || path === rootPath.slice(0, -1)) &&
+      !tokens.authorized(request) &&
+      !login.rootNeedsToken
+    ) {
+      return { operation: "root", reply: () => rootLinks(false) };
+    }
+    return undefined;
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", origin);
     const method = request.method ?? "GET";
+    let bytes = 0;
     const record = (operation: FakeOperation | "unknown", status: number | "no answer") =>
       requests.push({
         method,
@@ -1063,27 +1187,35 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         query: url.search,
         operation,
         status,
+        bytes,
         headers: {
           authorization: request.headers.authorization,
           accept: request.headers.accept,
           contentType: request.headers["content-type"],
           contentDisposition: request.headers["content-disposition"],
+          contentRange: request.headers["content-range"],
+          xFileName: request.headers["x-file-name"] as string | undefined,
+          xUploadContentLength: request.headers["x-upload-content-length"] as string | undefined,
+          xUploadContentType: request.headers["x-upload-content-type"] as string | undefined,
           ifMatch: request.headers["if-match"],
+          etag: request.headers.etag as string | undefined,
         },
       });
 
     let operation: FakeOperation | "unknown" = "unknown";
     try {
       const raw = await readBody(request);
-      if (url.pathname === `/${rootMount}/oauth/token`) {
-        operation = "token";
-        const failure = ruleFor("token", method);
-        if (failure) return respondWithFailure(failure, () => tokenReply(request, raw), false);
-        const reply = tokenReply(request, raw);
+      bytes = raw.length;
+      const unauthenticated = open(request, url.pathname, raw);
+      if (unauthenticated) {
+        operation = unauthenticated.operation;
+        const failure = ruleFor(operation, method);
+        if (failure) return respondWithFailure(failure, unauthenticated.reply, false);
+        const reply = unauthenticated.reply();
         record(operation, reply.status);
         return send(response, reply);
       }
-      if (!authorized(request)) {
+      if (!tokens.authorized(request)) {
         record(operation, 401);
         return send(
           response,
@@ -1161,9 +1293,12 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     return { systemID: entity.systemID, fields: structuredClone(entity.fields) };
   }
 
+  const screeningCodes = (entity: Entity) =>
+    childrenOf(entity, "skjermingmetadata").map((child) => String(child.fields.kode));
+
   return {
-    baseUrl: `${origin}/${rootMount}/api/`,
-    tokenUrl: `${origin}/${rootMount}/oauth/token`,
+    baseUrl: `${origin}${rootPath}`,
+    tokenUrl: `${origin}${tokenPath}`,
     clientId,
     clientSecret,
     saksmapper() {
@@ -1173,6 +1308,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
         arkivdel: String(mappe.arkivdel?.fields.tittel),
         klasseID: mappe.klasse ? String(mappe.klasse.fields.klasseID) : undefined,
         parter: childrenOf(mappe, "partperson", "partenhet").map(objectOf),
+        skjermingMetadata: screeningCodes(mappe),
       }));
     },
     journalposter() {
@@ -1193,6 +1329,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
             file: objekt.file,
           })),
         })),
+        skjermingMetadata: screeningCodes(post),
       }));
     },
     klasser() {
@@ -1205,18 +1342,25 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     unadvertisedRequests() {
       return requests.filter(
         (request) =>
-          request.operation !== "token" && request.operation !== "root" && !advertised.has(request.path),
+          request.operation !== "token" &&
+          request.operation !== "root" &&
+          request.operation !== "discovery" &&
+          !advertised.has(request.path),
       );
     },
-    tokensIssued: () => issued,
+    tokensIssued: () => tokens.issued(),
     revokeTokens() {
-      tokens.clear();
+      tokens.revoke();
     },
+    forgetUploadSessions() {
+      uploads.forgetAll();
+    },
+    uploadSessions: () => uploads.open,
     failNext(count, failure, match = {}) {
-      rules.push({ failure, match, remaining: count, share: undefined });
+      rules.push({ failure, match, remaining: count, skipped: 0, share: undefined });
     },
     failShare(share, failure, match = {}) {
-      rules.push({ failure, match, remaining: Number.POSITIVE_INFINITY, share });
+      rules.push({ failure, match, remaining: Number.POSITIVE_INFINITY, skipped: 0, share });
     },
     clearFailures() {
       rules = [];

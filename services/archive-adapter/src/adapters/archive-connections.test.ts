@@ -39,7 +39,47 @@ describe("loadArchiveConnections", () => {
       requestTimeoutMs: 30_000,
       poll: { initialMs: 500, maxMs: 10_000, totalMs: 300_000 },
     });
-    expect(connections["agder-noark"]?.driver).toBe("NOARK5");
+    expect(connections["agder-noark"]).toMatchObject({
+      driver: "NOARK5",
+      screening: { form: "inline", saksmappe: ["TM1", "NPS"], journalpost: ["TR1", "NA", "NM"] },
+      upload: { chunkBytes: 8 * 1024 * 1024, contentRange: "v1.1" },
+    });
+  });
+
+  it("takes a Noark 5 connection without a token URL (found from the archive), and its screening and chunks", async () => {
+    const path = await fileWith({
+      "agder-noark": {
+        driver: "NOARK5",
+        baseUrl: "https://arkiv.agder.no/noark5v5/api/",
+        oauth: { clientId: "c", clientSecret: "s" },
+        screening: { form: "relation", journalpost: ["TR1"] },
+        upload: { chunkBytes: 1024 * 1024, contentRange: "2025" },
+      },
+    });
+    expect((await loadArchiveConnections(path))["agder-noark"]).toEqual({
+      driver: "NOARK5",
+      baseUrl: "https://arkiv.agder.no/noark5v5/api/",
+      oauth: { clientId: "c", clientSecret: "s" },
+      requestTimeoutMs: 30_000,
+      screening: { form: "relation", saksmappe: ["TM1", "NPS"], journalpost: ["TR1"] },
+      upload: { chunkBytes: 1024 * 1024, contentRange: "2025" },
+    });
+  });
+
+  it("refuses a Noark 5 screening code outside M502 and chunks too small to be worth it", async () => {
+    const path = await fileWith({
+      "agder-noark": {
+        driver: "NOARK5",
+        baseUrl: "https://arkiv.agder.no/api/",
+        oauth: { clientId: "c", clientSecret: "s" },
+        screening: { form: "sideways", saksmappe: ["XX"] },
+        upload: { chunkBytes: 100 },
+      },
+    });
+    const failure = await loadArchiveConnections(path).catch((error: Error) => error.message);
+    expect(failure).toContain("/agder-noark/screening/form");
+    expect(failure).toContain("/agder-noark/screening/saksmappe/0");
+    expect(failure).toContain("/agder-noark/upload/chunkBytes");
   });
 
   it("is empty without a file: only the simulator is served then", async () => {

@@ -12,6 +12,30 @@ const oauth = z.strictObject({
   scope: z.string().min(1).optional(),
 });
 
+/** Noark 5: client credentials; the token URL only where the archive's OpenID configuration does not do. */
+const noark5Oauth = oauth.omit({ username: true, password: true, tokenUrl: true }).extend({
+  /** Overrides the token_endpoint the archive's OpenID configuration names (found from its root otherwise). */
+  tokenUrl: z.url().optional(),
+});
+
+/** An M502 skjermingMetadata code (07-tjenester_og_informasjonsmodell.rst:5928ff at tag versjon-1.1). */
+const skjermingMetadataCode = z.enum([
+  "KID",
+  "TKL",
+  "TM1",
+  "TMO",
+  "NPS",
+  "TR1",
+  "TRO",
+  "NA",
+  "NM",
+  "TD",
+  "MT",
+  "M",
+]);
+
+const MIB = 1024 * 1024;
+
 const connection = z.discriminatedUnion("driver", [
   z.strictObject({
     driver: z.literal("FINT"),
@@ -53,9 +77,37 @@ const connection = z.discriminatedUnion("driver", [
   }),
   z.strictObject({
     driver: z.literal("NOARK5"),
+    /** The API root: everything else is found from its links. */
     baseUrl: z.url(),
-    oauth: oauth.omit({ username: true, password: true }),
+    oauth: noark5Oauth,
     requestTimeoutMs: z.number().int().positive().default(30_000),
+    /**
+     * Screened cases and journal posts: which skjermingMetadata codes go with them, and how this archive takes
+     * them — `inline` in skjerming as v1.1 reads, `relation` one by one through the object's
+     * ny-skjermingmetadata link as the reference server (Nikita, 2021) needs, `omit` for neither.
+     */
+    screening: z
+      .strictObject({
+        form: z.enum(["inline", "relation", "omit"]).default("inline"),
+        saksmappe: z.array(skjermingMetadataCode).min(1).default(["TM1", "NPS"]),
+        journalpost: z.array(skjermingMetadataCode).min(1).default(["TR1", "NA", "NM"]),
+      })
+      .default({ form: "inline", saksmappe: ["TM1", "NPS"], journalpost: ["TR1", "NA", "NM"] }),
+    /**
+     * Files above the archive's bulkgrense go in chunks of `chunkBytes`; `contentRange` is how a chunk's range
+     * is written: `v1.1` (`bytes 0-524287/2000000`) or `2025` (`0-524287/2000000`, the standard's later text).
+     */
+    upload: z
+      .strictObject({
+        chunkBytes: z
+          .number()
+          .int()
+          .min(256 * 1024)
+          .max(256 * MIB)
+          .default(8 * MIB),
+        contentRange: z.enum(["v1.1", "2025"]).default("v1.1"),
+      })
+      .default({ chunkBytes: 8 * MIB, contentRange: "v1.1" }),
   }),
 ]);
 

@@ -13,6 +13,7 @@ import { createNoark5Driver } from "../drivers/noark5/noark5-driver";
 import { DeclaredOutages } from "../drivers/simulator/declared-outages";
 import { SimulatedArchive, wellBehaved } from "../drivers/simulator/simulated-archive";
 import type { ArchiveConnections } from "./archive-connections";
+import { postgresUploadSessions } from "./postgres/noark5-upload-sessions";
 
 /** An archive destination this deployment has no connection settings for: it waits until an operator adds them. */
 export class NotConnectedError extends TransientError {}
@@ -82,13 +83,17 @@ export function archiveDrivers(
         });
       }
       case "NOARK5": {
-        const { scope, ...client } = connection.oauth;
+        const { scope, tokenUrl, ...client } = connection.oauth;
         return createNoark5Driver({
           baseUrl: connection.baseUrl,
           requestTimeoutMs: connection.requestTimeoutMs,
-          oauth: { ...client, ...(scope ? { scope } : {}) },
+          oauth: { ...client, ...(scope ? { scope } : {}), ...(tokenUrl ? { tokenUrl } : {}) },
+          screening: connection.screening,
+          upload: connection.upload,
           // Noark 5 takes a file only once its journal post exists; after a restart the bytes come from here.
           contentOf: (file) => options.fileStore.contentForRestaging(tenantId, file.fileId),
+          // A chunked upload cut off by a restart goes on where the archive acknowledged.
+          uploadSessions: postgresUploadSessions(options.db, destination.id),
         });
       }
     }

@@ -214,7 +214,31 @@ const sentWrites = {
   },
 };
 
-const migrations = [progress, simulatedArchive, pendingWrites, caseOwners, sentWrites];
+/**
+ * Chunked uploads to Noark 5 archives not yet finished, so one cut off (a timeout, a crash) goes on from the last
+ * chunk the archive acknowledged (drivers/noark5/upload-sessions.ts). Keyed by destination and the
+ * dokumentobjekt's file URL; a row goes when its upload is done or given up.
+ */
+const noark5UploadSessions = {
+  name: "006-noark5-upload-sessions",
+  async up(db: Knex) {
+    await db.schema.createTable("noark5_upload_sessions", (t) => {
+      t.text("destination_id").notNullable();
+      t.text("fil_url").notNullable();
+      t.text("session_url").notNullable();
+      t.bigInteger("received").notNullable();
+      t.bigInteger("total_bytes").notNullable();
+      t.text("sha256").notNullable();
+      t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["destination_id", "fil_url"]);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("noark5_upload_sessions");
+  },
+};
+
+const migrations = [progress, simulatedArchive, pendingWrites, caseOwners, sentWrites, noark5UploadSessions];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {
@@ -229,7 +253,11 @@ export async function migrateArchiveAdapter(db: Knex): Promise<string[]> {
   return applied;
 }
 
-/** Undoes the latest migration: for tests of a migration against the tables as they were before it. */
-export async function rollbackArchiveAdapterOnce(db: Knex): Promise<void> {
-  await db.migrate.down(config);
+/** Undoes migrations back to before `name`: for tests of a migration against the tables as they were before it. */
+export async function rollbackArchiveAdapterBefore(db: Knex, name: string): Promise<void> {
+  for (;;) {
+    const [completed] = (await db.migrate.list(config)) as [{ name: string }[], unknown[]];
+    if (!completed.some((migration) => migration.name === name)) return;
+    await db.migrate.down(config);
+  }
 }

@@ -3,7 +3,7 @@ import { createTestDatabase } from "@flyt/testing";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Progress } from "../../archiving/progress";
-import { migrateArchiveAdapter, rollbackArchiveAdapterOnce } from "./migrations";
+import { migrateArchiveAdapter, rollbackArchiveAdapterBefore } from "./migrations";
 import { LeaseLostError, ProgressStore, SubmissionBusyError } from "./progress-store";
 
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -207,9 +207,7 @@ describe("migration 004: case owners", () => {
     const olderDb = createDatabase({ url: older.url, applicationName: "flyt.test" });
     try {
       await migrateArchiveAdapter(olderDb);
-      // Back to the tables as they were before 004 (005 came after it).
-      await rollbackArchiveAdapterOnce(olderDb);
-      await rollbackArchiveAdapterOnce(olderDb);
+      await rollbackArchiveAdapterBefore(olderDb, "004-archive-progress-case-owners");
       await olderDb("archive_progress").insert({
         submission_id: "sub_before_004",
         tenant_id: "demo",

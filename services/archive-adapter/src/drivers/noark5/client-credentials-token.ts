@@ -1,8 +1,10 @@
 import { ArchiveRefusedError } from "../archive-errors";
 import { classifyAnswer, classifyTransportError } from "./failure-classification";
+import type { TokenEndpoint } from "./oidc-discovery";
 
 export interface ClientCredentials {
-  readonly tokenUrl: string;
+  /** Where tokens come from; without it, discovered from the archive's OpenID configuration. */
+  readonly tokenUrl?: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly scope?: string;
@@ -10,6 +12,8 @@ export interface ClientCredentials {
 
 export interface TokenSourceOptions {
   readonly credentials: ClientCredentials;
+  /** The token endpoint, found once (discovered or configured) and asked again only after a failure. */
+  readonly endpoint: () => Promise<TokenEndpoint>;
   readonly fetch: typeof fetch;
   readonly timeoutMs: number;
   readonly now: () => number;
@@ -18,6 +22,8 @@ export interface TokenSourceOptions {
 /** Bearer tokens for the archive's requests. */
 export interface TokenSource {
   token(): Promise<string>;
+  /** Where the tokens come from (found on first use). */
+  endpoint(): Promise<TokenEndpoint>;
   /** The archive rejected this token (revoked, rotated key): the next `token()` fetches a new one. */
   invalidate(token: string): void;
 }
@@ -36,33 +42,49 @@ const DEFAULT_LIFETIME_MS = 300_000;
 /**
  * OAuth 2.0 client credentials (RFC 6749 §4.4), cached until shortly before expiry. Concurrent callers share one
  * token request. The client authenticates with HTTP Basic, which every authorization server must support
- * (§2.3.1). A refused grant (wrong secret, unknown client) is permanent; an unreachable or failing endpoint is
- * not.
+ * (§2.3.1), or with form fields where the provider's OpenID configuration lists only those. A refused grant
+ * (wrong secret, unknown client) is permanent; an unreachable or failing endpoint is not.
  */
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const { credentials } = options;
   let current: { readonly value: string; readonly renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
+  let endpoint: Promise<TokenEndpoint> | undefined;
+
+  function tokenEndpoint(): Promise<TokenEndpoint> {
+    // Found once; a failed search is forgotten, so the next token request looks again.
+    endpoint ??= options.endpoint().catch((error: unknown) => {
+      endpoint = undefined;
+      throw error;
+    });
+    return endpoint;
+  }
 
   async function requestToken(): Promise<string> {
+    const { url, authMethod } = await tokenEndpoint();
     const body = new URLSearchParams({ grant_type: "client_credentials" });
     if (credentials.scope) body.set("scope", credentials.scope);
-    // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
-    const basic = Buffer.from(
-      `${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`,
-    ).toString("base64");
+    const headers: Record<string, string> = {
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "application/json",
+    };
+    if (authMethod === "client_secret_basic") {
+      // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
+      headers.authorization = `Basic ${Buffer.from(
+        `${encodeURIComponent(credentials.clientId)}:${encodeURIComponent(credentials.clientSecret)}`,
+      ).toString("base64")}`;
+    } else {
+      body.set("client_id", credentials.clientId);
+      body.set("client_secret", credentials.clientSecret);
+    }
     // Asking for a token writes nothing in the archive: classified as a read, so never uncertain.
     const request = { method: "GET", purpose: "a token" };
     let response: Response;
     let text: string;
     try {
-      response = await options.fetch(credentials.tokenUrl, {
+      response = await options.fetch(url, {
         method: "POST",
-        headers: {
-          authorization: `Basic ${basic}`,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
+        headers,
         body,
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -99,6 +121,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
   }
 
   return {
+    endpoint: tokenEndpoint,
     token() {
       if (current && options.now() < current.renewAt) return Promise.resolve(current.value);
       pending ??= requestToken().finally(() => {

@@ -36,6 +36,17 @@ describe("archiveMessage", () => {
     );
   });
 
+  it("takes the reference server's message, never its stack trace", () => {
+    const nikita = JSON.stringify({
+      status: 400,
+      message: "skjermingshjemmel is missing. ",
+      developerMessage: "NikitaMalformedInputDataException: skjermingshjemmel is missing. ",
+      stackTrace: "nikita.common.model.noark5.v5.exceptions.NikitaMalformedInputDataException: ...",
+    });
+    expect(archiveMessage(400, nikita)).toBe("skjermingshjemmel is missing.");
+    expect(archiveMessage(404, '{"feil":{"kode":404}}')).toBe("HTTP 404");
+  });
+
   it("falls back to the text, then to the status", () => {
     expect(archiveMessage(400, "Ugyldig journalposttype")).toBe("Ugyldig journalposttype");
     expect(archiveMessage(502, "")).toBe("HTTP 502");

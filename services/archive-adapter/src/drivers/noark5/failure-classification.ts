@@ -36,8 +36,10 @@ export function parseRetryAfterMs(value: string | null, nowMs: number): number |
 }
 
 /**
- * The archive's own words from an error body: the standard's `{"feil": {"kode": 400, "beskrivelse": "..."}}`,
- * else whatever text it sent, else the status.
+ * The archive's own words from an error body: the standard's `{"feil": {"kode": 400, "beskrivelse": "..."}}`
+ * (`beskrivelse` optional, 06-konsepter_og_prinsipper.rst:1607–1641 at tag versjon-1.1), the reference server's
+ * `{"status", "message", "developerMessage", "stackTrace"}` (Nikita webapp/util/error/ApiError.java; its message,
+ * never its stack trace), else whatever text it sent, else the status.
  */
 export function archiveMessage(status: number, bodyText: string): string {
   let message = bodyText.trim();
@@ -45,9 +47,11 @@ export function archiveMessage(status: number, bodyText: string): string {
     const parsed = JSON.parse(bodyText) as { feil?: { beskrivelse?: unknown }; message?: unknown };
     if (typeof parsed.feil?.beskrivelse === "string") message = parsed.feil.beskrivelse;
     else if (typeof parsed.message === "string") message = parsed.message;
+    else if (typeof parsed.feil === "object" && parsed.feil !== null) message = "";
   } catch {
     // Not JSON: the text as it came.
   }
+  message = message.trim();
   if (message === "") message = `HTTP ${status}`;
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message;
 }

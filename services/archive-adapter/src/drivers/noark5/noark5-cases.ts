@@ -8,11 +8,13 @@ import {
   completedPatch,
   isCompleted,
   partBody,
+  type ScreeningSettings,
   saksmappeBody,
   systemIdOf,
 } from "./noark5-mapping";
 import type { Located, Noark5Navigator } from "./noark5-navigator";
 import { REL } from "./noark5-relations";
+import { addScreeningMetadata } from "./noark5-screening";
 import { allOf, equals } from "./odata-filter";
 
 /** Saksmapper in the archive: finding them, and creating one with its parties. */
@@ -42,9 +44,10 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
 export function createNoark5Cases(options: {
   readonly navigator: Noark5Navigator;
   readonly fields: BusinessMetadataFields;
+  readonly screening: ScreeningSettings;
   readonly defaultArkivdel: string | undefined;
 }): Noark5Cases {
-  const { navigator, fields } = options;
+  const { navigator, fields, screening } = options;
   const saksmapper = new Map<string, Located>();
   const arkivdeler = new Map<string, Located>();
   const klasser = new Map<string, Located>();
@@ -201,10 +204,19 @@ export function createNoark5Cases(options: {
         (await navigator.create(
           await parentOf(arkivsak),
           REL.nySaksmappe,
-          saksmappeBody(arkivsak, externalId, fields),
+          saksmappeBody(arkivsak, externalId, fields, screening),
           "ny-saksmappe",
         ));
-      await addParties(saksmappe, arkivsak, unfinished !== undefined);
+      const resuming = unfinished !== undefined;
+      await addScreeningMetadata(
+        navigator,
+        saksmappe,
+        arkivsak.skjerming,
+        screening.saksmappe,
+        screening,
+        resuming,
+      );
+      await addParties(saksmappe, arkivsak, resuming);
       const finished = await navigator.patch(saksmappe, completedPatch(fields), "the saksmappe");
       return remember(saksmapper, systemIdOf(finished.body, "saksmappe"), finished);
     },

@@ -32,14 +32,63 @@ export interface Noark5Client {
   post(url: string, body: unknown, purpose: string): Promise<Noark5Answer>;
   /** A JSON Merge Patch (RFC 7396) of the object at `url`, conditional on its `etag`. */
   patch(url: string, body: unknown, etag: string | null, purpose: string): Promise<Noark5Answer>;
-  /** Sends a file's bytes to a dokumentobjekt's `fil` link. */
-  upload(
-    url: string,
-    file: { readonly content: Buffer; readonly mimeType: string; readonly filename: string },
-    purpose: string,
-  ): Promise<Noark5Answer>;
+  /** Sends a file's bytes, all at once, to a dokumentobjekt's `fil` link. */
+  upload(url: string, file: FileToSend, purpose: string): Promise<Noark5Answer>;
+  /**
+   * Starts a chunked upload at a `fil` link (POST, Content-Length 0, X-Upload-Content-Type and
+   * -Length, 06-konsepter_og_prinsipper.rst:1438–1470 at tag versjon-1.1): the session URI the archive answers
+   * with in Location.
+   */
+  startUploadSession(url: string, file: FileToSend, purpose: string): Promise<string>;
+  /** Sends one chunk (PUT with Content-Range) of a chunked upload; see ChunkAnswer. */
+  putChunk(sessionUrl: string, chunk: Chunk, purpose: string): Promise<ChunkAnswer>;
+  /** Deletes the object at `url` (its self link), conditional on its `etag` when known. */
+  delete(url: string, etag: string | null, purpose: string): Promise<void>;
   /** Whether a file is behind a `fil` link: 2xx yes, 404 no. Its bytes are not read. */
   hasContent(url: string, purpose: string): Promise<boolean>;
+}
+
+export interface FileToSend {
+  readonly content: Buffer;
+  readonly mimeType: string;
+  readonly filename: string;
+}
+
+/** How a chunk's Content-Range is written: `bytes 0-524287/2000000` (v1.1, RFC 9110) or `0-524287/2000000`. */
+export type ContentRangeForm = "v1.1" | "2025";
+
+export interface Chunk {
+  readonly file: FileToSend;
+  /** Offset of the chunk's first byte. */
+  readonly from: number;
+  /** Bytes in it (the last chunk may be shorter). */
+  readonly length: number;
+  readonly form: ContentRangeForm;
+}
+
+/**
+ * The archive's answer to a chunk: `done` with the dokumentobjekt after the last one (201, or 200 with it,
+ * 06-konsepter_og_prinsipper.rst:1474–1475); otherwise how many bytes it holds (the upper end of its Range plus
+ * one) and where the next chunk goes (a new Location per chunk after v1.1, the same URI in v1.1).
+ */
+export type ChunkAnswer =
+  | { readonly done: true; readonly answer: Noark5Answer }
+  | { readonly done: false; readonly received: number; readonly next: string };
+
+/** `Range: bytes 0-524287` (v1.1) or `Range: 0-524287` (post-1.1): how many bytes the archive holds. */
+export function receivedBytes(range: string | null): number | undefined {
+  const match = /^\s*(?:bytes[=\s]\s*)?(\d+)-(\d+)\s*$/.exec(range ?? "");
+  return match ? Number(match[2]) + 1 : undefined;
+}
+
+/**
+ * The file's name for the reference server, which reads it from `X-File-Name` (Nikita
+ * DocumentObjectService.java:190) and there overrides the `filnavn` the dokumentobjekt was made with. A header
+ * carries Latin-1 (the servlet reads it so), so the name goes only when Latin-1 holds it exactly; otherwise the
+ * `filnavn` stands. The standard has no header for a file's name.
+ */
+function fileNameHeader(filename: string): Record<string, string> {
+  return /^[\x20-\x7e\xa0-\xff]+$/.test(filename) ? { "x-file-name": filename } : {};
 }
 
 interface Exchange {
@@ -48,6 +97,18 @@ interface Exchange {
   readonly headers: Record<string, string>;
   readonly body?: string | Buffer;
   readonly purpose: string;
+  /** `manual` for a chunk, whose 308 (as Google's resumable upload answers) is not a redirect to follow. */
+  readonly redirect?: "follow" | "manual";
+}
+
+/**
+ * A write conditional on the version read: `If-Match` (RFC 9110), the header optimistic concurrency uses; the
+ * standard says ETags "skal benyttes" without naming the request header (06-konsepter_og_prinsipper.rst:735–745).
+ * The same value goes as an `ETag` request header too, which the reference server of 2021 requires on updates
+ * (Nikita NikitaETAGInterceptor.java:32–80) and others ignore.
+ */
+function preconditionHeaders(etag: string | null): Record<string, string> {
+  return etag === null ? {} : { "if-match": etag, etag };
 }
 
 export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
@@ -57,6 +118,7 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         method: exchange.method,
         headers: { ...exchange.headers, authorization: `Bearer ${token}` },
         ...(exchange.body === undefined ? {} : { body: exchange.body }),
+        ...(exchange.redirect === undefined ? {} : { redirect: exchange.redirect }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
     } catch (error) {
@@ -95,7 +157,10 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
   }
 
   async function jsonExchange(exchange: Exchange): Promise<Noark5Answer> {
-    const response = await exchangeWithToken(exchange);
+    return answerOf(await exchangeWithToken(exchange), exchange);
+  }
+
+  async function answerOf(response: Response, exchange: Exchange): Promise<Noark5Answer> {
     const text = await readText(response, exchange);
     if (!response.ok) {
       throw classifyAnswer(
@@ -138,18 +203,30 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         purpose,
       });
     },
-    patch(url, body, etag, purpose) {
-      return jsonExchange({
-        method: "PATCH",
-        url,
-        headers: {
-          accept,
-          "content-type": `${MERGE_PATCH_MEDIA_TYPE}; charset=utf-8`,
-          ...(etag === null ? {} : { "if-match": etag }),
-        },
-        body: JSON.stringify(body),
-        purpose,
-      });
+    async patch(url, body, etag, purpose) {
+      try {
+        return await jsonExchange({
+          method: "PATCH",
+          url,
+          headers: {
+            accept,
+            "content-type": `${MERGE_PATCH_MEDIA_TYPE}; charset=utf-8`,
+            ...preconditionHeaders(etag),
+          },
+          body: JSON.stringify(body),
+          purpose,
+        });
+      } catch (error) {
+        // The standard's PATCH is JSON Merge Patch (06-konsepter_og_prinsipper.rst:824–832); the reference
+        // server of 2021 takes only its own patch list on records (RecordHateoasController.java:2372–2382).
+        if (error instanceof ArchiveRefusedError && error.status === 415) {
+          throw new ArchiveRefusedError(
+            `the archive does not take JSON Merge Patch (RFC 7396), which the standard names for updates, for ${purpose}: ${error.archiveMessage}`,
+            { status: 415 },
+          );
+        }
+        throw error;
+      }
     },
     upload(url, file, purpose) {
       return jsonExchange({
@@ -158,9 +235,74 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         headers: {
           accept,
           "content-type": file.mimeType,
+          ...fileNameHeader(file.filename),
+          // Not in the standard; servers built on common HTTP stacks read a name from it.
           "content-disposition": attachmentDisposition(file.filename),
         },
         body: file.content,
+        purpose,
+      });
+    },
+    async startUploadSession(url, file, purpose) {
+      const exchange: Exchange = {
+        method: "POST",
+        url,
+        headers: {
+          accept,
+          "x-upload-content-type": file.mimeType,
+          "x-upload-content-length": String(file.content.length),
+          ...fileNameHeader(file.filename),
+        },
+        body: "",
+        purpose,
+      };
+      const response = await exchangeWithToken(exchange);
+      const location = response.headers.get("location");
+      await answerOf(response, exchange);
+      if (response.status !== 200 || !location) {
+        throw new ArchiveRefusedError(
+          `the archive answered ${response.status}${location ? "" : " without a Location"} to the start of a chunked upload of ${purpose}: it does not take files in chunks as the standard describes`,
+          { status: response.status },
+        );
+      }
+      return new URL(location, url).toString();
+    },
+    async putChunk(sessionUrl, chunk, purpose) {
+      const { file, from, length, form } = chunk;
+      const total = file.content.length;
+      const last = from + length - 1;
+      const exchange: Exchange = {
+        method: "PUT",
+        url: sessionUrl,
+        headers: {
+          accept,
+          "content-type": file.mimeType,
+          "content-range": `${form === "v1.1" ? "bytes " : ""}${from}-${last}/${total}`,
+        },
+        body: file.content.subarray(from, last + 1),
+        purpose,
+        redirect: "manual",
+      };
+      const response = await exchangeWithToken(exchange);
+      if (response.status === 308) {
+        await response.body?.cancel();
+      } else {
+        const answer = await answerOf(response, exchange);
+        if (last + 1 === total) return { done: true, answer };
+      }
+      const location = response.headers.get("location");
+      return {
+        done: false,
+        // An answer without Range is taken as having all that was sent.
+        received: receivedBytes(response.headers.get("range")) ?? last + 1,
+        next: location ? new URL(location, sessionUrl).toString() : sessionUrl,
+      };
+    },
+    async delete(url, etag, purpose) {
+      await jsonExchange({
+        method: "DELETE",
+        url,
+        headers: { accept, ...preconditionHeaders(etag) },
         purpose,
       });
     },

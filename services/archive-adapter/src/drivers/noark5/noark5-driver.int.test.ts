@@ -1,144 +1,24 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PermanentError } from "@flyt/errors";
-import type { Arkivsak, FileReference, Journalpost } from "@flyt/schemas";
 import { uniqueName } from "@flyt/testing";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  type FakeNoark5Options,
-  type FakeNoark5Server,
-  startFakeNoark5Server,
-} from "../../../test-support/fake-noark5-server";
-import type { ArchiveDriver } from "../archive-driver";
+import { describe, expect, it } from "vitest";
 import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
-import { createNoark5Driver, type Noark5DriverOptions } from "./noark5-driver";
-import { sha256Hex } from "./staged-files";
+import {
+  arkivsak,
+  closeFakeAfterEach,
+  driverOptionsFor,
+  failureOf,
+  journalpost,
+  setUp,
+  type TestFile,
+  testFile,
+  twoFiles,
+  upload,
+} from "./noark5.fixtures";
+import { createNoark5Driver } from "./noark5-driver";
 
-let fake: FakeNoark5Server | undefined;
-
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
-
-async function setUp(
-  fakeOptions: FakeNoark5Options = {},
-  driverOptions: Partial<Noark5DriverOptions> = {},
-): Promise<{ fake: FakeNoark5Server; driver: ArchiveDriver }> {
-  fake = await startFakeNoark5Server(fakeOptions);
-  const driver = createNoark5Driver({
-    baseUrl: fake.baseUrl,
-    oauth: {
-      tokenUrl: fake.tokenUrl,
-      clientId: fake.clientId,
-      clientSecret: fake.clientSecret,
-      scope: "noark5",
-    },
-    requestTimeoutMs: 500,
-    defaultArkivdel: "PERSONAL",
-    ...driverOptions,
-  });
-  return { fake, driver };
-}
-
-function arkivsak(overrides: Partial<Arkivsak> = {}): Arkivsak {
-  return {
-    tittel: uniqueName("Byggesak Storgata 1"),
-    offentligTittel: null,
-    saksansvarlig: "kari",
-    administrativEnhet: "Plan og bygg",
-    arkivdel: "SAK",
-    journalenhet: null,
-    saksmappetype: null,
-    saksstatus: null,
-    tilgangsgruppe: null,
-    klassering: [{ ordningsprinsipp: "GBNR", ordningsverdi: "12/4", beskrivelse: "Storgata 1" }],
-    part: [
-      { navn: "Bygg og Bolig AS", rolle: "KLI", organisasjonsnummer: "912345678" },
-      { navn: "Ola Nordmann", rolle: null, organisasjonsnummer: null },
-    ],
-    skjerming: null,
-    ...overrides,
-  };
-}
-
-interface TestFile {
-  readonly reference: FileReference;
-  readonly content: Buffer;
-}
-
-function testFile(filename: string, mimeType: string, text: string): TestFile {
-  const content = Buffer.from(text, "utf8");
-  return {
-    reference: {
-      fileId: uniqueName("file"),
-      filename,
-      mimeType,
-      sizeBytes: content.length,
-      sha256: sha256Hex(content),
-    },
-    content,
-  };
-}
-
-function journalpost(files: readonly TestFile[], overrides: Partial<Journalpost> = {}): Journalpost {
-  return {
-    tittel: uniqueName("Søknad om rammetillatelse"),
-    offentligTittel: null,
-    journalposttype: "I",
-    dokumentdato: "2026-02-27",
-    journalstatus: null,
-    saksbehandler: "ola",
-    administrativEnhet: "Plan og bygg",
-    journalenhet: null,
-    skjerming: null,
-    korrespondansepart: [
-      {
-        korrespondanseparttype: "avsender",
-        navn: "Bygg og Bolig AS",
-        organisasjonsnummer: "912345678",
-        postadresse: { adresselinje: ["Storgata 1"], postnummer: "0150", poststed: "Oslo" },
-        epost: null,
-      },
-      {
-        korrespondanseparttype: "kopimottaker",
-        navn: "Kari Nordmann",
-        organisasjonsnummer: null,
-        postadresse: null,
-        epost: "kari@example.no",
-      },
-    ],
-    dokumenter: files.map((file, index) => ({
-      tittel: index === 0 ? "Søknad" : `Vedlegg ${index}`,
-      tilknyttetRegistreringSom: index === 0 ? "H" : "V",
-      file: file.reference,
-    })),
-    ...overrides,
-  };
-}
-
-function twoFiles(): TestFile[] {
-  return [
-    testFile("søknad_æøå.pdf", "application/pdf", `%PDF-1.7 ${uniqueName("søknad")}`),
-    testFile("Situasjonskart – nord.png", "image/png", `PNG ${uniqueName("kart")}`),
-  ];
-}
-
-async function upload(driver: ArchiveDriver, files: readonly TestFile[]): Promise<Map<string, string>> {
-  const refs = new Map<string, string>();
-  for (const file of files)
-    refs.set(file.reference.fileId, await driver.uploadFile(file.reference, file.content));
-  return refs;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a failure");
-    },
-    (error: unknown) => error,
-  );
-}
+closeFakeAfterEach();
 
 describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
   it("finds everything from the root, asking the root once", async () => {
@@ -149,11 +29,65 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     await driver.caseByNumber(created.caseNumber);
 
     expect(fake.unadvertisedRequests()).toEqual([]);
-    expect(fake.requests.filter((request) => request.operation === "root")).toHaveLength(1);
+    const roots = fake.requests.filter((request) => request.operation === "root");
+    // Once without a token (to find where to log in), once with it.
+    expect(roots.map((request) => request.headers.authorization?.split(" ")[0])).toEqual([
+      undefined,
+      "Bearer",
+    ]);
     expect(fake.requests.filter((request) => request.operation === "entry")).toHaveLength(2);
-    for (const request of fake.requests.filter((each) => each.operation !== "token")) {
+    const open = new Set(["token", "discovery", "root"]);
+    for (const request of fake.requests.filter((each) => !open.has(each.operation))) {
       expect(request.headers.authorization).toMatch(/^Bearer /);
     }
+  });
+
+  it("logs in as the standard has it: the root without a token, its login/oidc link, the token endpoint", async () => {
+    const { fake, driver } = await setUp();
+    await driver.caseByNumber("2026/1");
+    expect(fake.requests.slice(0, 4).map((request) => [request.operation, request.status])).toEqual([
+      ["root", 200],
+      ["discovery", 200],
+      ["token", 200],
+      ["root", 200],
+    ]);
+    expect(fake.requests[0]?.headers.authorization).toBeUndefined();
+    expect(fake.requests[2]?.headers.authorization).toMatch(/^Basic /);
+  });
+
+  it("finds the OpenID configuration where the standard puts it when the root does not link it", async () => {
+    const { fake, driver } = await setUp({ login: { withoutOidcLink: true } });
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+    expect(fake.requests.filter((request) => request.operation === "discovery")).toHaveLength(1);
+  });
+
+  it("authenticates with form fields where the provider takes only those", async () => {
+    const { fake, driver } = await setUp({ login: { authMethods: ["client_secret_post"] } });
+    expect(await driver.caseByNumber("2026/1")).toBeUndefined();
+    const [token] = fake.requests.filter((request) => request.operation === "token");
+    expect(token).toMatchObject({ status: 200, headers: { authorization: undefined } });
+  });
+
+  it("refuses a provider without the client credentials grant, saying so", async () => {
+    const { fake, driver } = await setUp({ login: { grantTypes: ["authorization_code", "password"] } });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/client_credentials/);
+    expect(fake.requests.filter((request) => request.operation === "token")).toEqual([]);
+  });
+
+  it("uses a configured token URL, for an archive whose root wants a token", async () => {
+    const { fake, driver } = await setUp({ login: { rootNeedsToken: true } });
+    const failure = await failureOf(driver.caseByNumber("2026/1"));
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/token URL/);
+
+    const configured = createNoark5Driver({
+      ...driverOptionsFor(fake),
+      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
+    });
+    const before = fake.requests.length;
+    expect(await configured.caseByNumber("2026/1")).toBeUndefined();
+    expect(fake.requests.slice(before).filter((request) => request.operation === "discovery")).toEqual([]);
   });
 
   it("catches a URL made by hand (the check above is not vacuous)", async () => {
@@ -237,7 +171,7 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(stored?.fields).toMatchObject({
       journalposttype: { kode: "I" },
       journalstatus: { kode: "J" },
-      dokumentetsDato: "2026-02-27Z",
+      dokumentetsDato: "2026-02-27T00:00:00+01:00",
       journalpostnummer: 1,
     });
     expect(
@@ -268,10 +202,14 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(uploads[0]?.headers.contentDisposition).toContain(
       "filename*=UTF-8''s%C3%B8knad_%C3%A6%C3%B8%C3%A5.pdf",
     );
-    // Marked finished with the ETag it was read with.
+    // Marked finished with the ETag it was read with: If-Match, and the same as an ETag header, which the
+    // reference server requires on updates.
     const patches = fake.requests.filter((request) => request.operation === "patch");
     expect(patches.length).toBeGreaterThan(0);
-    for (const patch of patches) expect(patch.headers.ifMatch).toMatch(/^"\d+"$/);
+    for (const patch of patches) {
+      expect(patch.headers.ifMatch).toMatch(/^"\d+"$/);
+      expect(patch.headers.etag).toBe(patch.headers.ifMatch);
+    }
   }, 30_000);
 
   it("finds cases by external id, by number and by search, and journal posts by external id", async () => {
@@ -311,6 +249,120 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(await driver.journalPostByExternalId(created, uniqueName("unknown"))).toBeUndefined();
     await expect(driver.searchCases({ tilgangsgruppe: "x" })).rejects.toBeInstanceOf(ArchiveRefusedError);
   }, 30_000);
+
+  it("sends no case type, and refuses to search by one: v1.1 has no mappetype", async () => {
+    const { fake, driver } = await setUp();
+    const created = await driver.createCase(arkivsak({ saksmappetype: "BYGG" }), uniqueName("sub"));
+    expect(created.caseNumber).toMatch(/^\d{4}\/1$/);
+    expect(JSON.stringify(fake.saksmapper()[0]?.fields)).not.toContain("BYGG");
+    const search = await failureOf(driver.searchCases({ saksmappetype: "BYGG", tittel: "x" }));
+    expect(search).toBeInstanceOf(ArchiveRefusedError);
+    expect((search as ArchiveRefusedError).archiveMessage).toMatch(/mappetype was removed/);
+    expect(fake.requests.filter((request) => request.query.includes("mappetype"))).toEqual([]);
+  });
+
+  it("screens with skjermingshjemmel and the destination's skjermingMetadata, inside skjerming (v1.1)", async () => {
+    const { fake, driver } = await setUp();
+    const skjerming = { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" };
+    const archivedCase = await driver.createCase(arkivsak({ skjerming }), uniqueName("sub"));
+    const files = twoFiles();
+    await driver.addJournalPost(
+      archivedCase,
+      journalpost(files, { skjerming }),
+      await upload(driver, files),
+      uniqueName("post"),
+    );
+    expect(fake.saksmapper()[0]?.fields.skjerming).toEqual({
+      tilgangsrestriksjon: { kode: "13" },
+      skjermingshjemmel: "Offl. § 13",
+      skjermingMetadata: [{ kode: "TM1" }, { kode: "NPS" }],
+    });
+    expect(fake.journalposter()[0]?.fields.skjerming).toMatchObject({
+      skjermingMetadata: [{ kode: "TR1" }, { kode: "NA" }, { kode: "NM" }],
+    });
+  });
+
+  it("adds skjermingMetadata through its own relation where the archive refuses it inline (Nikita 2021)", async () => {
+    const skjerming = { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" };
+    const { fake, driver } = await setUp({ screening: "nikita-2021" });
+    const refused = await failureOf(driver.createCase(arkivsak({ skjerming }), uniqueName("sub")));
+    expect(refused).toBeInstanceOf(ArchiveRefusedError);
+    expect((refused as ArchiveRefusedError).archiveMessage).toMatch(/skjermingMetadata/);
+
+    const relation = createNoark5Driver({
+      ...driverOptionsFor(fake),
+      screening: { form: "relation", saksmappe: ["TM1", "NPS"], journalpost: ["TR1"] },
+    });
+    const archivedCase = await relation.createCase(arkivsak({ skjerming }), uniqueName("sub"));
+    const files = twoFiles();
+    await relation.addJournalPost(
+      archivedCase,
+      journalpost(files, { skjerming }),
+      await upload(relation, files),
+      uniqueName("post"),
+    );
+    const stored = fake.saksmapper().find((mappe) => mappe.systemID === archivedCase.systemId);
+    expect(stored?.fields.skjerming).toEqual({
+      tilgangsrestriksjon: { kode: "13" },
+      skjermingshjemmel: "Offl. § 13",
+    });
+    expect(stored?.skjermingMetadata).toEqual(["TM1", "NPS"]);
+    expect(fake.journalposter()[0]?.skjermingMetadata).toEqual(["TR1"]);
+  });
+
+  it("refuses before writing where the archive takes no business-specific metadata on a saksmappe", async () => {
+    const { fake, driver } = await setUp({ businessMetadataOn: ["journalpost"] });
+    const failure = await failureOf(driver.createCase(arkivsak(), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(
+      /virksomhetsspesifikkeMetadata on saksmappe/,
+    );
+    expect(
+      fake.requests.filter((request) => request.operation === "ny-saksmappe" && request.method === "POST"),
+    ).toEqual([]);
+  });
+
+  it("says so when the archive takes no JSON Merge Patch", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(
+      2,
+      { kind: "status", status: 415, text: "Content type not supported" },
+      { operation: "patch" },
+    );
+    const failure = await failureOf(driver.createCase(arkivsak(), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    expect((failure as ArchiveRefusedError).archiveMessage).toMatch(/JSON Merge Patch/);
+  });
+
+  it("keeps the reference server's message from its error body, not its stack trace", async () => {
+    const { driver } = await setUp({ errorBodies: "nikita-2021" });
+    const failure = await failureOf(driver.createCase(arkivsak({ arkivdel: "UKJENT" }), uniqueName("sub")));
+    expect(failure).toBeInstanceOf(ArchiveRefusedError);
+    const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
+    const files = twoFiles();
+    const invalid = journalpost(files, {
+      korrespondansepart: [
+        {
+          korrespondanseparttype: "nabo",
+          navn: "N",
+          organisasjonsnummer: null,
+          postadresse: null,
+          epost: null,
+        },
+      ],
+    });
+    const refused = await failureOf(
+      driver.addJournalPost(archivedCase, invalid, await upload(driver, files), "p"),
+    );
+    expect((refused as ArchiveRefusedError).archiveMessage).toBe("ugyldig korrespondanseparttype «nabo»");
+  });
+
+  it("reads an empty search (count 0, no results) as no hits", async () => {
+    const { fake, driver } = await setUp();
+    expect(await driver.searchCases({ tittel: uniqueName("ingen") })).toEqual([]);
+    const [search] = fake.requests.filter((request) => request.operation === "search");
+    expect(search?.status).toBe(200);
+  });
 
   it("takes 503 with Retry-After as transient and certain: nothing was written", async () => {
     const { fake, driver } = await setUp();
@@ -480,9 +532,8 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
   it("refuses when the token endpoint refuses the client, and waits when it is down", async () => {
     const { fake, driver } = await setUp({}, {});
     const wrong = createNoark5Driver({
-      baseUrl: fake.baseUrl,
-      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: "wrong" },
-      requestTimeoutMs: 500,
+      ...driverOptionsFor(fake),
+      oauth: { clientId: fake.clientId, clientSecret: "wrong" },
     });
     expect(await failureOf(wrong.caseByNumber("2026/1"))).toBeInstanceOf(ArchiveRefusedError);
 
@@ -509,11 +560,7 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     const archivedCase = await driver.createCase(arkivsak(), uniqueName("sub"));
     const files = twoFiles();
     const refs = await upload(driver, files);
-    const options = {
-      baseUrl: fake.baseUrl,
-      oauth: { tokenUrl: fake.tokenUrl, clientId: fake.clientId, clientSecret: fake.clientSecret },
-      requestTimeoutMs: 500,
-    };
+    const options = driverOptionsFor(fake);
 
     const restarted = createNoark5Driver(options);
     const lost = await failureOf(

@@ -3,21 +3,28 @@ import type { FileReference } from "@flyt/schemas";
 import type { ArchiveDriver } from "../archive-driver";
 import { type ClientCredentials, createTokenSource } from "./client-credentials-token";
 import { createNoark5Cases } from "./noark5-cases";
+import { checkNoark5 } from "./noark5-check";
 import { createNoark5Client } from "./noark5-client";
+import { createFileUploads, DEFAULT_UPLOAD, type UploadSettings } from "./noark5-file-upload";
 import { createNoark5JournalPosts, type DocumentToArchive } from "./noark5-journal-posts";
 import {
   type BusinessMetadataFields,
   DEFAULT_BUSINESS_METADATA_FIELDS,
+  DEFAULT_SCREENING,
   isCompleted,
+  type ScreeningSettings,
   toArchivedCase,
   toArchivedJournalPost,
 } from "./noark5-mapping";
 import { createNoark5Navigator } from "./noark5-navigator";
+import { discoverTokenEndpoint, type TokenEndpoint } from "./oidc-discovery";
 import { createStagedFiles, isStagedRef, sha256Hex } from "./staged-files";
+import { inMemoryUploadSessions, type UploadSessions } from "./upload-sessions";
 
 export interface Noark5DriverOptions {
   /** The API root, the one URL the driver is told: everything else is found from its links. */
   readonly baseUrl: string;
+  /** The client's credentials; its token URL overrides what the archive's OpenID configuration names. */
   readonly oauth: ClientCredentials;
   /** Deadline of each request (an upload included), after which it counts as unanswered. */
   readonly requestTimeoutMs: number;
@@ -26,6 +33,15 @@ export interface Noark5DriverOptions {
   readonly defaultArkivdel?: string;
   /** The virksomhetsspesifikkeMetadata fields Flyt writes; see BusinessMetadataFields. */
   readonly businessMetadataFields?: BusinessMetadataFields;
+  /** How this archive takes screening, and which skjermingMetadata codes go with it; see ScreeningSettings. */
+  readonly screening?: ScreeningSettings;
+  /** Chunk size and Content-Range form of chunked uploads; see UploadSettings. */
+  readonly upload?: UploadSettings;
+  /**
+   * Where chunked uploads in progress are kept, so one cut off goes on where the archive acknowledged (kept in
+   * Postgres by the adapter, so a restart resumes too); in this process only without it.
+   */
+  readonly uploadSessions?: UploadSessions;
   /**
    * A file's content, when what `uploadFile` staged is gone (the process restarted in between). Without it,
    * such a journal post fails permanently.
@@ -40,7 +56,7 @@ const DEFAULT_STAGED_FILE_TTL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * The Noark 5 tjenestegrensesnitt driver: REST with HATEOAS from one root, `application/vnd.noark5+json`,
- * OAuth 2.0 client credentials. A case is a saksmappe (its number the mappeID, `2026/123`), a journal post a
+ * OAuth 2.0 client credentials at the token endpoint the archive's OpenID configuration names (or one configured). A case is a saksmappe (its number the mappeID, `2026/123`), a journal post a
  * journalpost with its dokumentbeskrivelser, dokumentobjekter and files (`2026/123-4`). Lookups are OData
  * `$filter` searches; Flyt's external ids are business-specific metadata on the saksmappe and journalpost.
  */
@@ -48,16 +64,35 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const fields = options.businessMetadataFields ?? DEFAULT_BUSINESS_METADATA_FIELDS;
+  const http = { fetch: fetchImpl, timeoutMs: options.requestTimeoutMs, now };
+  const { tokenUrl } = options.oauth;
   const tokens = createTokenSource({
     credentials: options.oauth,
-    fetch: fetchImpl,
-    timeoutMs: options.requestTimeoutMs,
-    now,
+    endpoint: tokenUrl
+      ? async (): Promise<TokenEndpoint> => ({
+          url: tokenUrl,
+          authMethod: "client_secret_basic",
+          source: "configured",
+        })
+      : () => discoverTokenEndpoint(http, options.baseUrl),
+    ...http,
   });
   const client = createNoark5Client({ fetch: fetchImpl, tokens, timeoutMs: options.requestTimeoutMs, now });
   const navigator = createNoark5Navigator({ client, baseUrl: options.baseUrl });
-  const cases = createNoark5Cases({ navigator, fields, defaultArkivdel: options.defaultArkivdel });
-  const journalPosts = createNoark5JournalPosts({ navigator, client, fields });
+  const screening = options.screening ?? DEFAULT_SCREENING;
+  const cases = createNoark5Cases({
+    navigator,
+    fields,
+    screening,
+    defaultArkivdel: options.defaultArkivdel,
+  });
+  const uploads = createFileUploads({
+    navigator,
+    client,
+    sessions: options.uploadSessions ?? inMemoryUploadSessions(),
+    settings: options.upload ?? DEFAULT_UPLOAD,
+  });
+  const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening, uploads });
   const staged = createStagedFiles({ ttlMs: options.stagedFileTtlMs ?? DEFAULT_STAGED_FILE_TTL_MS, now });
 
   /** Every document's bytes, before anything is written: a missing file must not leave half a journal post. */
@@ -88,6 +123,18 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
   }
 
   return {
+    check(codes) {
+      return checkNoark5(codes, {
+        baseUrl: options.baseUrl,
+        http,
+        tokenUrlConfigured: tokenUrl !== undefined,
+        tokens,
+        navigator,
+        fields,
+        screening,
+        defaultArkivdel: options.defaultArkivdel,
+      });
+    },
     async caseByExternalId(externalId) {
       const found = await cases.findByExternalId(externalId);
       // A saksmappe whose parties did not all get there is not the finished case: createCase finishes it.

@@ -1,6 +1,7 @@
 import type { Dokument, Journalpost } from "@flyt/schemas";
 import { findLink, linkUrl } from "./links";
 import type { Noark5Client } from "./noark5-client";
+import { type FileUploads, MAX_FRESH_UPLOADS, uploadKeepsFailing } from "./noark5-file-upload";
 import {
   type BusinessMetadataFields,
   codeOf,
@@ -11,9 +12,11 @@ import {
   isCompleted,
   journalpostBody,
   korrespondansepartBody,
+  type ScreeningSettings,
 } from "./noark5-mapping";
 import type { Located, Noark5Navigator } from "./noark5-navigator";
 import { REL } from "./noark5-relations";
+import { addScreeningMetadata } from "./noark5-screening";
 import { equals } from "./odata-filter";
 import type { StagedFile } from "./staged-files";
 
@@ -43,8 +46,10 @@ export function createNoark5JournalPosts(options: {
   readonly navigator: Noark5Navigator;
   readonly client: Noark5Client;
   readonly fields: BusinessMetadataFields;
+  readonly screening: ScreeningSettings;
+  readonly uploads: FileUploads;
 }): Noark5JournalPosts {
-  const { navigator, client, fields } = options;
+  const { navigator, client, fields, screening, uploads } = options;
 
   /** A saksmappe lists its journal posts under sakarkiv's relation; a plain mappe under registrering. */
   function journalPostList(saksmappe: Located): string {
@@ -90,19 +95,6 @@ export function createNoark5JournalPosts(options: {
     }
   }
 
-  async function upload(dokumentobjekt: Located, file: StagedFile): Promise<void> {
-    const fil = linkUrl(
-      navigator.link(dokumentobjekt, REL.fil, "the dokumentobjekt"),
-      {},
-      dokumentobjekt.url,
-    );
-    await client.upload(
-      fil,
-      { content: file.content, mimeType: file.file.mimeType, filename: file.file.filename },
-      `the file ${file.file.filename}`,
-    );
-  }
-
   function newObjectBody(file: StagedFile) {
     return dokumentobjektBody({
       filename: file.file.filename,
@@ -110,6 +102,24 @@ export function createNoark5JournalPosts(options: {
       sha256: file.sha256,
       sizeBytes: file.content.length,
     });
+  }
+
+  function newObject(beskrivelse: Located, file: StagedFile): Promise<Located> {
+    return navigator.create(beskrivelse, REL.nyDokumentobjekt, newObjectBody(file), "ny-dokumentobjekt");
+  }
+
+  /**
+   * The file to a new dokumentobjekt of the description; when the archive fails the upload (422), the
+   * dokumentobjekt is deleted, as the standard has the client do, and the file sent to a new one.
+   */
+  async function storeInNewObject(beskrivelse: Located, file: StagedFile): Promise<void> {
+    let objekt = await newObject(beskrivelse, file);
+    for (let attempt = 1; ; attempt += 1) {
+      if ((await uploads.send(objekt, file)) === "stored") return;
+      await uploads.discard(objekt);
+      if (attempt >= MAX_FRESH_UPLOADS) throw uploadKeepsFailing(file.file.filename);
+      objekt = await newObject(beskrivelse, file);
+    }
   }
 
   /** A document written from scratch: its description, its object, its file. */
@@ -120,30 +130,22 @@ export function createNoark5JournalPosts(options: {
       dokumentbeskrivelseBody(dokument),
       "ny-dokumentbeskrivelse",
     );
-    const objekt = await navigator.create(
-      beskrivelse,
-      REL.nyDokumentobjekt,
-      newObjectBody(file),
-      "ny-dokumentobjekt",
-    );
-    await upload(objekt, file);
+    await storeInNewObject(beskrivelse, file);
   }
 
-  /** A document an earlier attempt began: its object and file, if they did not get there. */
+  /**
+   * A document an earlier attempt began: its object and file, if they did not get there. A dokumentobjekt
+   * without its file goes on with the chunked upload begun to it, or is deleted and made again: a file is never
+   * sent over a half-made upload.
+   */
   async function finishDocument(beskrivelse: Located, file: StagedFile): Promise<void> {
     const [objekt] = await navigator.list(beskrivelse, REL.dokumentobjekt, undefined, "dokumentobjekt");
-    if (!objekt) {
-      const created = await navigator.create(
-        beskrivelse,
-        REL.nyDokumentobjekt,
-        newObjectBody(file),
-        "ny-dokumentobjekt",
-      );
-      await upload(created, file);
-      return;
-    }
+    if (!objekt) return storeInNewObject(beskrivelse, file);
     const fil = linkUrl(navigator.link(objekt, REL.fil, "the dokumentobjekt"), {}, objekt.url);
-    if (!(await client.hasContent(fil, `the file ${file.file.filename}`))) await upload(objekt, file);
+    if (await client.hasContent(fil, `the file ${file.file.filename}`)) return;
+    if ((await uploads.resume(objekt, file)) === "stored") return;
+    await uploads.discard(objekt);
+    await storeInNewObject(beskrivelse, file);
   }
 
   async function addDocuments(
@@ -185,10 +187,18 @@ export function createNoark5JournalPosts(options: {
         (await navigator.create(
           saksmappe,
           REL.nyJournalpost,
-          journalpostBody(post, externalId, fields),
+          journalpostBody(post, externalId, fields, screening),
           "ny-journalpost",
         ));
       const resuming = unfinished !== undefined;
+      await addScreeningMetadata(
+        navigator,
+        journalpost,
+        post.skjerming,
+        screening.journalpost,
+        screening,
+        resuming,
+      );
       await addCorrespondents(journalpost, post, resuming);
       await addDocuments(journalpost, documents, resuming);
       return navigator.patch(journalpost, completedPatch(fields), "the journalpost");

@@ -1,8 +1,10 @@
+import { PermanentError } from "@flyt/errors";
 import type { Arkivsak, Journalpost } from "@flyt/schemas";
 import { describe, expect, it } from "vitest";
 import { ArchiveRefusedError } from "../archive-errors";
 import {
   caseCriterionCondition,
+  DEFAULT_SCREENING,
   dokumentobjektBody,
   DEFAULT_BUSINESS_METADATA_FIELDS as FIELDS,
   internalCorrespondentBody,
@@ -32,6 +34,10 @@ const arkivsak: Arkivsak = {
   skjerming: { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" },
 };
 
+function screenedBody() {
+  return { tilgangsrestriksjon: { kode: "13" }, skjermingshjemmel: "Offl. § 13" };
+}
+
 const post: Journalpost = {
   tittel: "Søknad om tillatelse",
   offentligTittel: null,
@@ -48,22 +54,55 @@ const post: Journalpost = {
 
 describe("Flyt → Noark 5", () => {
   it("writes a saksmappe with codes as objects, no nulls, and the external id as business metadata", () => {
-    expect(saksmappeBody(arkivsak, "sub-1", FIELDS)).toEqual({
+    expect(saksmappeBody(arkivsak, "sub-1", FIELDS, DEFAULT_SCREENING)).toEqual({
       tittel: "Byggesak Storgata 1",
       offentligTittel: "Byggesak ****",
       saksansvarlig: "kari",
       administrativEnhet: "Plan og bygg",
       saksstatus: { kode: "B" },
-      skjerming: { tilgangsrestriksjon: { kode: "13" }, skjermingshjemmel: "Offl. § 13" },
+      skjerming: {
+        tilgangsrestriksjon: { kode: "13" },
+        skjermingshjemmel: "Offl. § 13",
+        skjermingMetadata: [{ kode: "TM1" }, { kode: "NPS" }],
+      },
       virksomhetsspesifikkeMetadata: { "vnd-flyt-v1:eksternid": "sub-1" },
     });
   });
 
-  it("writes a journalpost with a zoned document date", () => {
-    expect(journalpostBody(post, "sub-1/0", FIELDS)).toEqual({
+  it("never sends a case type: v1.1 has no mappetype", () => {
+    const body = saksmappeBody({ ...arkivsak, saksmappetype: "BYGG" }, "sub-1", FIELDS, DEFAULT_SCREENING);
+    expect(JSON.stringify(body)).not.toMatch(/mappetype|BYGG/);
+  });
+
+  it("screens with the destination's skjermingMetadata, in the destination's form", () => {
+    const screened = { tilgangsrestriksjon: "13", skjermingshjemmel: "Offl. § 13" };
+    const codes = { saksmappe: ["M"], journalpost: ["TR1"] };
+    expect(
+      journalpostBody({ ...post, skjerming: screened }, "s", FIELDS, { form: "inline", ...codes }).skjerming,
+    ).toEqual({ ...screenedBody(), skjermingMetadata: [{ kode: "TR1" }] });
+    expect(saksmappeBody(arkivsak, "s", FIELDS, { form: "relation", ...codes }).skjerming).toEqual(
+      screenedBody(),
+    );
+    expect(saksmappeBody(arkivsak, "s", FIELDS, { form: "omit", ...codes }).skjerming).toEqual(
+      screenedBody(),
+    );
+  });
+
+  it("refuses screening without its legal basis", () => {
+    const unfounded = { tilgangsrestriksjon: "13", skjermingshjemmel: " " };
+    expect(() =>
+      saksmappeBody({ ...arkivsak, skjerming: unfounded }, "s", FIELDS, DEFAULT_SCREENING),
+    ).toThrow(/skjermingshjemmel/);
+    expect(() => journalpostBody({ ...post, skjerming: unfounded }, "s", FIELDS, DEFAULT_SCREENING)).toThrow(
+      PermanentError,
+    );
+  });
+
+  it("writes a journalpost with its document date as Oslo's midnight, with the offset", () => {
+    expect(journalpostBody(post, "sub-1/0", FIELDS, DEFAULT_SCREENING)).toEqual({
       tittel: "Søknad om tillatelse",
       journalposttype: { kode: "I" },
-      dokumentetsDato: "2026-02-27Z",
+      dokumentetsDato: "2026-02-27T00:00:00+01:00",
       journalenhet: "SENTRAL",
       virksomhetsspesifikkeMetadata: { "vnd-flyt-v1:eksternid": "sub-1/0" },
     });
@@ -192,5 +231,10 @@ describe("case search criteria", () => {
 
   it("refuses a criterion it cannot express", () => {
     expect(() => caseCriterionCondition("tilgangsgruppe", "x")).toThrow(ArchiveRefusedError);
+  });
+
+  it("refuses a search by case type, saying why: v1.1 has no mappetype", () => {
+    expect(() => caseCriterionCondition("saksmappetype", "BYGG")).toThrow(ArchiveRefusedError);
+    expect(() => caseCriterionCondition("saksmappetype", "BYGG")).toThrow(/mappetype was removed/);
   });
 });

@@ -11,6 +11,7 @@ import type {
 import type { ArchivedCase, ArchivedJournalPost } from "../archive-driver";
 import { ArchiveRefusedError } from "../archive-errors";
 import type { Noark5Object } from "./links";
+import { osloMidnight } from "./noark5-dates";
 import { equals } from "./odata-filter";
 
 /**
@@ -50,11 +51,57 @@ function present(entries: Record<string, unknown>): Body {
   );
 }
 
-function skjermingBody(skjerming: Skjerming | null): Body | undefined {
+/**
+ * How a destination takes screening (Skjerming, 07-tjenester_og_informasjonsmodell.rst:3939–4030 at tag
+ * versjon-1.1): `tilgangsrestriksjon` [1..1], `skjermingshjemmel` [1..1] and, since v1.1, `skjermingMetadata`
+ * [1..*] from code list M502 (changed from [0..*], 01-orientering_og_introduksjon.rst:164–165) — which metadata of
+ * the object the screening hides. Flyt's submissions say what is screened and why, not which metadata, so the
+ * codes come from the destination's settings.
+ *
+ * `form` is per destination because servers differ: `inline` sends `skjermingMetadata` inside `skjerming`, as
+ * v1.1 reads; the reference server of 2021 refuses that (it takes no field in `skjerming` beyond its own,
+ * Nikita CommonUtils.java:1467–1519) and adds each code afterwards through the object's
+ * `https://nikita.arkivlab.no/noark5/v5/ny-skjermingmetadata/` relation (noark5-tester runtest:1396–1422):
+ * `relation`; `omit` sends none, for a server that takes neither.
+ */
+export interface ScreeningSettings {
+  readonly form: "inline" | "relation" | "omit";
+  /** M502 codes for a screened saksmappe. */
+  readonly saksmappe: readonly string[];
+  /** M502 codes for a screened journalpost. */
+  readonly journalpost: readonly string[];
+}
+
+/**
+ * What the standard's own comment on M502 ties to each object: a saksmappe's title (all but its first line,
+ * TM1) and the names of its parties (NPS); a journalpost's title (TR1) and the names of its sender and
+ * recipient (NA, NM) (07-tjenester_og_informasjonsmodell.rst:3982–3997, codes 5928ff).
+ */
+export const DEFAULT_SCREENING: ScreeningSettings = {
+  form: "inline",
+  saksmappe: ["TM1", "NPS"],
+  journalpost: ["TR1", "NA", "NM"],
+};
+
+/** The relation the reference server adds skjermingMetadata codes through (see ScreeningSettings). */
+export const NIKITA_NEW_SCREENING_METADATA = "https://nikita.arkivlab.no/noark5/v5/ny-skjermingmetadata/";
+/** ... and lists them under. */
+export const NIKITA_SCREENING_METADATA = "https://nikita.arkivlab.no/noark5/v5/skjermingmetadata/";
+
+function skjermingBody(
+  skjerming: Skjerming | null,
+  metadata: readonly string[],
+  form: ScreeningSettings["form"],
+): Body | undefined {
   if (!skjerming) return undefined;
+  // [1..1] in the standard, and "skjermingshjemmel is missing." is a 400 from the reference server.
+  if (skjerming.skjermingshjemmel.trim() === "") {
+    throw new PermanentError("a screened case or journal post needs its skjermingshjemmel (legal basis)");
+  }
   return {
     tilgangsrestriksjon: code(skjerming.tilgangsrestriksjon),
     skjermingshjemmel: skjerming.skjermingshjemmel,
+    ...(form === "inline" ? { skjermingMetadata: metadata.map(code) } : {}),
   };
 }
 
@@ -71,16 +118,12 @@ function enkelAdresse(adresse: Adresse | null): Body | undefined {
   });
 }
 
-/**
- * The standard's dates carry a time zone (XML Schema `date`, "always with time zone information"); Flyt's
- * calendar dates do not, so they are sent as UTC dates.
- */
-function zonedDate(date: string | null): string | undefined {
-  if (!date) return undefined;
-  return /(Z|[+-]\d{2}:\d{2})$/.test(date) ? date : `${date}Z`;
-}
-
-export function saksmappeBody(arkivsak: Arkivsak, externalId: string, fields: BusinessMetadataFields): Body {
+export function saksmappeBody(
+  arkivsak: Arkivsak,
+  externalId: string,
+  fields: BusinessMetadataFields,
+  screening: ScreeningSettings,
+): Body {
   return present({
     tittel: arkivsak.tittel,
     offentligTittel: arkivsak.offentligTittel,
@@ -88,8 +131,8 @@ export function saksmappeBody(arkivsak: Arkivsak, externalId: string, fields: Bu
     administrativEnhet: arkivsak.administrativEnhet,
     journalenhet: arkivsak.journalenhet,
     saksstatus: arkivsak.saksstatus ? code(arkivsak.saksstatus) : undefined,
-    mappetype: arkivsak.saksmappetype ? code(arkivsak.saksmappetype) : undefined,
-    skjerming: skjermingBody(arkivsak.skjerming),
+    // No saksmappetype: v1.1 removed mappetype from Mappe and has nothing in its place (see NO_CASE_TYPE).
+    skjerming: skjermingBody(arkivsak.skjerming, screening.saksmappe, screening.form),
     virksomhetsspesifikkeMetadata: { [fields.externalId]: externalId },
   });
 }
@@ -106,15 +149,20 @@ export function partBody(part: Part): { readonly kind: "enhet" | "person"; reado
   return { kind: "person", body: common };
 }
 
-export function journalpostBody(post: Journalpost, externalId: string, fields: BusinessMetadataFields): Body {
+export function journalpostBody(
+  post: Journalpost,
+  externalId: string,
+  fields: BusinessMetadataFields,
+  screening: ScreeningSettings,
+): Body {
   return present({
     tittel: post.tittel,
     offentligTittel: post.offentligTittel,
     journalposttype: code(post.journalposttype),
     journalstatus: post.journalstatus ? code(post.journalstatus) : undefined,
-    dokumentetsDato: zonedDate(post.dokumentdato),
+    dokumentetsDato: post.dokumentdato ? osloMidnight(post.dokumentdato) : undefined,
     journalenhet: post.journalenhet,
-    skjerming: skjermingBody(post.skjerming),
+    skjerming: skjermingBody(post.skjerming, screening.journalpost, screening.form),
     virksomhetsspesifikkeMetadata: { [fields.externalId]: externalId },
   });
 }
@@ -271,13 +319,25 @@ const CASE_CRITERIA: Readonly<Record<string, string>> = {
   administrativEnhet: "administrativEnhet",
   journalenhet: "journalenhet",
   saksstatus: "saksstatus/kode",
-  saksmappetype: "mappetype/kode",
   "klassering.ordningsverdi": "klasse/klasseID",
   "klassering.ordningsprinsipp": "klasse/klassifikasjonssystem/tittel",
 };
 
+/**
+ * Why a case type cannot be sent or searched: v1.1 removed `mappetype` from Mappe, "som ikke har tilsvarende felt
+ * i Noark 5" (01-orientering_og_introduksjon.rst:171–172 at tag versjon-1.1), and saksmappe has no other field for
+ * it (07-tjenester_og_informasjonsmodell.rst:7356–7446); the reference server refuses unknown saksmappe fields
+ * (Nikita CaseFileDeserializer.java:134–143). So a case's saksmappetype is not written, and a search by it is
+ * refused rather than run without it (which would find cases of every type).
+ */
+export const NO_CASE_TYPE =
+  "Noark 5 (tjenestegrensesnitt v1.1) has no saksmappetype: mappetype was removed from Mappe with nothing in its place";
+
 /** One criterion as a `$filter` condition; a criterion the driver cannot express is a permanent refusal. */
 export function caseCriterionCondition(criterion: string, value: string): string {
+  if (criterion === "saksmappetype") {
+    throw new ArchiveRefusedError(`cannot search cases by saksmappetype: ${NO_CASE_TYPE}`);
+  }
   const field = CASE_CRITERIA[criterion];
   if (!field) {
     throw new ArchiveRefusedError(`the Noark 5 driver cannot search cases by "${criterion}"`);

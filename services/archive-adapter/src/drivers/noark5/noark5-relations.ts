@@ -12,6 +12,11 @@ const API = "https://rel.arkivverket.no/noark5/v5/api";
 export const REL = {
   arkivstruktur: `${API}/arkivstruktur/`,
   sakarkiv: `${API}/sakarkiv/`,
+  /** Code lists and the catalogue of business-specific metadata fields (06-konsepter_og_prinsipper.rst:110–121). */
+  metadata: `${API}/metadata/`,
+  /** `protokollversjon`, and (post-1.1) `bulkgrense` (06-konsepter_og_prinsipper.rst:169–199). */
+  adminSystem: `${API}/admin/system/`,
+  businessMetadataCatalogue: `${API}/metadata/virksomhetsspesifikkeMetadata/`,
   arkivdel: `${API}/arkivstruktur/arkivdel/`,
   klassifikasjonssystem: `${API}/arkivstruktur/klassifikasjonssystem/`,
   klasse: `${API}/arkivstruktur/klasse/`,

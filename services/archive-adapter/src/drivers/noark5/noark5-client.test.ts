@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { receivedBytes } from "./noark5-client";
+
+describe("receivedBytes", () => {
+  it("reads the archive's Range in v1.1's form and the later one", () => {
+    expect(receivedBytes("bytes 0-524287")).toBe(524_288);
+    expect(receivedBytes("0-1048575")).toBe(1_048_576);
+    expect(receivedBytes("bytes=0-99")).toBe(100);
+  });
+
+  it("knows nothing from an absent or odd Range", () => {
+    expect(receivedBytes(null)).toBeUndefined();
+    expect(receivedBytes("bytes */2000")).toBeUndefined();
+    expect(receivedBytes("0-")).toBeUndefined();
+  });
+});

@@ -1,0 +1,190 @@
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import { linkUrl } from "./links";
+import type { ContentRangeForm, FileToSend, Noark5Client } from "./noark5-client";
+import type { Located, Noark5Navigator } from "./noark5-navigator";
+import { REL } from "./noark5-relations";
+import type { StagedFile } from "./staged-files";
+import type { UploadSessions } from "./upload-sessions";
+
+/** How files go to this archive. */
+export interface UploadSettings {
+  /** Bytes per chunk of a chunked upload. */
+  readonly chunkBytes: number;
+  /** How a chunk's Content-Range is written (see ContentRangeForm). */
+  readonly contentRange: ContentRangeForm;
+}
+
+export const DEFAULT_UPLOAD: UploadSettings = { chunkBytes: 8 * 1024 * 1024, contentRange: "v1.1" };
+
+/**
+ * Above this a whole upload is "too big" when `admin/system` does not say: "Hvis feltet mangler skal det antas å
+ * være 157286400 (150 MiB)" (post-1.1, HEAD 06-konsepter_og_prinsipper.rst:176–179; v1.1 says "over 150MB" for
+ * chunks, 06…rst:1440).
+ */
+export const DEFAULT_BULKGRENSE = 157_286_400;
+
+/**
+ * What became of a file sent to a dokumentobjekt: `stored`, or `start-over` when the dokumentobjekt holds a
+ * failed upload (422, "the client deletes the leftovers", 06-konsepter_og_prinsipper.rst:1478–1483) or an
+ * upload the archive no longer knows how to go on with: it must be deleted and the file sent to a new one.
+ */
+export type UploadOutcome = "stored" | "start-over";
+
+export interface FileUploads {
+  /** Sends the file to a new dokumentobjekt: whole, or in chunks when it is above the archive's bulkgrense. */
+  send(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
+  /**
+   * Goes on with an upload to this dokumentobjekt an earlier attempt began in chunks, from the last chunk the
+   * archive acknowledged; `start-over` when there is none to go on with (nothing kept, or the archive refuses
+   * it — whatever its status: what a server answers for a session it forgot is not in the standard).
+   */
+  resume(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
+  /** Deletes a dokumentobjekt whose upload failed, and what was kept of it. */
+  discard(objekt: Located): Promise<void>;
+}
+
+export function createFileUploads(options: {
+  readonly navigator: Noark5Navigator;
+  readonly client: Noark5Client;
+  readonly sessions: UploadSessions;
+  readonly settings: UploadSettings;
+}): FileUploads {
+  const { navigator, client, sessions, settings } = options;
+  let limit: Promise<number> | undefined;
+
+  /**
+   * The archive's `bulkgrense` (post-1.1: largest whole upload in bytes, 0 for no limit), read once from
+   * `admin/system`; the default when it has no such link or field.
+   */
+  function bulkgrense(): Promise<number> {
+    limit ??= (async () => {
+      const system = await navigator.optionalEntryPoint(REL.adminSystem).catch((error: unknown) => {
+        // A server may keep admin/system from this client (06…rst:197–199): then the default holds.
+        if (error instanceof ArchiveRefusedError) return undefined;
+        throw error;
+      });
+      const value = system?.body.bulkgrense;
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : DEFAULT_BULKGRENSE;
+    })().catch((error: unknown) => {
+      limit = undefined;
+      throw error;
+    });
+    return limit;
+  }
+
+  function filUrl(objekt: Located): string {
+    return linkUrl(navigator.link(objekt, REL.fil, "the dokumentobjekt"), {}, objekt.url);
+  }
+
+  const toSend = (file: StagedFile): FileToSend => ({
+    content: file.content,
+    mimeType: file.file.mimeType,
+    filename: file.file.filename,
+  });
+  const purposeOf = (file: StagedFile) => `the file ${file.file.filename}`;
+  const isUploadFailure = (error: unknown) => error instanceof ArchiveRefusedError && error.status === 422;
+
+  /** Chunks from `received` on, each acknowledged before the next; what the archive acknowledged is kept. */
+  async function sendChunks(
+    fil: string,
+    file: StagedFile,
+    sessionUrl: string,
+    received: number,
+  ): Promise<void> {
+    const total = file.content.length;
+    let at = received;
+    let url = sessionUrl;
+    for (;;) {
+      const length = Math.min(settings.chunkBytes, total - at);
+      const answer = await client.putChunk(
+        url,
+        { file: toSend(file), from: at, length, form: settings.contentRange },
+        purposeOf(file),
+      );
+      if (answer.done) {
+        await sessions.forget(fil);
+        return;
+      }
+      if (answer.received <= at || answer.received > total) {
+        throw new ArchiveRefusedError(
+          `the archive acknowledged ${answer.received} of ${total} bytes of ${purposeOf(file)} after a chunk that ended at ${at + length}`,
+        );
+      }
+      at = answer.received;
+      url = answer.next;
+      await sessions.save(fil, { sessionUrl: url, received: at, totalBytes: total, sha256: file.sha256 });
+    }
+  }
+
+  async function sendInChunks(fil: string, file: StagedFile): Promise<void> {
+    const sessionUrl = await client.startUploadSession(fil, toSend(file), purposeOf(file));
+    await sessions.save(fil, {
+      sessionUrl,
+      received: 0,
+      totalBytes: file.content.length,
+      sha256: file.sha256,
+    });
+    await sendChunks(fil, file, sessionUrl, 0);
+  }
+
+  async function sendWhole(fil: string, file: StagedFile): Promise<"stored" | "too-big"> {
+    try {
+      await client.upload(fil, toSend(file), purposeOf(file));
+      return "stored";
+    } catch (error) {
+      // Post-1.1: a server that finds the file too big for one request answers 403 and wants it in chunks
+      // (HEAD 06-konsepter_og_prinsipper.rst:1443–1449).
+      if (error instanceof ArchiveRefusedError && error.status === 403) return "too-big";
+      throw error;
+    }
+  }
+
+  return {
+    async send(objekt, file) {
+      const fil = filUrl(objekt);
+      const threshold = await bulkgrense();
+      try {
+        const whole = threshold === 0 || file.content.length <= threshold;
+        if (whole && (await sendWhole(fil, file)) === "stored") return "stored";
+        await sendInChunks(fil, file);
+        return "stored";
+      } catch (error) {
+        if (!isUploadFailure(error)) throw error;
+        return "start-over";
+      }
+    },
+    async resume(objekt, file) {
+      const fil = filUrl(objekt);
+      const session = await sessions.get(fil);
+      if (!session || session.sha256 !== file.sha256 || session.totalBytes !== file.content.length) {
+        return "start-over";
+      }
+      try {
+        await sendChunks(fil, file, session.sessionUrl, session.received);
+        return "stored";
+      } catch (error) {
+        // Any refusal: the archive does not know this session (any more), or holds other bytes than we think.
+        if (error instanceof ArchiveRefusedError) return "start-over";
+        throw error;
+      }
+    },
+    async discard(objekt) {
+      const self = navigator.link(objekt, "self", "the dokumentobjekt");
+      await client.delete(
+        linkUrl(self, {}, objekt.url),
+        objekt.etag,
+        "the dokumentobjekt of a failed upload",
+      );
+      await sessions.forget(filUrl(objekt));
+    },
+  };
+}
+
+/** Two fresh starts, then the failure is the archive's to clear: tried again later, nothing left behind. */
+export const MAX_FRESH_UPLOADS = 2;
+
+export function uploadKeepsFailing(filename: string): ArchiveUnavailableError {
+  return new ArchiveUnavailableError(
+    `the archive failed to store the file ${filename} (422) ${MAX_FRESH_UPLOADS} times; its leftovers were deleted`,
+  );
+}
