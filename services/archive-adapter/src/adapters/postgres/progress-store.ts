@@ -1,6 +1,6 @@
 import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
-import type { CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
+import type { CaseFailure, CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
 import type { Progress } from "../../archiving/progress";
 import type { ArchivedCase, SentWrite } from "../../drivers/archive-driver";
 
@@ -168,11 +168,34 @@ export class ProgressStore {
         "case_number",
         "resolved_case_number",
         this.db.raw("answer->>'topic' as outcome"),
+        this.db.raw("answer->'value' as failure"),
       );
     if (row?.resolved_case_number) return { resolvedAs: row.resolved_case_number };
-    if (row?.outcome === "failed") return "failed";
+    if (row?.outcome === "failed") {
+      const { code, message, retriable } = row.failure as CaseFailure;
+      return { failed: { code, message, retriable } };
+    }
     if (row?.outcome !== "completed" || !row.case_system_id) return "waiting";
     return { systemId: row.case_system_id, caseNumber: row.case_number };
+  }
+
+  /**
+   * Where a submission that others wait for stands: "archiving" while it has no outcome and shows signs of life
+   * (a delivery holds it, or it saved an attempt within `quietMs`), "done" once it has an outcome, "unknown" when
+   * it never reached this adapter or has been silent for longer than any of its retries waits.
+   */
+  async submissionState(submissionId: string, quietMs: number): Promise<"archiving" | "done" | "unknown"> {
+    const row = await this.db("archive_progress")
+      .where({ submission_id: submissionId })
+      .first(
+        this.db.raw("answer is not null as done"),
+        this.db.raw("(lease_until > now() or updated_at > now() - ? * interval '1 millisecond') as alive", [
+          quietMs,
+        ]),
+      );
+    if (!row) return "unknown";
+    if (row.done) return "done";
+    return row.alive ? "archiving" : "unknown";
   }
 
   /**
