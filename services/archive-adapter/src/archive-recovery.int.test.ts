@@ -8,7 +8,14 @@ import {
   waitForReady,
 } from "@flyt/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { journalpost, startPipelineHarness, validated } from "../test-support/pipeline-harness";
+import {
+  type ArchiveOutcome,
+  arkivsak,
+  journalpost,
+  startPipelineHarness,
+  submissionId,
+  validated,
+} from "../test-support/pipeline-harness";
 import { DeclaredOutages } from "./drivers/simulator/declared-outages";
 
 const infra = testInfra();
@@ -26,14 +33,31 @@ beforeAll(async () => {
     kafkaBrokers: infra.kafkaBrokers,
     schemaRegistryUrl: infra.schemaRegistryUrl,
   });
-  adapter = await startServiceProcess("archive-adapter", {
-    FLYT_TOPIC_NAMESPACE: namespace,
-    DATABASE_URL: scratch.url,
-    REGISTER_SCHEMAS: "true",
-    CONSUMER_SESSION_TIMEOUT_MS: "6000",
-  });
+  adapter = await startServiceProcess("archive-adapter", adapterEnv());
   await waitForReady(adapter);
 }, 60_000);
+
+const adapterEnv = (extra: Record<string, string> = {}) => ({
+  FLYT_TOPIC_NAMESPACE: namespace,
+  DATABASE_URL: scratch.url,
+  REGISTER_SCHEMAS: "true",
+  CONSUMER_SESSION_TIMEOUT_MS: "6000",
+  ...extra,
+});
+
+/** Runs `test` against an adapter started with `extra`, in place of the suite's own. */
+async function withAdapter(extra: Record<string, string>, test: () => Promise<void>) {
+  const other = await startServiceProcess("archive-adapter", adapterEnv(extra));
+  await adapter.stop();
+  try {
+    await waitForReady(other);
+    await test();
+  } finally {
+    await other.stop();
+    adapter = await startServiceProcess("archive-adapter", adapterEnv());
+    await waitForReady(adapter);
+  }
+}
 
 afterAll(async () => {
   await adapter?.stop();
@@ -94,7 +118,93 @@ describe("an archive that comes back after an outage", () => {
   }, 240_000);
 });
 
-const outcomeId = (outcome: {
-  completed?: { submission: { id: string } };
-  failed?: { submission: { id: string } };
-}) => (outcome.completed ?? outcome.failed)?.submission.id ?? "";
+describe("journal posts waiting for a case another submission makes", () => {
+  // A budget spent long before the slow archive has made the case: the waiters outlive their own budget.
+  const slowArchive = (destinationId: string) => ({
+    ARCHIVE_RETRY_BUDGET_MS: "2000",
+    SIMULATOR_LATENCY_MS: "3000",
+    SIMULATOR_MISBEHAVING_DESTINATIONS: destinationId,
+  });
+
+  it("go in once the case is archived, however long it took, also after their own budget", async () => {
+    const destinationId = uniqueName("demo-slow");
+    await withAdapter(slowArchive(destinationId), async () => {
+      const file = (await harness.storePdf()).reference;
+      const tittel = `Elevmappe ${submissionId()}`;
+      const searching = () =>
+        validated({
+          destinationId,
+          caseMode: "BY_SEARCH_OR_NEW",
+          searchCriteria: { arkivdel: "ELEV", tittel },
+          case: arkivsak({ tittel, arkivdel: "ELEV" }),
+          journalPosts: [journalpost(file)],
+        });
+      const [holder, waiter] = [searching(), searching()];
+      const caseSubmission = validated({ destinationId, journalPosts: [journalpost(file)] });
+      const toCase = validated({
+        destinationId,
+        kind: "JOURNAL_POSTS",
+        caseMode: "BY_ID",
+        caseRef: caseSubmission.submission.id,
+        case: null,
+        journalPosts: [journalpost(file)],
+      });
+      await harness.publish(holder, holder.submission.id);
+      await harness.publish(caseSubmission, caseSubmission.submission.id);
+      await vi.waitFor(
+        () => {
+          expect(harness.stagesOf(holder.submission.id)).toEqual(["ARCHIVING"]);
+          expect(harness.stagesOf(caseSubmission.submission.id)).toEqual(["ARCHIVING"]);
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+      // Keyed on their own, so they do not queue behind the submissions making their cases.
+      await harness.publish(waiter, waiter.submission.id);
+      await harness.publish(toCase, toCase.submission.id);
+
+      const [held, waited] = await Promise.all([
+        outcomeOf(holder.submission.id),
+        outcomeOf(waiter.submission.id),
+      ]);
+      expect(waited.failed).toBeUndefined();
+      expect(waited.completed).toMatchObject({ caseNumber: held.completed?.caseNumber, caseCreated: false });
+      expect(harness.stagesOf(waiter.submission.id)).toEqual(["WAITING_FOR_CASE", "ARCHIVING"]);
+
+      const [made, added] = await Promise.all([
+        outcomeOf(caseSubmission.submission.id),
+        outcomeOf(toCase.submission.id),
+      ]);
+      expect(added.failed).toBeUndefined();
+      expect(added.completed?.caseNumber).toBe(made.completed?.caseNumber);
+      expect(added.completed?.journalPostNumbers).toEqual([`${made.completed?.caseNumber}-2`]);
+    });
+  }, 120_000);
+
+  it("fail with their case submission's reason when it fails", async () => {
+    const file = (await harness.storePdf()).reference;
+    // The archive refuses a case without an archive section.
+    const caseSubmission = validated({
+      case: arkivsak({ arkivdel: null }),
+      journalPosts: [journalpost(file)],
+    });
+    const toCase = validated({
+      kind: "JOURNAL_POSTS",
+      caseMode: "BY_ID",
+      caseRef: caseSubmission.submission.id,
+      case: null,
+      journalPosts: [journalpost(file)],
+    });
+    await harness.publish(caseSubmission, caseSubmission.submission.id);
+    await harness.publish(toCase, caseSubmission.submission.id);
+    expect((await outcomeOf(caseSubmission.submission.id)).failed).toMatchObject({
+      code: "archive-rejected",
+    });
+    const { failed } = await outcomeOf(toCase.submission.id);
+    expect(failed).toMatchObject({ code: "case-not-archived", retriable: false });
+    expect(failed?.message).toContain("archive-rejected: arkivdel is required");
+  }, 60_000);
+});
+
+const outcomeOf = (id: string) => harness.outcomeOf(id, 60_000);
+
+const outcomeId = (outcome: ArchiveOutcome) => (outcome.completed ?? outcome.failed)?.submission.id ?? "";
