@@ -38,7 +38,11 @@ export interface Progress {
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
-  readonly firstAttemptAt: Date;
+  /**
+   * When the run's retry budget started: its first attempt, or, for journal posts that waited for a case being
+   * made, their last wait (waiting spends none of it).
+   */
+  budgetFrom: Date;
   lastError: string | null;
   answer?: ArchiveAnswer;
 }

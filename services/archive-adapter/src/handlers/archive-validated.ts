@@ -222,18 +222,25 @@ async function failureOf(
   if (error instanceof LeaseLostError) return undefined;
   if (!isRetriable(error))
     return { code: "cannot-archive", message: (error as Error).message, retriable: false };
-  const spent = deps.now().getTime() - progress.firstAttemptAt.getTime() >= deps.retryBudgetMs;
-  if (!spent) return undefined;
   if (error instanceof WaitingForCaseError) {
     // Waiting for a case is bounded by the progress of the submission making it, not by this one's budget: while
-    // it is being archived (its own budget bounds it), or once it has an outcome (the next attempt follows it).
+    // it is being archived (its own budget bounds it), or once it has an outcome (the next attempt follows it),
+    // this one waits, and its budget for its own writes starts only when the case is there.
     const state = await deps.progress.submissionState(error.caseSubmissionId, caseQuietLimitMs(deps));
-    if (state !== "unknown") return undefined;
+    if (state !== "unknown") {
+      progress.budgetFrom = deps.now();
+      return undefined;
+    }
     // It never reached this adapter, or has been silent for longer than any retry of it waits.
+    if (!budgetSpent(progress, deps)) return undefined;
     return { code: "case-not-archived", message: error.message, retriable: true };
   }
+  if (!budgetSpent(progress, deps)) return undefined;
   return { code: "archive-unavailable", message: (error as Error).message, retriable: true };
 }
+
+const budgetSpent = (progress: Progress, deps: Pick<ArchiveValidatedDependencies, "now" | "retryBudgetMs">) =>
+  deps.now().getTime() - progress.budgetFrom.getTime() >= deps.retryBudgetMs;
 
 /**
  * How long a submission being archived may go without a sign of life (a saved attempt, a held lease) and still

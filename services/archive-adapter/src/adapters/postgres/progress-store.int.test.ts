@@ -92,7 +92,7 @@ describe("ProgressStore runs", () => {
     const second = await lease({ ...retried, run: 2 }, "delivery-b");
     expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
     expect(second.answer).toBeUndefined();
-    expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
+    expect(second.budgetFrom.getTime()).toBeGreaterThanOrEqual(first.budgetFrom.getTime());
     // The earlier run, delivered late, has nothing left to do.
     expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
   });

@@ -131,6 +131,8 @@ export class ProgressStore {
         pending_writes: JSON.stringify(progress.pendingWrites),
         sent_writes: JSON.stringify(progress.sentWrites),
         attempts: progress.attempts,
+        // The column keeps its first name: it is when the retry budget started (see Progress.budgetFrom).
+        first_attempt_at: progress.budgetFrom,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
         version: this.db.raw("version + 1"),
@@ -306,7 +308,7 @@ function toProgress(row: ProgressRow): Progress {
       ]),
     ),
     attempts: row.attempts,
-    firstAttemptAt: row.first_attempt_at,
+    budgetFrom: row.first_attempt_at,
     lastError: row.last_error,
     ...(row.answer ? { answer: row.answer } : {}),
   };
