@@ -118,6 +118,63 @@ describe("an archive that comes back after an outage", () => {
   }, 240_000);
 });
 
+describe("an adapter killed while its archive is down", () => {
+  it("loses none of the waiting submissions and archives each once when the archive is back", async () => {
+    const destinationId = uniqueName("demo-killed");
+    const outages = new DeclaredOutages(harness.db);
+    await outages.declare(destinationId, 3_600_000, "planned maintenance");
+    const file = (await harness.storePdf()).reference;
+    const submissions = () =>
+      Array.from({ length: 10 }, () => validated({ destinationId, journalPosts: [journalpost(file)] }));
+    const triedThrice = async (ids: readonly string[]) =>
+      vi.waitFor(
+        async () => {
+          const tried = await harness
+            .db("archive_progress")
+            .whereIn("submission_id", ids)
+            .where("attempts", ">=", 3);
+          if (tried.length < ids.length) throw new Error(`${tried.length} of ${ids.length} tried thrice`);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+    const waiting = submissions();
+    for (const request of waiting) await harness.publish(request, request.submission.id);
+    // Tried in place, then waiting in the retry topic when the adapter is killed.
+    await triedThrice(waiting.map((request) => request.submission.id));
+    await adapter.stop("SIGKILL");
+    adapter = await startServiceProcess("archive-adapter", adapterEnv());
+    await waitForReady(adapter);
+    // Traffic goes on meanwhile.
+    const later = submissions();
+    for (const request of later) await harness.publish(request, request.submission.id);
+    await triedThrice(later.map((request) => request.submission.id));
+
+    expect(await outages.end(destinationId)).toBe(1);
+    const ids = [...waiting, ...later].map((request) => request.submission.id);
+    await vi.waitFor(
+      () => {
+        const done = ids.filter((id) => harness.outcomesOf(id).length > 0);
+        if (done.length < ids.length) throw new Error(`${done.length} of ${ids.length} archived`);
+      },
+      { timeout: 90_000, interval: 200 },
+    );
+    expect(ids.every((id) => harness.outcomesOf(id).every((outcome) => outcome.completed))).toBe(true);
+    const cases = await harness
+      .db("simulated_archive_cases")
+      .whereIn("external_id", ids)
+      .select("external_id");
+    expect(cases.map((row) => row.external_id).sort()).toEqual([...ids].sort());
+    const posts = await harness
+      .db("simulated_archive_journal_posts")
+      .whereIn(
+        "external_id",
+        ids.map((id) => `${id}/0`),
+      )
+      .select("external_id");
+    expect(posts).toHaveLength(ids.length);
+  }, 240_000);
+});
+
 describe("journal posts waiting for a case another submission makes", () => {
   // A budget spent long before the slow archive has made the case: the waiters outlive their own budget.
   const slowArchive = (destinationId: string) => ({
