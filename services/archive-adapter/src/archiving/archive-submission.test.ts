@@ -9,6 +9,7 @@ import type {
   EarlierWrite,
   FinishedWrite,
 } from "../drivers/archive-driver";
+import { ArchiveRefusedError } from "../drivers/archive-errors";
 import { type ArchivingDependencies, archiveSubmission } from "./archive-submission";
 import type { Progress } from "./progress";
 
@@ -57,6 +58,8 @@ function archive(
   behaviour: {
     finished?: FinishedWrite<never>;
     recognised?: { case?: ArchivedCase; journalPost?: ArchivedJournalPost };
+    /** Writes are taken (202), then refused at their status URL. */
+    refusedAfterTaking?: boolean;
   } = {},
 ) {
   const calls: Calls = { lookups: [], writes: [] };
@@ -74,6 +77,7 @@ function archive(
     },
     async createCase() {
       calls.writes.push({ what: "case", saved });
+      if (behaviour.refusedAfterTaking) throw refusedAfterTaking();
       return theCase;
     },
     async uploadFile() {
@@ -85,6 +89,7 @@ function archive(
     },
     async addJournalPost() {
       calls.writes.push({ what: "journalPost", saved });
+      if (behaviour.refusedAfterTaking) throw refusedAfterTaking();
       return thePost;
     },
     async finishCaseCreate() {
@@ -122,6 +127,9 @@ function archive(
   };
   return { deps, calls, others, saved: () => saved };
 }
+
+const refusedAfterTaking = () =>
+  new ArchiveRefusedError("Zero cases found", { status: 400, afterAccepted: true });
 
 const caseRequest = () => validated({ destination: { id: "vestland-p360", driver: "FINT" } });
 const postRequest = () =>
@@ -195,6 +203,32 @@ describe("a write the archive answered as failed after taking it", () => {
       lastSentAt: new Date("2026-12-01T09:30:00Z"),
       sends: 2,
     });
+  });
+});
+
+describe("a write the archive refused at its status URL, after taking it", () => {
+  it("is the case the archive made all the same when it is there", async () => {
+    const { deps, calls } = archive({ refusedAfterTaking: true, recognised: { case: theCase } });
+    const done = await archiveSubmission(caseRequest(), progressOf(), deps);
+    expect(done).toMatchObject({ caseNumber: theCase.caseNumber, caseCreated: true });
+    expect(calls.writes).toHaveLength(1);
+    expect(calls.lookups[0]?.earlier?.sent).toMatchObject({ sends: 1, answeredFailed: true });
+  });
+
+  it("is the journal post the archive added all the same when it is there", async () => {
+    const { deps, calls } = archive({ refusedAfterTaking: true, recognised: { journalPost: thePost } });
+    const progress = progressOf({ case: theCase });
+    const done = await archiveSubmission(postRequest(), progress, deps);
+    expect(done.journalPostNumbers).toEqual([thePost.number]);
+    expect(calls.writes).toHaveLength(1);
+  });
+
+  it("stands when nothing like it is there, and stays recorded as sent for a later run to look for", async () => {
+    const { deps, saved } = archive({ refusedAfterTaking: true });
+    const error = await archiveSubmission(caseRequest(), progressOf(), deps).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArchiveRefusedError);
+    expect(saved()?.sentWrites.case).toMatchObject({ sends: 1, answeredFailed: true });
+    expect(saved()?.caseCreateAttempted).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import type {
   FinishedWrite,
   SentWrite,
 } from "../drivers/archive-driver";
+import { ArchiveRefusedError } from "../drivers/archive-errors";
 import type { Progress } from "./progress";
 
 export interface ArchivingDependencies {
@@ -180,14 +181,20 @@ export async function archiveSubmission(
     }
     progress.journalPosts[index] =
       found ??
-      (await deps.driver.addJournalPost(
-        archivedCase,
-        post,
-        files,
-        externalId,
-        (statusUrl) => remember(progress, key, statusUrl, deps),
-        (marker) => mark(progress, key, marker, deps),
-      ));
+      (await deps.driver
+        .addJournalPost(
+          archivedCase,
+          post,
+          files,
+          externalId,
+          (statusUrl) => remember(progress, key, statusUrl, deps),
+          (marker) => mark(progress, key, marker, deps),
+        )
+        .catch((error: unknown) =>
+          unlessMadeAnyway(error, progress, key, deps, async () =>
+            deps.driver.journalPostByExternalId(archivedCase, externalId, await earlier()),
+          ),
+        ));
     forgetPending(progress, key);
     forgetSent(progress, key);
     await deps.save(progress);
@@ -385,9 +392,11 @@ async function createCase(
   progress.caseCreateAttempted = true;
   recordSending(progress, PENDING_CASE, deps.now());
   await deps.save(progress);
-  const archivedCase = await deps.driver.createCase(request.case, externalId, (statusUrl) =>
-    remember(progress, PENDING_CASE, statusUrl, deps),
-  );
+  const archivedCase = await deps.driver
+    .createCase(request.case, externalId, (statusUrl) => remember(progress, PENDING_CASE, statusUrl, deps))
+    .catch((error: unknown) =>
+      unlessMadeAnyway(error, progress, PENDING_CASE, deps, () => lookUpCreated(request, progress, deps)),
+    );
   return created(progress, archivedCase);
 }
 
@@ -443,6 +452,27 @@ async function madeBy<T>(
   };
   await deps.save(progress);
   return undefined;
+}
+
+/**
+ * A write the archive refused after it had taken it may have been made all the same: it is looked for first
+ * (nothing of it is on its way any more, so not waited for), and the refusal stands only when it is not there.
+ */
+async function unlessMadeAnyway<T>(
+  error: unknown,
+  progress: Progress,
+  key: string,
+  deps: ArchivingDependencies,
+  lookUp: () => Promise<T | undefined>,
+): Promise<T> {
+  if (!(error instanceof ArchiveRefusedError) || !error.afterAccepted) throw error;
+  forgetPending(progress, key);
+  const sent = progress.sentWrites[key];
+  if (sent) progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, answeredFailed: true } };
+  await deps.save(progress);
+  const made = await lookUp();
+  if (made === undefined) throw error;
+  return made;
 }
 
 /** Saves where to follow a write the archive took, before waiting for it: a crash or timeout then resumes it. */

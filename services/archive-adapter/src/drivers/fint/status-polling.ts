@@ -78,9 +78,7 @@ export async function awaitCompletion(
       if (options.verdictAsAnswer) return answer;
       throw new ArchiveRefusedError(
         `${description}: the archive reported a conflict with what it holds (409)`,
-        {
-          status: 409,
-        },
+        { status: 409, afterAccepted: true },
       );
     }
     if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
@@ -88,7 +86,10 @@ export async function awaitCompletion(
       continue;
     }
     if (options.verdictAsAnswer) return answer;
-    throw answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
+    const error = answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
+    throw error instanceof ArchiveRefusedError
+      ? new ArchiveRefusedError(error.archiveMessage, { status: answer.status, afterAccepted: true })
+      : error;
   }
 }
 
