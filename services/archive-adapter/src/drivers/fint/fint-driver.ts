@@ -133,7 +133,8 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
   /**
    * What a write taken earlier made, read from its end: "failed" when the archive failed, refused or conflicted
-   * it (it made nothing), "unknown" when FINT no longer knows its status (410).
+   * it (which does not prove it made nothing: the adapter looks for it), "unknown" when FINT no longer knows its
+   * status (410).
    */
   async function finish<T>(
     statusUrl: string,
