@@ -56,6 +56,12 @@ startConsuming(runtime, {
           hasCaseNumber: (owner, caseNumber) => progress.hasOwnCaseNumber(owner, caseNumber),
           among: (owner, caseNumbers) => progress.ownCaseNumbersAmong(owner, caseNumbers),
         },
+        writtenByOthers: {
+          cases: (owner, submissionId, caseNumbers) =>
+            progress.casesCreatedByOthers(owner, submissionId, caseNumbers),
+          journalPosts: (owner, submissionId, caseNumber, numbers) =>
+            progress.journalPostsAddedByOthers(owner, submissionId, caseNumber, numbers),
+        },
       },
       leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
       fileContent: (owner, fileId) => fileStore.content(owner, fileId),

@@ -27,6 +27,7 @@ import {
   WaitingForCaseError,
 } from "../archiving/archive-submission";
 import type { ArchiveAnswer, Progress } from "../archiving/progress";
+import { failureReason } from "../domain/failure-reason";
 import type { ArchiveDriver } from "../drivers/archive-driver";
 import { ArchiveRefusedError } from "../drivers/archive-errors";
 
@@ -50,7 +51,7 @@ export interface ArchiveValidatedDependencies {
     renew(progress: Progress): Promise<boolean>;
     /** Lets go of the search claims of a submission that failed. */
     releaseSearches(submissionId: string): Promise<void>;
-  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases">;
+  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases" | "writtenByOthers">;
   /** How often a delivery renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
@@ -162,12 +163,13 @@ async function attempt(
       caseOfSubmission: deps.progress.caseOfSubmission,
       searches: deps.progress.searches,
       ownCases: deps.progress.ownCases,
+      writtenByOthers: deps.progress.writtenByOthers,
     });
     progress.lastError = null;
     return { topic: "completed", value: { ...done, attempts: progress.attempts } };
   } catch (error) {
     progress.lastError = (error as Error).message;
-    const failure = failureOf(error, progress, deps);
+    const failure = reasonFor(failureOf(error, progress, deps));
     if (!failure) {
       // Another delivery's lease or newer save: it carries on, this one leaves nothing behind.
       if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
@@ -186,6 +188,11 @@ async function attempt(
       },
     };
   }
+}
+
+/** A failure with its message as a source system may read it (see failureReason). */
+function reasonFor<T extends { readonly message: string }>(failure: T | undefined): T | undefined {
+  return failure && { ...failure, message: failureReason(failure.message) };
 }
 
 /** What the failure means for the submission; undefined while it is worth trying again. */

@@ -238,7 +238,33 @@ const noark5UploadSessions = {
   },
 };
 
-const migrations = [progress, simulatedArchive, pendingWrites, caseOwners, sentWrites, noark5UploadSessions];
+/**
+ * Cases by archive and number, whoever's: what other submissions wrote into an archive is looked up by number
+ * when a driver recognises its own lost writes (progress-store `casesCreatedByOthers`, `journalPostsAddedByOthers`).
+ */
+const casesByArchive = {
+  name: "007-archive-progress-cases-by-archive",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.index(["tenant_id", "destination_id", "case_number"], "archive_progress_archive_case");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropIndex([], "archive_progress_archive_case");
+    });
+  },
+};
+
+const migrations = [
+  progress,
+  simulatedArchive,
+  pendingWrites,
+  caseOwners,
+  sentWrites,
+  noark5UploadSessions,
+  casesByArchive,
+];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {

@@ -205,6 +205,51 @@ export class ProgressStore {
   }
 
   /**
+   * Of these case numbers, those that another submission created in the same archive (any source application):
+   * never taken for this submission's own lost create.
+   */
+  async casesCreatedByOthers(
+    owner: CaseOwner,
+    submissionId: string,
+    caseNumbers: readonly string[],
+  ): Promise<ReadonlySet<string>> {
+    if (caseNumbers.length === 0) return new Set();
+    const rows: { case_number: string }[] = await this.db("archive_progress")
+      .where({ tenant_id: owner.tenantId, destination_id: owner.destinationId, case_created: true })
+      .whereNot({ submission_id: submissionId })
+      .whereIn("case_number", [...caseNumbers])
+      .distinct("case_number");
+    return new Set(rows.map((row) => row.case_number));
+  }
+
+  /**
+   * Of these journal post numbers of a case, those that another submission added (any source application): never
+   * taken for this submission's own lost add.
+   */
+  async journalPostsAddedByOthers(
+    owner: CaseOwner,
+    submissionId: string,
+    caseNumber: string,
+    numbers: readonly string[],
+  ): Promise<ReadonlySet<string>> {
+    if (numbers.length === 0) return new Set();
+    const { rows } = await this.db.raw<{ rows: { number: string }[] }>(
+      `select distinct post->>'number' as number
+         from archive_progress, jsonb_array_elements(journal_posts) as post
+        where tenant_id = :tenant and destination_id = :destination and case_number = :caseNumber
+          and submission_id <> :submissionId and post->>'number' = any(:numbers)`,
+      {
+        tenant: owner.tenantId,
+        destination: owner.destinationId,
+        caseNumber,
+        submissionId,
+        numbers: [...numbers],
+      },
+    );
+    return new Set(rows.map((row) => row.number));
+  }
+
+  /**
    * An operator resolved a submission by hand as archived, with the case number it has in the archive: from now
    * on that case is its source application's, and journal posts to the submission go there.
    */
