@@ -128,8 +128,11 @@ async function withinDeadline(deadlineMs: number, check: () => Promise<DriverChe
   const timedOut = new Promise<DriverCheck>((resolve) => {
     timer = setTimeout(() => resolve(timedOutCheck(deadlineMs)), deadlineMs);
   });
+  const running = check();
+  // Past the deadline nobody awaits it: a later failure (the registry read) must not go unhandled.
+  running.catch(() => {});
   try {
-    return await Promise.race([check(), timedOut]);
+    return await Promise.race([running, timedOut]);
   } finally {
     clearTimeout(timer);
   }
