@@ -50,8 +50,9 @@ export interface FileUploads {
   send(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
   /**
    * Goes on with an upload to this dokumentobjekt an earlier attempt began in chunks, from the last chunk the
-   * archive acknowledged; `start-over` when there is none to go on with (nothing kept, or the archive refuses
-   * it — whatever its status: what a server answers for a session it forgot is not in the standard).
+   * archive acknowledged; `start-over` when there is none to go on with: nothing kept, a session the archive
+   * acknowledged nothing of for `sessionMaxAgeMs`, one it refuses (any 4xx: what a server answers for a session
+   * it forgot is not in the standard), or one it failed (5xx, no answer) `sessionMaxFailures` times in a row.
    */
   resume(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
   /** Deletes a dokumentobjekt whose upload failed, and what was kept of it. */
@@ -200,7 +201,9 @@ export function createFileUploads(options: {
       // Any refusal: the archive does not know this session (any more), or holds other bytes than we think.
       if (error instanceof ArchiveRefusedError) return "start-over";
       if (!(error instanceof ArchiveUnavailableError)) throw error;
-      const latest = (await sessions.get(fil)) ?? kept;
+      // Gone: the archive took the whole file, and what failed came after (checking it is there).
+      const latest = await sessions.get(fil);
+      if (!latest) throw error;
       const failures = latest.failures + 1;
       if (failures >= settings.sessionMaxFailures) return "start-over";
       await sessions.save(fil, { ...latest, failures });
