@@ -4,7 +4,7 @@ import { withMigrationLock } from "@flyt/postgres";
 import { ConfigurationStore, DestinationChecks } from "@flyt/registry";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { loadArchiveConnections } from "./adapters/archive-connections";
-import { archiveDrivers } from "./adapters/archive-drivers";
+import { archiveDrivers, archiveDriversForChecks } from "./adapters/archive-drivers";
 import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
 import { ProgressStore } from "./adapters/postgres/progress-store";
 import { loadConfig } from "./config";
@@ -21,6 +21,7 @@ const progress = new ProgressStore(db, config.archive.leaseMs);
 const connections = await loadArchiveConnections(config.archive.connectionsFile);
 
 const driverFor = archiveDrivers({ db, config, connections, fileStore, logger });
+const checkDriverFor = archiveDriversForChecks({ db, config, connections, fileStore, logger });
 const configurations = new ConfigurationStore(db);
 const destinationChecks = new DestinationChecks(db);
 
@@ -78,7 +79,9 @@ startConsuming(runtime, {
     checkDestinationHandler({
       topics,
       serves: (destination) => config.archive.drivers.includes(destination.driver),
-      driverFor,
+      driverFor: checkDriverFor,
+      deadlineMs: config.archive.checkTimeoutMs,
+      now: () => new Date(),
       configurations: (tenantId, destinationId) => configurations.usingDestination(tenantId, destinationId),
       record: (report) => destinationChecks.record(report),
     }),

@@ -909,9 +909,18 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
           },
         };
       }
+      // SakController throws IllegalArgumentException("OData Filter is not valid"), which FintControllerAdvice
+      // leaves to Spring Boot 1.5's default error body (fint-buildscripts v1.6.0: 1.5.18), exception and message.
       return {
         status: 500,
-        body: { timestamp: now().toISOString(), status: 500, error: "Internal Server Error", path },
+        body: {
+          timestamp: now().getTime(),
+          status: 500,
+          error: "Internal Server Error",
+          exception: "java.lang.IllegalArgumentException",
+          message: "OData Filter is not valid",
+          path,
+        },
       };
     }
     // Both adapters read only the comparisons of the parse tree, whatever joins them and whatever lambdas are

@@ -256,6 +256,26 @@ const casesByArchive = {
   },
 };
 
+/**
+ * When the archive last acknowledged an upload session, and how often in a row going on with it failed since:
+ * a session idle too long, or failing again and again, is given up and the upload started over.
+ */
+const noark5UploadSessionHealth = {
+  name: "008-noark5-upload-session-health",
+  async up(db: Knex) {
+    await db.schema.alterTable("noark5_upload_sessions", (t) => {
+      t.timestamp("acknowledged_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.integer("failures").notNullable().defaultTo(0);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("noark5_upload_sessions", (t) => {
+      t.dropColumn("acknowledged_at");
+      t.dropColumn("failures");
+    });
+  },
+};
+
 const migrations = [
   progress,
   simulatedArchive,
@@ -264,6 +284,7 @@ const migrations = [
   sentWrites,
   noark5UploadSessions,
   casesByArchive,
+  noark5UploadSessionHealth,
 ];
 const config = {
   tableName: "flyt_archive_adapter_migrations",

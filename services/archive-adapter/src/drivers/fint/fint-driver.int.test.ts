@@ -693,6 +693,23 @@ describe("the fint driver's failures", () => {
     expect(fake.cases()).toEqual([]);
   });
 
+  it("takes a code list FINT answers empty (its cache still filling) as unavailable, and writes once it is filled", async () => {
+    const { fake, driver, clock } = await fintArchive({ adapter: "ELEMENTS" });
+    const empty = { _embedded: { _entries: [] }, total_items: 0, size: 0, offset: 0 };
+    fake.inject({
+      method: "GET",
+      path: "/arkiv/noark/arkivdel",
+      answer: { kind: "status", status: 200, body: empty },
+    });
+    const error = await failureOf(driver.createCase(landAcquisitionCase, externalId()));
+    expect(error).toBeInstanceOf(ArchiveUnavailableError);
+    expect((error as Error).message).toContain("/arkiv/noark/arkivdel has no entries");
+    expect(fake.cases()).toEqual([]);
+    clock.offsetMs += 11_000;
+    await archiveOneCase(driver);
+    expect(fake.cases()).toHaveLength(1);
+  });
+
   it("reports a share of failing searches as unavailable while it lasts", async () => {
     const { fake, driver } = await fintArchive({ random: () => 0.2 });
     await archiveOneCase(driver);
@@ -914,6 +931,22 @@ describe("the fint driver's connection check", () => {
       step: "code-lists",
       ok: false,
       detail: expect.stringContaining("Flyt cannot read /arkiv/kodeverk/format"),
+    });
+  });
+
+  it("stops at a code list FINT answers empty, saying to run the check again", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const empty = { _embedded: { _entries: [] }, total_items: 0, size: 0, offset: 0 };
+    fake.inject({
+      method: "GET",
+      path: "/arkiv/kodeverk/journalstatus",
+      answer: { kind: "status", status: 200, body: empty },
+    });
+    const check = await driver.check?.([used("journalstatus", "J")]);
+    expect(check?.steps.at(-1)).toMatchObject({
+      step: "code-lists",
+      ok: false,
+      detail: expect.stringContaining("/arkiv/kodeverk/journalstatus answered no entries"),
     });
   });
 
