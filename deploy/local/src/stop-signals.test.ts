@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { isRunning, readManaged, spawnManaged } from "./process-control";
+import { isRunning, type ManagedProcess, readManaged, spawnManaged, stopManaged } from "./process-control";
 import { repoRoot } from "./settings";
 import { waitFor } from "./wait";
 
@@ -12,8 +12,9 @@ const sleeper = (marker: string) => ["-e", "setInterval(() => {}, 1000)", "--", 
 const module = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
 
 /**
- * What `up` does on Ctrl-C, in a process of its own: wait for the signal, then stop what it started one after
- * the other. The stop is held half-way (until the test writes to its stdin) so that more signals arrive during it.
+ * What `up` does on Ctrl-C, as a script run by the tsx wrapper as `npm start` runs it: wait for the signal, then
+ * stop what it started one after the other. The stop is held half-way (until the test writes to its stdin) so
+ * that more signals arrive during it.
  */
 const stopper = (stateDir: string) => `
 import { stopManaged } from ${JSON.stringify(module("process-control"))};
@@ -43,14 +44,15 @@ describe("stopping on Ctrl-C", () => {
         spawnManaged({ stateDir, name, command: process.execPath, args: sleeper(marker), marker }),
       ),
     );
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--input-type=module", "-e", stopper(stateDir)],
-      {
-        cwd: repoRoot,
-        stdio: ["pipe", "pipe", "inherit"],
-      },
-    );
+    const script = join(stateDir, "up.mts");
+    await writeFile(script, stopper(stateDir));
+    // A process group of its own, as a terminal's foreground job is: Ctrl-C signals the whole group.
+    const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), [script], {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "inherit"],
+      detached: true,
+    });
+    const ctrlC = (signal: NodeJS.Signals = "SIGINT") => process.kill(-(child.pid as number), signal);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -63,24 +65,28 @@ describe("stopping on Ctrl-C", () => {
         timeoutMs: 20_000,
         intervalMs: 20,
       });
+    try {
+      await printed("ready");
+      ctrlC();
+      await printed("stopping");
+      await waitFor("kafka stopped", async () => !isRunning(infra[0] as ManagedProcess), {
+        timeoutMs: 10_000,
+      });
+      // An impatient second Ctrl-C (from the terminal, and relayed by the wrapper), then a SIGTERM.
+      ctrlC();
+      await printed("again SIGINT");
+      ctrlC("SIGTERM");
+      await printed("again SIGTERM");
+      child.stdin.write("go on\n");
 
-    await printed("ready");
-    child.kill("SIGINT");
-    await printed("stopping");
-    await waitFor("kafka stopped", async () => !isRunning(infra[0] as (typeof infra)[number]), {
-      timeoutMs: 10_000,
-    });
-    // The terminal's Ctrl-C, the wrapper's relay of it, and an impatient second Ctrl-C.
-    child.kill("SIGINT");
-    await printed("again SIGINT");
-    child.kill("SIGTERM");
-    await printed("again SIGTERM");
-    child.stdin.write("go on\n");
-
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(output.split("\n").filter((line) => line === "stopping")).toHaveLength(1);
-    expect(output).toContain("stopped");
-    for (const managed of infra) expect(isRunning(managed)).toBe(false);
-    expect(await readManaged(stateDir, "postgres")).toBeUndefined();
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output.split("\n").filter((line) => line === "stopping")).toHaveLength(1);
+      expect(output).toContain("stopped");
+      for (const managed of infra) expect(isRunning(managed)).toBe(false);
+      expect(await readManaged(stateDir, "postgres")).toBeUndefined();
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      for (const managed of infra) await stopManaged(stateDir, managed.name, 5_000);
+    }
   });
 });
