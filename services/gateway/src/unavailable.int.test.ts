@@ -236,6 +236,23 @@ describe("Postgres going away mid-request", () => {
     }
   });
 
+  it("no connection free in the pool in time (knex's acquire timeout) is 503", async () => {
+    const pool = createDatabase({
+      url: databaseUrl,
+      applicationName: "flyt.gateway-test",
+      pool: { min: 0, max: 1 },
+    });
+    cleanups.push(() => pool.destroy());
+    const base = await gateway({ database: pool });
+    // The pool's one connection, held by a transaction until the request has been answered.
+    const holder = await pool.transaction();
+    try {
+      expectUnavailable(await call(base, "GET", "/api/v1/submissions/sub_01JX0000000000000000000000"));
+    } finally {
+      await holder.rollback();
+    }
+  });
+
   it("a server that refuses connections, or whose name does not resolve, is 503", async () => {
     const refused = new URL(databaseUrl);
     refused.host = `127.0.0.1:${await closedPort()}`;
