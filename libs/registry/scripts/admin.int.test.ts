@@ -35,7 +35,7 @@ describe("npm run admin", () => {
     expect(await admin("migrate")).toMatchObject({
       code: 0,
       stdout:
-        "applied 001-registries, 002-destination-of-same-tenant, 003-integration-configurations, 004-destination-per-configuration-version, 005-audit-log, 006-required-destination-and-untruncatable-audit, 007-audit-log-source-application, 008-destination-checks\n",
+        "applied 001-registries, 002-destination-of-same-tenant, 003-integration-configurations, 004-destination-per-configuration-version, 005-audit-log, 006-required-destination-and-untruncatable-audit, 007-audit-log-source-application, 008-destination-checks, 009-pending-destination-checks\n",
     });
     expect(
       await admin("tenant", "add", "--id", "buskerud", "--name", "Buskerud fylkeskommune"),

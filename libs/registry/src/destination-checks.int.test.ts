@@ -47,6 +47,44 @@ describe("DestinationChecks", () => {
     ]);
   });
 
+  it("holds a check asked for as pending until its report comes, and as expired when none comes in time", async () => {
+    const checks = new DestinationChecks(database.db);
+    const asked = randomUUID();
+    const requestedAt = new Date("2026-03-14T12:00:00Z");
+    const request = {
+      checkId: asked,
+      tenantId: "demo",
+      destinationId: "demo-simulator",
+      requestedBy: "kari.arkivar",
+      requestedAt,
+    };
+    await checks.requested(request);
+    const at = (seconds: number) => new Date(requestedAt.getTime() + seconds * 1000);
+    expect(await checks.find("demo", "demo-simulator", asked, at(119))).toEqual({
+      ...request,
+      status: "pending",
+    });
+    expect(await checks.find("demo", "demo-simulator", asked, at(121))).toEqual({
+      ...request,
+      status: "expired",
+    });
+    // Not a finished check: the destination's latest checks leave it out.
+    expect((await checks.latest("demo", "demo-simulator")).map((check) => check.checkId)).not.toContain(
+      asked,
+    );
+
+    await checks.record({ ...report(asked, true), requestedAt });
+    expect(await checks.find("demo", "demo-simulator", asked, at(600))).toMatchObject({
+      status: "passed",
+      passed: true,
+      finishedAt: expect.any(Date),
+    });
+    // Asked for again (a retried POST) changes nothing.
+    await checks.requested(request);
+    expect(await checks.find("demo", "demo-simulator", asked, at(600))).toMatchObject({ status: "passed" });
+    expect(await checks.find("demo", "demo-simulator", randomUUID())).toBeUndefined();
+  });
+
   it("records who asked for a check of a destination in the audit log", async () => {
     await database.audit.recordForDestination({
       actor: "kari.arkivar",

@@ -31,9 +31,15 @@ export {
   seedDemoCounty,
 } from "./demo-county";
 export {
+  checkRequestExpired,
+  DESTINATION_CHECK_EXPIRES_AFTER_MS,
+  type DestinationCheck,
   type DestinationCheckReport,
+  type DestinationCheckRequest,
   type DestinationCheckStep,
   DestinationChecks,
+  type FinishedDestinationCheck,
+  type UnfinishedDestinationCheck,
   type UnknownCode,
 } from "./destination-checks";
 export { migrateRegistry, rollbackRegistry } from "./migrate";

@@ -7,6 +7,7 @@ import { auditLog } from "./migrations/005-audit-log";
 import { requiredDestinationAndUntruncatableAudit } from "./migrations/006-required-destination-and-untruncatable-audit";
 import { auditLogSourceApplication } from "./migrations/007-audit-log-source-application";
 import { destinationChecks } from "./migrations/008-destination-checks";
+import { pendingDestinationChecks } from "./migrations/009-pending-destination-checks";
 
 /** Every migration, in order. Listed in code (not read from a folder) so bundled services carry them. */
 const migrations = [
@@ -18,6 +19,7 @@ const migrations = [
   requiredDestinationAndUntruncatableAudit,
   auditLogSourceApplication,
   destinationChecks,
+  pendingDestinationChecks,
 ];
 
 const source: Knex.MigrationSource<(typeof migrations)[number]> = {

@@ -22,6 +22,7 @@ describe("registry migrations", () => {
         "006-required-destination-and-untruncatable-audit",
         "007-audit-log-source-application",
         "008-destination-checks",
+        "009-pending-destination-checks",
       ]);
       await rollbackRegistry(other);
       expect(await other.schema.hasTable("integrations")).toBe(false);
@@ -34,6 +35,7 @@ describe("registry migrations", () => {
         "006-required-destination-and-untruncatable-audit",
         "007-audit-log-source-application",
         "008-destination-checks",
+        "009-pending-destination-checks",
       ]);
     } finally {
       await other.destroy();

@@ -12,7 +12,7 @@ import { createLogger } from "@flyt/logging";
 import { createDatabase } from "@flyt/postgres";
 import { ConfigurationStore, DestinationChecks, RegistryStore } from "@flyt/registry";
 import { loadArchiveConnections } from "../src/adapters/archive-connections";
-import { archiveDrivers } from "../src/adapters/archive-drivers";
+import { archiveDriversForChecks } from "../src/adapters/archive-drivers";
 import { loadCheckConfig } from "../src/config";
 import { checkDestination } from "../src/handlers/check-destination";
 
@@ -37,11 +37,12 @@ try {
   if (!destination) usage(`${values.tenant} has no archive destination ${values.id}`);
   const connections = await loadArchiveConnections(config.archive.connectionsFile);
   const fileStore = new PostgresFileStore(db);
-  const driverFor = archiveDrivers({ db, config, connections, fileStore, logger });
+  const driverFor = archiveDriversForChecks({ db, config, connections, fileStore, logger });
   const configurations = new ConfigurationStore(db);
   const report = await checkDestination(
     {
       driverFor,
+      deadlineMs: config.archive.checkTimeoutMs,
       configurations: (tenantId, destinationId) => configurations.usingDestination(tenantId, destinationId),
       record: (done) => new DestinationChecks(db).record(done),
     },

@@ -5,6 +5,7 @@ import {
   pipelineServiceEnv,
   postgresUrl,
 } from "@flyt/config";
+import { DESTINATION_CHECK_EXPIRES_AFTER_MS } from "@flyt/registry";
 import { z } from "zod";
 
 const driverKinds = ["SIMULATOR", "FINT", "NOARK5"] as const;
@@ -53,6 +54,11 @@ const archiveEnv = {
     (value) => (value === "" ? undefined : value),
     z.string().min(1).optional(),
   ),
+  /**
+   * How long a destination's connection check may take in all before it ends as timed out: under the 2 minutes
+   * after which the admin API reads an unanswered check as expired.
+   */
+  DESTINATION_CHECK_TIMEOUT_MS: durationMs.max(DESTINATION_CHECK_EXPIRES_AFTER_MS - 20_000).default(60_000),
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
   CIRCUIT_OPEN_MS: durationMs.default(30_000),
   /** How often an open circuit probes its archive (one cheap read), to resume its waiting submissions when it is back. */
@@ -89,6 +95,7 @@ function archiveSettings(env: ArchiveEnv) {
         openMs: env.CIRCUIT_OPEN_MS,
         probeMs: env.CIRCUIT_PROBE_MS,
       },
+      checkTimeoutMs: env.DESTINATION_CHECK_TIMEOUT_MS,
     },
     simulator: {
       latencyMs: env.SIMULATOR_LATENCY_MS,

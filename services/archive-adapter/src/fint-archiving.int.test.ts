@@ -192,6 +192,58 @@ describe.each(archives)("archiving into FINT arkiv ($destination.id)", ({ destin
     expect(posts).toHaveLength(1);
   });
 
+  it("tells the source system one bounded line of what the archive said, never its stack trace", async () => {
+    const trace = [
+      "java.lang.IllegalArgumentException: Ugyldig saksansvarlig",
+      "\tat no.fint.arkiv.NoarkFactory.createCaseArgs(NoarkFactory.java:226)",
+      "\tat no.fint.arkiv.UpdateSakHandler.accept(UpdateSakHandler.java:91)",
+    ].join("\n");
+    fint().inject({
+      method: "POST",
+      path: "/arkiv/noark/sak",
+      answer: { kind: "status", status: 400, body: trace },
+    });
+    const request = validated({ destination, case: fintCase() });
+    await harness.publish(request, request.submission.id);
+    const { failed } = await harness.outcomeOf(request.submission.id);
+    expect(failed).toMatchObject({
+      code: "archive-rejected",
+      message: "java.lang.IllegalArgumentException: Ugyldig saksansvarlig",
+    });
+  });
+
+  it("finds the case the archive made although it answered the create as failed, instead of making another", async () => {
+    const [casesBefore, postsBefore] = [fint().cases().length, sent("POST", "/arkiv/noark/sak")];
+    fint().inject({
+      method: "POST",
+      path: "/arkiv/noark/sak",
+      answer: { kind: "status-error", status: 500, message: "Lesing av saken feilet", afterWriting: true },
+    });
+    const request = validated({ destination, case: fintCase() });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    expect(fint().cases().length - casesBefore).toBe(1);
+    expect(sent("POST", "/arkiv/noark/sak") - postsBefore).toBe(1);
+    expect(completed).toMatchObject({ caseNumber: fint().cases().at(-1)?.caseNumber, caseCreated: true });
+  });
+
+  it("finds the journal post the archive added although it refused it at the status URL", async () => {
+    const { reference } = await harness.storePdf();
+    fint().inject({
+      method: "PUT",
+      path: "/arkiv/noark/sak/mappeid/",
+      answer: { kind: "status-error", status: 400, message: "Zero cases found", afterWriting: true },
+    });
+    const request = validated({ destination, case: fintCase(), journalPosts: [fintPost(reference)] });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    const posts = fint()
+      .journalPosts()
+      .filter((post) => post.caseNumber === completed?.caseNumber);
+    expect(posts.map((post) => post.number)).toEqual(completed?.journalPostNumbers);
+    expect(posts).toHaveLength(1);
+  });
+
   it("sends a create again once FINT said it failed, rather than asking the failed write's status forever", async () => {
     const postsBefore = sent("POST", "/arkiv/noark/sak");
     fint().inject({

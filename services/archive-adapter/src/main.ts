@@ -4,7 +4,7 @@ import { withMigrationLock } from "@flyt/postgres";
 import { ConfigurationStore, DestinationChecks } from "@flyt/registry";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
 import { loadArchiveConnections } from "./adapters/archive-connections";
-import { archiveDrivers } from "./adapters/archive-drivers";
+import { archiveDrivers, archiveDriversForChecks } from "./adapters/archive-drivers";
 import { migrateArchiveAdapter } from "./adapters/postgres/migrations";
 import { ProgressStore } from "./adapters/postgres/progress-store";
 import { loadConfig } from "./config";
@@ -30,6 +30,7 @@ const driverFor = archiveDrivers({
   logger,
   onArchiveCallable: (destinationId) => wakeups.wakeGroup(destinationId),
 });
+const checkDriverFor = archiveDriversForChecks({ db, config, connections, fileStore, logger });
 const configurations = new ConfigurationStore(db);
 const destinationChecks = new DestinationChecks(db);
 
@@ -66,6 +67,12 @@ startConsuming(runtime, {
           hasCaseNumber: (owner, caseNumber) => progress.hasOwnCaseNumber(owner, caseNumber),
           among: (owner, caseNumbers) => progress.ownCaseNumbersAmong(owner, caseNumbers),
         },
+        writtenByOthers: {
+          cases: (owner, submissionId, caseNumbers) =>
+            progress.casesCreatedByOthers(owner, submissionId, caseNumbers),
+          journalPosts: (owner, submissionId, caseNumber, numbers) =>
+            progress.journalPostsAddedByOthers(owner, submissionId, caseNumber, numbers),
+        },
       },
       leaseRenewalMs: Math.max(1_000, Math.floor(config.archive.leaseMs / 3)),
       fileContent: (owner, fileId) => fileStore.content(owner, fileId),
@@ -83,7 +90,9 @@ startConsuming(runtime, {
     checkDestinationHandler({
       topics,
       serves: (destination) => config.archive.drivers.includes(destination.driver),
-      driverFor,
+      driverFor: checkDriverFor,
+      deadlineMs: config.archive.checkTimeoutMs,
+      now: () => new Date(),
       configurations: (tenantId, destinationId) => configurations.usingDestination(tenantId, destinationId),
       record: (report) => destinationChecks.record(report),
     }),

@@ -86,8 +86,20 @@ export type InjectedAnswer =
    * answers 202 and nothing it makes can be found.
    */
   | { readonly kind: "processing"; readonly ms: number }
-  /** A write is accepted, and its status URL answers this error (FINT's failed or rejected event); not done. */
-  | { readonly kind: "status-error"; readonly status: number; readonly message: string }
+  /**
+   * A write is accepted, and its status URL answers this error (FINT's failed or rejected event); not done, unless
+   * `afterWriting`: the archive made it and the adapter failed afterwards. Public 360's adapter writes first and
+   * then reads what it wrote back to answer it (fint-p360-rpc-arkiv-adapter `UpdateSakHandler.createCase`:
+   * `caseService.createCase`, then `sakService.getCasesForQuery("mappeid/" + caseNumber)`; `updateCase` the same
+   * after `createDocumentsForCase`), and a `CaseNotFound` or `GetDocumentException` there is answered REJECTED,
+   * any other exception ERROR: a failure answered for a write that happened.
+   */
+  | {
+      readonly kind: "status-error";
+      readonly status: number;
+      readonly message: string;
+      readonly afterWriting?: boolean;
+    }
   /** A write is accepted, and its status URL answers 409 with what the archive holds (a CONFLICT event); not done. */
   | { readonly kind: "status-conflict" };
 
@@ -141,6 +153,8 @@ export interface SeededCase {
   readonly arkivdel?: string;
   /** The primary classification's value. */
   readonly klasse?: string;
+  /** The case officer's id in the archive (its arkivressurs system id, Public 360: the contact's recno). */
+  readonly saksansvarlig?: string;
   readonly createdAt?: Date;
 }
 
@@ -543,6 +557,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       }, injected.ms).unref();
       return { status: 202, headers: { location } };
     }
+    if (injected?.kind === "status-error" && injected.afterWriting) perform();
     const outcome: Outcome =
       injected?.kind === "status-error"
         ? injected.status >= 500
@@ -894,9 +909,18 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
           },
         };
       }
+      // SakController throws IllegalArgumentException("OData Filter is not valid"), which FintControllerAdvice
+      // leaves to Spring Boot 1.5's default error body (fint-buildscripts v1.6.0: 1.5.18), exception and message.
       return {
         status: 500,
-        body: { timestamp: now().toISOString(), status: 500, error: "Internal Server Error", path },
+        body: {
+          timestamp: now().getTime(),
+          status: 500,
+          error: "Internal Server Error",
+          exception: "java.lang.IllegalArgumentException",
+          message: "OData Filter is not valid",
+          path,
+        },
       };
     }
     // Both adapters read only the comparisons of the parse tree, whatever joins them and whatever lambdas are
@@ -1070,7 +1094,12 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
           tittel: seed.tittel,
           klasse:
             seed.klasse === undefined ? [] : [{ klasseId: seed.klasse, tittel: seed.klasse, rekkefolge: 1 }],
-          _links: seed.arkivdel ? { arkivdel: [{ href: codeHref("arkivdel", seed.arkivdel) }] } : {},
+          _links: {
+            ...(seed.arkivdel ? { arkivdel: [{ href: codeHref("arkivdel", seed.arkivdel) }] } : {}),
+            ...(seed.saksansvarlig
+              ? { saksansvarlig: [{ href: codeHref("arkivressurs", seed.saksansvarlig) }] }
+              : {}),
+          },
         },
         seed.createdAt,
       );

@@ -18,7 +18,7 @@ import {
   refuseUnknownFilterFields,
   type ScreeningReading,
 } from "./fake-noark5/refusals";
-import { type ChunkProtocol, createUploads, type StoredFile } from "./fake-noark5/uploads";
+import { type ChunkProtocol, type ChunkQuirks, createUploads, type StoredFile } from "./fake-noark5/uploads";
 
 /**
  * A fake Noark 5 tjenestegrensesnitt (v5, v1.1 of 2023) on real HTTP, for the noark5 driver's tests: what a
@@ -150,6 +150,8 @@ export interface FakeNoark5Options {
   readonly chunkProtocol?: ChunkProtocol;
   /** The answer to a chunk for an upload session the server no longer knows (UNVERIFIED; default 400). */
   readonly unknownSessionStatus?: number;
+  /** Ways of answering chunks the standard does not show (fake-noark5/uploads.ts, UNVERIFIED). */
+  readonly chunkQuirks?: ChunkQuirks;
   /** Code lists of `metadata/`, by list name, over the defaults (fake-noark5/code-lists.ts). */
   readonly codeLists?: Readonly<Record<string, readonly FakeCode[]>>;
   readonly errorBodies?: ErrorBodyStyle;
@@ -204,6 +206,8 @@ export interface FakeNoark5Server {
   revokeTokens(): void;
   /** Forgets every chunked upload in progress, as a restarted server or an expired session would. */
   forgetUploadSessions(): void;
+  /** Answers the next `count` completed chunked uploads as stored, and keeps no file (a broken server). */
+  loseCompletedUploads(count: number): void;
   /** Chunked uploads in progress. */
   uploadSessions(): number;
   failNext(count: number, failure: FakeFailure, match?: FakeRequestMatch): void;
@@ -330,6 +334,7 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     chunkProtocol: options.chunkProtocol ?? "v1.1",
     bulkgrense: bulkgrense ?? DEFAULT_BULKGRENSE,
     unknownSessionStatus: options.unknownSessionStatus ?? 400,
+    ...(options.chunkQuirks ? { quirks: options.chunkQuirks } : {}),
   });
   const advertised = new Set<string>();
   const requests: RecordedRequest[] = [];
@@ -1054,7 +1059,8 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
       if (method === "PUT") {
         return write("upload-chunk", () => {
           const outcome = uploads.put(entity, query.get("filsesjon"), request, raw);
-          if (outcome.kind === "stored") return entityReply(entity, 201);
+          if (outcome.kind === "stored")
+            return outcome.bare ? { status: 200, headers: {} } : entityReply(entity, 201);
           return {
             status: 200,
             headers: {
@@ -1354,6 +1360,9 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     },
     forgetUploadSessions() {
       uploads.forgetAll();
+    },
+    loseCompletedUploads(count) {
+      uploads.loseCompleted(count);
     },
     uploadSessions: () => uploads.open,
     failNext(count, failure, match = {}) {

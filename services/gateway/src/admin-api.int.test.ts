@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { newSigningKey, type RunningAuthorizationServer, startAuthorizationServer } from "@flyt/oauth-server";
 import { createDatabase } from "@flyt/postgres";
 import {
@@ -483,6 +484,28 @@ describe("archive destinations and their connection checks", () => {
         lastCheck: expect.objectContaining({ checkId, passed: false }),
       }),
     ]);
+  });
+
+  it("reads a check no archive adapter reported on within two minutes as expired, saying what to do; an id never asked for as unknown", async () => {
+    const checkId = randomUUID();
+    // Asked for three minutes ago, while the archive adapter was down.
+    await new DestinationChecks(db).requested({
+      checkId,
+      tenantId: "demo",
+      destinationId: "demo-simulator",
+      requestedBy: admin.clientId,
+      requestedAt: new Date(Date.now() - 180_000),
+    });
+    const expired = await call("GET", `${checks}/${checkId}`);
+    expect(expired).toMatchObject({
+      status: 200,
+      body: { checkId, status: "expired", detail: expect.stringContaining("ask for a new check") },
+    });
+    expect(expired.headers.get("retry-after")).toBeNull();
+    expect(await call("GET", `${checks}/${randomUUID()}`)).toMatchObject({
+      status: 404,
+      body: { type: "urn:flyt:problem:unknown-check" },
+    });
   });
 
   it("keeps tenants apart: another tenant's destination is unknown here, and asks for nothing", async () => {

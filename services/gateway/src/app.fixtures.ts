@@ -106,6 +106,7 @@ export function testAppDependencies(options: {
           details,
         }),
       newCheckId: randomUUID,
+      now: () => new Date(),
     },
     openApi: options.openApi ?? {},
     api: {

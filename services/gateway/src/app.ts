@@ -14,6 +14,7 @@ import { operatorRoutes } from "./adapters/http/operator-routes";
 import { Problem, problemDetails, unansweredError } from "./adapters/http/problem";
 import { queryIsText } from "./adapters/http/query-text";
 import { adminClient, type RateLimitOptions, rateLimit } from "./adapters/http/rate-limit";
+import { closeAfterUnreadBody } from "./adapters/http/unread-body";
 import type { AdminDependencies } from "./handlers/administer-integrations";
 import type { DestinationCheckDependencies } from "./handlers/check-destinations";
 import type { OperatorDependencies } from "./handlers/operate-submissions";
@@ -61,6 +62,7 @@ export function createApp(deps: AppDependencies): Koa {
   const operate = operatorRoutes({ ...deps.operations, stores: deps.admin.stores });
   const administerCallbacks = adminCallbackRoutes(deps.callbackAdmin);
   const administerDestinations = adminDestinationRoutes(deps.destinationChecks);
+  app.use(closeAfterUnreadBody());
   app.use(problemDetails(deps.logger));
   app.use(queryIsText);
   app.use(async function opsEndpoints(ctx, next) {

@@ -237,6 +237,7 @@ const app = createApp({
         details,
       }),
     newCheckId: randomUUID,
+    now: () => new Date(),
   },
   openApi: openApiDocument({ tokenUrl: config.oauth.tokenUrl }),
   api: {

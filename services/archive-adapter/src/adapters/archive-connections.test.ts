@@ -53,7 +53,7 @@ describe("loadArchiveConnections", () => {
         baseUrl: "https://arkiv.agder.no/noark5v5/api/",
         oauth: { clientId: "c", clientSecret: "s" },
         screening: { form: "relation", journalpost: ["TR1"] },
-        upload: { chunkBytes: 1024 * 1024, contentRange: "2025" },
+        upload: { chunkBytes: 1024 * 1024, contentRange: "2025", sessionMaxFailures: 5 },
       },
     });
     expect((await loadArchiveConnections(path))["agder-noark"]).toEqual({
@@ -62,7 +62,12 @@ describe("loadArchiveConnections", () => {
       oauth: { clientId: "c", clientSecret: "s" },
       requestTimeoutMs: 30_000,
       screening: { form: "relation", saksmappe: ["TM1", "NPS"], journalpost: ["TR1"] },
-      upload: { chunkBytes: 1024 * 1024, contentRange: "2025" },
+      upload: {
+        chunkBytes: 1024 * 1024,
+        contentRange: "2025",
+        sessionMaxAgeMs: 3_600_000,
+        sessionMaxFailures: 5,
+      },
     });
   });
 

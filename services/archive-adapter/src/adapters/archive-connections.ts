@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { fintDefaults } from "../drivers/fint/fint-options";
+import { DEFAULT_UPLOAD } from "../drivers/noark5/noark5-file-upload";
 
 const oauth = z.strictObject({
   tokenUrl: z.url(),
@@ -95,7 +96,8 @@ const connection = z.discriminatedUnion("driver", [
       .default({ form: "inline", saksmappe: ["TM1", "NPS"], journalpost: ["TR1", "NA", "NM"] }),
     /**
      * Files above the archive's bulkgrense go in chunks of `chunkBytes`; `contentRange` is how a chunk's range
-     * is written: `v1.1` (`bytes 0-524287/2000000`) or `2025` (`0-524287/2000000`, the standard's later text).
+     * is written: `v1.1` (`bytes 0-524287/2000000`) or `2025` (`0-524287/2000000`, the standard's later text);
+     * when an upload cut off is started over rather than gone on with (see UploadSettings).
      */
     upload: z
       .strictObject({
@@ -106,8 +108,12 @@ const connection = z.discriminatedUnion("driver", [
           .max(256 * MIB)
           .default(8 * MIB),
         contentRange: z.enum(["v1.1", "2025"]).default("v1.1"),
+        /** An upload the archive acknowledged nothing of for this long is started over, not gone on with. */
+        sessionMaxAgeMs: z.number().int().positive().default(DEFAULT_UPLOAD.sessionMaxAgeMs),
+        /** Failed attempts in a row (5xx, no answer) to go on with an upload, after which it starts over. */
+        sessionMaxFailures: z.number().int().min(1).max(100).default(DEFAULT_UPLOAD.sessionMaxFailures),
       })
-      .default({ chunkBytes: 8 * MIB, contentRange: "v1.1" }),
+      .default(DEFAULT_UPLOAD),
   }),
 ]);
 

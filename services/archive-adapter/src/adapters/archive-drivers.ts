@@ -40,7 +40,7 @@ export function archiveDrivers(
 ): (destination: ArchiveDestination, tenantId: string) => ArchiveDriver {
   /** One driver per destination, each behind its own concurrency limit and circuit breaker. */
   const drivers = new Map<string, ArchiveDriver>();
-  const declaredOutages = new DeclaredOutages(options.db);
+  const connect = connector(options);
   function driverFor(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     let driver = drivers.get(destination.id);
     if (!driver) {
@@ -62,9 +62,25 @@ export function archiveDrivers(
     }
     return driver;
   }
+  return driverFor;
+}
 
+/**
+ * A driver of its own for each connection check: outside the concurrency limit and circuit breaker of the
+ * destination's submissions (a check never takes a slot they need, and is not refused by a circuit their
+ * failures opened: it is asked how the archive is now), and with nothing cached (code lists and token read anew).
+ */
+export function archiveDriversForChecks(
+  options: ArchiveDriversOptions,
+): (destination: ArchiveDestination, tenantId: string) => ArchiveDriver {
+  return connector(options);
+}
+
+/** Makes a destination's driver, unguarded, from its driver kind and connection settings. */
+function connector(options: ArchiveDriversOptions) {
+  const declaredOutages = new DeclaredOutages(options.db);
   /** `tenantId`: the county the destination belongs to (whose file store the driver may read again). */
-  function connect(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
+  return function connect(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     if (destination.driver === "SIMULATOR") {
       const { misbehavingDestinations, ...behaviour } = options.config.simulator;
       const misbehaves =
@@ -110,7 +126,5 @@ export function archiveDrivers(
         });
       }
     }
-  }
-
-  return driverFor;
+  };
 }

@@ -1,7 +1,14 @@
 import { PermanentError, TransientError } from "@flyt/errors";
 import type { ArchiveCompleted, SubmissionValidated } from "@flyt/schemas";
 import { CASE_NUMBER } from "@flyt/schemas";
-import type { ArchiveDriver, ArchivedCase, FinishedWrite, SentWrite } from "../drivers/archive-driver";
+import type {
+  ArchiveDriver,
+  ArchivedCase,
+  EarlierWrite,
+  FinishedWrite,
+  SentWrite,
+} from "../drivers/archive-driver";
+import { ArchiveRefusedError } from "../drivers/archive-errors";
 import type { Progress } from "./progress";
 
 export interface ArchivingDependencies {
@@ -40,6 +47,23 @@ export interface ArchivingDependencies {
     hasCaseNumber(owner: CaseOwner, caseNumber: string): Promise<boolean>;
     /** Those among these case numbers. */
     among(owner: CaseOwner, caseNumbers: readonly string[]): Promise<ReadonlySet<string>>;
+  };
+  /**
+   * What the ledger records as written by other submissions in the same archive: cases they created, journal
+   * posts they added. A driver that recognises its earlier writes by content never takes one of these.
+   */
+  readonly writtenByOthers: {
+    cases(
+      owner: CaseOwner,
+      submissionId: string,
+      caseNumbers: readonly string[],
+    ): Promise<ReadonlySet<string>>;
+    journalPosts(
+      owner: CaseOwner,
+      submissionId: string,
+      caseNumber: string,
+      numbers: readonly string[],
+    ): Promise<ReadonlySet<string>>;
   };
 }
 
@@ -156,20 +180,32 @@ export async function archiveSubmission(
     if (progress.journalPosts[index]) continue;
     const externalId = `${request.submission.id}/${index}`;
     const key = `journalPost/${index}`;
-    const earlier = () => ({ post, ...sentOf(progress, key) });
+    const attempted = progress.journalPostsAttempted.includes(index);
+    const earlier = async () => ({
+      post,
+      ...(await earlierWrite(progress, key, attempted, deps)),
+      writtenByOthers: (numbers: readonly string[]) =>
+        deps.writtenByOthers.journalPosts(
+          ownerOf(request),
+          request.submission.id,
+          archivedCase.caseNumber,
+          numbers,
+        ),
+    });
     const pending = progress.pendingWrites[key];
     const finished =
       pending && deps.driver.finishJournalPost
-        ? madeBy(
+        ? await madeBy(
             progress,
             key,
-            await deps.driver.finishJournalPost(archivedCase, pending, externalId, earlier()),
+            await deps.driver.finishJournalPost(archivedCase, pending, externalId, await earlier()),
+            deps,
           )
         : undefined;
     const found =
       finished ??
-      (mayHaveWritten(progress, progress.journalPostsAttempted.includes(index))
-        ? await deps.driver.journalPostByExternalId(archivedCase, externalId, earlier())
+      (mayHaveWritten(progress, attempted)
+        ? await deps.driver.journalPostByExternalId(archivedCase, externalId, await earlier())
         : undefined);
     if (!found) {
       progress.journalPostsAttempted = [...new Set([...progress.journalPostsAttempted, index])];
@@ -179,14 +215,20 @@ export async function archiveSubmission(
     }
     progress.journalPosts[index] =
       found ??
-      (await deps.driver.addJournalPost(
-        archivedCase,
-        post,
-        files,
-        externalId,
-        (statusUrl) => remember(progress, key, statusUrl, deps),
-        (marker) => mark(progress, key, marker, deps),
-      ));
+      (await deps.driver
+        .addJournalPost(
+          archivedCase,
+          post,
+          files,
+          externalId,
+          (statusUrl) => remember(progress, key, statusUrl, deps),
+          (marker) => mark(progress, key, marker, deps),
+        )
+        .catch((error: unknown) =>
+          unlessMadeAnyway(error, progress, key, deps, async () =>
+            deps.driver.journalPostByExternalId(archivedCase, externalId, await earlier()),
+          ),
+        ));
     forgetPending(progress, key);
     forgetSent(progress, key);
     await deps.save(progress);
@@ -384,9 +426,11 @@ async function createCase(
   progress.caseCreateAttempted = true;
   recordSending(progress, PENDING_CASE, deps.now());
   await deps.save(progress);
-  const archivedCase = await deps.driver.createCase(request.case, externalId, (statusUrl) =>
-    remember(progress, PENDING_CASE, statusUrl, deps),
-  );
+  const archivedCase = await deps.driver
+    .createCase(request.case, externalId, (statusUrl) => remember(progress, PENDING_CASE, statusUrl, deps))
+    .catch((error: unknown) =>
+      unlessMadeAnyway(error, progress, PENDING_CASE, deps, () => lookUpCreated(request, progress, deps)),
+    );
   return created(progress, archivedCase);
 }
 
@@ -399,31 +443,70 @@ const mayHaveWritten = (progress: Progress, attempted: boolean) => attempted || 
 const PENDING_CASE = "case";
 
 /** The case this submission created earlier (its answer lost), looked up by its external id or as it was sent. */
-function lookUpCreated(request: SubmissionValidated, progress: Progress, deps: ArchivingDependencies) {
-  const earlier = request.case ? { arkivsak: request.case, ...sentOf(progress, PENDING_CASE) } : undefined;
+async function lookUpCreated(request: SubmissionValidated, progress: Progress, deps: ArchivingDependencies) {
+  const earlier = request.case
+    ? {
+        arkivsak: request.case,
+        ...(await earlierWrite(progress, PENDING_CASE, progress.caseCreateAttempted, deps)),
+        writtenByOthers: (numbers: readonly string[]) =>
+          deps.writtenByOthers.cases(ownerOf(request), request.submission.id, numbers),
+      }
+    : undefined;
   return deps.driver.caseByExternalId(request.submission.id, earlier);
 }
 
 /**
  * A case create the archive took earlier and may still be working on (its answer never came): followed to its
- * end, never sent again meanwhile. Undefined when there was none, or it made nothing (then the lookup tells
- * whether an earlier send did).
+ * end, never sent again meanwhile. Undefined when there was none, or it made nothing known (then the lookup
+ * tells whether an earlier send did).
  */
 async function finishPendingCase(progress: Progress, deps: ArchivingDependencies) {
   const statusUrl = progress.pendingWrites[PENDING_CASE];
   if (!statusUrl || !deps.driver.finishCaseCreate) return undefined;
-  return madeBy(progress, PENDING_CASE, await deps.driver.finishCaseCreate(statusUrl));
+  return madeBy(progress, PENDING_CASE, await deps.driver.finishCaseCreate(statusUrl), deps);
 }
 
 /**
- * What a write followed to its end made, if anything. Its status URL is done with either way; a write the
- * archive said it did not do, sent only once, leaves nothing to look for.
+ * What a write followed to its end made, if anything. Its status URL is done with either way. A write the archive
+ * answered as failed may have been made all the same (an adapter can fail after the archive wrote), so its send
+ * stays recorded and it is looked for before it is sent again; only the wait for it is over.
  */
-function madeBy<T>(progress: Progress, key: string, finished: FinishedWrite<T>): T | undefined {
+async function madeBy<T>(
+  progress: Progress,
+  key: string,
+  finished: FinishedWrite<T>,
+  deps: ArchivingDependencies,
+): Promise<T | undefined> {
   if (finished !== "failed" && finished !== "unknown") return finished;
   forgetPending(progress, key);
-  if (finished === "failed" && (progress.sentWrites[key]?.sends ?? 0) <= 1) forgetSent(progress, key);
+  const sent = progress.sentWrites[key] ?? legacySend(progress, deps.now());
+  progress.sentWrites = {
+    ...progress.sentWrites,
+    [key]: finished === "failed" ? { ...sent, answeredFailed: true } : sent,
+  };
+  await deps.save(progress);
   return undefined;
+}
+
+/**
+ * A write the archive refused after it had taken it may have been made all the same: it is looked for first
+ * (nothing of it is on its way any more, so not waited for), and the refusal stands only when it is not there.
+ */
+async function unlessMadeAnyway<T>(
+  error: unknown,
+  progress: Progress,
+  key: string,
+  deps: ArchivingDependencies,
+  lookUp: () => Promise<T | undefined>,
+): Promise<T> {
+  if (!(error instanceof ArchiveRefusedError) || !error.afterAccepted) throw error;
+  forgetPending(progress, key);
+  const sent = progress.sentWrites[key];
+  if (sent) progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, answeredFailed: true } };
+  await deps.save(progress);
+  const made = await lookUp();
+  if (made === undefined) throw error;
+  return made;
 }
 
 /** Saves where to follow a write the archive took, before waiting for it: a crash or timeout then resumes it. */
@@ -435,12 +518,41 @@ async function remember(progress: Progress, key: string, statusUrl: string, deps
 /** Records that a write is about to be sent (saved with the attempt, before it goes out). */
 function recordSending(progress: Progress, key: string, now: Date) {
   const previous = progress.sentWrites[key];
+  const { answeredFailed: _answered, ...earlier } = previous ?? { firstSentAt: now, sends: 0 };
   progress.sentWrites = {
     ...progress.sentWrites,
-    [key]: previous
-      ? { ...previous, lastSentAt: now, sends: previous.sends + 1 }
-      : { firstSentAt: now, lastSentAt: now, sends: 1 },
+    [key]: { ...earlier, lastSentAt: now, sends: earlier.sends + 1 },
   };
+}
+
+/**
+ * A send made by an adapter from before sends were recorded (a rolling deploy): it went out no earlier than the
+ * progress's first attempt and may have gone out as late as now.
+ */
+const legacySend = (progress: Progress, now: Date): SentWrite => ({
+  firstSentAt: progress.firstAttemptAt,
+  lastSentAt: now,
+  sends: 1,
+});
+
+/**
+ * The recorded send of a write that may have gone out, for the driver to recognise it by. A write attempted
+ * without a record of its send (by an adapter from before they were recorded) gets one now, saved, so that it is
+ * recognised from the first attempt on rather than from now.
+ */
+async function earlierWrite(
+  progress: Progress,
+  key: string,
+  attempted: boolean,
+  deps: ArchivingDependencies,
+): Promise<Pick<EarlierWrite, "sent">> {
+  const recorded = progress.sentWrites[key];
+  if (recorded) return { sent: recorded };
+  if (!attempted && !(key in progress.pendingWrites)) return {};
+  const sent = legacySend(progress, deps.now());
+  progress.sentWrites = { ...progress.sentWrites, [key]: sent };
+  await deps.save(progress);
+  return { sent };
 }
 
 /**
@@ -453,11 +565,6 @@ async function mark(progress: Progress, key: string, marker: string, deps: Archi
   progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, marker } };
   await deps.save(progress);
 }
-
-const sentOf = (progress: Progress, key: string): { sent?: SentWrite } => {
-  const sent = progress.sentWrites[key];
-  return sent ? { sent } : {};
-};
 
 function forgetPending(progress: Progress, key: string) {
   if (!(key in progress.pendingWrites)) return;

@@ -38,11 +38,12 @@ export interface Progress {
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
+  readonly firstAttemptAt: Date;
   /**
-   * When the run's retry budget started: its first attempt, or, for journal posts that waited for a case being
-   * made, their last wait (waiting spends none of it).
+   * When the run's retry budget started, if not at its first attempt: journal posts that waited for a case being
+   * made start it at their last wait (waiting spends none of it).
    */
-  budgetFrom: Date;
+  budgetFrom?: Date;
   lastError: string | null;
   answer?: ArchiveAnswer;
 }

@@ -45,11 +45,33 @@ export interface SentWrite {
   readonly lastSentAt: Date;
   readonly sends: number;
   readonly marker?: string;
+  /**
+   * The archive answered the last send as failed (FINT's ERROR, REJECTED or CONFLICT at its status URL): it
+   * no longer has it in hand, so there is nothing to wait for. It may still have written it, so it is looked for
+   * before anything is sent again all the same.
+   */
+  readonly answeredFailed?: boolean;
 }
 
 /**
- * How a write the archive took earlier ended: what it made; "failed" when the archive said it did not do it
- * (it may be sent again); "unknown" when the archive no longer knows (only a lookup can tell).
+ * Of these case numbers (or journal post numbers), those the adapter's ledger records as written by another
+ * submission: never recognised as this submission's own earlier write.
+ */
+export type WrittenByOthers = (numbers: readonly string[]) => Promise<ReadonlySet<string>>;
+
+/**
+ * A write sent earlier, as the adapter hands it to a driver to recognise: what and when it was sent, and the
+ * numbers that are certainly not it.
+ */
+export interface EarlierWrite {
+  readonly sent?: SentWrite;
+  readonly writtenByOthers?: WrittenByOthers;
+}
+
+/**
+ * How a write the archive took earlier ended: what it made; "failed" when the archive answered that it failed
+ * (ERROR, REJECTED, CONFLICT), "unknown" when it no longer knows (410). Neither proves that nothing was written:
+ * an adapter may fail a write after the archive made it, so both are looked for before the write is sent again.
  */
 export type FinishedWrite<T> = T | "failed" | "unknown";
 
@@ -61,14 +83,14 @@ export type FinishedWrite<T> = T | "failed" | "unknown";
  * External ids make writes safe to repeat: a case is created with the submission's id, a journal post with the
  * submission's id and its index, and after an uncertain failure (timeout, crash) the adapter asks for them
  * before writing again. A driver whose archive keeps no external id (FINT) recognises its write instead by what
- * was sent and when (`earlier`), and may answer that it cannot tell yet (unavailable) or at all (a permanent
- * error): it never guesses.
+ * was sent and when (`earlier`), never taking what the ledger records as another submission's, and may answer
+ * that it cannot tell yet (unavailable) or at all (a permanent error): it never guesses.
  */
 export interface ArchiveDriver {
   /** The case created with this external id, if any. */
   caseByExternalId(
     externalId: string,
-    earlier?: { readonly arkivsak: Arkivsak; readonly sent?: SentWrite },
+    earlier?: EarlierWrite & { readonly arkivsak: Arkivsak },
   ): Promise<ArchivedCase | undefined>;
   /** The case with this number, if any. */
   caseByNumber(caseNumber: string): Promise<ArchivedCase | undefined>;
@@ -95,7 +117,7 @@ export interface ArchiveDriver {
   journalPostByExternalId(
     archivedCase: ArchivedCase,
     externalId: string,
-    earlier?: { readonly post: Journalpost; readonly sent?: SentWrite },
+    earlier?: EarlierWrite & { readonly post: Journalpost },
   ): Promise<ArchivedJournalPost | undefined>;
   /** Adds a journal post with its documents, whose files are already uploaded (`files` by Flyt file id). */
   addJournalPost(
@@ -126,6 +148,6 @@ export interface ArchiveDriver {
     archivedCase: ArchivedCase,
     statusUrl: string,
     externalId: string,
-    earlier?: { readonly post: Journalpost; readonly sent?: SentWrite },
+    earlier?: EarlierWrite & { readonly post: Journalpost },
   ): Promise<FinishedWrite<ArchivedJournalPost>>;
 }

@@ -32,14 +32,24 @@ export class ArchiveRefusedError extends PermanentError {
   /** The archive's own words, kept for the archivist. */
   readonly archiveMessage: string;
   readonly status: number | undefined;
+  /**
+   * The archive had taken the write when it refused it (FINT: REJECTED or CONFLICT at the status URL of a write
+   * answered 202). It may have written it all the same (Public 360's adapter answers REJECTED when reading back a
+   * case it has just made fails), so the write is looked for before the refusal is believed.
+   */
+  readonly afterAccepted: boolean;
 
-  constructor(archiveMessage: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    archiveMessage: string,
+    options: { status?: number; cause?: unknown; afterAccepted?: boolean } = {},
+  ) {
     super(
       `the archive refused: ${archiveMessage}`,
       options.cause === undefined ? {} : { cause: options.cause },
     );
     this.archiveMessage = archiveMessage;
     this.status = options.status;
+    this.afterAccepted = options.afterAccepted ?? false;
   }
 }
 

@@ -33,7 +33,8 @@ export interface CodeToCheck {
   readonly usedBy: readonly string[];
 }
 
-export type CheckStepName = "reach" | "authenticate" | "code-lists" | "codes";
+/** The steps a driver takes, and `deadline` for a check that did not finish in time. */
+export type CheckStepName = "reach" | "authenticate" | "code-lists" | "codes" | "deadline";
 
 /** One step of a check: whether it went well, and in words an archivist can act on. */
 export interface CheckStep {

@@ -27,6 +27,7 @@ import {
   WaitingForCaseError,
 } from "../archiving/archive-submission";
 import type { ArchiveAnswer, Progress } from "../archiving/progress";
+import { failureReason } from "../domain/failure-reason";
 import type { ArchiveDriver } from "../drivers/archive-driver";
 import { ArchiveRefusedError } from "../drivers/archive-errors";
 
@@ -52,7 +53,7 @@ export interface ArchiveValidatedDependencies {
     releaseSearches(submissionId: string): Promise<void>;
     /** Whether a submission others wait for is still being archived (see the store). */
     submissionState(submissionId: string, quietMs: number): Promise<"archiving" | "done" | "unknown">;
-  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases">;
+  } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases" | "writtenByOthers">;
   /** How often a delivery renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
   readonly fileContent: ArchivingDependencies["fileContent"];
@@ -175,12 +176,13 @@ async function attempt(
       caseOfSubmission: deps.progress.caseOfSubmission,
       searches: deps.progress.searches,
       ownCases: deps.progress.ownCases,
+      writtenByOthers: deps.progress.writtenByOthers,
     });
     progress.lastError = null;
     return { topic: "completed", value: { ...done, attempts: progress.attempts } };
   } catch (error) {
     progress.lastError = (error as Error).message;
-    const failure = await failureOf(error, progress, deps);
+    const failure = reasonFor(await failureOf(error, progress, deps));
     if (!failure) {
       // Another delivery's lease or newer save: it carries on, this one leaves nothing behind.
       if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
@@ -199,6 +201,11 @@ async function attempt(
       },
     };
   }
+}
+
+/** A failure with its message as a source system may read it (see failureReason). */
+function reasonFor<T extends { readonly message: string }>(failure: T | undefined): T | undefined {
+  return failure && { ...failure, message: failureReason(failure.message) };
 }
 
 /** What the failure means for the submission; undefined while it is worth trying again. */
@@ -240,7 +247,7 @@ async function failureOf(
 }
 
 const budgetSpent = (progress: Progress, deps: Pick<ArchiveValidatedDependencies, "now" | "retryBudgetMs">) =>
-  deps.now().getTime() - progress.budgetFrom.getTime() >= deps.retryBudgetMs;
+  deps.now().getTime() - (progress.budgetFrom ?? progress.firstAttemptAt).getTime() >= deps.retryBudgetMs;
 
 /**
  * How long a submission being archived may go without a sign of life (a saved attempt, a held lease) and still

@@ -2,7 +2,7 @@ import type { ArchiveDestination, DestinationCheckReport, DestinationChecks } fr
 
 export interface DestinationCheckDependencies {
   readonly destinations: (tenantId: string) => Promise<readonly ArchiveDestination[]>;
-  readonly checks: Pick<DestinationChecks, "find" | "latest">;
+  readonly checks: Pick<DestinationChecks, "requested" | "find" | "latest">;
   /** Asks the archive adapter serving the destination to check it (through Kafka): it has the credentials. */
   readonly request: (check: {
     readonly checkId: string;
@@ -15,6 +15,7 @@ export interface DestinationCheckDependencies {
     details: Record<string, unknown>,
   ) => Promise<void>;
   readonly newCheckId: () => string;
+  readonly now: () => Date;
 }
 
 /** A destination of the tenant with the outcome of its latest check, if it has been checked. */
@@ -42,7 +43,10 @@ export type RequestCheckOutcome =
   | { readonly outcome: "unknown-destination" }
   | { readonly outcome: "requested"; readonly checkId: string };
 
-/** Asks for a connection check of a destination of the tenant; audited with who asked. */
+/**
+ * Asks for a connection check of a destination of the tenant; audited with who asked. The check is recorded as
+ * asked for first, so it can be read at once, and read as expired if no archive adapter ever runs it.
+ */
 export async function requestCheck(
   deps: DestinationCheckDependencies,
   request: { readonly tenantId: string; readonly destinationId: string; readonly actor: string },
@@ -52,6 +56,13 @@ export async function requestCheck(
   );
   if (!destination) return { outcome: "unknown-destination" };
   const checkId = deps.newCheckId();
+  await deps.checks.requested({
+    checkId,
+    tenantId: destination.tenantId,
+    destinationId: destination.id,
+    requestedBy: request.actor,
+    requestedAt: deps.now(),
+  });
   await deps.request({ checkId, destination, requestedBy: request.actor });
   await deps.audit(destination, request.actor, { checkId });
   return { outcome: "requested", checkId };

@@ -238,7 +238,73 @@ const noark5UploadSessions = {
   },
 };
 
-const migrations = [progress, simulatedArchive, pendingWrites, caseOwners, sentWrites, noark5UploadSessions];
+/**
+ * Cases by archive and number, whoever's: what other submissions wrote into an archive is looked up by number
+ * when a driver recognises its own lost writes (progress-store `casesCreatedByOthers`, `journalPostsAddedByOthers`).
+ */
+const casesByArchive = {
+  name: "007-archive-progress-cases-by-archive",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.index(["tenant_id", "destination_id", "case_number"], "archive_progress_archive_case");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropIndex([], "archive_progress_archive_case");
+    });
+  },
+};
+
+/**
+ * When the archive last acknowledged an upload session, and how often in a row going on with it failed since:
+ * a session idle too long, or failing again and again, is given up and the upload started over.
+ */
+const noark5UploadSessionHealth = {
+  name: "008-noark5-upload-session-health",
+  async up(db: Knex) {
+    await db.schema.alterTable("noark5_upload_sessions", (t) => {
+      t.timestamp("acknowledged_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.integer("failures").notNullable().defaultTo(0);
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("noark5_upload_sessions", (t) => {
+      t.dropColumn("acknowledged_at");
+      t.dropColumn("failures");
+    });
+  },
+};
+
+/**
+ * When a run's retry budget started, when not at its first attempt: journal posts that waited for a case being made
+ * start theirs when it is there (waiting spends none of it).
+ */
+const budgetFrom = {
+  name: "009-archive-progress-budget-from",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("budget_from", { useTz: true }).nullable();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("budget_from");
+    });
+  },
+};
+
+const migrations = [
+  progress,
+  simulatedArchive,
+  pendingWrites,
+  caseOwners,
+  sentWrites,
+  noark5UploadSessions,
+  casesByArchive,
+  noark5UploadSessionHealth,
+  budgetFrom,
+];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
   migrationSource: {

@@ -24,6 +24,8 @@ const session = (received: number) => ({
   received,
   totalBytes: 3_000_000_000,
   sha256: "ab".repeat(32),
+  acknowledgedAt: Date.parse("2026-03-14T12:00:00Z") + received,
+  failures: received % 3,
 });
 
 describe("Noark 5 upload sessions in Postgres", () => {

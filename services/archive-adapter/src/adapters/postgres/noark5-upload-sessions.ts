@@ -6,6 +6,8 @@ interface Row {
   readonly received: string | number;
   readonly total_bytes: string | number;
   readonly sha256: string;
+  readonly acknowledged_at: Date;
+  readonly failures: number;
 }
 
 /** A session not touched this long is an upload given up; its row goes when the destination starts another. */
@@ -28,6 +30,8 @@ export function postgresUploadSessions(db: Knex, destinationId: string): UploadS
         received: Number(row.received),
         totalBytes: Number(row.total_bytes),
         sha256: row.sha256,
+        acknowledgedAt: row.acknowledged_at.getTime(),
+        failures: row.failures,
       } satisfies UploadSession;
     },
     async save(filUrl, session) {
@@ -45,6 +49,8 @@ export function postgresUploadSessions(db: Knex, destinationId: string): UploadS
           received: session.received,
           total_bytes: session.totalBytes,
           sha256: session.sha256,
+          acknowledged_at: new Date(session.acknowledgedAt),
+          failures: session.failures,
           updated_at: db.fn.now(),
         })
         .onConflict(["destination_id", "fil_url"])

@@ -86,13 +86,19 @@ describe("ProgressStore runs", () => {
     first.case = { systemId: "case-1", caseNumber: "2026/5" };
     first.caseCreated = true;
     first.attempts = 7;
+    // It waited for a case: its budget started later than its first attempt.
+    const waitedUntil = new Date(first.firstAttemptAt.getTime() + 60_000);
+    first.budgetFrom = waitedUntil;
+    await store.save(first);
+    expect((await lease(retried, "delivery-a")).budgetFrom).toEqual(waitedUntil);
     first.answer = { topic: "failed", value: {} as never };
     await store.save(first, { release: true });
 
     const second = await lease({ ...retried, run: 2 }, "delivery-b");
+    expect(second.budgetFrom).toBeUndefined();
     expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
     expect(second.answer).toBeUndefined();
-    expect(second.budgetFrom.getTime()).toBeGreaterThanOrEqual(first.budgetFrom.getTime());
+    expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
     // The earlier run, delivered late, has nothing left to do.
     expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
   });
@@ -264,5 +270,44 @@ describe("migration 004: case owners", () => {
       await olderDb.destroy();
       await older.drop();
     }
+  });
+});
+
+describe("ProgressStore: what other submissions wrote into an archive", () => {
+  const archive = { tenantId: "demo", sourceApplicationId: "egrunnerverv", destinationId: "vestland-p360" };
+
+  /** A submission to that archive with a case (created by it, or found) and journal posts added by it. */
+  async function wrote(caseNumber: string, options: { created: boolean; posts?: string[] }) {
+    const of = submission("vigo");
+    const progress = await lease(of, "delivery-a", archive.destinationId);
+    progress.case = { systemId: `sys-${caseNumber}`, caseNumber };
+    progress.caseCreated = options.created;
+    progress.journalPosts = (options.posts ?? []).map((number) => ({ systemId: number, number }));
+    await store.save(progress, { release: true });
+    return of.id;
+  }
+
+  it("knows the cases another submission created there, whoever's, but not one it only filed into", async () => {
+    const creator = await wrote("32/00001", { created: true });
+    await wrote("32/00002", { created: false });
+    const mine = await wrote("32/00003", { created: true });
+    const asked = ["32/00001", "32/00002", "32/00003", "32/00004"];
+    expect(await store.casesCreatedByOthers(archive, mine, asked)).toEqual(new Set(["32/00001"]));
+    expect(await store.casesCreatedByOthers(archive, creator, asked)).toEqual(new Set(["32/00003"]));
+    expect(
+      await store.casesCreatedByOthers({ ...archive, destinationId: "agder-elements" }, mine, asked),
+    ).toEqual(new Set());
+  });
+
+  it("knows the journal posts another submission added to a case, and not its own", async () => {
+    const first = await wrote("32/00010", { created: true, posts: ["32/00010-1"] });
+    const second = await wrote("32/00010", { created: false, posts: ["32/00010-2", "32/00010-3"] });
+    const asked = ["32/00010-1", "32/00010-2", "32/00010-3", "32/00010-4"];
+    expect(await store.journalPostsAddedByOthers(archive, second, "32/00010", asked)).toEqual(
+      new Set(["32/00010-1"]),
+    );
+    expect(await store.journalPostsAddedByOthers(archive, first, "32/00010", asked)).toEqual(
+      new Set(["32/00010-2", "32/00010-3"]),
+    );
   });
 });

@@ -26,6 +26,7 @@ interface ProgressRow {
   readonly sent_writes: Record<string, StoredSentWrite>;
   readonly attempts: number;
   readonly first_attempt_at: Date;
+  readonly budget_from: Date | null;
   readonly last_error: string | null;
   readonly answer: Progress["answer"] | null;
   readonly version: number;
@@ -81,6 +82,7 @@ export class ProgressStore {
          answer = case when run < :run then null else answer end,
          attempts = case when run < :run then 0 else attempts end,
          first_attempt_at = case when run < :run then now() else first_attempt_at end,
+         budget_from = case when run < :run then null else budget_from end,
          last_error = case when run < :run then null else last_error end,
          case_system_id = case when ${elsewhere} then null else case_system_id end,
          case_number = case when ${elsewhere} then null else case_number end,
@@ -131,8 +133,7 @@ export class ProgressStore {
         pending_writes: JSON.stringify(progress.pendingWrites),
         sent_writes: JSON.stringify(progress.sentWrites),
         attempts: progress.attempts,
-        // The column keeps its first name: it is when the retry budget started (see Progress.budgetFrom).
-        first_attempt_at: progress.budgetFrom,
+        budget_from: progress.budgetFrom ?? null,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
         version: this.db.raw("version + 1"),
@@ -230,6 +231,51 @@ export class ProgressStore {
   }
 
   /**
+   * Of these case numbers, those that another submission created in the same archive (any source application):
+   * never taken for this submission's own lost create.
+   */
+  async casesCreatedByOthers(
+    owner: CaseOwner,
+    submissionId: string,
+    caseNumbers: readonly string[],
+  ): Promise<ReadonlySet<string>> {
+    if (caseNumbers.length === 0) return new Set();
+    const rows: { case_number: string }[] = await this.db("archive_progress")
+      .where({ tenant_id: owner.tenantId, destination_id: owner.destinationId, case_created: true })
+      .whereNot({ submission_id: submissionId })
+      .whereIn("case_number", [...caseNumbers])
+      .distinct("case_number");
+    return new Set(rows.map((row) => row.case_number));
+  }
+
+  /**
+   * Of these journal post numbers of a case, those that another submission added (any source application): never
+   * taken for this submission's own lost add.
+   */
+  async journalPostsAddedByOthers(
+    owner: CaseOwner,
+    submissionId: string,
+    caseNumber: string,
+    numbers: readonly string[],
+  ): Promise<ReadonlySet<string>> {
+    if (numbers.length === 0) return new Set();
+    const { rows } = await this.db.raw<{ rows: { number: string }[] }>(
+      `select distinct post->>'number' as number
+         from archive_progress, jsonb_array_elements(journal_posts) as post
+        where tenant_id = :tenant and destination_id = :destination and case_number = :caseNumber
+          and submission_id <> :submissionId and post->>'number' = any(:numbers)`,
+      {
+        tenant: owner.tenantId,
+        destination: owner.destinationId,
+        caseNumber,
+        submissionId,
+        numbers: [...numbers],
+      },
+    );
+    return new Set(rows.map((row) => row.number));
+  }
+
+  /**
    * An operator resolved a submission by hand as archived, with the case number it has in the archive: from now
    * on that case is its source application's, and journal posts to the submission go there.
    */
@@ -308,7 +354,8 @@ function toProgress(row: ProgressRow): Progress {
       ]),
     ),
     attempts: row.attempts,
-    budgetFrom: row.first_attempt_at,
+    firstAttemptAt: row.first_attempt_at,
+    ...(row.budget_from ? { budgetFrom: row.budget_from } : {}),
     lastError: row.last_error,
     ...(row.answer ? { answer: row.answer } : {}),
   };

@@ -106,12 +106,17 @@ describe("retryAfterToMs", () => {
 });
 
 describe("refusedSearchMessage", () => {
-  const spring = JSON.stringify({
-    timestamp: "2026-03-14T12:00:00Z",
-    status: 500,
-    error: "Internal Server Error",
-    path: "/arkiv/noark/sak/$query",
-  });
+  // Spring Boot 1.5's default error body for the IllegalArgumentException SakController throws on a bad filter.
+  const spring = (exception: string, message?: string) =>
+    JSON.stringify({
+      timestamp: 1773489600000,
+      status: 500,
+      error: "Internal Server Error",
+      exception,
+      ...(message === undefined ? {} : { message }),
+      path: "/arkiv/noark/sak/$query",
+    });
+  const unparsable = spring("java.lang.IllegalArgumentException", "OData Filter is not valid");
   const unsupported = JSON.stringify({
     responseStatus: "ERROR",
     statusCode: "INTERNAL_SERVER_ERROR",
@@ -120,21 +125,25 @@ describe("refusedSearchMessage", () => {
   });
 
   it("takes the classic consumer's 500 for a filter it or the adapter cannot take as refused, first line only", () => {
-    expect(refusedSearchMessage({ status: 500, body: spring }, "classic")).toBe(
-      "the archive could not read the search filter",
+    expect(refusedSearchMessage({ status: 500, body: unparsable }, "classic")).toBe(
+      "OData Filter is not valid",
     );
     expect(refusedSearchMessage({ status: 500, body: unsupported }, "classic")).toBe(
       "no.novari.fint.p360.data.exception.IllegalODataFilter: OData property administrativenhet is not supported",
     );
   });
 
-  it("leaves other 500s, and the core consumer's, to be tried again", () => {
+  it("leaves Spring's 500 for anything but an unparsable filter, other 500s, and the core consumer's, to be tried again", () => {
     const noAdapter = JSON.stringify({ message: "No response from adapter." });
     const failing = JSON.stringify({ responseStatus: "ERROR", message: "SIF timed out" });
-    expect(refusedSearchMessage({ status: 500, body: noAdapter }, "classic")).toBeUndefined();
-    expect(refusedSearchMessage({ status: 500, body: failing }, "classic")).toBeUndefined();
-    expect(refusedSearchMessage({ status: 500, body: "<html>" }, "classic")).toBeUndefined();
-    expect(refusedSearchMessage({ status: 502, body: spring }, "classic")).toBeUndefined();
-    expect(refusedSearchMessage({ status: 500, body: spring }, "core")).toBeUndefined();
+    const crashed = spring("java.lang.NullPointerException", "No message available");
+    const interrupted = spring("java.lang.InterruptedException", "sleep interrupted");
+    // Newer Spring Boot leaves the message out: nothing says the filter was at fault.
+    const silent = spring("java.lang.IllegalArgumentException");
+    for (const body of [noAdapter, failing, crashed, interrupted, silent, "<html>"]) {
+      expect(refusedSearchMessage({ status: 500, body }, "classic")).toBeUndefined();
+    }
+    expect(refusedSearchMessage({ status: 502, body: unparsable }, "classic")).toBeUndefined();
+    expect(refusedSearchMessage({ status: 500, body: unparsable }, "core")).toBeUndefined();
   });
 });

@@ -115,13 +115,20 @@ function neverReachedServer(error: unknown): boolean {
   return false;
 }
 
+/** The consumer's words for a filter its grammar cannot parse (`OData Filter is not valid`). */
+const FILTER_NOT_PARSED = /\bfilter\b.*\b(not valid|invalid|not be parsed|cannot parse|could not parse)\b/i;
+
 /**
- * A search FINT's classic consumer or the archive's adapter cannot take, which fails again every time: the
- * consumer answers a filter it cannot parse with Spring's own 500 (fint-consumer-arkiv-noark `SakController`
- * throws IllegalArgumentException("OData Filter is not valid"), which nothing handles), and the adapter fails a
- * property or operator it does not support as an ERROR event, answered 500 with its message
- * (fint-p360-rpc-arkiv-adapter `IllegalODataFilter`, fint-sikri-arkiv-adapter `IllegalOdataFilter`). The core
- * consumer answers such a filter 400 (refused like any 4xx), so its 500 stays a passing trouble.
+ * A search FINT's classic consumer or the archive's adapter cannot take, which fails again every time. The
+ * consumer rejects a filter it cannot parse by throwing IllegalArgumentException("OData Filter is not valid")
+ * (fint-consumer-arkiv-noark `SakController.getSakByOdataFilter`), which its `FintControllerAdvice` does not
+ * handle: Spring Boot's default error body answers it, 500 with the exception and its message (Spring Boot
+ * 1.5.18, fint-buildscripts v1.6.0 `dependencies.gradle`; its `DefaultErrorAttributes` include both). The
+ * adapter fails a property or operator it does not support as an ERROR event, answered 500 with its message
+ * (fint-p360-rpc-arkiv-adapter `IllegalODataFilter`, fint-sikri-arkiv-adapter `IllegalOdataFilter`). Any other
+ * 500 — Spring's for another exception, or its body without a message (as newer Spring Boot hides it), an
+ * adapter that did not answer — stays a passing trouble. The core consumer answers such a filter 400 (refused
+ * like any 4xx), so its 500 is passing too.
  */
 export function refusedSearchMessage(
   answer: { readonly status: number; readonly body: string },
@@ -135,9 +142,10 @@ export function refusedSearchMessage(
     return undefined;
   }
   const message = typeof parsed.message === "string" ? parsed.message.split("\n")[0]?.trim() : undefined;
+  if (!message) return undefined;
   const springError =
     typeof parsed.error === "string" && parsed.status === 500 && parsed.responseStatus === undefined;
-  if (springError) return message || "the archive could not read the search filter";
-  if (parsed.responseStatus === "ERROR" && message && /odata/i.test(message)) return message;
+  if (springError) return FILTER_NOT_PARSED.test(message) ? message : undefined;
+  if (parsed.responseStatus === "ERROR" && /odata/i.test(message)) return message;
   return undefined;
 }

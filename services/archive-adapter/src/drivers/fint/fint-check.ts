@@ -98,17 +98,22 @@ export async function checkFintDestination(deps: FintCheckDependencies): Promise
   if (deps.adapter === "P360") lists.delete("arkivressurs");
   const unreadable: string[] = [];
   const notOffered: string[] = [];
+  const empty: string[] = [];
   await Promise.all(
     [...lists].map(async (list) => {
       try {
         const answer = await deps.codes.list(list, { fresh: true });
         if (answer === "not-offered" && list !== "arkivressurs") notOffered.push(`/${codeListPaths[list]}`);
+        // An empty list is most likely FINT filling its cache (see emptyListError); people may be offered by number.
+        if (answer !== "not-offered" && answer.length === 0 && list !== "arkivressurs") {
+          empty.push(`/${codeListPaths[list]}`);
+        }
       } catch (error) {
         unreadable.push(`/${codeListPaths[list]} (${(error as Error).message})`);
       }
     }),
   );
-  if (unreadable.length > 0 || notOffered.length > 0) {
+  if (unreadable.length > 0 || notOffered.length > 0 || empty.length > 0) {
     return done({
       step: "code-lists",
       ok: false,
@@ -117,6 +122,9 @@ export async function checkFintDestination(deps: FintCheckDependencies): Promise
           ? `Flyt cannot read ${unreadable.sort().join(", ")}: the client must be given access to FINT's arkiv components (noark and kodeverk)`
           : "",
         notOffered.length > 0 ? `the archive offers no ${notOffered.sort().join(", ")}` : "",
+        empty.length > 0
+          ? `${empty.sort().join(", ")} answered no entries: FINT may still be filling its cache after a restart, so run the check again in a few minutes (a list that stays empty is one the archive's FINT adapter does not fill: ask FINT)`
+          : "",
       ]
         .filter(Boolean)
         .join("; "),

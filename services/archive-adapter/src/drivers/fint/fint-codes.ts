@@ -29,7 +29,10 @@ export interface FintCodesOptions {
   readonly refreshMs: number;
 }
 
-/** A list just read is not read again for a miss sooner than this: a wrong code does not hammer the archive. */
+/**
+ * A list just read is not read again for a miss sooner than this: a wrong code does not hammer the archive. An
+ * empty list is kept no longer than this either: it is most likely FINT still filling its cache.
+ */
 const MISS_REFRESH_MS = 10_000;
 
 /**
@@ -50,7 +53,7 @@ const numericInP360: ReadonlySet<Relation> = new Set([
 export class FintCodes {
   readonly #lists = new Map<
     CodeListName,
-    { readonly at: number; readonly answer: Promise<CodeListAnswer> }
+    { readonly at: number; readonly answer: Promise<CodeListAnswer>; empty: boolean }
   >();
 
   constructor(private readonly options: FintCodesOptions) {}
@@ -60,9 +63,17 @@ export class FintCodes {
     const cached = this.#lists.get(name);
     const now = this.options.now();
     const age = cached ? now - cached.at : Number.POSITIVE_INFINITY;
-    if (cached && age < (options.fresh ? MISS_REFRESH_MS : this.options.refreshMs)) return cached.answer;
+    const keepFor = options.fresh || cached?.empty ? MISS_REFRESH_MS : this.options.refreshMs;
+    if (cached && age < keepFor) return cached.answer;
     const answer = this.#read(name);
-    this.#lists.set(name, { at: now, answer });
+    const entry = { at: now, answer, empty: false };
+    this.#lists.set(name, entry);
+    answer.then(
+      (read) => {
+        entry.empty = read !== "not-offered" && read.length === 0;
+      },
+      () => {},
+    );
     // A failed read is not kept: the next use tries again.
     answer.catch(() => {
       if (this.#lists.get(name)?.answer === answer) this.#lists.delete(name);
@@ -72,7 +83,9 @@ export class FintCodes {
 
   /**
    * What a configured value of a relation names in its list, read again once when it is not found (a code added
-   * since). A link is found among the entries' self links.
+   * since). A link is found among the entries' self links. A list that answers with no entries at all says
+   * nothing of the value: FINT answers so while its cache is still being filled from the archive (after a
+   * consumer or adapter restart), so it is unavailable for now, not a code the archive lacks.
    */
   async resolve(relation: Relation, value: string): Promise<Resolution | "not-offered"> {
     const list = relationLists[relation];
@@ -81,7 +94,9 @@ export class FintCodes {
     const resolution = resolveIn(first, value);
     if (resolution.found) return resolution;
     const again = await this.list(list, { fresh: true });
-    return again === "not-offered" ? again : resolveIn(again, value);
+    if (again === "not-offered") return again;
+    if (again.length === 0) throw emptyListError(list);
+    return resolveIn(again, value);
   }
 
   /**
@@ -106,6 +121,10 @@ export class FintCodes {
       (this.options.adapter === "P360" || !(await this.#offers(list)));
     if (personByNumber) {
       if (!/^\d+$/.test(value)) {
+        // Elements has a list of its people: empty, it is still being filled. Unknown adapter: it may be either.
+        if (this.options.adapter !== "P360" && (await this.list(list)) !== "not-offered") {
+          throw emptyListError(list);
+        }
         throw new UnknownCodeError(
           `${field} "${value}" is not the numeric id of a person in the archive, and the archive offers no list of` +
             ` its people (/${codeListPaths.arkivressurs}) to look it up in: configure the person's id` +
@@ -164,4 +183,15 @@ export class FintCodes {
     }
     return toCodeEntries(json as FintCollection<never>);
   }
+}
+
+/**
+ * A code list FINT answered with no entries: while a consumer's cache is being filled from the archive (after a
+ * restart of the consumer or the adapter) FINT answers an empty 200 (fint-consumer-arkiv-kodeverk's controllers
+ * answer their cache as it is). Tried again later; a list that stays empty fails when the retry budget is spent.
+ */
+export function emptyListError(list: CodeListName): ArchiveUnavailableError {
+  return new ArchiveUnavailableError(
+    `the archive's /${codeListPaths[list]} has no entries (FINT may still be filling its cache from the archive); tried again later`,
+  );
 }

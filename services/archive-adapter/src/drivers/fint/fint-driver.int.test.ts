@@ -337,6 +337,15 @@ describe("the fint driver's code lists", () => {
   });
 });
 
+/** The land acquisition case titled as FINT's search can hold it (no en dash). */
+const searchableCase: Arkivsak = { ...landAcquisitionCase, tittel: "Grunnerverv gnr 12 bnr 4 Fv. 5070" };
+
+/** A ledger in which these case or journal post numbers are other submissions'. */
+const othersWrote =
+  (...numbers: string[]) =>
+  async (asked: readonly string[]) =>
+    new Set(asked.filter((number) => numbers.includes(number)));
+
 describe("the fint driver finds its own earlier writes as FINT's adapters allow", () => {
   it("recognises a case create whose answer was lost by what was sent and when", async () => {
     const { fake, driver } = await fintArchive({ adapter: "P360" }, { requestTimeoutMs: 300 });
@@ -347,35 +356,97 @@ describe("the fint driver finds its own earlier writes as FINT's adapters allow"
       path: "/arkiv/noark/sak",
       answer: { kind: "hang", afterProcessing: true },
     });
-    const error = await failureOf(driver.createCase(landAcquisitionCase, submission));
+    const error = await failureOf(driver.createCase(searchableCase, submission));
     expect(error).toMatchObject({ uncertain: true });
     expect(fake.cases()).toHaveLength(1);
 
     // An archivist's case from before with the same title, and another section's: neither is taken.
     fake.seedCase({
-      tittel: landAcquisitionCase.tittel,
+      tittel: searchableCase.tittel,
       arkivdel: "60005",
       klasse: "12/4",
       createdAt: new Date(before.getTime() - 3_600_000),
     });
-    fake.seedCase({ tittel: landAcquisitionCase.tittel, arkivdel: "60006", klasse: "12/4" });
+    fake.seedCase({ tittel: searchableCase.tittel, arkivdel: "60006", klasse: "12/4" });
     const found = await driver.caseByExternalId(submission, {
-      arkivsak: landAcquisitionCase,
+      arkivsak: searchableCase,
       sent: sentAt(before),
     });
     expect(found?.caseNumber).toBe(firstCase.P360);
     const [query] = fake.requests().filter((request) => request.path === "/arkiv/noark/sak/$query");
-    // The title holds a dash FINT's grammar cannot take: it is checked on the hits instead.
-    expect(query?.body).toBe("arkivdel eq '60005' and klassifikasjon/primar/verdi eq '12/4'");
+    expect(query?.body).toBe(
+      "tittel eq 'Grunnerverv gnr 12 bnr 4 Fv. 5070' and arkivdel eq '60005' and klassifikasjon/primar/verdi eq '12/4'",
+    );
+  });
+
+  it("refuses to guess when the title cannot be searched: an archivist is told what to look for", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" });
+    await archiveOneCase(driver, landAcquisitionCase);
+    const error = await failureOf(
+      driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent: sentAt(new Date()) }),
+    );
+    expect(error).toBeInstanceOf(UnrecognisedWriteError);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/cannot search by the case's title/);
+    expect((error as Error).message).toMatch(/An archivist must look in arkivdel SAK .* made between/);
+    expect(fake.requests().filter((request) => request.path === "/arkiv/noark/sak/$query")).toEqual([]);
+  });
+
+  it("never takes a case the ledger records as another submission's", async () => {
+    const { driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const before = new Date();
+    const others = await driver.createCase(searchableCase, externalId());
+    const ours = await driver.createCase(searchableCase, externalId());
+    const earlier = { arkivsak: searchableCase, sent: sentAt(before) };
+    expect(await failureOf(driver.caseByExternalId(externalId(), earlier))).toBeInstanceOf(
+      UnrecognisedWriteError,
+    );
+    const found = await driver.caseByExternalId(externalId(), {
+      ...earlier,
+      writtenByOthers: othersWrote(others.caseNumber),
+    });
+    expect(found?.caseNumber).toBe(ours.caseNumber);
+  });
+
+  it("never takes a case made after FINT's status window had closed on the send", async () => {
+    const { fake, driver, clock } = await fintArchive({ adapter: "ELEMENTS" });
+    const sent = sentAt(new Date());
+    // Two hours later an archivist makes a case just like it by hand.
+    clock.offsetMs = 2 * 3_600_000;
+    fake.seedCase({ tittel: searchableCase.tittel, arkivdel: "SAK", klasse: "12/4" });
+    expect(await driver.caseByExternalId(externalId(), { arkivsak: searchableCase, sent })).toBeUndefined();
+  });
+
+  it("never takes a case with another responsible than the one sent", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "P360" });
+    const before = new Date();
+    fake.seedCase({
+      tittel: searchableCase.tittel,
+      arkivdel: "60005",
+      klasse: "12/4",
+      saksansvarlig: "10099",
+    });
+    const earlier = { arkivsak: searchableCase, sent: sentAt(before) };
+    // Not it: FINT may still pass the create on, so it waits.
+    expect(await failureOf(driver.caseByExternalId(externalId(), earlier))).toBeInstanceOf(
+      ArchiveUnavailableError,
+    );
+    const same = fake.seedCase({
+      tittel: searchableCase.tittel,
+      arkivdel: "60005",
+      klasse: "12/4",
+      saksansvarlig: "10023",
+    });
+    expect((await driver.caseByExternalId(externalId(), earlier))?.caseNumber).toBe(same.caseNumber);
   });
 
   it("asks an archivist rather than guess between several cases like it", async () => {
     const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
     const before = new Date();
-    await archiveOneCase(driver);
-    fake.seedCase({ tittel: landAcquisitionCase.tittel, arkivdel: "SAK", klasse: "12/4" });
+    await archiveOneCase(driver, searchableCase);
+    fake.seedCase({ tittel: searchableCase.tittel, arkivdel: "SAK", klasse: "12/4" });
     const error = await failureOf(
-      driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent: sentAt(before) }),
+      driver.caseByExternalId(externalId(), { arkivsak: searchableCase, sent: sentAt(before) }),
     );
     expect(error).toBeInstanceOf(UnrecognisedWriteError);
     expect((error as Error).message).toContain("an archivist must decide");
@@ -385,14 +456,18 @@ describe("the fint driver finds its own earlier writes as FINT's adapters allow"
     const { driver, clock } = await fintArchive({ adapter: "ELEMENTS" }, { statusWindowMs: 30 * 60_000 });
     const sent = sentAt(new Date());
     const waiting = await failureOf(
-      driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent }),
+      driver.caseByExternalId(externalId(), { arkivsak: searchableCase, sent }),
     );
     expect(waiting).toBeInstanceOf(ArchiveUnavailableError);
     expect((waiting as ArchiveUnavailableError).retryAfterMs).toBeGreaterThan(29 * 60_000);
     clock.offsetMs = 30 * 60_000 + 1_000;
-    expect(
-      await driver.caseByExternalId(externalId(), { arkivsak: landAcquisitionCase, sent }),
-    ).toBeUndefined();
+    expect(await driver.caseByExternalId(externalId(), { arkivsak: searchableCase, sent })).toBeUndefined();
+  });
+
+  it("does not wait for a create the archive answered as failed, once it is not found", async () => {
+    const { driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const sent = { ...sentAt(new Date()), answeredFailed: true };
+    expect(await driver.caseByExternalId(externalId(), { arkivsak: searchableCase, sent })).toBeUndefined();
   });
 
   it("looks for nothing when nothing was recorded as sent", async () => {
@@ -450,6 +525,51 @@ describe("the fint driver finds its own earlier writes as FINT's adapters allow"
     ).rejects.toBeInstanceOf(ArchiveUnavailableError);
     clock.offsetMs = 31 * 60_000;
     expect(await driver.journalPostByExternalId(archivedCase, `${submission}/1`, none)).toBeUndefined();
+  });
+
+  it("never takes a journal post the ledger records as another submission's, nor one of another type", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const { archivedCase, submission } = await archiveOneCase(driver);
+    const file = pdfFile();
+    const files = new Map([[file.fileId, await driver.uploadFile(file, Buffer.from("%PDF"))]]);
+    const before = new Date();
+    const others = await driver.addJournalPost(archivedCase, incomingLetter(file), files, externalId());
+    const outgoing = { ...incomingLetter(file), journalposttype: "U" as const };
+    await driver.addJournalPost(archivedCase, outgoing, files, externalId());
+    const earlier = { post: incomingLetter(file), sent: sentAt(before, "0") };
+    // The other submission's is the only incoming letter above the marker: not ours, and still maybe coming.
+    await expect(
+      driver.journalPostByExternalId(archivedCase, `${submission}/0`, {
+        ...earlier,
+        writtenByOthers: othersWrote(others.number),
+      }),
+    ).rejects.toBeInstanceOf(ArchiveUnavailableError);
+    const ours = await driver.addJournalPost(archivedCase, incomingLetter(file), files, externalId());
+    expect(
+      await driver.journalPostByExternalId(archivedCase, `${submission}/0`, {
+        ...earlier,
+        writtenByOthers: othersWrote(others.number),
+      }),
+    ).toEqual(ours);
+    expect(fake.journalPosts()).toHaveLength(3);
+  });
+
+  it("recognises a journal post an older adapter sent without a marker by the time it was made", async () => {
+    const { driver, clock } = await fintArchive({ adapter: "ELEMENTS" });
+    const { archivedCase, submission } = await archiveOneCase(driver);
+    const file = pdfFile();
+    const files = new Map([[file.fileId, await driver.uploadFile(file, Buffer.from("%PDF"))]]);
+    // The same letter added by hand a day before: outside the window of the send.
+    await driver.addJournalPost(archivedCase, incomingLetter(file), files, externalId());
+    clock.offsetMs = 24 * 3_600_000;
+    const before = new Date(Date.now() + clock.offsetMs);
+    const ours = await driver.addJournalPost(archivedCase, incomingLetter(file), files, externalId());
+    expect(
+      await driver.journalPostByExternalId(archivedCase, `${submission}/0`, {
+        post: incomingLetter(file),
+        sent: sentAt(before),
+      }),
+    ).toEqual(ours);
   });
 
   it("tells a status that expired (410) from a write the archive failed or refused as conflicting", async () => {
@@ -573,6 +693,23 @@ describe("the fint driver's failures", () => {
     expect(fake.cases()).toEqual([]);
   });
 
+  it("takes a code list FINT answers empty (its cache still filling) as unavailable, and writes once it is filled", async () => {
+    const { fake, driver, clock } = await fintArchive({ adapter: "ELEMENTS" });
+    const empty = { _embedded: { _entries: [] }, total_items: 0, size: 0, offset: 0 };
+    fake.inject({
+      method: "GET",
+      path: "/arkiv/noark/arkivdel",
+      answer: { kind: "status", status: 200, body: empty },
+    });
+    const error = await failureOf(driver.createCase(landAcquisitionCase, externalId()));
+    expect(error).toBeInstanceOf(ArchiveUnavailableError);
+    expect((error as Error).message).toContain("/arkiv/noark/arkivdel has no entries");
+    expect(fake.cases()).toEqual([]);
+    clock.offsetMs += 11_000;
+    await archiveOneCase(driver);
+    expect(fake.cases()).toHaveLength(1);
+  });
+
   it("reports a share of failing searches as unavailable while it lasts", async () => {
     const { fake, driver } = await fintArchive({ random: () => 0.2 });
     await archiveOneCase(driver);
@@ -643,17 +780,30 @@ describe("the fint driver's failures", () => {
     expect((unknownFile as ArchiveRefusedError).archiveMessage).toContain("Dokumentfil finnes ikke");
   });
 
-  it("reports a status URL that never completes as unavailable and uncertain, within the bound", async () => {
+  it("reports a status URL that never completes as unavailable and uncertain, once its polling bound is spent", async () => {
+    // The driver's own clock, moved only by its waits: what it does within the bound is told by its polls.
+    let virtualMs = Date.now();
+    const waits: number[] = [];
     const { fake, driver } = await fintArchive(
       {},
-      { poll: { initialMs: 5, maxMs: 40, totalMs: 300 }, requestTimeoutMs: 500 },
+      {
+        poll: { initialMs: 5, maxMs: 40, totalMs: 300 },
+        now: () => virtualMs,
+        sleep: async (ms) => {
+          waits.push(ms);
+          virtualMs += ms;
+        },
+      },
     );
     fake.inject({ method: "POST", path: "/arkiv/noark/sak", answer: { kind: "status-never-completes" } });
-    const startedAt = Date.now();
     const error = await failureOf(driver.createCase(landAcquisitionCase, externalId()));
-    expect(Date.now() - startedAt).toBeLessThan(300 + 500 + 500);
     expect(error).toBeInstanceOf(ArchiveUnavailableError);
     expect(error).toMatchObject({ uncertain: true });
+    // Backoff doubling up to its maximum, the last wait cut to what is left of the bound, then no more polls.
+    expect(waits).toEqual([5, 10, 20, 40, 40, 40, 40, 40, 40, 25]);
+    const polls = fake.requests().filter((request) => request.path.startsWith("/arkiv/noark/sak/status/"));
+    expect(polls).toHaveLength(waits.length);
+    expect(polls.every((poll) => poll.status === 202)).toBe(true);
   });
 
   it("reports the archive failing an accepted write as unavailable and uncertain", async () => {
@@ -781,6 +931,22 @@ describe("the fint driver's connection check", () => {
       step: "code-lists",
       ok: false,
       detail: expect.stringContaining("Flyt cannot read /arkiv/kodeverk/format"),
+    });
+  });
+
+  it("stops at a code list FINT answers empty, saying to run the check again", async () => {
+    const { fake, driver } = await fintArchive({ adapter: "ELEMENTS" });
+    const empty = { _embedded: { _entries: [] }, total_items: 0, size: 0, offset: 0 };
+    fake.inject({
+      method: "GET",
+      path: "/arkiv/kodeverk/journalstatus",
+      answer: { kind: "status", status: 200, body: empty },
+    });
+    const check = await driver.check?.([used("journalstatus", "J")]);
+    expect(check?.steps.at(-1)).toMatchObject({
+      step: "code-lists",
+      ok: false,
+      detail: expect.stringContaining("/arkiv/kodeverk/journalstatus answered no entries"),
     });
   });
 

@@ -5,6 +5,7 @@ import type {
   ArchivedCase,
   ArchivedJournalPost,
   ArchiveFileRef,
+  EarlierWrite,
   FinishedWrite,
   SentWrite,
   WriteAccepted,
@@ -18,6 +19,7 @@ import {
 } from "../archive-errors";
 import type { CodeToCheck, DriverCheck } from "../destination-check";
 import { caseSearch, comparison, isSearchable, klasseValue, primaryKlasse } from "./case-search";
+import { lastSegment, type Relation } from "./code-lists";
 import { attachmentDisposition } from "./content-disposition";
 import { refusedSearchMessage } from "./failure-classification";
 import { checkFintDestination } from "./fint-check";
@@ -35,10 +37,10 @@ import {
   addedJournalPost,
   type DocumentCodes,
   highestJournalPostNumber,
-  journalPostsLike,
   toArchivedJournalPost,
   toJournalpostResource,
 } from "./journalpost-mapping";
+import { journalPostsLikeSent, madeWithin, notOthers, sendWindow } from "./recognition";
 import { toArchivedCase, toSakResource } from "./sak-mapping";
 import { awaitCompletion, type PollSettings, WriteStatusGoneError } from "./status-polling";
 import { createTokenCache, type OAuthOptions } from "./token-cache";
@@ -136,7 +138,8 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
   /**
    * What a write taken earlier made, read from its end: "failed" when the archive failed, refused or conflicted
-   * it (it made nothing), "unknown" when FINT no longer knows its status (410).
+   * it (which does not prove it made nothing: the adapter looks for it), "unknown" when FINT no longer knows its
+   * status (410).
    */
   async function finish<T>(
     statusUrl: string,
@@ -214,10 +217,11 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
   /**
    * Nothing like the write is in the archive (yet). Until FINT's status window has passed since it was last
-   * sent, FINT may still hand it to the archive: wait (unavailable) rather than send it again. After that it
-   * may be sent again.
+   * sent, FINT may still hand it to the archive: wait (unavailable) rather than send it again. After that, or
+   * once the archive answered its last send as failed (FINT no longer has it in hand), it may be sent again.
    */
   function notFoundYet(what: string, sent: SentWrite): undefined {
+    if (sent.answeredFailed) return undefined;
     const readyAt = sent.lastSentAt.getTime() + statusWindowMs;
     const waitMs = readyAt - now();
     if (waitMs <= 0) return undefined;
@@ -230,36 +234,85 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
   }
 
   /**
-   * The cases that look like a create sent earlier: searched by what both adapters take (title, arkivdel and
-   * primary class, those FINT's grammar can hold), then checked here: made no earlier than it was first sent
-   * (less the clock skew), with its title and primary class.
+   * Whether a code link the archive answered names the entry a configured value names: the same link, the same
+   * system id, or the same entry of its list. A relation the archive does not answer is not held against it.
    */
-  async function casesLikeSent(arkivsak: Arkivsak, sent: SentWrite): Promise<SakResource[]> {
+  async function sameCode(
+    relation: Relation,
+    answered: string | undefined,
+    sent: string | null | undefined,
+  ): Promise<boolean> {
+    if (answered === undefined) return true;
+    if (!sent) return false;
+    const sentHref = await codes.link(relation, sent);
+    if (answered === sentHref || lastSegment(answered) === lastSegment(sentHref)) return true;
+    const [ours, theirs] = await Promise.all([
+      codes.resolve(relation, sent),
+      codes.resolve(relation, lastSegment(answered) ?? answered),
+    ]);
+    return ours !== "not-offered" && theirs !== "not-offered" && !!ours.found && ours.found === theirs.found;
+  }
+
+  /**
+   * The cases that may be a create sent earlier. Searched by its title (which FINT's grammar must be able to
+   * hold: without it a search would come back with whatever the archive holds in the section, and the case might
+   * not be among what it answers), arkivdel and primary class; then checked here: made within the send window,
+   * with exactly its title, and the arkivdel, primary class, responsible and unit sent wherever the archive
+   * answers them; never one the ledger records as another submission's.
+   */
+  async function casesLikeSent(
+    arkivsak: Arkivsak,
+    sent: SentWrite,
+    earlier: EarlierWrite,
+  ): Promise<SakResource[]> {
+    if (!isSearchable(arkivsak.tittel)) {
+      throw new UnrecognisedWriteError(
+        `a case create sent at ${sent.lastSentAt.toISOString()} got no answer, and FINT arkiv cannot search by` +
+          " the case's title (its search takes only letters, digits, space and - _ : / $ . { }), so Flyt cannot" +
+          ` tell whether the archive made it. An archivist must look in arkivdel ${arkivsak.arkivdel ?? "(none)"}` +
+          ` for a case with this submission's title made between ${windowText(sent)}: resolve the submission` +
+          " with its case number if there is one, or retry it if there is none",
+      );
+    }
     const primary = arkivsak.klassering[0]?.ordningsverdi;
+    const arkivdel = arkivsak.arkivdel && (await codes.systemId("arkivdel", arkivsak.arkivdel));
     const searched: [string, string | null | undefined][] = [
       ["tittel", arkivsak.tittel],
-      ["arkivdel", arkivsak.arkivdel && (await codes.systemId("arkivdel", arkivsak.arkivdel))],
+      ["arkivdel", arkivdel],
       ["klassifikasjon/primar/verdi", primary],
     ];
     const conditions = searched.flatMap(([property, value]) =>
       value && isSearchable(value) ? [comparison(property, value)] : [],
     );
-    if (conditions.length === 0) {
-      throw new UnrecognisedWriteError(
-        "a case create sent earlier got no answer, and the case has nothing FINT arkiv can search it by; an" +
-          " archivist must check whether it was made, then resolve the submission",
-      );
-    }
-    const notBefore = sent.firstSentAt.getTime() - createdSkewMs;
-    return (await querySaker(conditions.join(" and "))).filter((sak) => {
-      const createdAt = sak.opprettetDato === undefined ? Number.NaN : Date.parse(sak.opprettetDato);
-      return (
-        createdAt >= notBefore &&
-        sak.tittel === arkivsak.tittel &&
-        (primary === undefined || klasseValue(primaryKlasse(sak)) === primary)
-      );
-    });
+    const window = sendWindow(sent, statusWindowMs, createdSkewMs);
+    const hits = await querySaker(conditions.join(" and "));
+    const alike = await Promise.all(
+      hits.map(
+        async (sak) =>
+          madeWithin(sak.opprettetDato, window) === true &&
+          sak.tittel === arkivsak.tittel &&
+          (primary === undefined || klasseValue(primaryKlasse(sak)) === primary) &&
+          (await sameCode("arkivdel", sak._links?.arkivdel?.[0]?.href, arkivsak.arkivdel)) &&
+          (await sameCode("saksansvarlig", sak._links?.saksansvarlig?.[0]?.href, arkivsak.saksansvarlig)) &&
+          (await sameCode(
+            "administrativEnhet",
+            sak._links?.administrativEnhet?.[0]?.href,
+            arkivsak.administrativEnhet,
+          )),
+      ),
+    );
+    return notOthers(
+      hits.filter((_sak, index) => alike[index]),
+      (sak) => toArchivedCase(sak, { afterWrite: false }).caseNumber,
+      earlier.writtenByOthers,
+    );
   }
+
+  /** The send window of a write, for an archivist to look in. */
+  const windowText = (sent: SentWrite) => {
+    const window = sendWindow(sent, statusWindowMs, createdSkewMs);
+    return `${new Date(window.notBefore).toISOString()} and ${new Date(window.notAfter).toISOString()}`;
+  };
 
   return {
     /**
@@ -271,7 +324,7 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
     async caseByExternalId(_externalId, earlier): Promise<ArchivedCase | undefined> {
       // Nothing recorded as sent: no write of this driver to recognise.
       if (!earlier?.sent) return undefined;
-      const matches = await casesLikeSent(earlier.arkivsak, earlier.sent);
+      const matches = await casesLikeSent(earlier.arkivsak, earlier.sent, earlier);
       const [match] = matches;
       if (matches.length > 1) {
         throw new UnrecognisedWriteError(
@@ -379,27 +432,46 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
     /**
      * The journal post an add sent earlier made: one numbered above the case's highest number before it was
-     * sent (the marker), with its title and documents. Several are for an archivist to tell apart; none may
-     * still come while FINT's status window lasts.
+     * sent (the marker), made within the send window, with exactly its title, date, type and documents, and not
+     * recorded as another submission's. Without a marker (sent by an adapter from before markers, or cut off
+     * before it went out) the window alone bounds it, and a look-alike the archive gives no date for cannot be
+     * told apart. Several, or such a one, are for an archivist; none may still come while FINT's status window
+     * lasts.
      */
     async journalPostByExternalId(
       archivedCase,
       _externalId,
       earlier,
     ): Promise<ArchivedJournalPost | undefined> {
-      const marker = Number(earlier?.sent?.marker);
-      // No marker: the add never went out (the marker is saved before it is sent).
-      if (!earlier?.sent || earlier.sent.marker === undefined || !Number.isFinite(marker)) return undefined;
+      if (!earlier?.sent) return undefined;
+      const { sent, post } = earlier;
+      const marker = sent.marker === undefined ? undefined : Number(sent.marker);
       const sak = await readCase(archivedCase.caseNumber);
-      const matches = sak ? journalPostsLike(sak, earlier.post, marker) : [];
-      const [match] = matches;
-      if (matches.length > 1) {
+      const window = sendWindow(sent, statusWindowMs, createdSkewMs);
+      const typeHref = post.journalposttype ? await codes.link("journalposttype", post.journalposttype) : "";
+      const alike = journalPostsLikeSent(sak?.journalpost ?? [], post, {
+        marker: marker !== undefined && Number.isFinite(marker) ? marker : undefined,
+        window,
+        sameType: (answered) =>
+          answered === undefined || answered === typeHref || lastSegment(answered) === lastSegment(typeHref),
+      });
+      const matches = await notOthers(
+        alike,
+        (candidate) => toArchivedJournalPost(candidate, archivedCase).number,
+        earlier.writtenByOthers,
+      );
+      const undated =
+        marker === undefined && matches.some((m) => madeWithin(m.opprettetDato, window) === undefined);
+      if (matches.length > 1 || undated) {
         throw new UnrecognisedWriteError(
-          `${matches.length} journal posts of case ${archivedCase.caseNumber} look like the one this submission` +
-            " may have added (its answer was lost); an archivist must decide which is Flyt's",
+          `a journal post sent to case ${archivedCase.caseNumber} at ${sent.lastSentAt.toISOString()} got no` +
+            ` answer, and ${matches.length} of the case's journal posts look like it` +
+            `${undated ? " (the archive gives no date to tell them by)" : ""}. An archivist must decide whether one` +
+            " of them is this submission's: resolve the submission if so, or retry it if none is",
         );
       }
-      return match ? toArchivedJournalPost(match, archivedCase) : notFoundYet("a journal post", earlier.sent);
+      const [match] = matches;
+      return match ? toArchivedJournalPost(match, archivedCase) : notFoundYet("a journal post", sent);
     },
 
     async addJournalPost(

@@ -71,6 +71,8 @@ export interface JournalpostResource {
   readonly journalPostnummer?: number;
   readonly journalSekvensnummer?: number;
   readonly registreringsId?: string;
+  /** Set by the archive when it made the journal post (ISO date-time). */
+  readonly opprettetDato?: string;
   readonly _links?: FintLinks;
 }
 

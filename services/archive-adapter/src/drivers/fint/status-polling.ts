@@ -27,8 +27,9 @@ export interface PollDependencies {
  * Polls a write's status URL until the archive says it is done, and answers that final answer: 201 Created
  * (or 303 See Other, which FINT's classic consumer answers unless configured to say 201; the core consumer says
  * 201 only) with the created resource's `Location`. 202 means not yet; 409 that the archive refused the change
- * as conflicting with what it holds (fint-consumer-arkiv-noark `StatusCache`). An error the archive reports for the write (FINT's rejected or failed event)
- * is classified like any other answer, as after the write was accepted; passing troubles (no answer, 429,
+ * as conflicting with what it holds (fint-consumer-arkiv-noark `StatusCache`). An error the archive reports for
+ * the write (FINT's rejected or failed event) is classified like any other answer, as after the write was accepted
+ * (a refusal marked `afterAccepted`: the archive may have written it anyway); passing troubles (no answer, 429,
  * 5xx from a gateway in front) are polled through. When the bound runs out, or the status is gone (410: FINT
  * keeps it for a while only), nobody can tell whether the write happened: unavailable and uncertain.
  *
@@ -82,9 +83,7 @@ export async function awaitCompletion(
       if (options.verdictAsAnswer) return answer;
       throw new ArchiveRefusedError(
         `${description}: the archive reported a conflict with what it holds (409)`,
-        {
-          status: 409,
-        },
+        { status: 409, afterAccepted: true },
       );
     }
     if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
@@ -93,7 +92,10 @@ export async function awaitCompletion(
       continue;
     }
     if (options.verdictAsAnswer) return answer;
-    throw answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
+    const error = answerError(answer, { write: true, description, afterAccepted: true }, deps.now());
+    throw error instanceof ArchiveRefusedError
+      ? new ArchiveRefusedError(error.archiveMessage, { status: answer.status, afterAccepted: true })
+      : error;
   }
 }
 

@@ -175,4 +175,26 @@ describe("client credentials token source", () => {
     expect((failure as ArchiveUnavailableError).uncertain).toBe(false);
     expect(await source.token()).toBe("t1");
   });
+
+  it("is transient when a proxy answers an HTML page in the endpoint's place, whatever its status", async () => {
+    const html = (status: number) => () =>
+      new Response("<html><body><h1>502 Bad Gateway</h1></body></html>", {
+        status,
+        headers: { "content-type": "text/html" },
+      });
+    const { fetchFn } = tokenEndpoint([html(200), html(404), token("t1")]);
+    const source = createTokenSource({
+      credentials,
+      endpoint,
+      fetch: fetchFn,
+      timeoutMs: 1000,
+      now: () => 0,
+    });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const error = await source.token().catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ArchiveUnavailableError);
+      expect((error as Error).message).toContain("502 Bad Gateway");
+    }
+    expect(await source.token()).toBe("t1");
+  });
 });

@@ -1,5 +1,5 @@
 import { ArchiveRefusedError } from "../archive-errors";
-import { classifyAnswer, classifyTransportError } from "./failure-classification";
+import { classifyAnswer, classifyTransportError, notJsonAnswer } from "./failure-classification";
 import type { TokenEndpoint } from "./oidc-discovery";
 
 export interface ClientCredentials {
@@ -98,6 +98,10 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
         request,
         options.now(),
       );
+      // An OAuth refusal is JSON (RFC 6749 §5.2); an HTML page in its place is a proxy's, not the provider's word.
+      if (failure instanceof ArchiveRefusedError && /^\s*</.test(text)) {
+        throw notJsonAnswer("the token endpoint", response.status, text);
+      }
       if (failure instanceof ArchiveRefusedError) {
         throw new ArchiveRefusedError(`the token endpoint refused the client: ${failure.archiveMessage}`, {
           status: response.status,
@@ -105,8 +109,13 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
       }
       throw failure;
     }
-    const answer = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof answer.access_token !== "string" || answer.access_token === "") {
+    let answer: { access_token?: unknown; expires_in?: unknown } | null;
+    try {
+      answer = JSON.parse(text) as typeof answer;
+    } catch {
+      throw notJsonAnswer("the token endpoint", response.status, text);
+    }
+    if (typeof answer?.access_token !== "string" || answer.access_token === "") {
       throw new ArchiveRefusedError("the token endpoint answered without an access_token");
     }
     const lifetimeMs =

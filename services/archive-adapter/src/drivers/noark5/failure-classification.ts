@@ -107,3 +107,16 @@ export function classifyTransportError(error: unknown, request: AttemptedRequest
     cause: error,
   });
 }
+
+/**
+ * A login endpoint (the open root, the OpenID configuration, the token endpoint) that answered something other
+ * than JSON: in practice a proxy's or load balancer's HTML error page in front of a provider that is down or
+ * being restarted, sent with any status, 200 included. It says nothing about Flyt's client, so it is tried again
+ * later, with the start of what came, so an operator can tell a proxy page from a wrong URL.
+ */
+export function notJsonAnswer(purpose: string, status: number, bodyText: string): ArchiveUnavailableError {
+  const start = bodyText.replace(/\s+/g, " ").trim().slice(0, 120);
+  return new ArchiveUnavailableError(
+    `${purpose} answered ${status} with something not JSON${start ? ` (${start}${bodyText.length > 120 ? "…" : ""})` : ""}: a proxy's error page, or not the address of a login endpoint`,
+  );
+}

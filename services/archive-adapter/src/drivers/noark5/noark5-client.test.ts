@@ -8,6 +8,12 @@ describe("receivedBytes", () => {
     expect(receivedBytes("bytes=0-99")).toBe(100);
   });
 
+  it("reads a Range with its total, as some servers echo Content-Range's form", () => {
+    expect(receivedBytes("bytes 0-99/2000")).toBe(100);
+    expect(receivedBytes("bytes=0-99/*")).toBe(100);
+    expect(receivedBytes("0-99/2000")).toBe(100);
+  });
+
   it("knows nothing from an absent or odd Range", () => {
     expect(receivedBytes(null)).toBeUndefined();
     expect(receivedBytes("bytes */2000")).toBeUndefined();

@@ -46,6 +46,11 @@ export interface Noark5Client {
   delete(url: string, etag: string | null, purpose: string): Promise<void>;
   /** Whether a file is behind a `fil` link: 2xx yes, 404 no. Its bytes are not read. */
   hasContent(url: string, purpose: string): Promise<boolean>;
+  /**
+   * How many bytes the file behind a `fil` link has, by its Content-Length (its bytes are not read): `none` for
+   * no file (404), undefined when the archive does not say (a chunked download).
+   */
+  storedBytes(url: string, purpose: string): Promise<number | "none" | undefined>;
 }
 
 export interface FileToSend {
@@ -68,16 +73,22 @@ export interface Chunk {
 
 /**
  * The archive's answer to a chunk: `done` with the dokumentobjekt after the last one (201, or 200 with it,
- * 06-konsepter_og_prinsipper.rst:1474–1475); otherwise how many bytes it holds (the upper end of its Range plus
- * one) and where the next chunk goes (a new Location per chunk after v1.1, the same URI in v1.1).
+ * 06-konsepter_og_prinsipper.rst:1474–1475; a 200 to the last chunk without Range counts too, as some servers
+ * answer); otherwise how many bytes it holds (the upper end of its Range plus one, which may be short of what was
+ * sent, even after the last chunk) and where the next chunk goes (a new Location per chunk after v1.1, the same
+ * URI in v1.1).
  */
 export type ChunkAnswer =
   | { readonly done: true; readonly answer: Noark5Answer }
   | { readonly done: false; readonly received: number; readonly next: string };
 
-/** `Range: bytes 0-524287` (v1.1) or `Range: 0-524287` (post-1.1): how many bytes the archive holds. */
+/**
+ * How many bytes the archive holds, from its `Range`: `bytes 0-524287` (v1.1), `0-524287` (post-1.1), or
+ * `bytes=0-524287` (RFC 9110's request form, as Google's resumable upload answers, which the standard names as
+ * its model), with or without a `/total`. Undefined when there is none, or none that can be read.
+ */
 export function receivedBytes(range: string | null): number | undefined {
-  const match = /^\s*(?:bytes[=\s]\s*)?(\d+)-(\d+)\s*$/.exec(range ?? "");
+  const match = /^\s*(?:bytes\s*[=\s]\s*)?(\d+)\s*-\s*(\d+)\s*(?:\/\s*(?:\d+|\*)\s*)?$/i.exec(range ?? "");
   return match ? Number(match[2]) + 1 : undefined;
 }
 
@@ -284,17 +295,20 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         redirect: "manual",
       };
       const response = await exchangeWithToken(exchange);
+      const has = receivedBytes(response.headers.get("range"));
       if (response.status === 308) {
         await response.body?.cancel();
       } else {
         const answer = await answerOf(response, exchange);
-        if (last + 1 === total) return { done: true, answer };
+        // 201 is done; so is a 200 to the last chunk, unless its Range says the archive lacks some of it.
+        const complete = response.status === 201 || has === undefined || has >= total;
+        if (last + 1 === total && complete) return { done: true, answer };
       }
       const location = response.headers.get("location");
       return {
         done: false,
-        // An answer without Range is taken as having all that was sent.
-        received: receivedBytes(response.headers.get("range")) ?? last + 1,
+        // An answer without Range is taken as having all that was sent (checked once the archive says it is done).
+        received: has ?? last + 1,
         next: location ? new URL(location, sessionUrl).toString() : sessionUrl,
       };
     },
@@ -305,6 +319,21 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
         headers: { accept, ...preconditionHeaders(etag) },
         purpose,
       });
+    },
+    async storedBytes(url, purpose) {
+      const exchange: Exchange = { method: "GET", url, headers: {}, purpose };
+      const response = await exchangeWithToken(exchange);
+      await response.body?.cancel();
+      if (response.status === 404) return "none";
+      if (!response.ok) {
+        throw classifyAnswer(
+          { status: response.status, retryAfter: response.headers.get("retry-after"), bodyText: "" },
+          exchange,
+          options.now(),
+        );
+      }
+      const length = Number(response.headers.get("content-length") ?? Number.NaN);
+      return Number.isInteger(length) && length >= 0 ? length : undefined;
     },
     async hasContent(url, purpose) {
       // No Accept: the standard answers a download in the file's own type, and 406 to an Accept that excludes it.

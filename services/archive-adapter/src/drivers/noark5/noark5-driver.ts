@@ -91,6 +91,7 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
     client,
     sessions: options.uploadSessions ?? inMemoryUploadSessions(),
     settings: options.upload ?? DEFAULT_UPLOAD,
+    now,
   });
   const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening, uploads });
   const staged = createStagedFiles({ ttlMs: options.stagedFileTtlMs ?? DEFAULT_STAGED_FILE_TTL_MS, now });

@@ -1,10 +1,10 @@
 import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
-import { linkUrl } from "./links";
+import { linkUrl, type Noark5Object } from "./links";
 import type { ContentRangeForm, FileToSend, Noark5Client } from "./noark5-client";
 import type { Located, Noark5Navigator } from "./noark5-navigator";
 import { REL } from "./noark5-relations";
 import type { StagedFile } from "./staged-files";
-import type { UploadSessions } from "./upload-sessions";
+import type { UploadSession, UploadSessions } from "./upload-sessions";
 
 /** How files go to this archive. */
 export interface UploadSettings {
@@ -12,9 +12,24 @@ export interface UploadSettings {
   readonly chunkBytes: number;
   /** How a chunk's Content-Range is written (see ContentRangeForm). */
   readonly contentRange: ContentRangeForm;
+  /**
+   * A chunked upload the archive acknowledged nothing of for this long is not gone on with but started over: the
+   * standard says nothing of how long a server keeps a session, and one it dropped may answer anything.
+   */
+  readonly sessionMaxAgeMs?: number;
+  /** Failed attempts in a row to go on with a session (5xx, no answer) after which the upload starts over. */
+  readonly sessionMaxFailures?: number;
 }
 
-export const DEFAULT_UPLOAD: UploadSettings = { chunkBytes: 8 * 1024 * 1024, contentRange: "v1.1" };
+export const DEFAULT_UPLOAD = {
+  chunkBytes: 8 * 1024 * 1024,
+  contentRange: "v1.1",
+  sessionMaxAgeMs: 60 * 60_000,
+  sessionMaxFailures: 3,
+} as const satisfies Required<UploadSettings>;
+
+/** Answers in a row that acknowledge nothing new before a chunked upload is given up on (for this attempt). */
+const MAX_STALLED_CHUNKS = 3;
 
 /**
  * Above this a whole upload is "too big" when `admin/system` does not say: "Hvis feltet mangler skal det antas å
@@ -35,8 +50,9 @@ export interface FileUploads {
   send(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
   /**
    * Goes on with an upload to this dokumentobjekt an earlier attempt began in chunks, from the last chunk the
-   * archive acknowledged; `start-over` when there is none to go on with (nothing kept, or the archive refuses
-   * it — whatever its status: what a server answers for a session it forgot is not in the standard).
+   * archive acknowledged; `start-over` when there is none to go on with: nothing kept, a session the archive
+   * acknowledged nothing of for `sessionMaxAgeMs`, one it refuses (any 4xx: what a server answers for a session
+   * it forgot is not in the standard), or one it failed (5xx, no answer) `sessionMaxFailures` times in a row.
    */
   resume(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
   /** Deletes a dokumentobjekt whose upload failed, and what was kept of it. */
@@ -48,8 +64,10 @@ export function createFileUploads(options: {
   readonly client: Noark5Client;
   readonly sessions: UploadSessions;
   readonly settings: UploadSettings;
+  readonly now: () => number;
 }): FileUploads {
-  const { navigator, client, sessions, settings } = options;
+  const { navigator, client, sessions, now } = options;
+  const settings = { ...DEFAULT_UPLOAD, ...options.settings };
   let limit: Promise<number> | undefined;
 
   /**
@@ -84,7 +102,12 @@ export function createFileUploads(options: {
   const purposeOf = (file: StagedFile) => `the file ${file.file.filename}`;
   const isUploadFailure = (error: unknown) => error instanceof ArchiveRefusedError && error.status === 422;
 
-  /** Chunks from `received` on, each acknowledged before the next; what the archive acknowledged is kept. */
+  /**
+   * Chunks from `received` on, each acknowledged before the next, each starting where the archive says it has
+   * got to (its `Range`, which may be short of what was sent: Google's resumable upload, the standard's model,
+   * lets a server keep part of a chunk). What the archive acknowledged is kept. Once the archive says the file is
+   * complete, it is checked to be there, whole.
+   */
   async function sendChunks(
     fil: string,
     file: StagedFile,
@@ -94,7 +117,7 @@ export function createFileUploads(options: {
     const total = file.content.length;
     let at = received;
     let url = sessionUrl;
-    for (;;) {
+    for (let stalled = 0; ; ) {
       const length = Math.min(settings.chunkBytes, total - at);
       const answer = await client.putChunk(
         url,
@@ -103,28 +126,89 @@ export function createFileUploads(options: {
       );
       if (answer.done) {
         await sessions.forget(fil);
+        await verifyStored(fil, file, answer.answer.body);
         return;
       }
-      if (answer.received <= at || answer.received > total) {
+      if (answer.received > total) {
         throw new ArchiveRefusedError(
-          `the archive acknowledged ${answer.received} of ${total} bytes of ${purposeOf(file)} after a chunk that ended at ${at + length}`,
+          `the archive acknowledged ${answer.received} of ${total} bytes of ${purposeOf(file)}`,
+        );
+      }
+      stalled = answer.received > at ? 0 : stalled + 1;
+      if (stalled >= MAX_STALLED_CHUNKS) {
+        throw new ArchiveUnavailableError(
+          `the archive acknowledged nothing new of ${purposeOf(file)} ${stalled} times in a row (at ${answer.received} of ${total} bytes)`,
         );
       }
       at = answer.received;
       url = answer.next;
-      await sessions.save(fil, { sessionUrl: url, received: at, totalBytes: total, sha256: file.sha256 });
+      await sessions.save(fil, session(url, at, file));
+    }
+  }
+
+  const session = (sessionUrl: string, received: number, file: StagedFile) => ({
+    sessionUrl,
+    received,
+    totalBytes: file.content.length,
+    sha256: file.sha256,
+    acknowledgedAt: now(),
+    failures: 0,
+  });
+
+  /**
+   * The archive said the upload is complete: its dokumentobjekt must say the size sent (when the answer carries
+   * it, `filstoerrelse`), and its file must be there with that many bytes (a server checks the size against
+   * X-Upload-Content-Length itself, 06-konsepter_og_prinsipper.rst:1400–1418 at tag versjon-1.1, but one that
+   * answered the last chunk without its dokumentobjekt or Range has shown nothing). Otherwise the upload failed
+   * as a 422 does: the dokumentobjekt is deleted and the file sent again.
+   */
+  async function verifyStored(fil: string, file: StagedFile, answered: Noark5Object): Promise<void> {
+    const total = file.content.length;
+    const said = Number(answered.filstoerrelse ?? Number.NaN);
+    const stored = await client.storedBytes(fil, purposeOf(file));
+    const problem =
+      answered.filstoerrelse !== undefined && said !== total
+        ? `its dokumentobjekt says ${answered.filstoerrelse} bytes`
+        : stored === "none"
+          ? "it has no file"
+          : stored !== undefined && stored !== total
+            ? `its file has ${stored} bytes`
+            : undefined;
+    if (problem !== undefined) {
+      throw new ArchiveRefusedError(
+        `the archive said the chunked upload of ${purposeOf(file)} (${total} bytes) was complete, but ${problem}`,
+        { status: 422 },
+      );
     }
   }
 
   async function sendInChunks(fil: string, file: StagedFile): Promise<void> {
     const sessionUrl = await client.startUploadSession(fil, toSend(file), purposeOf(file));
-    await sessions.save(fil, {
-      sessionUrl,
-      received: 0,
-      totalBytes: file.content.length,
-      sha256: file.sha256,
-    });
+    await sessions.save(fil, session(sessionUrl, 0, file));
     await sendChunks(fil, file, sessionUrl, 0);
+  }
+
+  /**
+   * Goes on with a session; a failure that may pass (5xx, no answer) is counted against it, and the session is
+   * given up once it failed `sessionMaxFailures` times in a row: a server that forgot a session may answer 5xx
+   * for ever.
+   */
+  async function goOn(fil: string, file: StagedFile, kept: UploadSession): Promise<UploadOutcome> {
+    try {
+      await sendChunks(fil, file, kept.sessionUrl, kept.received);
+      return "stored";
+    } catch (error) {
+      // Any refusal: the archive does not know this session (any more), or holds other bytes than we think.
+      if (error instanceof ArchiveRefusedError) return "start-over";
+      if (!(error instanceof ArchiveUnavailableError)) throw error;
+      // Gone: the archive took the whole file, and what failed came after (checking it is there).
+      const latest = await sessions.get(fil);
+      if (!latest) throw error;
+      const failures = latest.failures + 1;
+      if (failures >= settings.sessionMaxFailures) return "start-over";
+      await sessions.save(fil, { ...latest, failures });
+      throw error;
+    }
   }
 
   async function sendWhole(fil: string, file: StagedFile): Promise<"stored" | "too-big"> {
@@ -155,18 +239,13 @@ export function createFileUploads(options: {
     },
     async resume(objekt, file) {
       const fil = filUrl(objekt);
-      const session = await sessions.get(fil);
-      if (!session || session.sha256 !== file.sha256 || session.totalBytes !== file.content.length) {
+      const kept = await sessions.get(fil);
+      if (!kept || kept.sha256 !== file.sha256 || kept.totalBytes !== file.content.length) {
         return "start-over";
       }
-      try {
-        await sendChunks(fil, file, session.sessionUrl, session.received);
-        return "stored";
-      } catch (error) {
-        // Any refusal: the archive does not know this session (any more), or holds other bytes than we think.
-        if (error instanceof ArchiveRefusedError) return "start-over";
-        throw error;
-      }
+      const stale = now() - kept.acknowledgedAt > settings.sessionMaxAgeMs;
+      if (stale || kept.failures >= settings.sessionMaxFailures) return "start-over";
+      return goOn(fil, file, kept);
     },
     async discard(objekt) {
       const self = navigator.link(objekt, "self", "the dokumentobjekt");

@@ -169,6 +169,105 @@ describe("Noark 5 file uploads", () => {
     });
   }
 
+  it("starts over once going on with a session failed sessionMaxFailures times in a row (a forgotten session answered 500)", async () => {
+    const sessions = inMemoryUploadSessions();
+    const { fake, driver } = await setUp(
+      { bulkgrense: 1000, unknownSessionStatus: 500 },
+      { upload: { ...chunked, sessionMaxFailures: 2 }, uploadSessions: sessions },
+    );
+    const file = bigFile("stor.pdf", 2500);
+    const { archivedCase, refs, post, externalId } = await archiveOne(driver, file);
+    fake.failNext(1, { kind: "hang" }, { operation: "upload-chunk", skip: 2 });
+    await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId));
+    const halfMade = fake.journalposter()[0]?.dokumenter[0]?.objekter[0]?.systemID;
+    fake.forgetUploadSessions();
+
+    // The first failure may pass: tried again later.
+    expect(await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId))).toBeInstanceOf(
+      ArchiveUnavailableError,
+    );
+    // The second in a row gives the session up: the half-made dokumentobjekt goes, the file is sent anew.
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+    const deletes = fake.requests.filter((request) => request.operation === "delete");
+    expect(deletes.map((request) => [request.path.endsWith(halfMade ?? "?"), request.status])).toEqual([
+      [true, 204],
+    ]);
+    const objekter = fake.journalposter()[0]?.dokumenter[0]?.objekter ?? [];
+    expect(objekter).toHaveLength(1);
+    expect(objekter[0]?.file?.content.equals(file.content)).toBe(true);
+  });
+
+  it("starts over rather than go on with a session the archive acknowledged nothing of for sessionMaxAgeMs", async () => {
+    const sessions = inMemoryUploadSessions();
+    let clock = Date.now();
+    const { fake, driver } = await setUp(
+      { bulkgrense: 1000 },
+      { upload: { ...chunked, sessionMaxAgeMs: 60_000 }, uploadSessions: sessions, now: () => clock },
+    );
+    const file = bigFile("stor.pdf", 2500);
+    const { archivedCase, refs, post, externalId } = await archiveOne(driver, file);
+    fake.failNext(1, { kind: "hang" }, { operation: "upload-chunk", skip: 2 });
+    await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId));
+    clock += 120_000;
+
+    const before = fake.requests.length;
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+    const after = fake.requests
+      .slice(before)
+      .filter((request) => request.operation === "delete" || request.operation.startsWith("upload"));
+    expect(after.slice(0, 3).map((request) => [request.operation, request.headers.contentRange])).toEqual([
+      ["delete", undefined],
+      ["upload-session", undefined],
+      ["upload-chunk", "bytes 0-399/2500"],
+    ]);
+    expect(fake.journalposter()[0]?.dokumenter[0]?.objekter[0]?.file?.content.equals(file.content)).toBe(
+      true,
+    );
+  });
+
+  it("goes on from what the archive says it has: Range as bytes=, part of a chunk kept, even of the last, and a bare 200 at the end", async () => {
+    const { fake, driver } = await setUp(
+      {
+        bulkgrense: 500,
+        chunkQuirks: { rangeWithEquals: true, keepsAtMostBytes: 300, bareLastAnswer: true },
+      },
+      { upload: chunked },
+    );
+    const file = bigFile("stor.pdf", 1000);
+    const { archivedCase, refs, post, externalId } = await archiveOne(driver, file);
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+
+    const chunks = fake.requests.filter((request) => request.operation === "upload-chunk");
+    expect(chunks.map((request) => [request.headers.contentRange, request.status])).toEqual([
+      ["bytes 0-399/1000", 200],
+      ["bytes 300-699/1000", 200],
+      // What was meant as the last chunk: the archive kept 300 of its 400 bytes.
+      ["bytes 600-999/1000", 200],
+      ["bytes 900-999/1000", 200],
+    ]);
+    expect(fake.journalposter()[0]?.dokumenter[0]?.objekter[0]?.file?.content.equals(file.content)).toBe(
+      true,
+    );
+  });
+
+  it("checks that a chunked file the archive said was complete is there, and sends it again to a new dokumentobjekt when not", async () => {
+    const { fake, driver } = await setUp(
+      { bulkgrense: 1000, chunkQuirks: { bareLastAnswer: true } },
+      { upload: chunked },
+    );
+    const file = bigFile("stor.pdf", 2500);
+    const { archivedCase, refs, post, externalId } = await archiveOne(driver, file);
+    fake.loseCompletedUploads(1);
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+
+    expect(
+      fake.requests.filter((request) => request.operation === "delete").map((request) => request.status),
+    ).toEqual([204]);
+    const objekter = fake.journalposter()[0]?.dokumenter[0]?.objekter ?? [];
+    expect(objekter).toHaveLength(1);
+    expect(objekter[0]?.file?.content.equals(file.content)).toBe(true);
+  });
+
   it("deletes the leftovers of an upload the archive failed (422) and sends the file to a new dokumentobjekt", async () => {
     const { fake, driver } = await setUp();
     const file = testFile("svar.pdf", "application/pdf", "%PDF-1.7 svar");

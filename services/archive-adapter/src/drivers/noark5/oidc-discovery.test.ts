@@ -86,4 +86,15 @@ describe("OpenID Connect discovery", () => {
       ArchiveUnavailableError,
     );
   });
+
+  it("is transient when a proxy answers an HTML page for the root or the OpenID configuration", async () => {
+    const page = () => new Response("<!DOCTYPE html><title>Maintenance</title>", { status: 200 });
+    const configuration = "https://n5.example.no/api/.well-known/openid-configuration";
+    for (const routes of [{ [root]: page }, { [root]: json({ _links: {} }), [configuration]: page }]) {
+      const { http } = answering(routes);
+      const error = await discoverTokenEndpoint(http, root).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ArchiveUnavailableError);
+      expect((error as Error).message).toContain("Maintenance");
+    }
+  });
 });

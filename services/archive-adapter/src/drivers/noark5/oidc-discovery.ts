@@ -1,5 +1,5 @@
 import { ArchiveRefusedError } from "../archive-errors";
-import { classifyAnswer, classifyTransportError } from "./failure-classification";
+import { classifyAnswer, classifyTransportError, notJsonAnswer } from "./failure-classification";
 import { findLink, type Noark5Object } from "./links";
 import { NOARK5_MEDIA_TYPE } from "./noark5-relations";
 
@@ -46,12 +46,13 @@ async function getOpenly(http: Http, url: string, accept: string, purpose: strin
       http.now(),
     );
   }
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as unknown;
-    if (typeof body === "object" && body !== null && !Array.isArray(body)) return body as Noark5Object;
+    body = JSON.parse(text);
   } catch {
-    // Reported below.
+    throw notJsonAnswer(`the archive's ${purpose}`, response.status, text);
   }
+  if (typeof body === "object" && body !== null && !Array.isArray(body)) return body as Noark5Object;
   throw new ArchiveRefusedError(`the archive answered ${purpose} with something not a JSON object`, {
     status: response.status,
   });

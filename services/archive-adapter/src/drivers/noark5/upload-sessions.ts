@@ -13,6 +13,10 @@ export interface UploadSession {
   /** The file this session is for: its size and SHA-256 (a different file never resumes it). */
   readonly totalBytes: number;
   readonly sha256: string;
+  /** When the archive last acknowledged a chunk (or gave the session): a session idle too long has expired there. */
+  readonly acknowledgedAt: number;
+  /** Attempts to go on with it that failed since then: a session the archive forgot may fail so for ever. */
+  readonly failures: number;
 }
 
 export interface UploadSessions {

@@ -1,4 +1,8 @@
-import type { DestinationCheckReport } from "@flyt/registry";
+import {
+  DESTINATION_CHECK_EXPIRES_AFTER_MS,
+  type DestinationCheckReport,
+  type UnfinishedDestinationCheck,
+} from "@flyt/registry";
 import type { Context, Middleware, Next } from "koa";
 import type { Administrator } from "../../domain/caller";
 import {
@@ -71,14 +75,29 @@ async function latestChecks(
 
 async function oneCheck(ctx: Context, deps: DestinationCheckDependencies, params: Record<string, string>) {
   const { tenant = "", destination = "", check = "" } = params;
-  const report = await deps.checks.find(tenant, destination, check);
-  if (report) {
-    ctx.body = checkBody(report);
+  const found = await deps.checks.find(tenant, destination, check, deps.now());
+  if (!found) throw unknownCheck(tenant, destination, check);
+  if (found.status === "pending" || found.status === "expired") {
+    if (found.status === "pending") ctx.set("Retry-After", "2");
+    ctx.body = unfinished(found);
     return;
   }
-  // Not recorded yet: the check is still on its way (an id nobody was given answers the same: ids are random).
-  ctx.set("Retry-After", "2");
-  ctx.body = { checkId: check, status: "pending" };
+  ctx.body = checkBody(found);
+}
+
+/** A check not reported on: on its way, or given up on with what to do about it. */
+function unfinished(found: UnfinishedDestinationCheck) {
+  return {
+    checkId: found.checkId,
+    status: found.status,
+    requestedBy: found.requestedBy,
+    requestedAt: found.requestedAt.toISOString(),
+    ...(found.status === "expired"
+      ? {
+          detail: `No archive adapter reported on this check within ${DESTINATION_CHECK_EXPIRES_AFTER_MS / 60_000} minutes, so it will not be run: the archive adapter deployment serving this destination's archive system is down or not consuming. Check its /readyz and logs, then ask for a new check (or run it in place: npm run admin -- destination check).`,
+        }
+      : {}),
+  };
 }
 
 function checkBody(report: DestinationCheckReport) {
@@ -92,6 +111,14 @@ function checkBody(report: DestinationCheckReport) {
     unknownCodes: report.unknownCodes,
   };
 }
+
+const unknownCheck = (tenant: string, destination: string, check: string) =>
+  new Problem(
+    404,
+    "unknown-check",
+    "Unknown check",
+    `No check ${check} was asked for of ${tenant}'s archive destination ${destination}.`,
+  );
 
 const unknownDestination = (tenant: string, destination: string) =>
   new Problem(

@@ -298,8 +298,7 @@ function answerUpload(ctx: Context, outcome: UploadOutcome): void {
         },
       );
     case "too-large":
-      // The rest of the body may be unread: close the connection after answering rather than read it all.
-      ctx.set("Connection", "close");
+      // What is left of the body unread is drained, and the connection closed, by closeAfterUnreadBody.
       throw new Problem(
         413,
         "file-too-large",

@@ -1,4 +1,4 @@
-import { FlytError, isConnectionError } from "@flyt/errors";
+import { isUnavailable } from "@flyt/errors";
 import type { Logger } from "@flyt/logging";
 import type { Context, Middleware, Next } from "koa";
 import { LISTED_ERRORS } from "../../contract/body-limits";
@@ -127,7 +127,7 @@ function requestFields(ctx: Context, error: unknown) {
 function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const status = (error as { status?: unknown }).status;
-  if (dependencyUnavailable(error)) {
+  if (isUnavailable(error)) {
     return new Problem(
       503,
       "unavailable",
@@ -150,12 +150,4 @@ function toProblem(error: unknown): Problem {
     "Internal error",
     "Something went wrong on our side; it has been logged.",
   );
-}
-
-/** Kafka or Postgres could not be reached, or did not answer in time: the client should retry, not give up. */
-function dependencyUnavailable(error: unknown): boolean {
-  const { retriable, name } = error as { retriable?: unknown; name?: unknown };
-  if (error instanceof FlytError) return error.retriable;
-  if (isConnectionError(error)) return true;
-  return typeof name === "string" && name.startsWith("KafkaJS") && retriable === true;
 }

@@ -43,16 +43,9 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
       "Send the body as Content-Type: application/json.",
     );
   }
-  const tooLarge = () => {
-    // The rest of the body may be unread: close the connection after answering rather than read it all.
-    ctx.set("Connection", "close");
-    return new Problem(
-      413,
-      "body-too-large",
-      "Body too large",
-      `The body may be at most ${limits.maxBytes} bytes.`,
-    );
-  };
+  // What is left of the body unread is drained, and the connection closed, by closeAfterUnreadBody.
+  const tooLarge = () =>
+    new Problem(413, "body-too-large", "Body too large", `The body may be at most ${limits.maxBytes} bytes.`);
   const encoding = (ctx.get("content-encoding") || "identity").toLowerCase();
   if (encoding === "identity" && Number(ctx.get("content-length") || 0) > limits.maxBytes) throw tooLarge();
 
@@ -62,7 +55,7 @@ export async function readJson(ctx: Context, limits: JsonBodyLimits): Promise<un
   let size = 0;
   // Bytes are scanned and kept as they arrive. Past the budget the rest is only counted and let go, and the
   // answer sent once it is all in, so the client reads it (a connection closed under a client still sending
-  // often loses the answer); past the size limit nothing more is read.
+  // often loses the answer); past the size limit the rest is left to closeAfterUnreadBody.
   const whole = await consume(decompressed(ctx.req, encoding), (chunk) => {
     size += chunk.length;
     ctx.state[BODY_BYTES_READ] = size;
