@@ -24,6 +24,10 @@ const namespace = uniqueName("recovery");
 let scratch: Awaited<ReturnType<typeof createTestDatabase>>;
 let harness: Awaited<ReturnType<typeof startPipelineHarness>>;
 let adapter: ServiceProcess;
+// Down from before the adapter first calls them: it reads declared outages at most once a second, so one declared
+// just before a submission could go unseen by its first attempt.
+const recovering = uniqueName("demo-recovering");
+const killed = uniqueName("demo-killed");
 
 beforeAll(async () => {
   scratch = await createTestDatabase();
@@ -35,6 +39,10 @@ beforeAll(async () => {
   });
   adapter = await startServiceProcess("archive-adapter", adapterEnv());
   await waitForReady(adapter);
+  const outages = new DeclaredOutages(harness.db);
+  for (const destinationId of [recovering, killed]) {
+    await outages.declare(destinationId, 3_600_000, "planned maintenance");
+  }
 }, 60_000);
 
 const adapterEnv = (extra: Record<string, string> = {}) => ({
@@ -67,9 +75,8 @@ afterAll(async () => {
 
 describe("an archive that comes back after an outage", () => {
   it("archives the backlog that waited for it, each submission once", async () => {
-    const destinationId = uniqueName("demo-recovering");
+    const destinationId = recovering;
     const outages = new DeclaredOutages(harness.db);
-    await outages.declare(destinationId, 3_600_000, "planned maintenance");
     const file = (await harness.storePdf()).reference;
     const backlog = Array.from({ length: 30 }, () =>
       validated({ destinationId, journalPosts: [journalpost(file)] }),
@@ -120,9 +127,8 @@ describe("an archive that comes back after an outage", () => {
 
 describe("an adapter killed while its archive is down", () => {
   it("loses none of the waiting submissions and archives each once when the archive is back", async () => {
-    const destinationId = uniqueName("demo-killed");
+    const destinationId = killed;
     const outages = new DeclaredOutages(harness.db);
-    await outages.declare(destinationId, 3_600_000, "planned maintenance");
     const file = (await harness.storePdf()).reference;
     const submissions = () =>
       Array.from({ length: 10 }, () => validated({ destinationId, journalPosts: [journalpost(file)] }));

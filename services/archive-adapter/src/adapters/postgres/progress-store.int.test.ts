@@ -89,10 +89,11 @@ describe("ProgressStore runs", () => {
     // It waited for a case: its budget started later than its first attempt.
     const waitedUntil = new Date(first.firstAttemptAt.getTime() + 60_000);
     first.budgetFrom = waitedUntil;
-    await store.save(first);
-    expect((await lease(retried, "delivery-a")).budgetFrom).toEqual(waitedUntil);
-    first.answer = { topic: "failed", value: {} as never };
     await store.save(first, { release: true });
+    const again = await lease(retried, "delivery-a");
+    expect(again.budgetFrom).toEqual(waitedUntil);
+    again.answer = { topic: "failed", value: {} as never };
+    await store.save(again, { release: true });
 
     const second = await lease({ ...retried, run: 2 }, "delivery-b");
     expect(second.budgetFrom).toBeUndefined();
