@@ -88,7 +88,33 @@ const consoleIndexes = {
   },
 };
 
-const migrations = [readModel, consoleIndexes];
+/**
+ * Where each step stands in the history clients see. A history only grows at its end: an event is given the next
+ * position when the projection shows it, which may be later than it was recorded (held back until the steps it
+ * follows are shown), or never (a step its run had passed, a duplicate). The histories recorded before keep
+ * the order they were shown in.
+ */
+const historyPositions = {
+  name: "003-history-positions",
+  async up(db: Knex) {
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.integer("position").nullable();
+    });
+    await db.raw(`
+      update submission_status_history h set position = shown.position
+        from (select event_id,
+                     row_number() over (partition by submission_id order by at, run, rank, event_id) as position
+                from submission_status_history) shown
+       where shown.event_id = h.event_id`);
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.dropColumn("position");
+    });
+  },
+};
+
+const migrations = [readModel, consoleIndexes, historyPositions];
 const config = {
   tableName: "flyt_status_read_model_migrations",
   migrationSource: {
