@@ -124,7 +124,10 @@ const config = {
   },
 };
 
-export async function migrateStatusReadModel(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+/** Applies the migrations not applied yet (or only the one named, for a test of a data migration). */
+export async function migrateStatusReadModel(db: Knex, only?: string): Promise<string[]> {
+  const [, applied] = (await (only === undefined
+    ? db.migrate.latest(config)
+    : db.migrate.up({ ...config, name: only }))) as [number, string[]];
   return applied;
 }

@@ -25,6 +25,47 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
+describe("the history positions migration", () => {
+  it("keeps the order a history was shown in before it: by time, ties in lifecycle order", async () => {
+    const legacy = await createTestDatabase();
+    const old = createDatabase({ url: legacy.url, applicationName: "flyt.test" });
+    try {
+      await migrateStatusReadModel(old, "001-status-read-model");
+      await migrateStatusReadModel(old, "002-console-indexes");
+      const step = (
+        event_id: string,
+        submission_id: string,
+        status: string,
+        rank: number,
+        second: number,
+      ) => ({
+        event_id,
+        submission_id,
+        run: 1,
+        status,
+        rank,
+        at: at(second),
+        facts: "{}",
+      });
+      await old("submission_status_history").insert([
+        step("a3", "sub_a", "ARCHIVED", 9, 3),
+        step("a1", "sub_a", "RECEIVED", 0, 0),
+        step("a2b", "sub_a", "ARCHIVING", 3, 1),
+        step("a2", "sub_a", "VALIDATED", 1, 1),
+        step("b1", "sub_b", "RECEIVED", 0, 5),
+      ]);
+      expect(await migrateStatusReadModel(old)).toEqual(["003-history-positions"]);
+      expect(
+        await old("submission_status_history").orderBy(["submission_id", "position"]).pluck("event_id"),
+      ).toEqual(["a1", "a2", "a2b", "a3", "b1"]);
+      expect(await old("submission_status_history").whereNull("position")).toEqual([]);
+    } finally {
+      await old.destroy();
+      await legacy.drop();
+    }
+  });
+});
+
 describe("StatusReader", () => {
   it("answers a projected submission with the statuses its history shows, in the order they were shown", async () => {
     await db("submission_status").insert({
