@@ -261,6 +261,57 @@ describe("the status projection over Kafka and Postgres", () => {
     expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1);
   });
 
+  it("under load, in any order across topics: every history a poller sees only grows, every callback is final", async () => {
+    const refs = Array.from({ length: 30 }, () => submission());
+    const stage = (ref: SubmissionRef) => ({
+      meta: meta(randomUUID(), at(300)),
+      submission: ref,
+      destination: { id: "demo-simulator", driver: "SIMULATOR" as const },
+      stage: "ARCHIVING" as const,
+    });
+    const sends = refs.flatMap((ref) => [
+      () => send(topics.submissionReceived, received(ref), ref),
+      () => send(topics.submissionValidated, validated(ref), ref),
+      () => send(topics.archiveProgressed, stage(ref), ref),
+      () => send(topics.archiveCompleted, archived(ref), ref),
+    ]);
+    // A fixed shuffle: the same test every run, the events far from the order the pipeline sends them in.
+    const shuffled = sends.map((publish, i) => ({ publish, order: (i * 7919) % sends.length }));
+    shuffled.sort((a, b) => a.order - b.order);
+    const reader = new StatusReader(db);
+    const views = new Map<string, string[][]>();
+    const look = async () => {
+      for (const ref of refs) {
+        const seen = await reader.status(ref.id);
+        const steps = (seen?.history ?? []).map((step) => `${step.status}@${step.at.toISOString()}`);
+        views.set(ref.id, [...(views.get(ref.id) ?? []), steps]);
+      }
+    };
+    const publishing = Promise.all(shuffled.map(({ publish }) => publish()));
+    const announced = () => refs.every((ref) => completed.some((event) => event.submission.id === ref.id));
+    // Polls as clients do, all the while the events are projected (each look reads every submission once).
+    const deadline = Date.now() + 30_000;
+    while (!announced() && Date.now() < deadline) await look();
+    await publishing;
+    expect(announced()).toBe(true);
+    await look();
+    for (const ref of refs) {
+      const seen = views.get(ref.id) ?? [];
+      for (const [i, view] of seen.entries()) {
+        const before = seen[i - 1] ?? [];
+        expect(view.slice(0, before.length)).toEqual(before);
+      }
+      const announcements = completed.filter((event) => event.submission.id === ref.id);
+      expect(announcements).toHaveLength(1);
+      const polled = (await reader.status(ref.id)) as ProjectedStatus;
+      expect(polled.history.slice(0, 2).map((step) => step.status)).toEqual(["RECEIVED", "VALIDATED"]);
+      expect(callbackPayload(announcements[0] as SubmissionCompleted)).toEqual({
+        type: "submission.archived",
+        ...renderStatusResource({ ...polled, id: ref.id, kind: ref.kind }),
+      });
+    }
+  });
+
   it("starts over with an operator retry's run, and shows where the archive adapter is", async () => {
     const ref = submission();
     const failed = (run: SubmissionRef) => ({
