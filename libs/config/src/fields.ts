@@ -55,8 +55,11 @@ export function pipelineServiceEnv(defaultPort: number) {
     CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
     /** A partition stops fetching while this many of its messages wait: bounds memory under a backlog. */
     CONSUMER_MAX_IN_FLIGHT_PER_PARTITION: z.coerce.number().int().min(1).max(10_000).default(200),
-    /** How long the consumer group waits for a silent member (a killed process) before moving its partitions. */
-    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /**
+     * How long the consumer group waits for a silent member (a killed process) before moving its partitions, also to
+     * the process restarted in its place: heartbeats go every second, so 10 s only drops a member stalled that long.
+     */
+    CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
     /** Register a missing Avro schema on first publish (local runs); deployments register them with topics:deploy. */
     REGISTER_SCHEMAS: booleanFlag.default(false),

@@ -3,6 +3,12 @@ import type { Logger } from "@flyt/logging";
 import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry, type SASLOptions } from "kafkajs";
 import { clientCredentialsTokens } from "./oauth-bearer";
 
+/**
+ * Reconnection backoff of every Kafka client: kafkajs's default grows to 30 s between attempts, so after a broker
+ * restart a client could sleep half a minute past the broker's return. Capped at 3 s.
+ */
+export const reconnectBackoff = { initialRetryTime: 300, maxRetryTime: 3_000 } as const;
+
 export interface KafkaOptions {
   /** `flyt.<service>`: shows up in broker logs and quotas. */
   readonly clientId: string;
@@ -26,6 +32,8 @@ export function createKafka(options: KafkaOptions): Kafka {
     clientId: options.clientId,
     brokers: [...options.brokers],
     ...connectionSecurity(options.security),
+    // Producers and admin clients come back as soon as a restarted broker does (see reconnectBackoff).
+    retry: { ...reconnectBackoff, retries: 8 },
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>

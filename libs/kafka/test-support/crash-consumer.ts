@@ -32,8 +32,8 @@ const runner = new ConsumerRunner({
   groupId: env.GROUP_ID ?? "",
   deadLetterTopic: topics.deadLetter,
   commitIntervalMs: Number(env.COMMIT_INTERVAL_MS ?? 200),
-  // The broker's minimum: a killed member's partitions move on after 6 s instead of 30.
-  sessionTimeoutMs: 6_000,
+  // The runner's own default unless a test says otherwise.
+  ...(env.SESSION_TIMEOUT_MS ? { sessionTimeoutMs: Number(env.SESSION_TIMEOUT_MS) } : {}),
   handlers: [
     {
       topic: topics.events,

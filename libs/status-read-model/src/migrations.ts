@@ -88,7 +88,33 @@ const consoleIndexes = {
   },
 };
 
-const migrations = [readModel, consoleIndexes];
+/**
+ * Where each step stands in the history clients see. A history only grows at its end: an event is given the next
+ * position when the projection shows it, which may be later than it was recorded (held back until the steps it
+ * follows are shown), or never (a step its run had passed, a duplicate). The histories recorded before keep
+ * the order they were shown in.
+ */
+const historyPositions = {
+  name: "003-history-positions",
+  async up(db: Knex) {
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.integer("position").nullable();
+    });
+    await db.raw(`
+      update submission_status_history h set position = shown.position
+        from (select event_id,
+                     row_number() over (partition by submission_id order by at, run, rank, event_id) as position
+                from submission_status_history) shown
+       where shown.event_id = h.event_id`);
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.dropColumn("position");
+    });
+  },
+};
+
+const migrations = [readModel, consoleIndexes, historyPositions];
 const config = {
   tableName: "flyt_status_read_model_migrations",
   migrationSource: {
@@ -98,7 +124,10 @@ const config = {
   },
 };
 
-export async function migrateStatusReadModel(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest(config)) as [number, string[]];
+/** Applies the migrations not applied yet (or only the one named, for a test of a data migration). */
+export async function migrateStatusReadModel(db: Knex, only?: string): Promise<string[]> {
+  const [, applied] = (await (only === undefined
+    ? db.migrate.latest(config)
+    : db.migrate.up({ ...config, name: only }))) as [number, string[]];
   return applied;
 }

@@ -12,7 +12,11 @@ const at = (second: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, second));
 beforeAll(async () => {
   scratch = await createTestDatabase();
   db = createDatabase({ url: scratch.url, applicationName: "flyt.test" });
-  expect(await migrateStatusReadModel(db)).toEqual(["001-status-read-model", "002-console-indexes"]);
+  expect(await migrateStatusReadModel(db)).toEqual([
+    "001-status-read-model",
+    "002-console-indexes",
+    "003-history-positions",
+  ]);
   expect(await migrateStatusReadModel(db)).toEqual([]);
 });
 
@@ -21,8 +25,49 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
+describe("the history positions migration", () => {
+  it("keeps the order a history was shown in before it: by time, ties in lifecycle order", async () => {
+    const legacy = await createTestDatabase();
+    const old = createDatabase({ url: legacy.url, applicationName: "flyt.test" });
+    try {
+      await migrateStatusReadModel(old, "001-status-read-model");
+      await migrateStatusReadModel(old, "002-console-indexes");
+      const step = (
+        event_id: string,
+        submission_id: string,
+        status: string,
+        rank: number,
+        second: number,
+      ) => ({
+        event_id,
+        submission_id,
+        run: 1,
+        status,
+        rank,
+        at: at(second),
+        facts: "{}",
+      });
+      await old("submission_status_history").insert([
+        step("a3", "sub_a", "ARCHIVED", 9, 3),
+        step("a1", "sub_a", "RECEIVED", 0, 0),
+        step("a2b", "sub_a", "ARCHIVING", 3, 1),
+        step("a2", "sub_a", "VALIDATED", 1, 1),
+        step("b1", "sub_b", "RECEIVED", 0, 5),
+      ]);
+      expect(await migrateStatusReadModel(old)).toEqual(["003-history-positions"]);
+      expect(
+        await old("submission_status_history").orderBy(["submission_id", "position"]).pluck("event_id"),
+      ).toEqual(["a1", "a2", "a2b", "a3", "b1"]);
+      expect(await old("submission_status_history").whereNull("position")).toEqual([]);
+    } finally {
+      await old.destroy();
+      await legacy.drop();
+    }
+  });
+});
+
 describe("StatusReader", () => {
-  it("answers a projected submission with every status it went through, oldest first", async () => {
+  it("answers a projected submission with the statuses its history shows, in the order they were shown", async () => {
     await db("submission_status").insert({
       submission_id: "sub_1",
       tenant_id: "demo",
@@ -40,7 +85,13 @@ describe("StatusReader", () => {
       created_at: at(0),
       updated_at: at(3),
     });
-    const step = (event_id: string, status: string, rank: number, second: number) => ({
+    const step = (
+      event_id: string,
+      status: string,
+      rank: number,
+      second: number,
+      position: number | null,
+    ) => ({
       event_id,
       submission_id: "sub_1",
       run: 1,
@@ -48,12 +99,16 @@ describe("StatusReader", () => {
       rank,
       at: at(second),
       facts: "{}",
+      position,
     });
     await db("submission_status_history").insert([
-      step("e3", "FAILED", 8, 3),
-      step("e1", "RECEIVED", 0, 0),
-      step("e2b", "ARCHIVING", 3, 1),
-      step("e2", "VALIDATED", 1, 1),
+      step("e3", "FAILED", 8, 3, 4),
+      step("e1", "RECEIVED", 0, 0, 1),
+      // Shown after the archive's stage although it happened at the same time: shown steps never move.
+      step("e2b", "ARCHIVING", 3, 1, 2),
+      step("e2", "VALIDATED", 1, 1, 3),
+      // Recorded, never shown (a duplicate RECEIVED).
+      step("e1-copy", "RECEIVED", 0, 5, null),
     ]);
     expect(await new StatusReader(db).status("sub_1")).toEqual({
       submissionId: "sub_1",
@@ -70,8 +125,8 @@ describe("StatusReader", () => {
       configurationVersion: 2,
       history: [
         { status: "RECEIVED", at: at(0) },
-        { status: "VALIDATED", at: at(1) },
         { status: "ARCHIVING", at: at(1) },
+        { status: "VALIDATED", at: at(1) },
         { status: "FAILED", at: at(3) },
       ],
       createdAt: at(0),

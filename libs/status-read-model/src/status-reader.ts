@@ -37,13 +37,15 @@ export interface StatusStep {
 }
 
 /**
- * SQL for a submission's history as a JSON array of `{ status, at }`, oldest first, for the submission whose id
- * is `submissionIdColumn`: so a read that also needs other tables (the gateway's polling) takes it in one query.
+ * SQL for a submission's history as a JSON array of `{ status, at }`, for the submission whose id is
+ * `submissionIdColumn`: so a read that also needs other tables (the gateway's polling) takes it in one query. The
+ * steps are listed in the order the projection showed them, so a history only ever grows at its end; events it
+ * holds back or never shows (see the status projection) are not listed.
  */
 export function historyJson(submissionIdColumn: string): string {
-  return `(select coalesce(json_agg(json_build_object('status', h.status, 'at', h.at)
-                   order by h.at, h.run, h.rank, h.event_id), '[]')
-            from submission_status_history h where h.submission_id = ${submissionIdColumn})`;
+  return `(select coalesce(json_agg(json_build_object('status', h.status, 'at', h.at) order by h.position), '[]')
+            from submission_status_history h
+           where h.submission_id = ${submissionIdColumn} and h.position is not null)`;
 }
 
 /**

@@ -668,6 +668,11 @@ describe("GET /api/v1/submissions", () => {
       kind: "case",
       status: "RECEIVED",
     });
+    // The time polling shows now is the one the event carries, which the status projection will show.
+    await vi.waitFor(() => expect(eventsFor("GRV-8")).toHaveLength(1), { timeout: 15_000 });
+    const receivedAt = eventsFor("GRV-8")[0]?.event.receivedAt.toISOString();
+    expect(byId.body.history).toEqual([{ status: "RECEIVED", at: receivedAt }]);
+    expect(byId.body.createdAt).toBe(receivedAt);
     const lookup = await request(
       "GET",
       "/api/v1/submissions?integrationId=egrunnerverv-sak&sourceInstanceId=GRV-8",
@@ -705,6 +710,7 @@ describe("GET /api/v1/submissions", () => {
         rank: i,
         at: at(i),
         facts: "{}",
+        position: i + 1,
       })),
     );
     const answered = await request("GET", `/api/v1/submissions/${body.id}`);

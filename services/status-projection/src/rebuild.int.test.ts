@@ -160,6 +160,7 @@ async function publishHistories(count: number): Promise<void> {
         break;
       case 2: {
         await send(topics.submissionReceived, received(ref, 0), ref);
+        await send(topics.submissionValidated, validated(ref, 100), ref);
         await send(topics.archiveFailed, failed(ref, 500), ref);
         const rerun = { ...ref, run: 2 };
         await send(topics.submissionReceived, received(rerun, 1_000), ref);
@@ -171,6 +172,7 @@ async function publishHistories(count: number): Promise<void> {
       }
       default:
         await send(topics.submissionReceived, received(ref, 0), ref);
+        await send(topics.submissionValidated, validated(ref, 100), ref);
         await send(topics.archiveFailed, failed(ref, 500), ref);
         await send(
           topics.submissionResolved,
@@ -191,11 +193,30 @@ async function publishHistories(count: number): Promise<void> {
 
 const readModel = async () => ({
   statuses: await db("submission_status").orderBy("submission_id"),
-  // When each event was recorded differs, of course; what it recorded must not.
+  // When each event was recorded differs, of course; what it recorded must not. Where it is shown may: the live
+  // projection showed events as they came (a stage that came after a later one is not shown), the rebuild as
+  // it read them.
   history: (await db("submission_status_history").orderBy("event_id")).map(
-    ({ recorded_at: _recordedAt, ...row }) => row,
+    ({ recorded_at: _recordedAt, position: _position, ...row }) => row,
   ),
 });
+
+/** Every history the model shows starts with RECEIVED and has its steps at positions 1, 2, 3, ... */
+async function histories(): Promise<Map<string, string[]>> {
+  const rows: { submission_id: string; status: string; position: number }[] = await db(
+    "submission_status_history",
+  )
+    .whereNotNull("position")
+    .orderBy(["submission_id", "position"]);
+  const shown = new Map<string, string[]>();
+  for (const row of rows) {
+    const steps = shown.get(row.submission_id) ?? [];
+    expect(row.position).toBe(steps.length + 1);
+    shown.set(row.submission_id, [...steps, row.status]);
+  }
+  for (const steps of shown.values()) expect(steps[0]).toBe("RECEIVED");
+  return shown;
+}
 
 describe("rebuilding the status read model from the topics", () => {
   it("gives the same model as the live projection, swapped in while it keeps running", async () => {
@@ -247,6 +268,7 @@ describe("rebuilding the status read model from the topics", () => {
     );
     const rebuilt = await readModel();
     expect(rebuilt).toEqual(live);
+    expect([...(await histories()).keys()].sort()).toEqual(live.statuses.map((row) => row.submission_id));
     // The rebuilt tables really replaced the live ones, and nothing is announced again.
     expect(
       (await db.raw("select count(*)::int as n from pg_namespace where nspname like 'flyt_status_%'")).rows[0]

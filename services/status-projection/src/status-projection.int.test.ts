@@ -5,6 +5,12 @@ import { createLogger } from "@flyt/logging";
 import { createDatabase } from "@flyt/postgres";
 import { type SubmissionCompleted, type SubmissionRef, submissionCompletedV1Schema } from "@flyt/schemas";
 import {
+  callbackPayload,
+  type ProjectedStatus,
+  renderStatusResource,
+  StatusReader,
+} from "@flyt/status-read-model";
+import {
   createTestDatabase,
   type ServiceProcess,
   startServiceProcess,
@@ -156,6 +162,9 @@ describe("the status projection over Kafka and Postgres", () => {
     });
     // A marker behind the duplicate on the same key and topic: once it is announced, the duplicate was handled.
     const marker = submission();
+    await send(topics.submissionReceived, received(marker), ref);
+    await send(topics.submissionValidated, validated(marker), ref);
+    await statusOf(marker.id, "VALIDATED");
     await send(topics.archiveCompleted, archived(marker), ref);
     await vi.waitFor(() => expect(completed.some((event) => event.submission.id === marker.id)).toBe(true), {
       timeout: 20_000,
@@ -170,11 +179,62 @@ describe("the status projection over Kafka and Postgres", () => {
     expect(announcement?.history.map((step) => step.status)).toEqual(["RECEIVED", "VALIDATED", "ARCHIVED"]);
   });
 
-  it("never moves a terminal status back: a late event is recorded in the history only", async () => {
+  it("announces nothing until RECEIVED is projected, then the very status resource polling answers", async () => {
     const ref = submission();
+    // The archive's answer and the validation first, from topics of their own, as a lagging partition has it.
+    await send(topics.archiveCompleted, archived(ref), ref);
+    await send(topics.submissionValidated, validated(ref), ref);
+    await vi.waitFor(
+      async () =>
+        expect(await db("submission_status_history").where({ submission_id: ref.id })).toHaveLength(2),
+      { timeout: 20_000, interval: 50 },
+    );
+    // A marker behind the archive's answer on the same topic and key: once it is announced, that answer was
+    // projected and announced nothing.
+    const marker = submission();
+    await send(topics.submissionReceived, received(marker), ref);
+    await send(topics.submissionValidated, validated(marker), ref);
+    await statusOf(marker.id, "VALIDATED");
+    await send(topics.archiveCompleted, archived(marker), ref);
+    await vi.waitFor(() => expect(completed.some((event) => event.submission.id === marker.id)).toBe(true), {
+      timeout: 20_000,
+    });
+    expect(completed.filter((event) => event.submission.id === ref.id)).toEqual([]);
+    // Polling shows nothing from the read model yet: the gateway answers RECEIVED from its intake.
+    expect(await new StatusReader(db).status(ref.id)).toBeUndefined();
+
+    await send(topics.submissionReceived, received(ref), ref);
+    await vi.waitFor(
+      () => expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1),
+      {
+        timeout: 20_000,
+      },
+    );
+    const [announcement] = completed.filter((event) => event.submission.id === ref.id);
+    const polled = (await new StatusReader(db).status(ref.id)) as ProjectedStatus;
+    expect(callbackPayload(announcement as SubmissionCompleted)).toEqual({
+      type: "submission.archived",
+      ...renderStatusResource({ ...polled, id: ref.id, kind: ref.kind }),
+    });
+    expect(polled.history).toEqual([
+      { status: "RECEIVED", at: at(0) },
+      { status: "VALIDATED", at: at(100) },
+      { status: "ARCHIVED", at: at(400) },
+    ]);
+  });
+
+  it("keeps RECEIVED's time and the history as shown when a copy of RECEIVED or a stale step comes late", async () => {
+    const ref = submission();
+    await send(topics.submissionReceived, received(ref), ref);
+    await statusOf(ref.id, "RECEIVED");
+    await send(topics.submissionValidated, validated(ref), ref);
+    await statusOf(ref.id, "VALIDATED");
     await send(topics.archiveCompleted, archived(ref), ref);
     await statusOf(ref.id, "ARCHIVED");
-    await send(topics.submissionValidated, validated(ref), ref);
+    const shown = (await new StatusReader(db).status(ref.id)) as ProjectedStatus;
+    // A copy under another id, received later, and a failure of the same run the archive's answer overtook.
+    const copy = { ...received(ref), receivedAt: at(5_000), meta: meta(randomUUID(), at(5_000)) };
+    await send(topics.submissionReceived, copy, ref);
     await send(
       topics.archiveFailed,
       {
@@ -190,16 +250,66 @@ describe("the status projection over Kafka and Postgres", () => {
       },
       ref,
     );
-    await send(topics.submissionReceived, received(ref), ref);
     await vi.waitFor(
       async () =>
-        expect(await db("submission_status_history").where({ submission_id: ref.id })).toHaveLength(4),
+        expect(await db("submission_status_history").where({ submission_id: ref.id })).toHaveLength(5),
       { timeout: 20_000, interval: 50 },
     );
-    const row = await db("submission_status").where({ submission_id: ref.id }).first();
-    expect(row).toMatchObject({ status: "ARCHIVED", errors: [] });
-    expect(new Date(row.created_at).getTime()).toBe(at(0).getTime());
+    expect(await new StatusReader(db).status(ref.id)).toEqual(shown);
+    expect(shown).toMatchObject({ status: "ARCHIVED", errors: [], createdAt: at(0) });
+    expect(shown.history[0]).toEqual({ status: "RECEIVED", at: at(0) });
     expect(completed.filter((event) => event.submission.id === ref.id)).toHaveLength(1);
+  });
+
+  it("under load, in any order across topics: every history a poller sees only grows, every callback is final", async () => {
+    const refs = Array.from({ length: 30 }, () => submission());
+    const stage = (ref: SubmissionRef) => ({
+      meta: meta(randomUUID(), at(300)),
+      submission: ref,
+      destination: { id: "demo-simulator", driver: "SIMULATOR" as const },
+      stage: "ARCHIVING" as const,
+    });
+    const sends = refs.flatMap((ref) => [
+      () => send(topics.submissionReceived, received(ref), ref),
+      () => send(topics.submissionValidated, validated(ref), ref),
+      () => send(topics.archiveProgressed, stage(ref), ref),
+      () => send(topics.archiveCompleted, archived(ref), ref),
+    ]);
+    // A fixed shuffle: the same test every run, the events far from the order the pipeline sends them in.
+    const shuffled = sends.map((publish, i) => ({ publish, order: (i * 7919) % sends.length }));
+    shuffled.sort((a, b) => a.order - b.order);
+    const reader = new StatusReader(db);
+    const views = new Map<string, string[][]>();
+    const look = async () => {
+      for (const ref of refs) {
+        const seen = await reader.status(ref.id);
+        const steps = (seen?.history ?? []).map((step) => `${step.status}@${step.at.toISOString()}`);
+        views.set(ref.id, [...(views.get(ref.id) ?? []), steps]);
+      }
+    };
+    const publishing = Promise.all(shuffled.map(({ publish }) => publish()));
+    const announced = () => refs.every((ref) => completed.some((event) => event.submission.id === ref.id));
+    // Polls as clients do, all the while the events are projected (each look reads every submission once).
+    const deadline = Date.now() + 30_000;
+    while (!announced() && Date.now() < deadline) await look();
+    await publishing;
+    expect(announced()).toBe(true);
+    await look();
+    for (const ref of refs) {
+      const seen = views.get(ref.id) ?? [];
+      for (const [i, view] of seen.entries()) {
+        const before = seen[i - 1] ?? [];
+        expect(view.slice(0, before.length)).toEqual(before);
+      }
+      const announcements = completed.filter((event) => event.submission.id === ref.id);
+      expect(announcements).toHaveLength(1);
+      const polled = (await reader.status(ref.id)) as ProjectedStatus;
+      expect(polled.history.slice(0, 2).map((step) => step.status)).toEqual(["RECEIVED", "VALIDATED"]);
+      expect(callbackPayload(announcements[0] as SubmissionCompleted)).toEqual({
+        type: "submission.archived",
+        ...renderStatusResource({ ...polled, id: ref.id, kind: ref.kind }),
+      });
+    }
   });
 
   it("starts over with an operator retry's run, and shows where the archive adapter is", async () => {
@@ -216,12 +326,15 @@ describe("the status projection over Kafka and Postgres", () => {
       journalPostNumbers: [],
     });
     await send(topics.submissionReceived, received(ref), ref);
+    await send(topics.submissionValidated, validated(ref), ref);
     await send(topics.archiveFailed, failed(ref), ref);
     await statusOf(ref.id, "FAILED");
     const rerun = { ...ref, run: 2 };
     await send(topics.submissionReceived, { ...received(rerun), meta: meta(randomUUID(), at(1_000)) }, ref);
     const again = await statusOf(ref.id, "RECEIVED");
     expect(again).toMatchObject({ run: 2, errors: [] });
+    await send(topics.submissionValidated, { ...validated(rerun), meta: meta(randomUUID(), at(1_100)) }, ref);
+    await statusOf(ref.id, "VALIDATED");
     await send(
       topics.archiveProgressed,
       {
@@ -244,8 +357,10 @@ describe("the status projection over Kafka and Postgres", () => {
     expect(second).toMatchObject({ status: "ARCHIVED", submission: { run: 2 }, caseNumber: "2026/77" });
     expect(second?.history.map((step) => step.status)).toEqual([
       "RECEIVED",
+      "VALIDATED",
       "FAILED",
       "RECEIVED",
+      "VALIDATED",
       "ARCHIVING",
       "ARCHIVED",
     ]);
@@ -253,6 +368,7 @@ describe("the status projection over Kafka and Postgres", () => {
 
   it("lets an operator cancel a rejected submission, telling why", async () => {
     const ref = submission();
+    await send(topics.submissionReceived, received(ref), ref);
     await send(
       topics.submissionRejected,
       { meta: meta(randomUUID(), at(100)), submission: ref, configurationVersion: 4, errors: [] },
@@ -287,6 +403,7 @@ describe("the status projection over Kafka and Postgres", () => {
 
   it("records a rejection with every error and its configuration version", async () => {
     const ref = submission();
+    await send(topics.submissionReceived, received(ref), ref);
     const errors = [
       { code: "missing-required-field", pointer: "/case/arkivdel", detail: "arkivdel" },
       { code: "content-does-not-match-type", pointer: "/journalPosts/0/dokumenter/0", detail: "html" },

@@ -4,6 +4,7 @@ import type { Logger } from "@flyt/logging";
 import type { DeadLetter } from "@flyt/schemas";
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { Registry } from "prom-client";
+import { reconnectBackoff } from "../create-kafka";
 import { eventHeadersOf, headerNames, readHeaders } from "../headers";
 import type { EventProducer } from "../producer";
 import { NOT_YET_KNOWN, type SchemaRegistryClient, UndecodableMessageError } from "../schema-registry";
@@ -88,6 +89,28 @@ export interface ConsumerRunnerOptions {
   readonly onStoppedForGood?: (error: Error) => void;
 }
 
+/**
+ * How long the group waits for a silent member. kafkajs has no static membership (a restarted process cannot
+ * take over its predecessor's place), so a killed member's partitions wait this long before they move, also to
+ * the process that replaced it. Heartbeats go out from the fetch loop, which handlers never block (they run
+ * beside it), so a short session costs nothing while the process lives. A member stopped gracefully leaves the
+ * group at once.
+ */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
+/**
+ * The consumer group's timings for a session timeout: heartbeats every second (at most a third of the session),
+ * so a rebalance is noticed within a second; members get twice the session to rejoin one, since the runner's
+ * batch callback returns at once and rejoining only waits for a fetch.
+ */
+export function groupTimings(sessionTimeoutMs: number) {
+  return {
+    sessionTimeout: sessionTimeoutMs,
+    heartbeatInterval: Math.min(1_000, Math.floor(sessionTimeoutMs / 3)),
+    rebalanceTimeout: sessionTimeoutMs * 2,
+  } as const;
+}
+
 /** Headers the runner adds to a message it moves to the retry topic. */
 export const retryHeaders = {
   attempt: "flyt-attempt",
@@ -162,8 +185,8 @@ export class ConsumerRunner {
       groupId: options.groupId,
       partitionAssigners: [coPartitionedAssigner],
       maxWaitTimeInMs: 250,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      retry: { retries: 10 },
+      ...groupTimings(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS),
+      retry: { ...reconnectBackoff, retries: 10 },
     });
   }
 

@@ -547,6 +547,8 @@ export function openApiDocument(options: OpenApiOptions) {
             journalPostNumbers: { type: "array", items: { type: "string" } },
             errors: { type: "array", items: { $ref: "#/components/schemas/FieldError" } },
             history: {
+              description:
+                "The statuses the submission went through, in the order Flyt recorded them: a history only grows at its end (a step never moves or disappears), and a terminal status is listed only with every step before it. The callback of a terminal status carries the same history.",
               type: "array",
               items: {
                 type: "object",

@@ -19,6 +19,11 @@ export interface ReceivedEventInput {
   readonly eventId: string;
   readonly correlationId: string;
   readonly now: Date;
+  /**
+   * When the submission was received: its intake row's creation, the same for every publish of it, so the time of
+   * RECEIVED that polling shows before the status projection has the event is the time it shows after.
+   */
+  readonly receivedAt: Date;
 }
 
 /** The `flyt.submission.received.v1` event of an accepted submission. */
@@ -44,7 +49,7 @@ export function receivedEvent(input: ReceivedEventInput): SubmissionReceived {
     caseRef: input.caseRef,
     case: body.case ? arkivsak(body.case) : null,
     journalPosts: (body.journalPosts ?? []).map((post, j) => journalpost(post, input.files[j] ?? [])),
-    receivedAt: input.now,
+    receivedAt: input.receivedAt,
   };
 }
 

@@ -142,6 +142,7 @@ async function submit(
     eventId: receivedEventId(record.id),
     correlationId: request.correlationId,
     now: deps.now(),
+    receivedAt: record.createdAt,
   });
   // Everything about one case shares a key: a case is keyed by its own submission id, and journal posts by the
   // case they go to, so they are never archived before their case.

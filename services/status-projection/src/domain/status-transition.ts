@@ -49,12 +49,12 @@ const statusRank: Readonly<Record<SubmissionStatus, number>> = {
 };
 const OPERATOR_RANK = 10;
 
-/** Where an event stands in its run (kept with the history, which lists ties in this order). */
+/** Where an event stands in its run. */
 export const rankOf = (event: StatusEvent): number =>
   event.byOperator ? OPERATOR_RANK : statusRank[event.status];
 
 /** Orders events by run, then by how far along they are, then by time: the last one sets the status. */
-function compareForStatus(a: StatusEvent, b: StatusEvent): number {
+function lifecycleOrder(a: StatusEvent, b: StatusEvent): number {
   return (
     a.submission.run - b.submission.run ||
     rankOf(a) - rankOf(b) ||
@@ -64,13 +64,13 @@ function compareForStatus(a: StatusEvent, b: StatusEvent): number {
 }
 
 /**
- * A submission's state from every event recorded for it, in any order: the same events always give the same
- * state, so a late or repeated event, a rebuild from the topics and the live projection all agree. The latest run
- * (an operator retry starts one) sets the status; within a run the furthest status does. Undefined for no events.
+ * A submission's state from the steps its history shows, oldest first: the latest run (an operator retry starts
+ * one) sets the status; within a run the furthest status does. Undefined for no steps.
  */
-export function foldStatus(events: readonly StatusEvent[]): SubmissionState | undefined {
-  if (events.length === 0) return undefined;
-  const ordered = [...events].sort(compareForStatus);
+export function foldStatus(shown: readonly StatusEvent[]): SubmissionState | undefined {
+  const first = shown[0];
+  if (!first) return undefined;
+  const ordered = [...shown].sort(lifecycleOrder);
   const top = ordered.at(-1) as StatusEvent;
   const latestVersion = ordered.findLast((event) => typeof event.configurationVersion === "number");
   const terminal = terminalStatuses.has(top.status);
@@ -82,44 +82,97 @@ export function foldStatus(events: readonly StatusEvent[]): SubmissionState | un
     journalPostNumbers: terminal ? (top.journalPostNumbers ?? []) : [],
     errors: top.errors ?? [],
     configurationVersion: latestVersion?.configurationVersion ?? null,
-    createdAt: new Date(Math.min(...events.map((event) => (event.receivedAt ?? event.at).getTime()))),
+    // The first step is the gateway's acceptance: its time, never a later event's.
+    createdAt: first.receivedAt ?? first.at,
     updatedAt: top.at,
     statusEventId: top.eventId,
   };
 }
 
-export interface Transition {
-  readonly state: SubmissionState;
+/**
+ * The step an event's step must follow in its run, as a rank the run must have reached: what the event's producer
+ * acted on, so it is certain to arrive. Validation acts on the received event, the archive adapter on the
+ * validated one, an operator on a run the pipeline ended (FAILED or REJECTED); a received event starts its run.
+ */
+function follows(event: StatusEvent): number | undefined {
+  if (event.byOperator) return statusRank.FAILED;
+  switch (event.status) {
+    case "RECEIVED":
+      return undefined;
+    case "VALIDATED":
+    case "REJECTED":
+      return statusRank.RECEIVED;
+    default:
+      return statusRank.VALIDATED;
+  }
+}
+
+/**
+ * Which of the recorded events not yet shown join the history now, in the order they are appended. The history a
+ * client sees only grows at its end, so an event is shown once every step it follows is (held back until then),
+ * and never after a step it would come before: a step its run has passed, a duplicate (a second RECEIVED keeps
+ * the first one's time), or an earlier run's late event is recorded but never shown. A failure the archive's
+ * success overtakes before either is shown is not shown either.
+ */
+export function release(shown: readonly StatusEvent[], pending: readonly StatusEvent[]): StatusEvent[] {
+  const reached = new Map<number, number>();
+  let lastRun = 0;
+  for (const event of shown) {
+    const run = event.submission.run;
+    reached.set(run, Math.max(reached.get(run) ?? -1, rankOf(event)));
+    lastRun = Math.max(lastRun, run);
+  }
+  const ordered = [...pending].sort(lifecycleOrder);
+  const released: StatusEvent[] = [];
+  for (const event of ordered) {
+    const run = event.submission.run;
+    const top = reached.get(run);
+    const rank = rankOf(event);
+    if (run < lastRun || (top !== undefined && rank <= top)) continue;
+    const after = follows(event);
+    if (after !== undefined && (top === undefined || top < after)) continue;
+    if (event.status === "FAILED" && !event.byOperator && ordered.some((later) => archivedBy(later, run)))
+      continue;
+    released.push(event);
+    reached.set(run, rank);
+    lastRun = run;
+  }
+  return released;
+}
+
+/** The archive's own success in the run (both it and a failure follow VALIDATED: one is ready when the other is). */
+const archivedBy = (event: StatusEvent, run: number) =>
+  event.submission.run === run && event.status === "ARCHIVED" && !event.byOperator;
+
+export interface Projection {
+  /** The events newly shown, in order: the history grows by exactly these, at its end. */
+  readonly appended: readonly StatusEvent[];
+  /** The state the history now shows; undefined when nothing was appended (nothing changes). */
+  readonly state?: SubmissionState;
   /**
-   * The event that newly set a terminal status, when the new events did that: `submission.completed` is due,
-   * once for that event. A late event of an earlier step or run never makes one.
+   * The event that newly set a terminal status: `submission.completed` is due, once for that event. The history
+   * then holds every step the terminal one follows, so the announcement is complete.
    */
   readonly completedBy?: StatusEvent;
 }
 
-/** What newly recorded events do to a submission whose earlier events are `recorded`. */
-export function transition(
-  recorded: readonly StatusEvent[],
-  fresh: readonly StatusEvent[],
-): Transition | undefined {
-  const before = foldStatus(recorded);
-  const all = [...recorded, ...fresh];
-  const after = foldStatus(all);
-  if (!after) return undefined;
-  const newlyTerminal = terminalStatuses.has(after.status) && after.statusEventId !== before?.statusEventId;
-  const completedBy = newlyTerminal ? all.find((event) => event.eventId === after.statusEventId) : undefined;
-  return completedBy ? { state: after, completedBy } : { state: after };
+/**
+ * What the recorded events not yet shown (`pending`, newly recorded ones among them) do to a submission whose
+ * history shows `shown`, oldest first.
+ */
+export function project(shown: readonly StatusEvent[], pending: readonly StatusEvent[]): Projection {
+  const appended = release(shown, pending);
+  if (appended.length === 0) return { appended };
+  const before = foldStatus(shown);
+  const state = foldStatus([...shown, ...appended]) as SubmissionState;
+  const newlyTerminal = terminalStatuses.has(state.status) && state.statusEventId !== before?.statusEventId;
+  const completedBy = newlyTerminal
+    ? appended.find((event) => event.eventId === state.statusEventId)
+    : undefined;
+  return completedBy ? { appended, state, completedBy } : { appended, state };
 }
 
-/** The statuses a submission went through, oldest first (ties in the order the lifecycle takes them). */
-export function historyOf(events: readonly StatusEvent[]): { status: SubmissionStatus; at: Date }[] {
-  return [...events]
-    .sort(
-      (a, b) =>
-        a.at.getTime() - b.at.getTime() ||
-        a.submission.run - b.submission.run ||
-        rankOf(a) - rankOf(b) ||
-        a.eventId.localeCompare(b.eventId),
-    )
-    .map((event) => ({ status: event.status, at: event.at }));
+/** The steps a history shows, oldest first: what polling lists and what a completion carries. */
+export function historyOf(shown: readonly StatusEvent[]): { status: SubmissionStatus; at: Date }[] {
+  return shown.map((event) => ({ status: event.status, at: event.at }));
 }

@@ -31,7 +31,9 @@ const toStatus = {
     eventId: value.meta.eventId,
     submission: value.submission,
     status: "RECEIVED",
-    at: value.meta.occurredAt,
+    // The first run's step is the acceptance (what polling shows before the projection has it); a retry's is
+    // when the operator started it.
+    at: value.submission.run === 1 ? value.receivedAt : value.meta.occurredAt,
     receivedAt: value.receivedAt,
   }),
   validated: (value: SubmissionValidated): StatusEvent => ({

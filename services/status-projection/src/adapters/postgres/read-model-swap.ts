@@ -68,7 +68,10 @@ export async function swapInRebuiltTables(options: {
   }
 }
 
-/** The live history's events that the rebuilt history lacks, as events again, each with its submission. */
+/**
+ * The live history's events that the rebuilt history lacks, as events again, each with its submission (from its
+ * row, or from the event itself while it is held back before the submission has one).
+ */
 async function liveOnlyEvents(
   trx: Knex.Transaction,
   live: string,
@@ -78,20 +81,24 @@ async function liveOnlyEvents(
     `select h.event_id, h.submission_id, h.run, h.status, h.at, h.facts,
             s.tenant_id, s.source_application_id, s.integration_id, s.source_instance_id, s.kind
        from ??.submission_status_history h
-       join ??.submission_status s on s.submission_id = h.submission_id
+       left join ??.submission_status s on s.submission_id = h.submission_id
       where not exists (select 1 from ??.submission_status_history r where r.event_id = h.event_id)`,
     [live, live, rebuildSchema],
   );
   return rows.map((row) => {
-    const ref: SubmissionRef = {
-      id: row.submission_id,
-      tenant: row.tenant_id,
-      sourceApplication: row.source_application_id,
-      integrationId: row.integration_id,
-      sourceInstanceId: row.source_instance_id,
-      kind: row.kind,
-      run: row.run,
-    };
+    const owner = row.facts.submission;
+    const ref: SubmissionRef =
+      row.tenant_id === null && owner
+        ? { ...owner, id: row.submission_id, run: row.run }
+        : {
+            id: row.submission_id,
+            tenant: row.tenant_id as string,
+            sourceApplication: row.source_application_id as string,
+            integrationId: row.integration_id as string,
+            sourceInstanceId: row.source_instance_id as string,
+            kind: row.kind as SubmissionRef["kind"],
+            run: row.run,
+          };
     return {
       event: recordedEvent(row, ref),
       // Only what an announcement would carry, and the rebuilt tables' announcements are not kept.
@@ -106,10 +113,11 @@ async function liveOnlyEvents(
   });
 }
 
+/** Null while the submission has no row (every event of it held back). */
 interface SubmissionColumns {
-  readonly tenant_id: string;
-  readonly source_application_id: string;
-  readonly integration_id: string;
-  readonly source_instance_id: string;
-  readonly kind: SubmissionRef["kind"];
+  readonly tenant_id: string | null;
+  readonly source_application_id: string | null;
+  readonly integration_id: string | null;
+  readonly source_instance_id: string | null;
+  readonly kind: SubmissionRef["kind"] | null;
 }

@@ -1,12 +1,13 @@
 import type { EventHeaders } from "@flyt/kafka";
 import type { SubmissionCompleted, SubmissionRef, SubmissionStatus } from "@flyt/schemas";
 import type { Knex } from "knex";
+import { completedEvent } from "../../domain/completion";
 import {
   historyOf,
+  project,
   rankOf,
   type StatusEvent,
   type SubmissionState,
-  transition,
 } from "../../domain/status-transition";
 
 /** A status event with the headers of the message that carried it (passed on to what it causes). */
@@ -27,7 +28,11 @@ export interface PendingCompletion {
 type Facts = Pick<
   StatusEvent,
   "byOperator" | "caseNumber" | "journalPostNumbers" | "errors" | "configurationVersion"
-> & { readonly receivedAt?: string };
+> & {
+  readonly receivedAt?: string;
+  /** Whose the submission is: a rebuild takes over an event held back before the submission has a row. */
+  readonly submission?: Omit<SubmissionRef, "run">;
+};
 
 /** A recorded event as `submission_status_history` keeps it. */
 export interface HistoryRow {
@@ -37,13 +42,16 @@ export interface HistoryRow {
   readonly status: SubmissionStatus;
   readonly at: Date;
   readonly facts: Facts;
+  /** Where the step stands in the history clients see; null while held back, or for good when never shown. */
+  readonly position: number | null;
 }
 
 /**
  * The status read model. Events are applied in batches (one transaction for all the events handled together),
- * each recorded once by its event id; a submission's row is folded from all its recorded events, so their order
- * does not matter. A transition into a terminal status writes its `submission.completed` to the outbox in the same
- * transaction, so it is announced exactly once however often the event is delivered.
+ * each recorded once by its event id. A recorded event joins the submission's history (at its end, with the next
+ * position) once every step it follows is shown (see `release`); the row is folded from the shown steps. A
+ * transition into a terminal status writes its `submission.completed` (that row and that history) to the outbox
+ * in the same transaction, so it is announced exactly once however often the event is delivered.
  */
 export class StatusStore {
   constructor(
@@ -58,36 +66,48 @@ export class StatusStore {
       const ids = [...new Set(fresh.map(({ event }) => event.submission.id))].sort();
       if (ids.length === 0) return incoming.map(() => undefined);
       // One submission's events from different topics may be applied by concurrent batches: lock each
-      // submission (also one with no row yet), in a fixed order so two batches cannot deadlock.
+      // submission (also one with no row yet), in a fixed order so two batches cannot deadlock. Positions in the
+      // history are given under this lock, so two batches never show steps out of the order they were given.
       await trx.raw(
         "select pg_advisory_xact_lock(hashtext(id)) from (select unnest(?::text[]) as id order by 1) ids",
         [ids],
       );
-      const freshIds = new Set(fresh.map(({ event }) => event.eventId));
       const rows: HistoryRow[] = await trx("submission_status_history")
         .whereIn("submission_id", ids)
-        .select("event_id", "submission_id", "run", "status", "at", "facts");
+        .orderBy("position")
+        .select("event_id", "submission_id", "run", "status", "at", "facts", "position");
 
       const states: SubmissionState[] = [];
+      const positions: { eventId: string; position: number }[] = [];
       const completions = new Map<string, PendingCompletion>();
       for (const id of ids) {
         const arriving = fresh.filter(({ event }) => event.submission.id === id);
         const ref = (arriving[0] as IncomingStatusEvent).event.submission;
-        const recorded = rows
-          .filter((row) => row.submission_id === id && !freshIds.has(row.event_id))
-          .map((row) => recordedEvent(row, ref));
-        const changed = transition(
-          recorded,
-          arriving.map(({ event }) => event),
-        );
-        if (!changed) continue;
-        states.push(changed.state);
-        const { completedBy } = changed;
+        const own = rows.filter((row) => row.submission_id === id);
+        const shownRows = own.filter((row) => row.position !== null);
+        const shown = shownRows.map((row) => recordedEvent(row, ref));
+        const pending = own.filter((row) => row.position === null).map((row) => recordedEvent(row, ref));
+        const { appended, state, completedBy } = project(shown, pending);
+        if (!state) continue;
+        const last = shownRows.at(-1)?.position ?? 0;
+        appended.forEach((event, i) => {
+          positions.push({ eventId: event.eventId, position: last + i + 1 });
+        });
+        states.push(state);
         if (!completedBy) continue;
-        const cause = arriving.find(({ event }) => event.eventId === completedBy.eventId) ?? arriving[0];
-        const all = [...recorded, ...arriving.map(({ event }) => event)];
-        const completion = this.completion(changed.state, historyOf(all), cause as IncomingStatusEvent);
-        completions.set(completedBy.eventId, completion);
+        // Published after the commit by the handler of the event that caused it: the terminal event, or the one
+        // that released it when it was held back.
+        const cause = (arriving.find(({ event }) => event.eventId === completedBy.eventId) ??
+          arriving.at(-1)) as IncomingStatusEvent;
+        const history = historyOf([...shown, ...appended]);
+        completions.set(cause.event.eventId, this.completion(state, history, cause));
+      }
+      if (positions.length > 0) {
+        await trx.raw(
+          `update submission_status_history h set position = v.position
+             from unnest(?::text[], ?::int[]) as v(event_id, position) where h.event_id = v.event_id`,
+          [positions.map((p) => p.eventId), positions.map((p) => p.position)],
+        );
       }
       if (states.length > 0) {
         await trx("submission_status").insert(states.map(toRow)).onConflict("submission_id").merge();
@@ -167,23 +187,7 @@ export class StatusStore {
       eventId,
       submissionId: state.submission.id,
       headers: cause.headers,
-      event: {
-        meta: {
-          eventId,
-          occurredAt: state.updatedAt,
-          correlationId: cause.headers.correlationId,
-          producer: "status-projection",
-        },
-        submission: state.submission,
-        status: state.status,
-        caseNumber: state.caseNumber,
-        journalPostNumbers: state.journalPostNumbers,
-        errors: state.errors,
-        history,
-        configurationVersion: state.configurationVersion,
-        createdAt: state.createdAt,
-        updatedAt: state.updatedAt,
-      },
+      event: completedEvent(state, history, { eventId, correlationId: cause.headers.correlationId }),
     };
   }
 }
@@ -211,6 +215,7 @@ function toHistoryRow(event: StatusEvent) {
     ...(event.errors ? { errors: event.errors } : {}),
     ...(event.configurationVersion !== undefined ? { configurationVersion: event.configurationVersion } : {}),
     ...(event.receivedAt ? { receivedAt: event.receivedAt.toISOString() } : {}),
+    submission: ownerOf(event.submission),
   };
   return {
     event_id: event.eventId,
@@ -225,7 +230,7 @@ function toHistoryRow(event: StatusEvent) {
 
 /** A recorded event again, for the fold; its submission is `ref`, with the event's own run. */
 export function recordedEvent(row: HistoryRow, ref: SubmissionRef): StatusEvent {
-  const { receivedAt, ...facts } = row.facts;
+  const { receivedAt, submission: _owner, ...facts } = row.facts;
   return {
     ...facts,
     eventId: row.event_id,
@@ -234,6 +239,11 @@ export function recordedEvent(row: HistoryRow, ref: SubmissionRef): StatusEvent 
     at: row.at,
     ...(receivedAt ? { receivedAt: new Date(receivedAt) } : {}),
   };
+}
+
+/** A submission's reference without its run (the same for every run). */
+function ownerOf({ run: _run, ...owner }: SubmissionRef): Omit<SubmissionRef, "run"> {
+  return owner;
 }
 
 /** Dates come back from JSON as strings. */
