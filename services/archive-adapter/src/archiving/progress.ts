@@ -39,6 +39,11 @@ export interface Progress {
   sentWrites: Record<string, SentWrite>;
   attempts: number;
   readonly firstAttemptAt: Date;
+  /**
+   * When the run's retry budget started, if not at its first attempt: journal posts that waited for a case being
+   * made start it at their last wait (waiting spends none of it).
+   */
+  budgetFrom?: Date;
   lastError: string | null;
   answer?: ArchiveAnswer;
 }

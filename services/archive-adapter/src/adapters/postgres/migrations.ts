@@ -276,6 +276,24 @@ const noark5UploadSessionHealth = {
   },
 };
 
+/**
+ * When a run's retry budget started, when not at its first attempt: journal posts that waited for a case being made
+ * start theirs when it is there (waiting spends none of it).
+ */
+const budgetFrom = {
+  name: "009-archive-progress-budget-from",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("budget_from", { useTz: true }).nullable();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("budget_from");
+    });
+  },
+};
+
 const migrations = [
   progress,
   simulatedArchive,
@@ -285,6 +303,7 @@ const migrations = [
   noark5UploadSessions,
   casesByArchive,
   noark5UploadSessionHealth,
+  budgetFrom,
 ];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
