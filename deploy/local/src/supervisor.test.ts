@@ -102,4 +102,34 @@ describe("superviseProcesses", () => {
     await killAndAwaitRestart(3);
     expect(restartsOf("flaky").map((r) => r.restartInMs)).toEqual([20, 40, 20]);
   });
+
+  it("keeps the delay growing while the restart itself keeps failing, however long that goes on", async () => {
+    const { stateDir, logger, restartsOf } = await fixture();
+    let clock = 0;
+    const unstartable = {
+      name: "unstartable",
+      // Each failed attempt is a third of the stable time later than the one before.
+      start: async (): Promise<never> => {
+        clock += backoff.stableMs / 3;
+        throw new Error("cannot start");
+      },
+    };
+    supervisors.push(
+      superviseProcesses({
+        stateDir,
+        processes: [unstartable],
+        logger,
+        backoff,
+        checkEveryMs: 10,
+        now: () => clock,
+      }),
+    );
+
+    await waitFor("six restarts", async () => restartsOf("unstartable").length >= 6, { timeoutMs: 20_000 });
+    expect(
+      restartsOf("unstartable")
+        .slice(0, 6)
+        .map((r) => r.restartInMs),
+    ).toEqual([20, 40, 80, 80, 80, 80]);
+  });
 });

@@ -55,7 +55,9 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
       state.startedAt = now();
       logger.info({ service: supervised.name, pid: restarted.pid }, "service restarted");
     } catch (error) {
-      // Found dead again at the next check, and restarted after a longer delay.
+      // Found dead again at the next check, and restarted after a longer delay: a failed start counts as one that
+      // did not stay up, or restarts that keep failing for a minute would start over at the shortest delay.
+      state.startedAt = now();
       logger.error({ service: supervised.name, err: error }, "service could not be restarted");
     } finally {
       state.restart = undefined;

@@ -88,6 +88,7 @@ describe("isUnavailable", () => {
     ["Postgres: crash shutdown", failure("terminating connection because of crash", { code: "57P02" })],
     ["Postgres: starting up", failure("the database system is starting up", { code: "57P03" })],
     ["Postgres: connection failure", failure("connection failure", { code: "08006" })],
+    ["Postgres: connection does not exist", failure("connection does not exist", { code: "08003" })],
     ["Postgres: too many connections", failure("sorry, too many clients already", { code: "53300" })],
     ["refused", failure("connect ECONNREFUSED 127.0.0.1:5432", { code: "ECONNREFUSED" })],
     ["reset", failure("read ECONNRESET", { code: "ECONNRESET" })],
@@ -120,6 +121,22 @@ describe("isUnavailable", () => {
     ["Postgres: syntax error", failure("syntax error", { code: "42601" })],
     ["Postgres: unique violation", failure("duplicate key", { code: "23505" })],
     ["Postgres: database dropped", failure("database dropped", { code: "57P04" })],
+    [
+      "Postgres: protocol violation (too many bind parameters)",
+      failure("bind message has 70000 parameter formats but 0 parameters", { code: "08P01" }),
+    ],
+    [
+      "Postgres: a data error quoting a value that reads like a lost connection",
+      failure('invalid input syntax for type uuid: "Connection terminated unexpectedly"', { code: "22P02" }),
+    ],
+    [
+      "Postgres: a data error whose value is exactly such a message",
+      failure("Connection terminated unexpectedly", { code: "22P02" }),
+    ],
+    [
+      "an error quoting such a message inside its own",
+      failure('no integration named "timeout exceeded when trying to connect" for this client'),
+    ],
     ["kafkajs: refused message", failure("too large", { name: "KafkaJSProtocolError", retriable: false })],
     ["registry: 4xx", failure("Not Found", { name: "ResponseError", status: 404 })],
     [

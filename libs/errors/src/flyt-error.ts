@@ -72,19 +72,35 @@ const CONNECTION_ERROR_CODES = new Set([
 ]);
 
 /**
- * Postgres SQLSTATEs of a server that cannot serve now rather than a statement it refuses: class 08 (connection
- * exception), 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 57P05 idle session timeout,
- * 53300 too many connections. (57P04, database dropped, does not come back by retrying.)
+ * Postgres SQLSTATEs of a server that cannot serve now rather than a statement it refuses: of class 08 only the
+ * codes of a connection that could not be made or was lost (08000 connection exception, 08001 cannot establish,
+ * 08003 connection does not exist, 08004 establishment rejected, 08006 connection failure, 08007 transaction
+ * resolution unknown), not 08P01 (protocol violation: e.g. more than 65,535 bind parameters, the same every
+ * time); 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now, 57P05 idle session timeout, 53300
+ * too many connections. (57P04, database dropped, does not come back by retrying.)
  */
-const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1235]|53300)$/;
+const UNAVAILABLE_SQLSTATES = new Set([
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "08007",
+  "57P01",
+  "57P02",
+  "57P03",
+  "57P05",
+  "53300",
+]);
 
 /**
  * What node-postgres, its pool and knex's pool say without any code when the connection is lost or none can be
  * had: a server that restarts or is terminated mid-query ends the socket, and the query fails with only this
- * (knex puts the statement before it).
+ * (knex puts the statement and " - " before it). Whole messages, so that a value quoted in another error's
+ * message does not match.
  */
 const CONNECTION_LOST_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|is not queryable|Knex: Timeout acquiring a connection/;
+  /(?:^|\s-\s)(?:Connection terminated(?: unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$|^Knex: Timeout acquiring a connection\./;
 
 /**
  * kafkajs' errors of a broker it cannot reach or that did not answer. `KafkaJSNumberOfRetriesExceeded` calls
@@ -118,10 +134,12 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
     cause?: unknown;
     errors?: unknown;
   };
-  if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) {
+  if (typeof code === "string" && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code))) {
     return true;
   }
-  if (typeof message === "string" && CONNECTION_LOST_MESSAGES.test(message)) return true;
+  // Only an error with no code of its own is read by its message: one with a SQLSTATE said what it is.
+  if (code === undefined && typeof message === "string" && CONNECTION_LOST_MESSAGES.test(message))
+    return true;
   if (typeof name === "string" && name.startsWith("KafkaJS")) {
     // A broker that answered "not now" (leader moving, too few replicas in sync) says so with `retriable`.
     if (KAFKA_CONNECTION_ERRORS.has(name) || retriable === true) return true;

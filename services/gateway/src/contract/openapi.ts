@@ -36,7 +36,7 @@ const common = {
   },
   "503": {
     ...problem(
-      "Kafka or the database is unreachable: nothing was accepted. Send the same request again after Retry-After; if Kafka took it late after all, that answers 202 with its id.",
+      "Kafka, the database or the schema registry is unreachable, and Flyt could not complete the request (a submission may or may not have been taken). Send the same request again, with the same Idempotency-Key if it had one, after Retry-After seconds, backing off if this repeats: a submission that was taken answers 202 with its id, never a second one.",
     ),
     headers: retryAfter,
   },

@@ -172,6 +172,8 @@ async function submit(
     }
     throw error;
   }
+  // Should this fail (the database went away), the answer is a 503 although the event is out and goes on: the
+  // same request again finds the pending row and resumes it under the same id and event id.
   await accept();
   return { outcome: "accepted", id: record.id, replayed: reservation.outcome === "existing" };
 }

@@ -44,7 +44,10 @@ export function problemDetails(logger: Logger): Middleware {
         return;
       }
       const problem = toProblem(error);
-      if (problem.status >= 500) logger.error({ err: error, path: ctx.path }, "request failed");
+      // A dependency away is an expected condition the client is told to retry, not a fault of ours.
+      if (problem.code === UNAVAILABLE)
+        logger.warn({ err: error, path: ctx.path }, "dependency unavailable, answered 503");
+      else if (problem.status >= 500) logger.error({ err: error, path: ctx.path }, "request failed");
       for (const [name, value] of Object.entries(problem.extra.headers ?? {})) ctx.set(name, value);
       const errors = problem.extra.errors;
       const moreErrors = errors ? Math.max(0, errors.length - LISTED_ERRORS) : 0;
@@ -124,19 +127,22 @@ function requestFields(ctx: Context, error: unknown) {
   };
 }
 
+const UNAVAILABLE = "unavailable";
+
+/**
+ * Neutral on purpose: the failure may come after the submission was published (marking it accepted lost its
+ * connection), and then it goes on through the pipeline; the same request again answers with it, never a second.
+ */
+export const UNAVAILABLE_DETAIL =
+  "Flyt could not complete the request because a component it depends on is unavailable; send the same request again, with the same Idempotency-Key if it had one, after Retry-After seconds (and back off if this repeats). A repeated submission is never taken twice.";
+
 function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const status = (error as { status?: unknown }).status;
   if (isUnavailable(error)) {
-    return new Problem(
-      503,
-      "unavailable",
-      "Service unavailable",
-      "Nothing was accepted yet; send the same request again shortly.",
-      {
-        headers: { "Retry-After": "5" },
-      },
-    );
+    return new Problem(503, UNAVAILABLE, "Service unavailable", UNAVAILABLE_DETAIL, {
+      headers: { "Retry-After": "5" },
+    });
   }
   if (typeof status === "number" && status >= 400 && status < 500) {
     const message = (error as { expose?: boolean; message?: string }).expose

@@ -6,9 +6,18 @@ export interface UnreadBodyOptions {
   readonly drainBytes: number;
   /** For at most this long. */
   readonly drainMs: number;
+  /**
+   * At most this many connections are drained at once; past it a connection is closed as soon as its answer is
+   * written, so that many refused clients cannot hold a socket for `drainMs` each.
+   */
+  readonly maxDraining: number;
 }
 
-export const UNREAD_BODY_DEFAULTS: UnreadBodyOptions = { drainBytes: 32 * 1024 * 1024, drainMs: 10_000 };
+export const UNREAD_BODY_DEFAULTS: UnreadBodyOptions = {
+  drainBytes: 8 * 1024 * 1024,
+  drainMs: 10_000,
+  maxDraining: 64,
+};
 
 /**
  * An answer given before the request's body was read to its end (a 413 for a body over the limit, a 401 or 429
@@ -16,16 +25,25 @@ export const UNREAD_BODY_DEFAULTS: UnreadBodyOptions = { drainBytes: 32 * 1024 *
  * request. Why the rest is read (and dropped) before answering, up to a bound: a socket closed with bytes still
  * arriving is reset, and the reset both fails a client that is still sending (EPIPE) and throws away the
  * answer it has not read yet. Most clients (curl, fetch) read the answer only once they have sent the body.
- * A body larger than the bound still ends in a reset: such a client is not owed the bytes.
+ * A body larger than the bound, or one that arrives while `maxDraining` others are drained, still ends in a
+ * reset: such a client is not owed the bytes.
  */
 export function closeAfterUnreadBody(options: UnreadBodyOptions = UNREAD_BODY_DEFAULTS): Middleware {
+  let draining = 0;
   return async function closeAfterUnreadBody(ctx: Context, next: Next) {
     try {
       await next();
     } finally {
       if (!ctx.req.complete && !ctx.req.destroyed) {
         ctx.set("Connection", "close");
-        await drained(ctx.req, options);
+        if (draining < options.maxDraining) {
+          draining += 1;
+          try {
+            await drained(ctx.req, options);
+          } finally {
+            draining -= 1;
+          }
+        }
       }
     }
   };
