@@ -62,6 +62,12 @@ export interface FakeFintOptions {
    * `DokumentobjektFactory`); whether the archives refuse a document without it is UNVERIFIED.
    */
   readonly requireFilformat?: boolean;
+  /**
+   * A FAKE OPTION: what the archive fills in for a case sent without a case officer or unit (ids in its lists).
+   * Both fields are optional in FINT; whether a county's archive fills them with a default (its own, or the
+   * adapter's case defaults) is UNVERIFIED, and depends on its set-up.
+   */
+  readonly caseDefaults?: { readonly saksansvarlig?: string; readonly administrativEnhet?: string };
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -758,6 +764,15 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     // archive codes as keywords and leaves klasseId unset, the code in tittel (`NoarkFactory` 108–112,
     // `KlasseFactory`).
     const { noekkelord: _dropped, ...kept } = sak;
+    const links = { ...(sak._links as Json | undefined) };
+    for (const [relation, list] of [
+      ["saksansvarlig", "arkivressurs"],
+      ["administrativEnhet", "administrativenhet"],
+    ] as const) {
+      const fallback = options.caseDefaults?.[relation];
+      if (fallback !== undefined && !firstHref(sak, relation))
+        links[relation] = [{ href: codeHref(list, fallback) }];
+    }
     const resource: Json = {
       ...kept,
       ...(adapter === "P360"
@@ -779,7 +794,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       opprettetDato: `${createdAt.toISOString().slice(0, 19)}Z`,
       journalpost: [],
       _links: {
-        ...(sak._links as Json | undefined),
+        ...links,
         self: [{ href: caseHref(caseNumber) }, { href: `${baseUrl}/arkiv/noark/sak/systemid/${systemId}` }],
       },
     };
@@ -816,6 +831,9 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       const { nokkelord: _dropped, ...kept } = post;
       existing.push({
         ...kept,
+        ...(adapter === "P360"
+          ? { _links: { ...(post._links as Json), journalposttype: typeByCode(post) } }
+          : {}),
         nokkelord: [],
         journalAr: String(year),
         journalPostnummer: postNumber,
@@ -826,6 +844,16 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       });
     }
     return { kind: "accepted", location: caseHref(caseNumber), body: held.resource };
+  }
+
+  /**
+   * Public 360's read side answers a journal post's type by its code (…/journalposttype/systemid/I), whatever
+   * entry of its list the write linked (…/110).
+   */
+  function typeByCode(post: Json): { href: string }[] {
+    const linked = linkedId(post, "journalposttype");
+    const code = lists.journalposttype.find((entry) => entry.systemId === linked)?.kode ?? linked ?? "";
+    return [{ href: codeHref("journalposttype", code) }];
   }
 
   function journalPostProblems(post: Json, index: number): { field: string; message: string }[] {
