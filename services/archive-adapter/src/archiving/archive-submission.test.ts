@@ -9,7 +9,7 @@ import type {
   EarlierWrite,
   FinishedWrite,
 } from "../drivers/archive-driver";
-import { ArchiveRefusedError } from "../drivers/archive-errors";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../drivers/archive-errors";
 import { type ArchivingDependencies, archiveSubmission } from "./archive-submission";
 import type { Progress } from "./progress";
 
@@ -60,8 +60,12 @@ function archive(
     recognised?: { case?: ArchivedCase; journalPost?: ArchivedJournalPost };
     /** Writes are taken (202), then refused at their status URL. */
     refusedAfterTaking?: boolean;
+    /** Journal post adds (by index) that fail once before anything goes out, as a transient read would. */
+    failBeforeSending?: number[];
   } = {},
 ) {
+  const failBeforeSending = [...(behaviour.failBeforeSending ?? [])];
+  let added = 0;
   const calls: Calls = { lookups: [], writes: [] };
   let saved: Progress | undefined;
   const driver: ArchiveDriver = {
@@ -87,10 +91,18 @@ function archive(
       calls.lookups.push({ what: "journalPost", earlier });
       return earlier?.sent ? behaviour.recognised?.journalPost : undefined;
     },
-    async addJournalPost() {
+    async addJournalPost(_case, _post, _files, externalId, _accepted, sending) {
+      const index = Number(externalId.split("/").at(-1));
+      if (failBeforeSending.includes(index)) {
+        failBeforeSending.splice(failBeforeSending.indexOf(index), 1);
+        throw new ArchiveUnavailableError("GET case 2026/7 answered 503");
+      }
+      // As FINT's driver: the case's highest number, told just before the add goes out.
+      await sending?.(String(added));
       calls.writes.push({ what: "journalPost", saved });
       if (behaviour.refusedAfterTaking) throw refusedAfterTaking();
-      return thePost;
+      added += 1;
+      return { systemId: `2026/7-${added}`, number: `2026/7-${added}` };
     },
     async finishCaseCreate() {
       return behaviour.finished ?? "unknown";
@@ -273,6 +285,25 @@ describe("recognising an earlier write", () => {
     });
     await archiveSubmission(postRequest(), progress, deps);
     expect(calls.lookups[0]?.earlier?.sent?.firstSentAt).toEqual(firstAttemptAt);
+  });
+});
+
+describe("a journal post whose add failed before it went out", () => {
+  it("is not looked for as sent, and never taken for another of the submission's journal posts", async () => {
+    const { deps, calls } = archive({ failBeforeSending: [1] });
+    // Two journal posts alike in every field FINT can recognise them by.
+    const request = { ...postRequest(), journalPosts: [journalpost(file), journalpost(file)] };
+    const progress = progressOf({ case: theCase });
+    const failed = await archiveSubmission(request, progress, deps).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(ArchiveUnavailableError);
+    expect(progress.journalPosts.map((post) => post?.number)).toEqual(["2026/7-1"]);
+
+    const done = await archiveSubmission(request, progress, deps);
+    expect(done.journalPostNumbers).toEqual(["2026/7-1", "2026/7-2"]);
+    const lookup = calls.lookups.find(({ what }) => what === "journalPost");
+    expect(lookup?.earlier?.sent).toBeUndefined();
+    const notIt = await lookup?.earlier?.writtenByOthers?.(["2026/7-1", "2026/7-3"]);
+    expect([...(notIt ?? [])]).toEqual(["2026/7-1"]);
   });
 });
 

@@ -34,7 +34,9 @@ export interface Progress {
   pendingWrites: Record<string, string>;
   /**
    * Writes sent without a known result yet, by the same keys: when they were sent and the driver's marker,
-   * recorded before they went out, so a driver that cannot look a write up by external id can recognise it.
+   * recorded before they went out, so a driver that cannot look a write up by external id can recognise it. A
+   * journal post's send is recorded when its driver says the request is going out (`WriteSending`); until then
+   * its record has `sends: 0`, an attempt that sent nothing.
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
