@@ -208,7 +208,7 @@ describe.each(archives)("archiving into FINT arkiv ($destination.id)", ({ destin
     const { failed } = await harness.outcomeOf(request.submission.id);
     expect(failed).toMatchObject({
       code: "archive-rejected",
-      message: "java.lang.IllegalArgumentException: Ugyldig saksansvarlig",
+      message: "Ugyldig saksansvarlig",
     });
   });
 

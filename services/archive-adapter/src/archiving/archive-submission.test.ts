@@ -43,6 +43,7 @@ function progressOf(overrides: Partial<Progress> = {}): Progress {
     sentWrites: {},
     attempts: 1,
     firstAttemptAt: new Date("2026-12-01T08:00:00Z"),
+    firstRunAt: new Date("2026-12-01T08:00:00Z"),
     lastError: null,
     ...overrides,
   };
@@ -260,10 +261,16 @@ describe("recognising an earlier write", () => {
     expect(others.cases).toEqual([["2026/5", "2026/6"]]);
   });
 
-  it("takes a write an older adapter attempted without recording its send as sent at the first attempt", async () => {
+  it("takes a write an older adapter attempted without recording its send as sent since the first run", async () => {
     const { deps, calls } = archive();
     const firstAttemptAt = new Date("2026-12-01T07:45:00Z");
-    const progress = progressOf({ caseCreateAttempted: true, firstAttemptAt });
+    // An operator's retry (run 2) started its own attempts later; the send may be from the first run.
+    const progress = progressOf({
+      run: 2,
+      caseCreateAttempted: true,
+      firstRunAt: firstAttemptAt,
+      firstAttemptAt: new Date("2026-12-01T09:00:00Z"),
+    });
     await archiveSubmission(caseRequest(), progress, deps);
     expect(calls.lookups[0]?.earlier?.sent).toEqual({
       firstSentAt: firstAttemptAt,
@@ -281,7 +288,7 @@ describe("recognising an earlier write", () => {
       case: theCase,
       files: { [file.fileId]: "https://fint.test/arkiv/noark/dokumentfil/systemid/1" },
       journalPostsAttempted: [0],
-      firstAttemptAt,
+      firstRunAt: firstAttemptAt,
     });
     await archiveSubmission(postRequest(), progress, deps);
     expect(calls.lookups[0]?.earlier?.sent?.firstSentAt).toEqual(firstAttemptAt);

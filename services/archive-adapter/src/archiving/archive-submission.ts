@@ -499,10 +499,10 @@ function recordSending(progress: Progress, key: string, now: Date) {
 
 /**
  * A send made by an adapter from before sends were recorded (a rolling deploy): it went out no earlier than the
- * progress's first attempt and may have gone out as late as now.
+ * submission's first run started (in any run since) and may have gone out as late as now.
  */
 const legacySend = (progress: Progress, now: Date): SentWrite => ({
-  firstSentAt: progress.firstAttemptAt,
+  firstSentAt: progress.firstRunAt,
   lastSentAt: now,
   sends: 1,
 });

@@ -40,7 +40,10 @@ export interface Progress {
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
+  /** The first attempt of this run: its retry budget counts from here. */
   readonly firstAttemptAt: Date;
+  /** When the submission's first run started; a later run does not move it. */
+  readonly firstRunAt: Date;
   lastError: string | null;
   answer?: ArchiveAnswer;
 }

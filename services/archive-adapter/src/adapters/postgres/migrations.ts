@@ -276,6 +276,29 @@ const noark5UploadSessionHealth = {
   },
 };
 
+/**
+ * When a submission's first run started, never moved by a later run (an operator's retry resets
+ * `first_attempt_at`): a write an adapter from before sends were recorded may have sent is recognised from here.
+ * Rows from before take their first attempt, the best there is.
+ */
+const firstRunAt = {
+  name: "010-archive-progress-first-run-at",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("first_run_at", { useTz: true }).nullable();
+    });
+    await db("archive_progress").update({ first_run_at: db.ref("first_attempt_at") });
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("first_run_at", { useTz: true }).notNullable().defaultTo(db.fn.now()).alter();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("first_run_at");
+    });
+  },
+};
+
 const migrations = [
   progress,
   simulatedArchive,
@@ -285,6 +308,7 @@ const migrations = [
   noark5UploadSessions,
   casesByArchive,
   noark5UploadSessionHealth,
+  firstRunAt,
 ];
 const config = {
   tableName: "flyt_archive_adapter_migrations",

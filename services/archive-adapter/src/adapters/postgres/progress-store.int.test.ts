@@ -93,6 +93,8 @@ describe("ProgressStore runs", () => {
     expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
     expect(second.answer).toBeUndefined();
     expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
+    // When the first run started stays: what it sent is recognised from there.
+    expect(second.firstRunAt).toEqual(first.firstAttemptAt);
     // The earlier run, delivered late, has nothing left to do.
     expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
   });

@@ -26,6 +26,7 @@ interface ProgressRow {
   readonly sent_writes: Record<string, StoredSentWrite>;
   readonly attempts: number;
   readonly first_attempt_at: Date;
+  readonly first_run_at: Date;
   readonly last_error: string | null;
   readonly answer: Progress["answer"] | null;
   readonly version: number;
@@ -329,6 +330,7 @@ function toProgress(row: ProgressRow): Progress {
     ),
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
+    firstRunAt: row.first_run_at,
     lastError: row.last_error,
     ...(row.answer ? { answer: row.answer } : {}),
   };
