@@ -299,6 +299,31 @@ const firstRunAt = {
   },
 };
 
+/**
+ * What a submission wrote into an archive before a later run went to another one (which clears its progress for
+ * the new archive): still other submissions' to recognise their lost writes against (progress-store
+ * `casesCreatedByOthers`, `journalPostsAddedByOthers`).
+ */
+const writesLeftBehind = {
+  name: "011-archive-writes-left-behind",
+  async up(db: Knex) {
+    await db.schema.createTable("archive_writes_left_behind", (t) => {
+      t.text("submission_id").notNullable();
+      t.text("tenant_id").notNullable();
+      t.text("destination_id").notNullable();
+      t.text("case_number").notNullable();
+      t.boolean("case_created").notNullable();
+      t.jsonb("journal_posts").notNullable().defaultTo("[]");
+      t.timestamp("left_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["submission_id", "destination_id", "case_number"]);
+      t.index(["tenant_id", "destination_id", "case_number"], "archive_writes_left_behind_archive_case");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("archive_writes_left_behind");
+  },
+};
+
 const migrations = [
   progress,
   simulatedArchive,
@@ -309,6 +334,7 @@ const migrations = [
   casesByArchive,
   noark5UploadSessionHealth,
   firstRunAt,
+  writesLeftBehind,
 ];
 const config = {
   tableName: "flyt_archive_adapter_migrations",
