@@ -115,6 +115,8 @@ export interface InjectedFailure {
   readonly path?: string | RegExp;
   /** How many matching requests it takes (default 1); ignored when `share` is given. */
   readonly times?: number;
+  /** How many matching requests it lets through first (default none). */
+  readonly skip?: number;
   /** Instead of a count: this share (0–1) of matching requests, until cleared. */
   readonly share?: number;
   readonly answer: InjectedAnswer;
@@ -231,6 +233,7 @@ interface PendingWrite {
 
 interface FailureRule extends InjectedFailure {
   remaining: number;
+  skipped: number;
 }
 
 interface HeldCase {
@@ -402,6 +405,10 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (typeof rule.path === "string" && !path.startsWith(rule.path)) continue;
       if (rule.path instanceof RegExp && !rule.path.test(path)) continue;
+      if (rule.skipped < (rule.skip ?? 0)) {
+        rule.skipped += 1;
+        continue;
+      }
       if (rule.share !== undefined) {
         if (random() < rule.share) return rule;
         continue;
@@ -1103,7 +1110,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     tokenUrl: `${baseUrl}/oauth/token`,
     credentials,
     inject(failure) {
-      failures.push({ ...failure, remaining: failure.times ?? 1 });
+      failures.push({ ...failure, remaining: failure.times ?? 1, skipped: 0 });
     },
     clearFailures() {
       failures.length = 0;
