@@ -29,6 +29,7 @@ export {
 } from "./runner/consumer-runner";
 export { Semaphore } from "./runner/keyed-scheduler";
 export { defaultRetryPolicy, type RetryPolicy } from "./runner/retry-policy";
+export { RetryWakeups } from "./runner/retry-wakeups";
 export {
   type CompatibilityLevel,
   SchemaRegistryClient,

@@ -6,6 +6,7 @@ import {
   EventProducer,
   kafkaHealthCheck,
   type MessageHandler,
+  type RetryWakeups,
   SchemaRegistryClient,
   schemaRegistryHealthCheck,
 } from "@flyt/kafka";
@@ -127,6 +128,8 @@ export interface ConsumingOptions {
   /** See ConsumerRunnerOptions: concurrency split by a header, each group bounded on its own. */
   readonly admissionGroup?: (headers: Readonly<Record<string, string>>) => string | undefined;
   readonly groupConcurrency?: number;
+  /** See ConsumerRunnerOptions: how the service cuts retry waits short. */
+  readonly wakeups?: RetryWakeups;
 }
 
 /**
@@ -154,6 +157,7 @@ export function startConsuming(runtime: ServiceRuntime, options: ConsumingOption
     sessionTimeoutMs: options.config.kafka.sessionTimeoutMs,
     ...(options.admissionGroup ? { admissionGroup: options.admissionGroup } : {}),
     ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}),
+    ...(options.wakeups ? { wakeups: options.wakeups } : {}),
     // Alive but consuming nothing would stall the pipeline behind a green /livez: the process goes, and its
     // supervisor starts it again (re-reading mounted secrets, which may have been rotated).
     onStoppedForGood: () => {

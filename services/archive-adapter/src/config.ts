@@ -61,6 +61,8 @@ const archiveEnv = {
   DESTINATION_CHECK_TIMEOUT_MS: durationMs.max(DESTINATION_CHECK_EXPIRES_AFTER_MS - 20_000).default(60_000),
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).default(5),
   CIRCUIT_OPEN_MS: durationMs.default(30_000),
+  /** How often an open circuit probes its archive (one cheap read), to resume its waiting submissions when it is back. */
+  CIRCUIT_PROBE_MS: durationMs.default(2_000),
   SIMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   SIMULATOR_ERROR_RATE: share.default(0),
   SIMULATOR_UNCERTAIN_RATE: share.default(0),
@@ -88,7 +90,11 @@ function archiveSettings(env: ArchiveEnv) {
       concurrencyPerDestination: env.ARCHIVE_CONCURRENCY_PER_DESTINATION,
       leaseMs: env.ARCHIVE_LEASE_MS,
       retryBudgetMs: env.ARCHIVE_RETRY_BUDGET_MS,
-      circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, openMs: env.CIRCUIT_OPEN_MS },
+      circuit: {
+        failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD,
+        openMs: env.CIRCUIT_OPEN_MS,
+        probeMs: env.CIRCUIT_PROBE_MS,
+      },
       checkTimeoutMs: env.DESTINATION_CHECK_TIMEOUT_MS,
     },
     simulator: {

@@ -1,5 +1,5 @@
 import { migrateFileStore, PostgresFileStore } from "@flyt/file-store";
-import { routingHeaders } from "@flyt/kafka";
+import { RetryWakeups, routingHeaders } from "@flyt/kafka";
 import { withMigrationLock } from "@flyt/postgres";
 import { ConfigurationStore, DestinationChecks } from "@flyt/registry";
 import { consumingCheck, startConsuming, startServiceRuntime } from "@flyt/service-runtime";
@@ -20,7 +20,16 @@ const fileStore = new PostgresFileStore(db);
 const progress = new ProgressStore(db, config.archive.leaseMs);
 const connections = await loadArchiveConnections(config.archive.connectionsFile);
 
-const driverFor = archiveDrivers({ db, config, connections, fileStore, logger });
+// Submissions waiting to be retried go at once when what they wait for is there: their archive, or their case.
+const wakeups = new RetryWakeups();
+const driverFor = archiveDrivers({
+  db,
+  config,
+  connections,
+  fileStore,
+  logger,
+  onArchiveCallable: (destinationId) => wakeups.wakeGroup(destinationId),
+});
 const checkDriverFor = archiveDriversForChecks({ db, config, connections, fileStore, logger });
 const configurations = new ConfigurationStore(db);
 const destinationChecks = new DestinationChecks(db);
@@ -46,6 +55,7 @@ startConsuming(runtime, {
         save: (saved, options) => progress.save(saved, options),
         renew: (held) => progress.renew(held),
         releaseSearches: (submissionId) => progress.releaseSearches(submissionId),
+        submissionState: (submissionId, quietMs) => progress.submissionState(submissionId, quietMs),
         searches: {
           claim: (destinationId, criteria, submissionId) =>
             progress.claimSearch(destinationId, criteria, submissionId),
@@ -74,6 +84,7 @@ startConsuming(runtime, {
         failed: (key, value, headers) => producer.publish(topics.archiveFailed, { key, value, headers }),
       },
       retryBudgetMs: config.archive.retryBudgetMs,
+      wakeKey: (key) => wakeups.wakeKey(key),
       now: () => new Date(),
     }),
     checkDestinationHandler({
@@ -96,4 +107,5 @@ startConsuming(runtime, {
   // A slow archive holds at most its own share of the handlers: the others' submissions go on.
   admissionGroup: (headers) => headers[routingHeaders.destination],
   groupConcurrency: config.archive.concurrencyPerDestination,
+  wakeups,
 });

@@ -15,6 +15,7 @@ import type { TopicDefinition } from "../topic";
 import { createTopicsAndWait } from "../topics-admin";
 import { type ConsumedMessage, ConsumerRunner, type MessageHandler } from "./consumer-runner";
 import type { RetryPolicy } from "./retry-policy";
+import { RetryWakeups } from "./retry-wakeups";
 
 interface TestEvent {
   readonly key: string;
@@ -97,6 +98,7 @@ function startRunner(
     groupId?: string;
     metrics?: Registry;
     concurrency?: number;
+    wakeups?: RetryWakeups;
   } = {},
 ) {
   const handler: MessageHandler<TestEvent> = {
@@ -117,6 +119,9 @@ function startRunner(
     deadLetterTopic: topics.deadLetter,
     concurrency: options.concurrency ?? 16,
     commitIntervalMs: 50,
+    // Every test message goes to one archive; its key tells which (`a:...`, `b:...`).
+    admissionGroup: (headers) => headers["submission-id"]?.split(":")[0],
+    ...(options.wakeups ? { wakeups: options.wakeups } : {}),
   });
   return { runner, started: runner.start() };
 }
@@ -328,6 +333,52 @@ describe("ConsumerRunner over Kafka and the registry", () => {
     await publish(topics.events, [{ key: "k", seq: 1 }]);
     await vi.waitFor(() => expect(done).toHaveLength(2), { timeout: 20_000 });
     expect(done).toEqual(["k#0@3", "k#1@1"]);
+    await runner.stop(5_000);
+  });
+
+  it("retries at once what the service wakes, by group or by key, instead of after its backoff", async () => {
+    const topics = await freshTopics(3);
+    const hourLong: RetryPolicy = {
+      inPlaceAttempts: 1,
+      inPlaceBackoff: { initialMs: 3_600_000, maxMs: 3_600_000, multiplier: 1 },
+      retryTopicAttempts: 3,
+      retryTopicBackoff: { initialMs: 3_600_000, maxMs: 3_600_000, multiplier: 1 },
+    };
+    const wakeups = new RetryWakeups();
+    const down = new Set(["a", "b"]);
+    const failed = new Map<string, number>();
+    const done: string[] = [];
+    const { runner, started } = startRunner(
+      topics,
+      async ({ value }) => {
+        if (down.has(value.key.split(":")[0] ?? "")) {
+          failed.set(value.key, (failed.get(value.key) ?? 0) + 1);
+          throw new TransientError("archive down");
+        }
+        done.push(value.key);
+      },
+      { retry: hourLong, wakeups },
+    );
+    await started;
+    // Each fails once and waits an hour in the retry topic; a's are woken before they are read from there.
+    const keys = ["a:1", "a:2", "b:1", "b:2"];
+    await publish(
+      topics.events,
+      keys.map((key) => ({ key, seq: 0 })),
+    );
+    await vi.waitFor(() => expect(failed.size).toBe(4), { timeout: 20_000 });
+
+    down.delete("a");
+    wakeups.wakeGroup("a");
+    await vi.waitFor(() => expect([...done].sort()).toEqual(["a:1", "a:2"]), { timeout: 20_000 });
+
+    // Woken one key at a time, only that key goes: b:1 fails again (it waits again), then goes.
+    wakeups.wakeKey("b:1");
+    await vi.waitFor(() => expect(failed.get("b:1")).toBe(2), { timeout: 20_000 });
+    down.delete("b");
+    wakeups.wakeKey("b:1");
+    await vi.waitFor(() => expect(done).toContain("b:1"), { timeout: 20_000 });
+    expect(done).not.toContain("b:2");
     await runner.stop(5_000);
   });
 

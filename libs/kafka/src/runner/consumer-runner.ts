@@ -13,6 +13,7 @@ import { coPartitionedAssigner } from "./co-partitioned-assigner";
 import { KeyedScheduler, Semaphore } from "./keyed-scheduler";
 import { PartitionProgress } from "./partition-progress";
 import { decideAfterFailure, defaultRetryPolicy, type RetryPolicy } from "./retry-policy";
+import { RetryWakeups, type WaitingMessage } from "./retry-wakeups";
 import { createRunnerMetrics, type RunnerMetrics } from "./runner-metrics";
 
 /** What a handler gets: the decoded value and where it came from. */
@@ -66,6 +67,11 @@ export interface ConsumerRunnerOptions {
    */
   readonly admissionGroup?: (headers: Readonly<Record<string, string>>) => string | undefined;
   readonly groupConcurrency?: number;
+  /**
+   * Lets the service cut retry waits short (an archive that is back wakes its group's messages): see
+   * RetryWakeups.
+   */
+  readonly wakeups?: RetryWakeups;
   /** A partition stops fetching while this many of its messages are unhandled. */
   readonly maxInFlightPerPartition?: number;
   readonly commitIntervalMs?: number;
@@ -113,6 +119,8 @@ export const retryHeaders = {
   originalPartition: "flyt-original-partition",
   originalOffset: "flyt-original-offset",
   firstFailedAt: "flyt-first-failed-at",
+  /** When the attempt before the move failed: a wake-up of its group or key since then ends its wait. */
+  lastFailedAt: "flyt-last-failed-at",
   lastError: "flyt-last-error",
 } as const;
 
@@ -160,6 +168,7 @@ export class ConsumerRunner {
   #committing: Promise<void> | undefined;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #wakeups: RetryWakeups;
   /** Metric children per topic: resolving labels on every message costs more than the handling. */
   readonly #topicMetrics = new Map<string, ReturnType<typeof labelled>>();
 
@@ -171,6 +180,7 @@ export class ConsumerRunner {
     this.#semaphore = new Semaphore(options.concurrency ?? 32);
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
+    this.#wakeups = options.wakeups ?? new RetryWakeups(this.#now);
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
       partitionAssigners: [coPartitionedAssigner],
@@ -340,7 +350,18 @@ export class ConsumerRunner {
     let firstFailedAt = fromRetryTopic
       ? Number(headers[retryHeaders.firstFailedAt] ?? this.#now())
       : undefined;
-    if (fromRetryTopic && !(await this.#sleep(Number(headers[retryHeaders.notBefore] ?? 0) - this.#now())))
+    const waiting = (failedAt: number) => ({
+      group: this.#options.admissionGroup?.(headers),
+      key: fetched.key,
+      failedAt,
+    });
+    if (
+      fromRetryTopic &&
+      !(await this.#retryWait(
+        Number(headers[retryHeaders.notBefore] ?? 0) - this.#now(),
+        waiting(Number(headers[retryHeaders.lastFailedAt] ?? fetched.message.timestamp)),
+      ))
+    )
       return false;
 
     const policy = handler.retry ?? defaultRetryPolicy;
@@ -363,7 +384,8 @@ export class ConsumerRunner {
         return true;
       } catch (error) {
         this.#metricsFor(topic).failed.inc();
-        firstFailedAt ??= this.#now();
+        const failedAt = this.#now();
+        firstFailedAt ??= failedAt;
         if (error instanceof UndecodableMessageError) {
           logger().error({ err: error }, "message cannot be decoded; dead-lettering it");
           const done = await this.#deadLetter(
@@ -390,7 +412,7 @@ export class ConsumerRunner {
             { err: error, attempt, delayMs: decision.delayMs },
             "handler failed; retrying in place",
           );
-          if (!(await this.#sleep(decision.delayMs))) return false;
+          if (!(await this.#retryWait(decision.delayMs, waiting(failedAt)))) return false;
           attempt += 1;
           continue;
         }
@@ -402,7 +424,7 @@ export class ConsumerRunner {
             { err: error, attempt, delayMs: decision.delayMs },
             "handler failed again; waiting to retry",
           );
-          if (!(await this.#sleep(decision.delayMs))) return false;
+          if (!(await this.#retryWait(decision.delayMs, waiting(failedAt)))) return false;
           attempt += 1;
           continue;
         }
@@ -421,6 +443,7 @@ export class ConsumerRunner {
             firstFailedAt,
             error,
             logger,
+            failedAt,
           );
         }
         const reason = decision.action === "dead-letter" ? decision.reason : "RETRIES_EXHAUSTED";
@@ -512,6 +535,7 @@ export class ConsumerRunner {
     firstFailedAt: number | undefined,
     reason: unknown,
     logger: LazyLogger,
+    failedAt = this.#now(),
   ): Promise<boolean> {
     const retryTopic = this.#options.retryTopic as TopicDefinition;
     const fromRetryTopic = fetched.batchTopic === retryTopic.topic;
@@ -523,6 +547,7 @@ export class ConsumerRunner {
       [retryHeaders.originalPartition]: headers[retryHeaders.originalPartition] ?? String(fetched.partition),
       [retryHeaders.originalOffset]: headers[retryHeaders.originalOffset] ?? fetched.message.offset,
       [retryHeaders.lastError]: errorMessage(reason).slice(0, 1_000),
+      [retryHeaders.lastFailedAt]: String(failedAt),
       ...(firstFailedAt === undefined ? {} : { [retryHeaders.firstFailedAt]: String(firstFailedAt) }),
     };
     const sent = await this.#publishReliably(logger, () =>
@@ -599,6 +624,11 @@ export class ConsumerRunner {
       this.#topicMetrics.set(topic, metrics);
     }
     return metrics;
+  }
+
+  /** A retry's wait: `ms`, or until the service wakes the message; false if the runner began stopping meanwhile. */
+  #retryWait(ms: number, message: WaitingMessage): Promise<boolean> {
+    return this.#wakeups.wait(ms, message, this.#stopping.signal);
   }
 
   /** Waits `ms`; false if the runner began stopping meanwhile. */

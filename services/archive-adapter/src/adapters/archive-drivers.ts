@@ -24,6 +24,11 @@ export interface ArchiveDriversOptions {
   readonly connections: ArchiveConnections;
   readonly fileStore: PostgresFileStore;
   readonly logger: Logger;
+  /**
+   * A destination's archive is worth calling again after an outage (its circuit closed, or its trial is due): the
+   * submissions waiting for it should go now.
+   */
+  readonly onArchiveCallable?: (destinationId: string) => void;
 }
 
 /**
@@ -39,10 +44,18 @@ export function archiveDrivers(
   function driverFor(destination: ArchiveDestination, tenantId: string): ArchiveDriver {
     let driver = drivers.get(destination.id);
     if (!driver) {
+      const connected = connect(destination, tenantId);
+      const { probe } = connected;
       driver = guardedDriver(
-        connect(destination, tenantId),
+        connected,
         new Semaphore(options.config.archive.concurrencyPerDestination),
-        new CircuitBreaker(destination.id, options.config.archive.circuit),
+        new CircuitBreaker(destination.id, options.config.archive.circuit, {
+          ...(probe ? { probe: () => probe.call(connected) } : {}),
+          onCallable: () => {
+            options.logger.info({ destination }, "archive destination callable again");
+            options.onArchiveCallable?.(destination.id);
+          },
+        }),
       );
       drivers.set(destination.id, driver);
       options.logger.info({ destination }, "archive destination connected");

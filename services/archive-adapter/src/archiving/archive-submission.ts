@@ -68,10 +68,21 @@ export interface ArchivingDependencies {
 }
 
 /**
- * A case submission's case, archived in full; "waiting" until it is, "failed" when it never will be; or the
- * case number an operator resolved it with (archived by other means).
+ * A case submission's case, archived in full; "waiting" until it is, `failed` (with its outcome) when it never will
+ * be; or the case number an operator resolved it with (archived by other means).
  */
-export type CaseOfSubmission = ArchivedCase | "waiting" | "failed" | { readonly resolvedAs: string };
+export type CaseOfSubmission =
+  | ArchivedCase
+  | "waiting"
+  | { readonly failed: CaseFailure }
+  | { readonly resolvedAs: string };
+
+/** How a case submission failed, as it was published. */
+export interface CaseFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly retriable: boolean;
+}
 
 /** Whose cases: a source application's, in one county's archive destination. */
 export interface CaseOwner {
@@ -80,8 +91,19 @@ export interface CaseOwner {
   readonly destinationId: string;
 }
 
-/** Journal posts to a case submission whose case does not exist yet: they wait for it (WAITING_FOR_CASE). */
-export class WaitingForCaseError extends TransientError {}
+/**
+ * Journal posts to a case submission whose case does not exist yet: they wait for it (WAITING_FOR_CASE), for as
+ * long as `caseSubmissionId` (the case submission, or the submission finding or creating a search-or-new case) is
+ * being archived.
+ */
+export class WaitingForCaseError extends TransientError {
+  constructor(
+    message: string,
+    readonly caseSubmissionId: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Search-or-new found several cases: which one is meant is for an archivist to say. */
 export class SeveralCasesFoundError extends PermanentError {}
@@ -96,8 +118,20 @@ export class UnknownCaseError extends PermanentError {
   }
 }
 
-/** Journal posts to a case submission that failed: there is no case to add them to. */
-export class CaseNotArchivedError extends PermanentError {}
+/**
+ * Journal posts to a case submission that failed: there is no case to add them to. They fail with its reason, and
+ * are worth an operator's retry when it is (once the case submission is archived).
+ */
+export class CaseNotArchivedError extends PermanentError {
+  constructor(
+    caseSubmissionId: string,
+    readonly caseFailure: CaseFailure,
+  ) {
+    super(
+      `case submission ${caseSubmissionId} failed (${caseFailure.code}: ${caseFailure.message}): no case to add to`,
+    );
+  }
+}
 
 /**
  * Archives one validated submission, resuming from its progress: finds or creates the case, uploads the files,
@@ -233,9 +267,8 @@ async function resolveCase(
       }
       const found = await deps.caseOfSubmission(owner, caseRef);
       if (found === "waiting")
-        throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`);
-      if (found === "failed")
-        throw new CaseNotArchivedError(`case submission ${caseRef} failed: no case to add to`);
+        throw new WaitingForCaseError(`case submission ${caseRef} is not archived yet`, caseRef);
+      if ("failed" in found) throw new CaseNotArchivedError(caseRef, found.failed);
       if ("resolvedAs" in found) {
         const resolved = await deps.driver.caseByNumber(found.resolvedAs);
         if (!resolved) throw new UnknownCaseError(found.resolvedAs);
@@ -254,6 +287,7 @@ async function resolveCase(
       if (!holder && !claim.case) {
         throw new WaitingForCaseError(
           "another submission with these search criteria is finding or creating the case",
+          claim.holder,
         );
       }
       await deps.archiving();

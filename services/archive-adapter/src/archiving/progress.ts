@@ -40,10 +40,15 @@ export interface Progress {
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
-  /** The first attempt of this run: its retry budget counts from here. */
+  /** The first attempt of this run: its retry budget counts from here (unless `budgetFrom`). */
   readonly firstAttemptAt: Date;
   /** When the submission's first run started; a later run does not move it. */
   readonly firstRunAt: Date;
+  /**
+   * When the run's retry budget started, if not at its first attempt: journal posts that waited for a case being
+   * made start it at their last wait (waiting spends none of it).
+   */
+  budgetFrom?: Date;
   lastError: string | null;
   answer?: ArchiveAnswer;
 }

@@ -130,6 +130,11 @@ export interface ArchiveDriver {
     sending?: WriteSending,
   ): Promise<ArchivedJournalPost>;
   /**
+   * One cheap read that resolves when the archive answers (a refusal is an answer too): while a destination's
+   * circuit is open, it tells when the archive is back. Drivers without one are tried again by a real call.
+   */
+  probe?(): Promise<void>;
+  /**
    * The connection check: reach the archive, authenticate, read its code lists, and look up every configured
    * code (see destination-check). Reads only; never writes to the archive.
    */

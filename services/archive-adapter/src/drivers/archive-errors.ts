@@ -20,6 +20,13 @@ export class ArchiveUnavailableError extends TransientError {
   }
 }
 
+/**
+ * The archive took a write and is still working on it, or may still be handed it (FINT's status window): it
+ * answers, so this is no sign of an archive that is down (a circuit breaker does not count it), but the
+ * submission must wait before it goes on.
+ */
+export class WriteInProgressError extends ArchiveUnavailableError {}
+
 /** The archive refused the content (4xx with its validation text): sending the same again will fail again. */
 export class ArchiveRefusedError extends PermanentError {
   /** The archive's own words, kept for the archivist. */

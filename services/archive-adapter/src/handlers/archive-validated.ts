@@ -51,6 +51,8 @@ export interface ArchiveValidatedDependencies {
     renew(progress: Progress): Promise<boolean>;
     /** Lets go of the search claims of a submission that failed. */
     releaseSearches(submissionId: string): Promise<void>;
+    /** Whether a submission others wait for is still being archived (see the store). */
+    submissionState(submissionId: string, quietMs: number): Promise<"archiving" | "done" | "unknown">;
   } & Pick<ArchivingDependencies, "caseOfSubmission" | "searches" | "ownCases" | "writtenByOthers">;
   /** How often a delivery renews its lease while an archive call is in flight. */
   readonly leaseRenewalMs: number;
@@ -63,6 +65,11 @@ export interface ArchiveValidatedDependencies {
   };
   /** How long transient failures are retried before the submission is failed with the archive's message. */
   readonly retryBudgetMs: number;
+  /**
+   * Ends the retry wait of the messages with this key now (the consumer runner's wake-ups): journal posts waiting
+   * for a case go as soon as its submission has an outcome, not after their backoff.
+   */
+  readonly wakeKey?: (key: string) => void;
   readonly now: () => Date;
 }
 
@@ -83,6 +90,7 @@ export const archiveRetryPolicy: RetryPolicy = {
  * the recorded outcome and never writes twice.
  */
 export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
+  const waiting = new WaitingForCases();
   return handlerFor({
     topic: deps.topics.submissionValidated,
     retry: archiveRetryPolicy,
@@ -101,18 +109,23 @@ export function archiveValidatedHandler(deps: ArchiveValidatedDependencies) {
         );
         try {
           progress.answer = await attempt(deps, request, progress, stageReporter(deps, message));
+        } catch (error) {
+          if (error instanceof WaitingForCaseError) waiting.add(error.caseSubmissionId, message.key);
+          throw error;
         } finally {
           clearInterval(renewal);
         }
         await deps.progress.save(progress, { release: true });
-        if (progress.answer.topic === "failed") await deps.progress.releaseSearches(request.submission.id);
       }
+      // Also when the outcome was recorded by a delivery that stopped before it let go of its claims.
+      if (progress.answer.topic === "failed") await deps.progress.releaseSearches(request.submission.id);
       try {
         await publish(deps, message, progress.answer);
       } catch (error) {
         // The outcome is recorded: publishing it again is always safe, so a broker that gave up is retried.
         throw new TransientError("could not publish the archive outcome", { cause: error });
       }
+      for (const key of waiting.take(request.submission.id)) deps.wakeKey?.(key);
     },
   });
 }
@@ -169,7 +182,7 @@ async function attempt(
     return { topic: "completed", value: { ...done, attempts: progress.attempts } };
   } catch (error) {
     progress.lastError = (error as Error).message;
-    const failure = reasonFor(failureOf(error, progress, deps));
+    const failure = reasonFor(await failureOf(error, progress, deps));
     if (!failure) {
       // Another delivery's lease or newer save: it carries on, this one leaves nothing behind.
       if (!(error instanceof LeaseLostError)) await deps.progress.save(progress, { release: true });
@@ -196,11 +209,11 @@ function reasonFor<T extends { readonly message: string }>(failure: T | undefine
 }
 
 /** What the failure means for the submission; undefined while it is worth trying again. */
-function failureOf(
+async function failureOf(
   error: unknown,
   progress: Progress,
   deps: ArchiveValidatedDependencies,
-): Pick<ArchiveFailed, "code" | "message" | "retriable"> | undefined {
+): Promise<Pick<ArchiveFailed, "code" | "message" | "retriable"> | undefined> {
   if (error instanceof ArchiveRefusedError) {
     return { code: "archive-rejected", message: error.archiveMessage, retriable: false };
   }
@@ -209,16 +222,62 @@ function failureOf(
   }
   if (error instanceof UnknownCaseError)
     return { code: "unknown-case", message: error.message, retriable: false };
-  if (error instanceof CaseNotArchivedError)
-    return { code: "case-not-archived", message: error.message, retriable: false };
+  if (error instanceof CaseNotArchivedError) {
+    // The case submission's reason: worth an operator's retry when its was (once it is archived after all).
+    return { code: "case-not-archived", message: error.message, retriable: error.caseFailure.retriable };
+  }
   if (error instanceof LeaseLostError) return undefined;
   if (!isRetriable(error))
     return { code: "cannot-archive", message: (error as Error).message, retriable: false };
-  const spent = deps.now().getTime() - progress.firstAttemptAt.getTime() >= deps.retryBudgetMs;
-  if (!spent) return undefined;
-  // Journal posts still waiting for their case submission when the budget is spent end with it too.
-  const code = error instanceof WaitingForCaseError ? "case-not-archived" : "archive-unavailable";
-  return { code, message: (error as Error).message, retriable: true };
+  if (error instanceof WaitingForCaseError) {
+    // Waiting for a case is bounded by the progress of the submission making it, not by this one's budget: while
+    // it is being archived (its own budget bounds it), or once it has an outcome (the next attempt follows it),
+    // this one waits, and its budget for its own writes starts only when the case is there.
+    const state = await deps.progress.submissionState(error.caseSubmissionId, caseQuietLimitMs(deps));
+    if (state !== "unknown") {
+      progress.budgetFrom = deps.now();
+      return undefined;
+    }
+    // It never reached this adapter, or has been silent for longer than any retry of it waits.
+    if (!budgetSpent(progress, deps)) return undefined;
+    return { code: "case-not-archived", message: error.message, retriable: true };
+  }
+  if (!budgetSpent(progress, deps)) return undefined;
+  return { code: "archive-unavailable", message: (error as Error).message, retriable: true };
+}
+
+const budgetSpent = (progress: Progress, deps: Pick<ArchiveValidatedDependencies, "now" | "retryBudgetMs">) =>
+  deps.now().getTime() - (progress.budgetFrom ?? progress.firstAttemptAt).getTime() >= deps.retryBudgetMs;
+
+/**
+ * How long a submission being archived may go without a sign of life (a saved attempt, a held lease) and still
+ * count as alive: its retries wait up to the retry topic's longest backoff, and a budget is at least as long.
+ */
+const caseQuietLimitMs = (deps: Pick<ArchiveValidatedDependencies, "retryBudgetMs">) =>
+  Math.max(deps.retryBudgetMs, archiveRetryPolicy.retryTopicBackoff.maxMs) + 60_000;
+
+/** Which message keys wait for which submission's case, in this process: woken when it has an outcome. */
+class WaitingForCases {
+  /** Enough for any backlog; the oldest go first (a waiter not woken just waits out its backoff). */
+  static readonly #limit = 10_000;
+  readonly #keys = new Map<string, Set<string>>();
+
+  add(caseSubmissionId: string, key: string | null) {
+    if (key === null) return;
+    const keys = this.#keys.get(caseSubmissionId) ?? new Set();
+    keys.add(key);
+    this.#keys.set(caseSubmissionId, keys);
+    if (this.#keys.size > WaitingForCases.#limit) {
+      const [oldest] = this.#keys.keys();
+      if (oldest !== undefined) this.#keys.delete(oldest);
+    }
+  }
+
+  take(caseSubmissionId: string): Iterable<string> {
+    const keys = this.#keys.get(caseSubmissionId) ?? [];
+    this.#keys.delete(caseSubmissionId);
+    return keys;
+  }
 }
 
 async function publish(

@@ -277,6 +277,24 @@ const noark5UploadSessionHealth = {
 };
 
 /**
+ * When a run's retry budget started, when not at its first attempt: journal posts that waited for a case being made
+ * start theirs when it is there (waiting spends none of it).
+ */
+const budgetFrom = {
+  name: "009-archive-progress-budget-from",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("budget_from", { useTz: true }).nullable();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("budget_from");
+    });
+  },
+};
+
+/**
  * When a submission's first run started, never moved by a later run (an operator's retry resets
  * `first_attempt_at`): a write an adapter from before sends were recorded may have sent is recognised from here.
  * Rows from before take their first attempt, the best there is.
@@ -333,6 +351,7 @@ const migrations = [
   noark5UploadSessions,
   casesByArchive,
   noark5UploadSessionHealth,
+  budgetFrom,
   firstRunAt,
   writesLeftBehind,
 ];

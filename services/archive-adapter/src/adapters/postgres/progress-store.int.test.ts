@@ -86,10 +86,17 @@ describe("ProgressStore runs", () => {
     first.case = { systemId: "case-1", caseNumber: "2026/5" };
     first.caseCreated = true;
     first.attempts = 7;
-    first.answer = { topic: "failed", value: {} as never };
+    // It waited for a case: its budget started later than its first attempt.
+    const waitedUntil = new Date(first.firstAttemptAt.getTime() + 60_000);
+    first.budgetFrom = waitedUntil;
     await store.save(first, { release: true });
+    const again = await lease(retried, "delivery-a");
+    expect(again.budgetFrom).toEqual(waitedUntil);
+    again.answer = { topic: "failed", value: {} as never };
+    await store.save(again, { release: true });
 
     const second = await lease({ ...retried, run: 2 }, "delivery-b");
+    expect(second.budgetFrom).toBeUndefined();
     expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
     expect(second.answer).toBeUndefined();
     expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
@@ -180,14 +187,41 @@ describe("ProgressStore case owners", () => {
   it("takes a case number an operator resolved a submission with as its source application's", async () => {
     const failed = { ...submission("egrunnerverv") };
     const progress = await lease(failed, "delivery-a");
-    progress.answer = { topic: "failed", value: {} as never };
+    progress.answer = {
+      topic: "failed",
+      value: { code: "archive-unavailable", message: "503 Service Unavailable", retriable: true } as never,
+    };
     await store.save(progress, { release: true });
-    expect(await store.caseOfSubmission(owner("egrunnerverv"), failed.id)).toBe("failed");
+    // How it failed, as it was published: journal posts to it fail with that reason.
+    expect(await store.caseOfSubmission(owner("egrunnerverv"), failed.id)).toEqual({
+      failed: { code: "archive-unavailable", message: "503 Service Unavailable", retriable: true },
+    });
 
     await store.recordResolution(failed.id, "2031/77");
     expect(await store.caseOfSubmission(owner("egrunnerverv"), failed.id)).toEqual({ resolvedAs: "2031/77" });
     expect(await store.hasOwnCaseNumber(owner("egrunnerverv"), "2031/77")).toBe(true);
     expect(await store.hasOwnCaseNumber(owner("vigo"), "2031/77")).toBe(false);
+  });
+
+  it("tells whether a submission others wait for is still being archived", async () => {
+    const making = submission();
+    const quietMs = 60_000;
+    expect(await store.submissionState(making.id, quietMs)).toBe("unknown");
+    const progress = await lease(making, "delivery-a");
+    expect(await store.submissionState(making.id, quietMs)).toBe("archiving");
+    // Between attempts (waiting to be retried) it holds no lease, but saved its last attempt a moment ago.
+    await store.save(progress, { release: true });
+    expect(await store.submissionState(making.id, quietMs)).toBe("archiving");
+    // Silent for longer than any retry of it waits: nothing is coming.
+    await db("archive_progress")
+      .where({ submission_id: making.id })
+      .update({ updated_at: db.raw("now() - interval '2 minutes'") });
+    expect(await store.submissionState(making.id, quietMs)).toBe("unknown");
+
+    const again = await lease(making, "delivery-b");
+    again.answer = { topic: "completed", value: {} as never };
+    await store.save(again, { release: true });
+    expect(await store.submissionState(making.id, quietMs)).toBe("done");
   });
 
   it("gives journal posts the case of a case submission recorded before owners were", async () => {

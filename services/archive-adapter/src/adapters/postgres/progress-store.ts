@@ -1,6 +1,6 @@
 import { TransientError } from "@flyt/errors";
 import type { Knex } from "knex";
-import type { CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
+import type { CaseFailure, CaseOfSubmission, CaseOwner } from "../../archiving/archive-submission";
 import type { Progress } from "../../archiving/progress";
 import type { ArchivedCase, SentWrite } from "../../drivers/archive-driver";
 
@@ -27,6 +27,7 @@ interface ProgressRow {
   readonly attempts: number;
   readonly first_attempt_at: Date;
   readonly first_run_at: Date;
+  readonly budget_from: Date | null;
   readonly last_error: string | null;
   readonly answer: Progress["answer"] | null;
   readonly version: number;
@@ -87,6 +88,7 @@ export class ProgressStore {
          answer = case when run < :run then null else answer end,
          attempts = case when run < :run then 0 else attempts end,
          first_attempt_at = case when run < :run then now() else first_attempt_at end,
+         budget_from = case when run < :run then null else budget_from end,
          last_error = case when run < :run then null else last_error end,
          case_system_id = case when ${elsewhere} then null else case_system_id end,
          case_number = case when ${elsewhere} then null else case_number end,
@@ -149,6 +151,7 @@ export class ProgressStore {
         pending_writes: JSON.stringify(progress.pendingWrites),
         sent_writes: JSON.stringify(progress.sentWrites),
         attempts: progress.attempts,
+        budget_from: progress.budgetFrom ?? null,
         last_error: progress.lastError,
         answer: progress.answer ? JSON.stringify(progress.answer) : null,
         version: this.db.raw("version + 1"),
@@ -186,11 +189,34 @@ export class ProgressStore {
         "case_number",
         "resolved_case_number",
         this.db.raw("answer->>'topic' as outcome"),
+        this.db.raw("answer->'value' as failure"),
       );
     if (row?.resolved_case_number) return { resolvedAs: row.resolved_case_number };
-    if (row?.outcome === "failed") return "failed";
+    if (row?.outcome === "failed") {
+      const { code, message, retriable } = row.failure as CaseFailure;
+      return { failed: { code, message, retriable } };
+    }
     if (row?.outcome !== "completed" || !row.case_system_id) return "waiting";
     return { systemId: row.case_system_id, caseNumber: row.case_number };
+  }
+
+  /**
+   * Where a submission that others wait for stands: "archiving" while it has no outcome and shows signs of life
+   * (a delivery holds it, or it saved an attempt within `quietMs`), "done" once it has an outcome, "unknown" when
+   * it never reached this adapter or has been silent for longer than any of its retries waits.
+   */
+  async submissionState(submissionId: string, quietMs: number): Promise<"archiving" | "done" | "unknown"> {
+    const row = await this.db("archive_progress")
+      .where({ submission_id: submissionId })
+      .first(
+        this.db.raw("answer is not null as done"),
+        this.db.raw("(lease_until > now() or updated_at > now() - ? * interval '1 millisecond') as alive", [
+          quietMs,
+        ]),
+      );
+    if (!row) return "unknown";
+    if (row.done) return "done";
+    return row.alive ? "archiving" : "unknown";
   }
 
   /**
@@ -368,6 +394,7 @@ function toProgress(row: ProgressRow): Progress {
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
     firstRunAt: row.first_run_at,
+    ...(row.budget_from ? { budgetFrom: row.budget_from } : {}),
     lastError: row.last_error,
     ...(row.answer ? { answer: row.answer } : {}),
   };

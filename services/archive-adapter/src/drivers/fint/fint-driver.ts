@@ -11,7 +11,12 @@ import type {
   WriteAccepted,
   WriteSending,
 } from "../archive-driver";
-import { ArchiveRefusedError, ArchiveUnavailableError, UnrecognisedWriteError } from "../archive-errors";
+import {
+  ArchiveRefusedError,
+  ArchiveUnavailableError,
+  UnrecognisedWriteError,
+  WriteInProgressError,
+} from "../archive-errors";
 import type { CodeToCheck, DriverCheck } from "../destination-check";
 import { caseSearch, comparison, isSearchable, klasseValue, primaryKlasse } from "./case-search";
 import { lastSegment, type Relation } from "./code-lists";
@@ -220,7 +225,8 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
     const readyAt = sent.lastSentAt.getTime() + statusWindowMs;
     const waitMs = readyAt - now();
     if (waitMs <= 0) return undefined;
-    throw new ArchiveUnavailableError(
+    // The archive answered: waiting out FINT's window is no sign of an archive that is down.
+    throw new WriteInProgressError(
       `${what} sent at ${sent.lastSentAt.toISOString()} is not in the archive; FINT may still be passing it on` +
         ` until ${new Date(readyAt).toISOString()}, so it is not sent again before`,
       { retryAfterMs: waitMs },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import { CircuitBreaker } from "../../archiving/circuit-breaker";
+import { ArchiveRefusedError, ArchiveUnavailableError, WriteInProgressError } from "../archive-errors";
 import type { FintAnswer } from "./fint-http";
 import { awaitCompletion, type PollSettings } from "./status-polling";
 
@@ -54,6 +55,33 @@ describe("awaitCompletion", () => {
     expect(error).toBeInstanceOf(ArchiveUnavailableError);
     expect(error).toMatchObject({ uncertain: true });
     expect(url.sleeps.reduce((sum, ms) => sum + ms, 0)).toBe(poll.totalMs);
+  });
+
+  it("waiting on a write FINT is still processing is no archive failure: the circuit stays closed", async () => {
+    const breaker = new CircuitBreaker("demo-fint", { failureThreshold: 2, openMs: 60_000, probeMs: 1_000 });
+    for (let i = 0; i < 3; i++) {
+      const url = statusUrl(answer(202));
+      const error = await breaker
+        .run(() => awaitCompletion(STATUS_URL, "POST sak", poll, url.deps))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WriteInProgressError);
+      expect(error).toMatchObject({ uncertain: true, retriable: true });
+    }
+    expect(breaker.state).toBe("closed");
+  });
+
+  it("a status URL that stopped answering is an archive failure, and opens the circuit", async () => {
+    const breaker = new CircuitBreaker("demo-fint", { failureThreshold: 2, openMs: 60_000, probeMs: 1_000 });
+    for (let i = 0; i < 2; i++) {
+      const url = statusUrl(answer(202), new ArchiveUnavailableError("connect ECONNREFUSED"));
+      const error = await breaker
+        .run(() => awaitCompletion(STATUS_URL, "POST sak", poll, url.deps))
+        .catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(WriteInProgressError);
+      expect(String(error)).toContain("ECONNREFUSED");
+    }
+    expect(breaker.state).toBe("open");
+    breaker.close();
   });
 
   it("polls through passing trouble: no answer, a busy gateway", async () => {

@@ -1,4 +1,4 @@
-import { ArchiveRefusedError, ArchiveUnavailableError } from "../archive-errors";
+import { ArchiveRefusedError, ArchiveUnavailableError, WriteInProgressError } from "../archive-errors";
 import { isTransientStatus } from "./failure-classification";
 import { answerError, type FintAnswer } from "./fint-http";
 
@@ -48,13 +48,15 @@ export async function awaitCompletion(
   const startedAt = deps.now();
   let delayMs = poll.initialMs;
   let lastTrouble = "it was still processing";
+  // Whether the status URL last answered that the write is in the works: the archive is up, only busy with it.
+  let processing = true;
   for (;;) {
     const remainingMs = poll.totalMs - (deps.now() - startedAt);
     if (remainingMs <= 0) {
-      throw new ArchiveUnavailableError(
-        `${description} did not complete within ${poll.totalMs} ms (${lastTrouble}); it may have happened`,
-        { uncertain: true },
-      );
+      const message = `${description} did not complete within ${poll.totalMs} ms (${lastTrouble}); it may have happened`;
+      throw processing
+        ? new WriteInProgressError(message, { uncertain: true })
+        : new ArchiveUnavailableError(message, { uncertain: true });
     }
     await deps.sleep(Math.min(delayMs, remainingMs));
     delayMs = Math.min(delayMs * 2, poll.maxMs);
@@ -65,11 +67,13 @@ export async function awaitCompletion(
     } catch (error) {
       if (!(error instanceof ArchiveUnavailableError)) throw error;
       lastTrouble = error.message;
+      processing = false;
       continue;
     }
     if (answer.status === 201 || answer.status === 303) return answer;
     if (answer.status === 202) {
       lastTrouble = "it was still processing";
+      processing = true;
       continue;
     }
     if (answer.status === 410) throw new WriteStatusGoneError(description);
@@ -84,6 +88,7 @@ export async function awaitCompletion(
     }
     if (isTransientStatus(answer.status) && !isArchiveVerdict(answer)) {
       lastTrouble = `its status URL answered ${answer.status}`;
+      processing = false;
       continue;
     }
     if (options.verdictAsAnswer) return answer;

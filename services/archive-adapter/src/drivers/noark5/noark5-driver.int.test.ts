@@ -373,6 +373,19 @@ describe("Noark 5 driver against a fake tjenestegrensesnitt", () => {
     expect(fake.saksmapper()).toHaveLength(0);
   });
 
+  it("probes the archive with one read of its root: unavailable while it answers 503, then fine", async () => {
+    const { fake, driver } = await setUp();
+    fake.failNext(1, { kind: "status", status: 503 }, { operation: "root" });
+    expect(await failureOf(driver.probe?.() ?? Promise.resolve())).toBeInstanceOf(ArchiveUnavailableError);
+    await driver.probe?.();
+    const roots = fake.requests.filter((request) => request.operation === "root");
+    // The login reads the root without a token first; then the probe reads it with one.
+    expect([roots.at(0)?.status, roots.at(-1)?.status]).toEqual([503, 200]);
+    expect(
+      fake.requests.filter((request) => !["root", "token", "discovery"].includes(request.operation)),
+    ).toEqual([]);
+  });
+
   it("takes 429 as transient with the archive's Retry-After", async () => {
     const { fake, driver } = await setUp();
     fake.failNext(1, { kind: "status", status: 429, retryAfter: "3" }, { operation: "search" });

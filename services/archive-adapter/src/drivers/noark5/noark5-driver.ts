@@ -136,6 +136,10 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
         defaultArkivdel: options.defaultArkivdel,
       });
     },
+    /** The API root, with a token: the archive and its login both answer. */
+    async probe() {
+      await client.get(options.baseUrl, "the API root");
+    },
     async caseByExternalId(externalId) {
       const found = await cases.findByExternalId(externalId);
       // A saksmappe whose parties did not all get there is not the finished case: createCase finishes it.

@@ -96,6 +96,11 @@ export class SimulatedArchive implements ArchiveDriver {
     };
   }
 
+  /** Answers unless it is down (or a 503 comes by chance). */
+  async probe(): Promise<void> {
+    await this.#answer();
+  }
+
   async searchCases(criteria: Readonly<Record<string, string>>): Promise<ArchivedCase[]> {
     await this.#answer();
     let query = this.#cases();
