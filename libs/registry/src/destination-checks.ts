@@ -38,7 +38,8 @@ export type DestinationCheckRequest = Pick<
 /**
  * A check asked for and not reported on after this long is taken as never to be: the archive adapter serving
  * the destination's archive system is down, or not consuming (a check ends within its own deadline, 60 s by
- * default, well inside this). The adapter skips a request this old, and the admin API reads it as expired.
+ * default, well inside this). The admin API reads a request this old as expired, and the adapter skips one that
+ * could not be reported before then.
  */
 export const DESTINATION_CHECK_EXPIRES_AFTER_MS = 120_000;
 
@@ -59,9 +60,13 @@ export interface FinishedDestinationCheck<S extends "passed" | "failed" = "passe
   readonly status: S;
 }
 
-/** Whether a request made at `requestedAt` is too old to be run, or waited for, at `now`. */
-export function checkRequestExpired(requestedAt: Date, now: Date): boolean {
-  return now.getTime() - requestedAt.getTime() > DESTINATION_CHECK_EXPIRES_AFTER_MS;
+/**
+ * Whether a request made at `requestedAt` is too old to be run, or waited for, at `now`. A check about to start
+ * that may run `runsForMs` more is too old already when it could be reported only after the admin API has read
+ * it as expired: so "expired" is final.
+ */
+export function checkRequestExpired(requestedAt: Date, now: Date, runsForMs = 0): boolean {
+  return now.getTime() - requestedAt.getTime() + runsForMs > DESTINATION_CHECK_EXPIRES_AFTER_MS;
 }
 
 /**

@@ -192,6 +192,30 @@ describe.each(archives)("archiving into FINT arkiv ($destination.id)", ({ destin
     expect(posts).toHaveLength(1);
   });
 
+  it("adds a journal post whose first attempt failed before it was sent, never taking its look-alike sibling for it", async () => {
+    const { reference } = await harness.storePdf();
+    // Reads of the case: once made, before and after the first journal post, then before the second: that one
+    // fails, before anything of the second is sent.
+    fint().inject({
+      method: "GET",
+      path: /^\/arkiv\/noark\/sak\/mappeid\//,
+      skip: 3,
+      answer: { kind: "status", status: 503 },
+    });
+    const request = validated({
+      destination,
+      case: fintCase(),
+      journalPosts: [fintPost(reference), fintPost(reference)],
+    });
+    await harness.publish(request, request.submission.id);
+    const { completed } = await harness.outcomeOf(request.submission.id);
+    const posts = fint()
+      .journalPosts()
+      .filter((post) => post.caseNumber === completed?.caseNumber);
+    expect(posts).toHaveLength(2);
+    expect(completed?.journalPostNumbers).toEqual(posts.map((post) => post.number));
+  });
+
   it("tells the source system one bounded line of what the archive said, never its stack trace", async () => {
     const trace = [
       "java.lang.IllegalArgumentException: Ugyldig saksansvarlig",
@@ -208,7 +232,7 @@ describe.each(archives)("archiving into FINT arkiv ($destination.id)", ({ destin
     const { failed } = await harness.outcomeOf(request.submission.id);
     expect(failed).toMatchObject({
       code: "archive-rejected",
-      message: "java.lang.IllegalArgumentException: Ugyldig saksansvarlig",
+      message: "Ugyldig saksansvarlig",
     });
   });
 

@@ -62,6 +62,12 @@ export interface FakeFintOptions {
    * `DokumentobjektFactory`); whether the archives refuse a document without it is UNVERIFIED.
    */
   readonly requireFilformat?: boolean;
+  /**
+   * A FAKE OPTION: what the archive fills in for a case sent without a case officer or unit (ids in its lists).
+   * Both fields are optional in FINT; whether a county's archive fills them with a default (its own, or the
+   * adapter's case defaults) is UNVERIFIED, and depends on its set-up.
+   */
+  readonly caseDefaults?: { readonly saksansvarlig?: string; readonly administrativEnhet?: string };
   readonly now?: () => Date;
   readonly random?: () => number;
 }
@@ -109,6 +115,8 @@ export interface InjectedFailure {
   readonly path?: string | RegExp;
   /** How many matching requests it takes (default 1); ignored when `share` is given. */
   readonly times?: number;
+  /** How many matching requests it lets through first (default none). */
+  readonly skip?: number;
   /** Instead of a count: this share (0–1) of matching requests, until cleared. */
   readonly share?: number;
   readonly answer: InjectedAnswer;
@@ -225,6 +233,7 @@ interface PendingWrite {
 
 interface FailureRule extends InjectedFailure {
   remaining: number;
+  skipped: number;
 }
 
 interface HeldCase {
@@ -396,6 +405,10 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (typeof rule.path === "string" && !path.startsWith(rule.path)) continue;
       if (rule.path instanceof RegExp && !rule.path.test(path)) continue;
+      if (rule.skipped < (rule.skip ?? 0)) {
+        rule.skipped += 1;
+        continue;
+      }
       if (rule.share !== undefined) {
         if (random() < rule.share) return rule;
         continue;
@@ -758,6 +771,15 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     // archive codes as keywords and leaves klasseId unset, the code in tittel (`NoarkFactory` 108–112,
     // `KlasseFactory`).
     const { noekkelord: _dropped, ...kept } = sak;
+    const links = { ...(sak._links as Json | undefined) };
+    for (const [relation, list] of [
+      ["saksansvarlig", "arkivressurs"],
+      ["administrativEnhet", "administrativenhet"],
+    ] as const) {
+      const fallback = options.caseDefaults?.[relation];
+      if (fallback !== undefined && !firstHref(sak, relation))
+        links[relation] = [{ href: codeHref(list, fallback) }];
+    }
     const resource: Json = {
       ...kept,
       ...(adapter === "P360"
@@ -779,7 +801,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       opprettetDato: `${createdAt.toISOString().slice(0, 19)}Z`,
       journalpost: [],
       _links: {
-        ...(sak._links as Json | undefined),
+        ...links,
         self: [{ href: caseHref(caseNumber) }, { href: `${baseUrl}/arkiv/noark/sak/systemid/${systemId}` }],
       },
     };
@@ -816,6 +838,9 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       const { nokkelord: _dropped, ...kept } = post;
       existing.push({
         ...kept,
+        ...(adapter === "P360"
+          ? { _links: { ...(post._links as Json), journalposttype: typeByCode(post) } }
+          : {}),
         nokkelord: [],
         journalAr: String(year),
         journalPostnummer: postNumber,
@@ -826,6 +851,16 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
       });
     }
     return { kind: "accepted", location: caseHref(caseNumber), body: held.resource };
+  }
+
+  /**
+   * Public 360's read side answers a journal post's type by its code (…/journalposttype/systemid/I), whatever
+   * entry of its list the write linked (…/110).
+   */
+  function typeByCode(post: Json): { href: string }[] {
+    const linked = linkedId(post, "journalposttype");
+    const code = lists.journalposttype.find((entry) => entry.systemId === linked)?.kode ?? linked ?? "";
+    return [{ href: codeHref("journalposttype", code) }];
   }
 
   function journalPostProblems(post: Json, index: number): { field: string; message: string }[] {
@@ -1075,7 +1110,7 @@ export async function startFakeFintServer(options: FakeFintOptions = {}): Promis
     tokenUrl: `${baseUrl}/oauth/token`,
     credentials,
     inject(failure) {
-      failures.push({ ...failure, remaining: failure.times ?? 1 });
+      failures.push({ ...failure, remaining: failure.times ?? 1, skipped: 0 });
     },
     clearFailures() {
       failures.length = 0;

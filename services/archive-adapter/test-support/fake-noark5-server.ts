@@ -208,6 +208,8 @@ export interface FakeNoark5Server {
   forgetUploadSessions(): void;
   /** Answers the next `count` completed chunked uploads as stored, and keeps no file (a broken server). */
   loseCompletedUploads(count: number): void;
+  /** Answers the next `count` completed chunked uploads as stored, and keeps only half the file (a broken server). */
+  shortenCompletedUploads(count: number): void;
   /** Chunked uploads in progress. */
   uploadSessions(): number;
   failNext(count: number, failure: FakeFailure, match?: FakeRequestMatch): void;
@@ -1363,6 +1365,9 @@ export async function startFakeNoark5Server(options: FakeNoark5Options = {}): Pr
     },
     loseCompletedUploads(count) {
       uploads.loseCompleted(count);
+    },
+    shortenCompletedUploads(count) {
+      uploads.shortenCompleted(count);
     },
     uploadSessions: () => uploads.open,
     failNext(count, failure, match = {}) {

@@ -9,7 +9,7 @@ import type {
   EarlierWrite,
   FinishedWrite,
 } from "../drivers/archive-driver";
-import { ArchiveRefusedError } from "../drivers/archive-errors";
+import { ArchiveRefusedError, ArchiveUnavailableError } from "../drivers/archive-errors";
 import { type ArchivingDependencies, archiveSubmission } from "./archive-submission";
 import type { Progress } from "./progress";
 
@@ -43,6 +43,7 @@ function progressOf(overrides: Partial<Progress> = {}): Progress {
     sentWrites: {},
     attempts: 1,
     firstAttemptAt: new Date("2026-12-01T08:00:00Z"),
+    firstRunAt: new Date("2026-12-01T08:00:00Z"),
     lastError: null,
     ...overrides,
   };
@@ -60,8 +61,12 @@ function archive(
     recognised?: { case?: ArchivedCase; journalPost?: ArchivedJournalPost };
     /** Writes are taken (202), then refused at their status URL. */
     refusedAfterTaking?: boolean;
+    /** Journal post adds (by index) that fail once before anything goes out, as a transient read would. */
+    failBeforeSending?: number[];
   } = {},
 ) {
+  const failBeforeSending = [...(behaviour.failBeforeSending ?? [])];
+  let added = 0;
   const calls: Calls = { lookups: [], writes: [] };
   let saved: Progress | undefined;
   const driver: ArchiveDriver = {
@@ -87,10 +92,18 @@ function archive(
       calls.lookups.push({ what: "journalPost", earlier });
       return earlier?.sent ? behaviour.recognised?.journalPost : undefined;
     },
-    async addJournalPost() {
+    async addJournalPost(_case, _post, _files, externalId, _accepted, sending) {
+      const index = Number(externalId.split("/").at(-1));
+      if (failBeforeSending.includes(index)) {
+        failBeforeSending.splice(failBeforeSending.indexOf(index), 1);
+        throw new ArchiveUnavailableError("GET case 2026/7 answered 503");
+      }
+      // As FINT's driver: the case's highest number, told just before the add goes out.
+      await sending?.(String(added));
       calls.writes.push({ what: "journalPost", saved });
       if (behaviour.refusedAfterTaking) throw refusedAfterTaking();
-      return thePost;
+      added += 1;
+      return { systemId: `2026/7-${added}`, number: `2026/7-${added}` };
     },
     async finishCaseCreate() {
       return behaviour.finished ?? "unknown";
@@ -248,10 +261,16 @@ describe("recognising an earlier write", () => {
     expect(others.cases).toEqual([["2026/5", "2026/6"]]);
   });
 
-  it("takes a write an older adapter attempted without recording its send as sent at the first attempt", async () => {
+  it("takes a write an older adapter attempted without recording its send as sent since the first run", async () => {
     const { deps, calls } = archive();
     const firstAttemptAt = new Date("2026-12-01T07:45:00Z");
-    const progress = progressOf({ caseCreateAttempted: true, firstAttemptAt });
+    // An operator's retry (run 2) started its own attempts later; the send may be from the first run.
+    const progress = progressOf({
+      run: 2,
+      caseCreateAttempted: true,
+      firstRunAt: firstAttemptAt,
+      firstAttemptAt: new Date("2026-12-01T09:00:00Z"),
+    });
     await archiveSubmission(caseRequest(), progress, deps);
     expect(calls.lookups[0]?.earlier?.sent).toEqual({
       firstSentAt: firstAttemptAt,
@@ -269,10 +288,29 @@ describe("recognising an earlier write", () => {
       case: theCase,
       files: { [file.fileId]: "https://fint.test/arkiv/noark/dokumentfil/systemid/1" },
       journalPostsAttempted: [0],
-      firstAttemptAt,
+      firstRunAt: firstAttemptAt,
     });
     await archiveSubmission(postRequest(), progress, deps);
     expect(calls.lookups[0]?.earlier?.sent?.firstSentAt).toEqual(firstAttemptAt);
+  });
+});
+
+describe("a journal post whose add failed before it went out", () => {
+  it("is not looked for as sent, and never taken for another of the submission's journal posts", async () => {
+    const { deps, calls } = archive({ failBeforeSending: [1] });
+    // Two journal posts alike in every field FINT can recognise them by.
+    const request = { ...postRequest(), journalPosts: [journalpost(file), journalpost(file)] };
+    const progress = progressOf({ case: theCase });
+    const failed = await archiveSubmission(request, progress, deps).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(ArchiveUnavailableError);
+    expect(progress.journalPosts.map((post) => post?.number)).toEqual(["2026/7-1"]);
+
+    const done = await archiveSubmission(request, progress, deps);
+    expect(done.journalPostNumbers).toEqual(["2026/7-1", "2026/7-2"]);
+    const lookup = calls.lookups.find(({ what }) => what === "journalPost");
+    expect(lookup?.earlier?.sent).toBeUndefined();
+    const notIt = await lookup?.earlier?.writtenByOthers?.(["2026/7-1", "2026/7-3"]);
+    expect([...(notIt ?? [])]).toEqual(["2026/7-1"]);
   });
 });
 

@@ -184,13 +184,19 @@ export async function archiveSubmission(
     const earlier = async () => ({
       post,
       ...(await earlierWrite(progress, key, attempted, deps)),
-      writtenByOthers: (numbers: readonly string[]) =>
-        deps.writtenByOthers.journalPosts(
+      writtenByOthers: async (numbers: readonly string[]) => {
+        const others = await deps.writtenByOthers.journalPosts(
           ownerOf(request),
           request.submission.id,
           archivedCase.caseNumber,
           numbers,
-        ),
+        );
+        // Nor is it one of this submission's other journal posts, however alike they are.
+        const ours = new Set(
+          progress.journalPosts.flatMap((done, i) => (done && i !== index ? [done.number] : [])),
+        );
+        return new Set([...others, ...numbers.filter((number) => ours.has(number))]);
+      },
     });
     const pending = progress.pendingWrites[key];
     const finished =
@@ -210,7 +216,7 @@ export async function archiveSubmission(
     if (!found) {
       progress.journalPostsAttempted = [...new Set([...progress.journalPostsAttempted, index])];
       forgetPending(progress, key);
-      recordSending(progress, key, deps.now());
+      recordAttempt(progress, key, deps.now());
       await deps.save(progress);
     }
     progress.journalPosts[index] =
@@ -222,7 +228,7 @@ export async function archiveSubmission(
           files,
           externalId,
           (statusUrl) => remember(progress, key, statusUrl, deps),
-          (marker) => mark(progress, key, marker, deps),
+          (marker) => recordSent(progress, key, marker, deps),
         )
         .catch((error: unknown) =>
           unlessMadeAnyway(error, progress, key, deps, async () =>
@@ -527,18 +533,41 @@ function recordSending(progress: Progress, key: string, now: Date) {
 
 /**
  * A send made by an adapter from before sends were recorded (a rolling deploy): it went out no earlier than the
- * progress's first attempt and may have gone out as late as now.
+ * submission's first run started (in any run since) and may have gone out as late as now.
  */
 const legacySend = (progress: Progress, now: Date): SentWrite => ({
-  firstSentAt: progress.firstAttemptAt,
+  firstSentAt: progress.firstRunAt,
   lastSentAt: now,
   sends: 1,
 });
 
 /**
- * The recorded send of a write that may have gone out, for the driver to recognise it by. A write attempted
- * without a record of its send (by an adapter from before they were recorded) gets one now, saved, so that it is
- * recognised from the first attempt on rather than from now.
+ * Records that a journal post's add is under way, before the driver is called; nothing of it has gone out yet
+ * (`sends: 0`) until the driver says it is sending (`recordSent`). So a record without a send is an attempt that
+ * failed before its request (a transient read), and nothing is looked for as sent.
+ */
+function recordAttempt(progress: Progress, key: string, now: Date) {
+  if (progress.sentWrites[key]) return;
+  progress.sentWrites = { ...progress.sentWrites, [key]: { firstSentAt: now, lastSentAt: now, sends: 0 } };
+}
+
+/**
+ * Records a send just before it goes out, as the driver says (`WriteSending`), with its marker; saved before it
+ * is sent. The first marker is kept: it bounds every send of the write, the earliest included.
+ */
+async function recordSent(progress: Progress, key: string, marker: string, deps: ArchivingDependencies) {
+  recordSending(progress, key, deps.now());
+  const sent = progress.sentWrites[key];
+  if (sent && sent.marker === undefined) {
+    progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, marker } };
+  }
+  await deps.save(progress);
+}
+
+/**
+ * The recorded send of a write that may have gone out, for the driver to recognise it by; none for an attempt
+ * that never sent anything. A write attempted without any record (by an adapter from before they were recorded)
+ * gets one now, saved, so that it is recognised from the first run on rather than from now.
  */
 async function earlierWrite(
   progress: Progress,
@@ -547,23 +576,12 @@ async function earlierWrite(
   deps: ArchivingDependencies,
 ): Promise<Pick<EarlierWrite, "sent">> {
   const recorded = progress.sentWrites[key];
-  if (recorded) return { sent: recorded };
+  if (recorded) return recorded.sends > 0 ? { sent: recorded } : {};
   if (!attempted && !(key in progress.pendingWrites)) return {};
   const sent = legacySend(progress, deps.now());
   progress.sentWrites = { ...progress.sentWrites, [key]: sent };
   await deps.save(progress);
   return { sent };
-}
-
-/**
- * Saves the driver's marker for a write before it is sent. The first one is kept: it bounds every send of the
- * write, the earliest included.
- */
-async function mark(progress: Progress, key: string, marker: string, deps: ArchivingDependencies) {
-  const sent = progress.sentWrites[key];
-  if (!sent || sent.marker !== undefined) return;
-  progress.sentWrites = { ...progress.sentWrites, [key]: { ...sent, marker } };
-  await deps.save(progress);
 }
 
 function forgetPending(progress: Progress, key: string) {

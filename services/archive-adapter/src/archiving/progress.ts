@@ -34,11 +34,16 @@ export interface Progress {
   pendingWrites: Record<string, string>;
   /**
    * Writes sent without a known result yet, by the same keys: when they were sent and the driver's marker,
-   * recorded before they went out, so a driver that cannot look a write up by external id can recognise it.
+   * recorded before they went out, so a driver that cannot look a write up by external id can recognise it. A
+   * journal post's send is recorded when its driver says the request is going out (`WriteSending`); until then
+   * its record has `sends: 0`, an attempt that sent nothing.
    */
   sentWrites: Record<string, SentWrite>;
   attempts: number;
+  /** The first attempt of this run: its retry budget counts from here (unless `budgetFrom`). */
   readonly firstAttemptAt: Date;
+  /** When the submission's first run started; a later run does not move it. */
+  readonly firstRunAt: Date;
   /**
    * When the run's retry budget started, if not at its first attempt: journal posts that waited for a case being
    * made start it at their last wait (waiting spends none of it).

@@ -14,8 +14,27 @@ describe("a failure reason as a source system is told it", () => {
       "\tat no.fint.p360.CaseService.createCase(CaseService.java:88)",
       "\tat no.fint.p360.EventHandler.handle(EventHandler.java:41)",
     ].join("\n");
-    expect(failureReason(trace)).toBe("java.lang.IllegalStateException: SIF svarte ikke");
+    expect(failureReason(trace)).toBe("SIF svarte ikke");
     expect(failureReason("\r\n  <html>\r\n<body>Bad gateway</body>")).toBe("<html>");
+  });
+
+  it("leaves out the Java exception classes before the archive's message", () => {
+    expect(failureReason("java.lang.IllegalArgumentException: Ugyldig saksansvarlig")).toBe(
+      "Ugyldig saksansvarlig",
+    );
+    expect(
+      failureReason(
+        "no.novari.fint.p360.data.exception.IllegalODataFilter: OData property kontaktid is not supported",
+      ),
+    ).toBe("OData property kontaktid is not supported");
+    expect(
+      failureReason(
+        "org.springframework.web.client.HttpClientErrorException$BadRequest: java.io.IOException: 400 Bad Request",
+      ),
+    ).toBe("400 Bad Request");
+    // Not a class name: kept.
+    expect(failureReason("Arkivdel SAK.Eiendom: ukjent")).toBe("Arkivdel SAK.Eiendom: ukjent");
+    expect(failureReason("java.lang.NullPointerException")).toBe("java.lang.NullPointerException");
   });
 
   it("bounds a long line", () => {

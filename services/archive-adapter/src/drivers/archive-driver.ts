@@ -29,7 +29,8 @@ export type WriteAccepted = (statusUrl: string) => Promise<void>;
 
 /**
  * Told just before a write goes out, with what the driver needs kept to recognise the write later (FINT: the
- * case's highest journal post number then). Saved with the progress before the write is sent.
+ * case's highest journal post number then). The adapter records the send here, saved with the progress before the
+ * write is sent: an attempt that failed before it was told sent nothing.
  */
 export type WriteSending = (marker: string) => Promise<void>;
 

@@ -39,7 +39,7 @@ const RECORDING_MS = 15_000;
  *
  * One attempt: whoever asked reads the report within seconds, or asks again. A check never fails its message (it
  * ends as a failed step), so only a report that cannot be recorded goes to the dead letters, never to retries. A
- * request older than the admin API waits for (it reads it as expired by then) is skipped.
+ * request too old to be reported before the admin API reads it as expired is skipped: "expired" stays so.
  */
 export function checkDestinationHandler(deps: CheckDestinationDependencies) {
   return handlerFor({
@@ -49,7 +49,7 @@ export function checkDestinationHandler(deps: CheckDestinationDependencies) {
     handle: async (message: ConsumedMessage<DestinationCheckRequested>) => {
       const request = message.value;
       if (!deps.serves(request.destination)) return;
-      if (checkRequestExpired(request.meta.occurredAt, deps.now())) {
+      if (checkRequestExpired(request.meta.occurredAt, deps.now(), deps.deadlineMs + RECORDING_MS)) {
         message.logger.warn({ checkId: request.checkId }, "destination check request expired, skipped");
         return;
       }

@@ -90,6 +90,8 @@ export function createUploads(options: {
   const quirks = options.quirks ?? {};
   /** Completed chunked uploads to answer as stored without keeping the file (a broken server). */
   let losing = 0;
+  /** Completed chunked uploads to answer as stored while keeping only half the file (a broken server). */
+  let shortening = 0;
 
   /** The checks the standard asks for once the file is complete, then the file is stored. */
   function complete(
@@ -217,6 +219,17 @@ export function createUploads(options: {
         losing -= 1;
         return { kind: "stored", bare: quirks.bareLastAnswer === true };
       }
+      if (shortening > 0) {
+        shortening -= 1;
+        const whole = Buffer.concat(session.parts);
+        target.file = {
+          content: whole.subarray(0, whole.length >> 1),
+          mimeType: session.mimeType,
+          filename: "fil",
+        };
+        target.version += 1;
+        return { kind: "stored", bare: quirks.bareLastAnswer === true };
+      }
       // The X-Upload-Content-* values stand for Content-Type and Content-Length (06…rst:1405–1409).
       complete(
         target,
@@ -229,6 +242,10 @@ export function createUploads(options: {
     /** The next `count` chunked uploads are answered as complete, and their files not kept. */
     loseCompleted(count: number): void {
       losing += count;
+    },
+    /** The next `count` chunked uploads are answered as complete, and only half of each file kept. */
+    shortenCompleted(count: number): void {
+      shortening += count;
     },
 
     /** The dokumentobjekt was deleted: its sessions go with it. */

@@ -294,6 +294,54 @@ const budgetFrom = {
   },
 };
 
+/**
+ * When a submission's first run started, never moved by a later run (an operator's retry resets
+ * `first_attempt_at`): a write an adapter from before sends were recorded may have sent is recognised from here.
+ * Rows from before take their first attempt, the best there is.
+ */
+const firstRunAt = {
+  name: "010-archive-progress-first-run-at",
+  async up(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("first_run_at", { useTz: true }).nullable();
+    });
+    await db("archive_progress").update({ first_run_at: db.ref("first_attempt_at") });
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.timestamp("first_run_at", { useTz: true }).notNullable().defaultTo(db.fn.now()).alter();
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("archive_progress", (t) => {
+      t.dropColumn("first_run_at");
+    });
+  },
+};
+
+/**
+ * What a submission wrote into an archive before a later run went to another one (which clears its progress for
+ * the new archive): still other submissions' to recognise their lost writes against (progress-store
+ * `casesCreatedByOthers`, `journalPostsAddedByOthers`).
+ */
+const writesLeftBehind = {
+  name: "011-archive-writes-left-behind",
+  async up(db: Knex) {
+    await db.schema.createTable("archive_writes_left_behind", (t) => {
+      t.text("submission_id").notNullable();
+      t.text("tenant_id").notNullable();
+      t.text("destination_id").notNullable();
+      t.text("case_number").notNullable();
+      t.boolean("case_created").notNullable();
+      t.jsonb("journal_posts").notNullable().defaultTo("[]");
+      t.timestamp("left_at", { useTz: true }).notNullable().defaultTo(db.fn.now());
+      t.primary(["submission_id", "destination_id", "case_number"]);
+      t.index(["tenant_id", "destination_id", "case_number"], "archive_writes_left_behind_archive_case");
+    });
+  },
+  async down(db: Knex) {
+    await db.schema.dropTable("archive_writes_left_behind");
+  },
+};
+
 const migrations = [
   progress,
   simulatedArchive,
@@ -304,6 +352,8 @@ const migrations = [
   casesByArchive,
   noark5UploadSessionHealth,
   budgetFrom,
+  firstRunAt,
+  writesLeftBehind,
 ];
 const config = {
   tableName: "flyt_archive_adapter_migrations",

@@ -100,6 +100,8 @@ describe("ProgressStore runs", () => {
     expect(second).toMatchObject({ run: 2, attempts: 0, caseCreated: true, case: { caseNumber: "2026/5" } });
     expect(second.answer).toBeUndefined();
     expect(second.firstAttemptAt.getTime()).toBeGreaterThanOrEqual(first.firstAttemptAt.getTime());
+    // When the first run started stays: what it sent is recognised from there.
+    expect(second.firstRunAt).toEqual(first.firstAttemptAt);
     // The earlier run, delivered late, has nothing left to do.
     expect(await store.start(retried, "demo-simulator", "delivery-c")).toBe("superseded");
   });
@@ -298,6 +300,31 @@ describe("ProgressStore: what other submissions wrote into an archive", () => {
     expect(
       await store.casesCreatedByOthers({ ...archive, destinationId: "agder-elements" }, mine, asked),
     ).toEqual(new Set());
+  });
+
+  it("knows a case an operator resolved another submission with, and what a submission wrote before it went elsewhere", async () => {
+    const mine = await wrote("32/00019", { created: true });
+    const resolved = submission("vigo");
+    await lease(resolved, "delivery-a", archive.destinationId);
+    await store.recordResolution(resolved.id, "32/00020");
+    // Run 1 created a case and added a journal post here; an operator's retry sent run 2 to another archive.
+    const moved = submission("vigo");
+    const first = await lease(moved, "delivery-a", archive.destinationId);
+    first.case = { systemId: "sys-32/00021", caseNumber: "32/00021" };
+    first.caseCreated = true;
+    first.journalPosts = [{ systemId: "32/00021-1", number: "32/00021-1" }];
+    first.answer = { topic: "failed", value: {} as never };
+    await store.save(first, { release: true });
+    const second = await lease({ ...moved, run: 2 }, "delivery-b", "agder-elements");
+    expect(second.case).toBeUndefined();
+
+    const asked = ["32/00020", "32/00021", "32/00022"];
+    expect(await store.casesCreatedByOthers(archive, mine, asked)).toEqual(new Set(["32/00020", "32/00021"]));
+    expect(await store.journalPostsAddedByOthers(archive, mine, "32/00021", ["32/00021-1"])).toEqual(
+      new Set(["32/00021-1"]),
+    );
+    // Its own writes are not another's to it.
+    expect(await store.casesCreatedByOthers(archive, moved.id, asked)).toEqual(new Set(["32/00020"]));
   });
 
   it("knows the journal posts another submission added to a case, and not its own", async () => {

@@ -26,6 +26,7 @@ interface ProgressRow {
   readonly sent_writes: Record<string, StoredSentWrite>;
   readonly attempts: number;
   readonly first_attempt_at: Date;
+  readonly first_run_at: Date;
   readonly budget_from: Date | null;
   readonly last_error: string | null;
   readonly answer: Progress["answer"] | null;
@@ -73,9 +74,14 @@ export class ProgressStore {
       })
       .onConflict("submission_id")
       .ignore();
-    // Every expression in SET reads the row as it was, so `run < :run` means "this is a later run" throughout.
+    // Every expression in SET reads the row as it was, so `run < :run` means "this is a later run" throughout;
+    // so does `before`: what the run going elsewhere leaves behind in the archive is kept (`left`).
     const { rows } = await this.db.raw<{ rows: ProgressRow[] }>(
-      `update archive_progress set
+      `with before as (
+         select submission_id, tenant_id, destination_id, run, case_number, case_created, journal_posts
+           from archive_progress where submission_id = :id
+       ), started as (
+       update archive_progress set
          lease_owner = :owner,
          lease_until = now() + :leaseMs * interval '1 millisecond',
          version = version + 1,
@@ -101,7 +107,19 @@ export class ProgressStore {
          and (lease_owner is null or lease_owner = :owner or lease_until < now()
               -- An outcome never changes: publishing it again needs no exclusive lease.
               or (answer is not null and run = :run))
-       returning *`,
+       returning *
+       ), left_behind as (
+         insert into archive_writes_left_behind
+           (submission_id, tenant_id, destination_id, case_number, case_created, journal_posts)
+         select before.submission_id, before.tenant_id, before.destination_id, before.case_number,
+                before.case_created, before.journal_posts
+           from before join started using (submission_id)
+          where before.run < :run and before.destination_id <> :destinationId and before.case_number is not null
+         on conflict (submission_id, destination_id, case_number) do update
+           set case_created = archive_writes_left_behind.case_created or excluded.case_created,
+               journal_posts = archive_writes_left_behind.journal_posts || excluded.journal_posts
+       )
+       select * from started`,
       {
         owner,
         leaseMs: this.leaseMs,
@@ -231,8 +249,9 @@ export class ProgressStore {
   }
 
   /**
-   * Of these case numbers, those that another submission created in the same archive (any source application):
-   * never taken for this submission's own lost create.
+   * Of these case numbers, those that another submission created in the same archive (any source application),
+   * also in a run before it went to another archive, or an operator resolved another submission with: never
+   * taken for this submission's own lost create.
    */
   async casesCreatedByOthers(
     owner: CaseOwner,
@@ -240,17 +259,31 @@ export class ProgressStore {
     caseNumbers: readonly string[],
   ): Promise<ReadonlySet<string>> {
     if (caseNumbers.length === 0) return new Set();
-    const rows: { case_number: string }[] = await this.db("archive_progress")
-      .where({ tenant_id: owner.tenantId, destination_id: owner.destinationId, case_created: true })
-      .whereNot({ submission_id: submissionId })
-      .whereIn("case_number", [...caseNumbers])
-      .distinct("case_number");
+    const { rows } = await this.db.raw<{ rows: { case_number: string }[] }>(
+      `select case_number from archive_progress
+        where tenant_id = :tenant and destination_id = :destination and submission_id <> :submissionId
+          and case_created and case_number = any(:numbers)
+       union
+       select resolved_case_number from archive_progress
+        where tenant_id = :tenant and destination_id = :destination and submission_id <> :submissionId
+          and resolved_case_number = any(:numbers)
+       union
+       select case_number from archive_writes_left_behind
+        where tenant_id = :tenant and destination_id = :destination and submission_id <> :submissionId
+          and case_created and case_number = any(:numbers)`,
+      {
+        tenant: owner.tenantId,
+        destination: owner.destinationId,
+        submissionId,
+        numbers: [...caseNumbers],
+      },
+    );
     return new Set(rows.map((row) => row.case_number));
   }
 
   /**
-   * Of these journal post numbers of a case, those that another submission added (any source application): never
-   * taken for this submission's own lost add.
+   * Of these journal post numbers of a case, those that another submission added (any source application), also
+   * in a run before it went to another archive: never taken for this submission's own lost add.
    */
   async journalPostsAddedByOthers(
     owner: CaseOwner,
@@ -260,8 +293,13 @@ export class ProgressStore {
   ): Promise<ReadonlySet<string>> {
     if (numbers.length === 0) return new Set();
     const { rows } = await this.db.raw<{ rows: { number: string }[] }>(
-      `select distinct post->>'number' as number
+      `select post->>'number' as number
          from archive_progress, jsonb_array_elements(journal_posts) as post
+        where tenant_id = :tenant and destination_id = :destination and case_number = :caseNumber
+          and submission_id <> :submissionId and post->>'number' = any(:numbers)
+       union
+       select post->>'number'
+         from archive_writes_left_behind, jsonb_array_elements(journal_posts) as post
         where tenant_id = :tenant and destination_id = :destination and case_number = :caseNumber
           and submission_id <> :submissionId and post->>'number' = any(:numbers)`,
       {
@@ -355,6 +393,7 @@ function toProgress(row: ProgressRow): Progress {
     ),
     attempts: row.attempts,
     firstAttemptAt: row.first_attempt_at,
+    firstRunAt: row.first_run_at,
     ...(row.budget_from ? { budgetFrom: row.budget_from } : {}),
     lastError: row.last_error,
     ...(row.answer ? { answer: row.answer } : {}),

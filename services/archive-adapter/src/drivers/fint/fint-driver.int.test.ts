@@ -138,12 +138,15 @@ describe.each(["P360", "ELEMENTS"] as const)(
       );
       expect(second.number).toBe(`${firstCase[adapter]}-2`);
 
+      const [put] = fake.requests().filter((request) => request.method === "PUT");
+      expect(JSON.parse(put?.body ?? "{}").journalpost[0]._links.journalposttype).toEqual([
+        { href: fake.codeHref("journalposttype", adapter === "P360" ? "110" : "I") },
+      ]);
       const [journalPost] = fake.journalPosts();
       expect(journalPost?.resource).toMatchObject({
         tittel: "Søknad om grunnerverv",
-        _links: {
-          journalposttype: [{ href: fake.codeHref("journalposttype", adapter === "P360" ? "110" : "I") }],
-        },
+        // Public 360 answers the type by its code.
+        _links: { journalposttype: [{ href: fake.codeHref("journalposttype", "I") }] },
         dokumentbeskrivelse: [
           {
             dokumentobjekt: [
@@ -438,6 +441,26 @@ describe("the fint driver finds its own earlier writes as FINT's adapters allow"
       saksansvarlig: "10023",
     });
     expect((await driver.caseByExternalId(externalId(), earlier))?.caseNumber).toBe(same.caseNumber);
+  });
+
+  it("recognises a case sent without a responsible or unit that the archive filled in with its own", async () => {
+    const { fake, driver } = await fintArchive(
+      { adapter: "P360", caseDefaults: { saksansvarlig: "10077", administrativEnhet: "216" } },
+      { requestTimeoutMs: 300 },
+    );
+    const unassigned: Arkivsak = { ...searchableCase, saksansvarlig: null, administrativEnhet: null };
+    const before = new Date();
+    fake.inject({
+      method: "POST",
+      path: "/arkiv/noark/sak",
+      answer: { kind: "hang", afterProcessing: true },
+    });
+    await failureOf(driver.createCase(unassigned, externalId()));
+    expect(held(fake.cases()[0])._links.saksansvarlig).toEqual([
+      { href: fake.codeHref("arkivressurs", "10077") },
+    ]);
+    const found = await driver.caseByExternalId(externalId(), { arkivsak: unassigned, sent: sentAt(before) });
+    expect(found?.caseNumber).toBe(firstCase.P360);
   });
 
   it("asks an archivist rather than guess between several cases like it", async () => {

@@ -235,15 +235,15 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
 
   /**
    * Whether a code link the archive answered names the entry a configured value names: the same link, the same
-   * system id, or the same entry of its list. A relation the archive does not answer is not held against it.
+   * system id, or the same entry of its list. A relation the archive does not answer is not held against it, nor
+   * one Flyt did not send: the archive may fill in its own default (a case officer, a unit).
    */
   async function sameCode(
     relation: Relation,
     answered: string | undefined,
     sent: string | null | undefined,
   ): Promise<boolean> {
-    if (answered === undefined) return true;
-    if (!sent) return false;
+    if (answered === undefined || !sent) return true;
     const sentHref = await codes.link(relation, sent);
     if (answered === sentHref || lastSegment(answered) === lastSegment(sentHref)) return true;
     const [ours, theirs] = await Promise.all([
@@ -448,12 +448,17 @@ export function createFintDriver(options: FintDriverOptions): ArchiveDriver {
       const marker = sent.marker === undefined ? undefined : Number(sent.marker);
       const sak = await readCase(archivedCase.caseNumber);
       const window = sendWindow(sent, statusWindowMs, createdSkewMs);
-      const typeHref = post.journalposttype ? await codes.link("journalposttype", post.journalposttype) : "";
-      const alike = journalPostsLikeSent(sak?.journalpost ?? [], post, {
+      const posts = sak?.journalpost ?? [];
+      // Public 360 answers the type by its code (…/I) where Flyt linked its system id (…/110): compared by entry.
+      const typeLinks = [...new Set(posts.flatMap((p) => p._links?.journalposttype?.[0]?.href ?? []))];
+      const typeMatches = await Promise.all(
+        typeLinks.map((href) => sameCode("journalposttype", href, post.journalposttype)),
+      );
+      const sameTypes = new Set(typeLinks.filter((_href, index) => typeMatches[index]));
+      const alike = journalPostsLikeSent(posts, post, {
         marker: marker !== undefined && Number.isFinite(marker) ? marker : undefined,
         window,
-        sameType: (answered) =>
-          answered === undefined || answered === typeHref || lastSegment(answered) === lastSegment(typeHref),
+        sameType: (answered) => answered === undefined || sameTypes.has(answered),
       });
       const matches = await notOthers(
         alike,

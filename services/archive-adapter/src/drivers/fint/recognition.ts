@@ -1,5 +1,6 @@
 import type { Journalpost } from "@flyt/schemas";
 import type { SentWrite, WrittenByOthers } from "../archive-driver";
+import { archiveInstant, osloCalendarDay } from "../oslo-dates";
 import type { JournalpostResource } from "./fint-resources";
 
 /**
@@ -27,10 +28,10 @@ export function sendWindow(sent: SentWrite, statusWindowMs: number, skewMs: numb
 
 /**
  * Whether the archive's creation time of a candidate falls in the window; undefined when it gave none (or none
- * readable).
+ * readable). A time without an offset is the archive's local time, Norway's.
  */
 export function madeWithin(createdAt: string | undefined, window: SendWindow): boolean | undefined {
-  const at = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
+  const at = archiveInstant(createdAt);
   if (Number.isNaN(at)) return undefined;
   return at >= window.notBefore && at <= window.notAfter;
 }
@@ -48,8 +49,9 @@ export async function notOthers<T>(
 
 /**
  * The journal posts of a case that may be the add sent earlier: numbered above `marker` (the case's highest
- * number before it was sent) when there is one, not made outside the send window, with exactly its title, its document date and, where the archive answers them,
- * its type and documents' titles. `sameType` compares the archive's journalposttype link with the one sent.
+ * number before it was sent) when there is one, not made outside the send window, with exactly its title and,
+ * where the archive answers them, its document date (the day in Norway: adapters answer local midnight in UTC),
+ * type and documents' titles. `sameType` tells whether the archive's journalposttype link names the type sent.
  */
 export function journalPostsLikeSent(
   posts: readonly JournalpostResource[],
@@ -66,7 +68,7 @@ export function journalPostsLikeSent(
     // Undated without a marker stays a candidate: the driver cannot tell it apart, and says so.
     if (madeWithin(candidate.opprettetDato, options.window) === false) return false;
     if (candidate.tittel !== post.tittel) return false;
-    const answeredDate = candidate.dokumentetsDato?.slice(0, 10);
+    const answeredDate = osloCalendarDay(candidate.dokumentetsDato);
     if (post.dokumentdato !== null && answeredDate !== undefined && answeredDate !== post.dokumentdato) {
       return false;
     }

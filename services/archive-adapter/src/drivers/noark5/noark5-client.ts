@@ -44,8 +44,6 @@ export interface Noark5Client {
   putChunk(sessionUrl: string, chunk: Chunk, purpose: string): Promise<ChunkAnswer>;
   /** Deletes the object at `url` (its self link), conditional on its `etag` when known. */
   delete(url: string, etag: string | null, purpose: string): Promise<void>;
-  /** Whether a file is behind a `fil` link: 2xx yes, 404 no. Its bytes are not read. */
-  hasContent(url: string, purpose: string): Promise<boolean>;
   /**
    * How many bytes the file behind a `fil` link has, by its Content-Length (its bytes are not read): `none` for
    * no file (404), undefined when the archive does not say (a chunked download).
@@ -321,6 +319,7 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
       });
     },
     async storedBytes(url, purpose) {
+      // No Accept: the standard answers a download in the file's own type, and 406 to an Accept that excludes it.
       const exchange: Exchange = { method: "GET", url, headers: {}, purpose };
       const response = await exchangeWithToken(exchange);
       await response.body?.cancel();
@@ -334,19 +333,6 @@ export function createNoark5Client(options: Noark5ClientOptions): Noark5Client {
       }
       const length = Number(response.headers.get("content-length") ?? Number.NaN);
       return Number.isInteger(length) && length >= 0 ? length : undefined;
-    },
-    async hasContent(url, purpose) {
-      // No Accept: the standard answers a download in the file's own type, and 406 to an Accept that excludes it.
-      const exchange: Exchange = { method: "GET", url, headers: {}, purpose };
-      const response = await exchangeWithToken(exchange);
-      await response.body?.cancel();
-      if (response.ok) return true;
-      if (response.status === 404) return false;
-      throw classifyAnswer(
-        { status: response.status, retryAfter: response.headers.get("retry-after"), bodyText: "" },
-        exchange,
-        options.now(),
-      );
     },
   };
 }

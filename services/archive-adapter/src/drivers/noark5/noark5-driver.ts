@@ -93,7 +93,7 @@ export function createNoark5Driver(options: Noark5DriverOptions): ArchiveDriver 
     settings: options.upload ?? DEFAULT_UPLOAD,
     now,
   });
-  const journalPosts = createNoark5JournalPosts({ navigator, client, fields, screening, uploads });
+  const journalPosts = createNoark5JournalPosts({ navigator, fields, screening, uploads });
   const staged = createStagedFiles({ ttlMs: options.stagedFileTtlMs ?? DEFAULT_STAGED_FILE_TTL_MS, now });
 
   /** Every document's bytes, before anything is written: a missing file must not leave half a journal post. */

@@ -57,6 +57,11 @@ export interface FileUploads {
   resume(objekt: Located, file: StagedFile): Promise<UploadOutcome>;
   /** Deletes a dokumentobjekt whose upload failed, and what was kept of it. */
   discard(objekt: Located): Promise<void>;
+  /**
+   * Whether the dokumentobjekt holds the whole file, by its size (`unknown` when the archive does not say, as
+   * after any upload); once it does, what was kept of its upload is done with.
+   */
+  holdsWhole(objekt: Located, file: StagedFile): Promise<"whole" | "none" | "short" | "unknown">;
 }
 
 export function createFileUploads(options: {
@@ -125,8 +130,9 @@ export function createFileUploads(options: {
         purposeOf(file),
       );
       if (answer.done) {
-        await sessions.forget(fil);
+        // The session is kept until the file is checked: a check that fails (503) is made again next attempt.
         await verifyStored(fil, file, answer.answer.body);
+        await sessions.forget(fil);
         return;
       }
       if (answer.received > total) {
@@ -201,7 +207,6 @@ export function createFileUploads(options: {
       // Any refusal: the archive does not know this session (any more), or holds other bytes than we think.
       if (error instanceof ArchiveRefusedError) return "start-over";
       if (!(error instanceof ArchiveUnavailableError)) throw error;
-      // Gone: the archive took the whole file, and what failed came after (checking it is there).
       const latest = await sessions.get(fil);
       if (!latest) throw error;
       const failures = latest.failures + 1;
@@ -246,6 +251,14 @@ export function createFileUploads(options: {
       const stale = now() - kept.acknowledgedAt > settings.sessionMaxAgeMs;
       if (stale || kept.failures >= settings.sessionMaxFailures) return "start-over";
       return goOn(fil, file, kept);
+    },
+    async holdsWhole(objekt, file) {
+      const fil = filUrl(objekt);
+      const stored = await client.storedBytes(fil, purposeOf(file));
+      if (stored === "none") return "none";
+      if (stored !== undefined && stored !== file.content.length) return "short";
+      await sessions.forget(fil);
+      return stored === undefined ? "unknown" : "whole";
     },
     async discard(objekt) {
       const self = navigator.link(objekt, "self", "the dokumentobjekt");

@@ -1,6 +1,5 @@
 import type { Dokument, Journalpost } from "@flyt/schemas";
-import { findLink, linkUrl } from "./links";
-import type { Noark5Client } from "./noark5-client";
+import { findLink } from "./links";
 import { type FileUploads, MAX_FRESH_UPLOADS, uploadKeepsFailing } from "./noark5-file-upload";
 import {
   type BusinessMetadataFields,
@@ -44,12 +43,11 @@ export interface Noark5JournalPosts {
 
 export function createNoark5JournalPosts(options: {
   readonly navigator: Noark5Navigator;
-  readonly client: Noark5Client;
   readonly fields: BusinessMetadataFields;
   readonly screening: ScreeningSettings;
   readonly uploads: FileUploads;
 }): Noark5JournalPosts {
-  const { navigator, client, fields, screening, uploads } = options;
+  const { navigator, fields, screening, uploads } = options;
 
   /** A saksmappe lists its journal posts under sakarkiv's relation; a plain mappe under registrering. */
   function journalPostList(saksmappe: Located): string {
@@ -134,16 +132,17 @@ export function createNoark5JournalPosts(options: {
   }
 
   /**
-   * A document an earlier attempt began: its object and file, if they did not get there. A dokumentobjekt
-   * without its file goes on with the chunked upload begun to it, or is deleted and made again: a file is never
-   * sent over a half-made upload.
+   * A document an earlier attempt began: its object and file, if they did not get there. A file is taken as
+   * there only by its size (an upload the archive called complete may not have been checked yet); a
+   * dokumentobjekt without its file goes on with the chunked upload begun to it, and one with a short file, or
+   * whose upload cannot go on, is deleted and made again: a file is never sent over a half-made upload.
    */
   async function finishDocument(beskrivelse: Located, file: StagedFile): Promise<void> {
     const [objekt] = await navigator.list(beskrivelse, REL.dokumentobjekt, undefined, "dokumentobjekt");
     if (!objekt) return storeInNewObject(beskrivelse, file);
-    const fil = linkUrl(navigator.link(objekt, REL.fil, "the dokumentobjekt"), {}, objekt.url);
-    if (await client.hasContent(fil, `the file ${file.file.filename}`)) return;
-    if ((await uploads.resume(objekt, file)) === "stored") return;
+    const held = await uploads.holdsWhole(objekt, file);
+    if (held === "whole" || held === "unknown") return;
+    if (held === "none" && (await uploads.resume(objekt, file)) === "stored") return;
     await uploads.discard(objekt);
     await storeInNewObject(beskrivelse, file);
   }

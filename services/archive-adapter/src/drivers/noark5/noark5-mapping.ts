@@ -10,8 +10,8 @@ import type {
 } from "@flyt/schemas";
 import type { ArchivedCase, ArchivedJournalPost } from "../archive-driver";
 import { ArchiveRefusedError } from "../archive-errors";
+import { osloMidnight } from "../oslo-dates";
 import type { Noark5Object } from "./links";
-import { osloMidnight } from "./noark5-dates";
 import { equals } from "./odata-filter";
 
 /**

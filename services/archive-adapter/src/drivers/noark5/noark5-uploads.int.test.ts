@@ -268,6 +268,22 @@ describe("Noark 5 file uploads", () => {
     expect(objekter[0]?.file?.content.equals(file.content)).toBe(true);
   });
 
+  it("checks a chunked file's size on the next attempt when checking it failed, and never takes a short one", async () => {
+    const { fake, driver } = await setUp({ bulkgrense: 1000 }, { upload: chunked });
+    const file = bigFile("stor.pdf", 2500);
+    const { archivedCase, refs, post, externalId } = await archiveOne(driver, file);
+    fake.shortenCompletedUploads(1);
+    // The check that the file is there, whole, gets no answer this time.
+    fake.failNext(1, { kind: "status", status: 503 }, { operation: "download" });
+    const unchecked = await failureOf(driver.addJournalPost(archivedCase, post, refs, externalId));
+    expect(unchecked).toBeInstanceOf(ArchiveUnavailableError);
+
+    await driver.addJournalPost(archivedCase, post, refs, externalId);
+    const objekter = fake.journalposter()[0]?.dokumenter[0]?.objekter ?? [];
+    expect(objekter).toHaveLength(1);
+    expect(objekter[0]?.file?.content.equals(file.content)).toBe(true);
+  });
+
   it("deletes the leftovers of an upload the archive failed (422) and sends the file to a new dokumentobjekt", async () => {
     const { fake, driver } = await setUp();
     const file = testFile("svar.pdf", "application/pdf", "%PDF-1.7 svar");
