@@ -12,7 +12,7 @@ const sleeper = (marker: string) => ["-e", "setInterval(() => {}, 1000)", "--", 
 const module = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
 
 /**
- * What `up` does on Ctrl-C, as a script run by the tsx wrapper as `npm start` runs it: wait for the signal, then
+ * What `up` does on Ctrl-C, as a script run in-process by tsx's loader as `npm start` runs it: wait for the signal, then
  * stop what it started one after the other. The stop is held half-way (until the test writes to its stdin) so
  * that more signals arrive during it.
  */
@@ -47,7 +47,7 @@ describe("stopping on Ctrl-C", () => {
     const script = join(stateDir, "up.mts");
     await writeFile(script, stopper(stateDir));
     // A process group of its own, as a terminal's foreground job is: Ctrl-C signals the whole group.
-    const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), [script], {
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
       cwd: repoRoot,
       stdio: ["pipe", "pipe", "inherit"],
       detached: true,
@@ -72,7 +72,7 @@ describe("stopping on Ctrl-C", () => {
       await waitFor("kafka stopped", async () => !isRunning(infra[0] as ManagedProcess), {
         timeoutMs: 10_000,
       });
-      // An impatient second Ctrl-C (from the terminal, and relayed by the wrapper), then a SIGTERM.
+      // An impatient second Ctrl-C, then a SIGTERM.
       ctrlC();
       await printed("again SIGINT");
       ctrlC("SIGTERM");

@@ -1,7 +1,7 @@
 /**
  * Resolves at the first SIGINT or SIGTERM; any later one is only reported to `onRepeat`, for the rest of the
- * process's life. Why: Ctrl-C reaches this process twice (from the terminal, and relayed by the tsx wrapper), and
- * a second signal with no handler would end the process half-way through stopping, leaving Kafka, the registry
+ * process's life. Why: Ctrl-C reaches this process twice (from the terminal, and forwarded by npm), and a second
+ * signal with no handler would end the process half-way through stopping, leaving Kafka, the registry
  * and Postgres running.
  */
 export function untilStopSignal(onRepeat: (signal: NodeJS.Signals) => void): Promise<NodeJS.Signals> {
