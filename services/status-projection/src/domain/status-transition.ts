@@ -90,20 +90,22 @@ export function foldStatus(shown: readonly StatusEvent[]): SubmissionState | und
 }
 
 /**
- * The step an event's step must follow in its run, as a rank the run must have reached: what the event's producer
+ * The step an event's step must follow, as a run and a rank that run must have reached: what the event's producer
  * acted on, so it is certain to arrive. Validation acts on the received event, the archive adapter on the
- * validated one, an operator on a run the pipeline ended (FAILED or REJECTED); a received event starts its run.
+ * validated one, an operator on a run the pipeline ended (FAILED or REJECTED); the first run's received event
+ * starts the history, and a retry's (an operator's, of an ended run) follows the end of the run before.
  */
-function follows(event: StatusEvent): number | undefined {
-  if (event.byOperator) return statusRank.FAILED;
+function follows(event: StatusEvent): { readonly run: number; readonly rank: number } | undefined {
+  const run = event.submission.run;
+  if (event.byOperator) return { run, rank: statusRank.FAILED };
   switch (event.status) {
     case "RECEIVED":
-      return undefined;
+      return run > 1 ? { run: run - 1, rank: statusRank.FAILED } : undefined;
     case "VALIDATED":
     case "REJECTED":
-      return statusRank.RECEIVED;
+      return { run, rank: statusRank.RECEIVED };
     default:
-      return statusRank.VALIDATED;
+      return { run, rank: statusRank.VALIDATED };
   }
 }
 
@@ -130,7 +132,7 @@ export function release(shown: readonly StatusEvent[], pending: readonly StatusE
     const rank = rankOf(event);
     if (run < lastRun || (top !== undefined && rank <= top)) continue;
     const after = follows(event);
-    if (after !== undefined && (top === undefined || top < after)) continue;
+    if (after !== undefined && (reached.get(after.run) ?? -1) < after.rank) continue;
     if (event.status === "FAILED" && !event.byOperator && ordered.some((later) => archivedBy(later, run)))
       continue;
     released.push(event);
