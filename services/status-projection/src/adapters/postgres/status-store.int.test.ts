@@ -1,10 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { createDatabase } from "@flyt/postgres";
+import type { SubmissionRef } from "@flyt/schemas";
 import { migrateStatusReadModel } from "@flyt/status-read-model";
 import { createTestDatabase } from "@flyt/testing";
 import type { Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
-import type { SubmissionRef } from "@flyt/schemas";
 import type { StatusEvent } from "../../domain/status-transition";
 import { type IncomingStatusEvent, StatusStore } from "./status-store";
 
