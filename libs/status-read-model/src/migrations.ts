@@ -115,9 +115,10 @@ const historyPositions = {
 };
 
 /**
- * What the status projection's sweep and a rebuild need to know. `held_back`: recorded, not shown yet, and it may
- * still be (rows an older instance writes without a position are held back too); a row found never to be shown
- * (a step its run had passed) is not. `announced_status_event_id`: the terminal event whose `submission.completed`
+ * What the status projection's sweep and a rebuild need to know. `passed_over`: the projection found the event will
+ * never be shown (a step its run had passed); one with no position that is not passed over is held back, waiting
+ * for a step it follows (also what an instance from before positions writes, during a deploy: the default).
+ * `announced_status_event_id`: the terminal event whose `submission.completed`
  * is in the outbox, kept for good (the outbox forgets after a week), so a rebuild that completes a submission
  * the live model never did can announce it. Terminal rows before this migration had theirs announced.
  */
@@ -125,11 +126,11 @@ const heldBackAndAnnounced = {
   name: "004-held-back-and-announced",
   async up(db: Knex) {
     await db.schema.alterTable("submission_status_history", (t) => {
-      t.boolean("held_back").notNullable().defaultTo(true);
+      t.boolean("passed_over").notNullable().defaultTo(false);
     });
-    await db.raw("update submission_status_history set held_back = false where position is not null");
     await db.raw(
-      "create index submission_status_history_held_back on submission_status_history (recorded_at) where held_back",
+      `create index submission_status_history_held_back on submission_status_history (recorded_at)
+        where position is null and not passed_over`,
     );
     await db.schema.alterTable("submission_status", (t) => {
       t.text("announced_status_event_id").nullable();
@@ -145,7 +146,7 @@ const heldBackAndAnnounced = {
     });
     await db.raw("drop index submission_status_history_held_back");
     await db.schema.alterTable("submission_status_history", (t) => {
-      t.dropColumn("held_back");
+      t.dropColumn("passed_over");
     });
   },
 };

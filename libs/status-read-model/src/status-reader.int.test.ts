@@ -78,9 +78,12 @@ describe("the history positions and held-back migrations", () => {
       });
       await old("submission_status").insert([row("sub_a", "ARCHIVED", "a3"), row("sub_b", "RECEIVED", "b1")]);
       expect(await migrateStatusReadModel(old)).toEqual(["004-held-back-and-announced"]);
-      expect(await old("submission_status_history").where({ held_back: true }).pluck("event_id")).toEqual([
-        "b2",
-      ]);
+      expect(
+        await old("submission_status_history")
+          .whereNull("position")
+          .where({ passed_over: false })
+          .pluck("event_id"),
+      ).toEqual(["b2"]);
       expect(
         await old("submission_status").orderBy("submission_id").pluck("announced_status_event_id"),
       ).toEqual(["a3", null]);

@@ -212,13 +212,25 @@ describe("the projection of a submission's events", () => {
       "FAILED-1-2",
       "RECEIVED-2-10",
     ]);
-    for (const order of permutations([received, validated, failed, retried])) {
-      expect(feed(order).history.map((step) => step.status)).toEqual([
+    const revalidated = event("VALIDATED", 11, { run: 2 });
+    const rearchived = event("ARCHIVED", 14, {
+      run: 2,
+      caseNumber: "2026/12",
+      journalPostNumbers: [],
+      errors: [],
+    });
+    for (const order of permutations([received, validated, failed, retried, revalidated, rearchived])) {
+      const { history, views, announced } = feed(order);
+      expect(history.map((step) => step.status)).toEqual([
         "RECEIVED",
         "VALIDATED",
         "FAILED",
         "RECEIVED",
+        "VALIDATED",
+        "ARCHIVED",
       ]);
+      expect(onlyGrowsAtItsEnd(views)).toBe(true);
+      expect(announced.at(-1)?.by).toBe("ARCHIVED-2-14");
     }
   });
 

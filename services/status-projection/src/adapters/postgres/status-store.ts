@@ -99,7 +99,8 @@ export class StatusStore {
       );
       const cutoff = (rows[0] as { cutoff: Date }).cutoff;
       const ids: string[] = await trx("submission_status_history")
-        .where("held_back", true)
+        .whereNull("position")
+        .andWhere("passed_over", false)
         .andWhere("recorded_at", "<=", cutoff)
         .distinct("submission_id")
         .limit(limit)
@@ -119,7 +120,7 @@ export class StatusStore {
   async heldBack(): Promise<{ readonly count: number; readonly oldestAgeSeconds: number }> {
     const { rows } = await this.db.raw<{ rows: { count: number; oldest: number | null }[] }>(
       `select count(*)::int as count, extract(epoch from now() - min(recorded_at))::float8 as oldest
-         from submission_status_history where held_back`,
+         from submission_status_history where position is null and not passed_over`,
     );
     return { count: rows[0]?.count ?? 0, oldestAgeSeconds: Math.max(0, rows[0]?.oldest ?? 0) };
   }
@@ -186,13 +187,13 @@ export class StatusStore {
     }
     if (positions.length > 0) {
       await trx.raw(
-        `update submission_status_history h set position = v.position, held_back = false
+        `update submission_status_history h set position = v.position
            from unnest(?::text[], ?::int[]) as v(event_id, position) where h.event_id = v.event_id`,
         [positions.map((p) => p.eventId), positions.map((p) => p.position)],
       );
     }
     if (passedOver.length > 0) {
-      await trx("submission_status_history").whereIn("event_id", passedOver).update({ held_back: false });
+      await trx("submission_status_history").whereIn("event_id", passedOver).update({ passed_over: true });
     }
     if (states.length > 0) {
       await trx("submission_status").insert(states.map(toRow)).onConflict("submission_id").merge();
