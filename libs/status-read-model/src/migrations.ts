@@ -114,7 +114,44 @@ const historyPositions = {
   },
 };
 
-const migrations = [readModel, consoleIndexes, historyPositions];
+/**
+ * What the status projection's sweep and a rebuild need to know. `passed_over`: the projection found the event will
+ * never be shown (a step its run had passed); one with no position that is not passed over is held back, waiting
+ * for a step it follows (also what an instance from before positions writes, during a deploy: the default).
+ * `announced_status_event_id`: the terminal event whose `submission.completed`
+ * is in the outbox, kept for good (the outbox forgets after a week), so a rebuild that completes a submission
+ * the live model never did can announce it. Terminal rows before this migration had theirs announced.
+ */
+const heldBackAndAnnounced = {
+  name: "004-held-back-and-announced",
+  async up(db: Knex) {
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.boolean("passed_over").notNullable().defaultTo(false);
+    });
+    await db.raw(
+      `create index submission_status_history_held_back on submission_status_history (recorded_at)
+        where position is null and not passed_over`,
+    );
+    await db.schema.alterTable("submission_status", (t) => {
+      t.text("announced_status_event_id").nullable();
+    });
+    await db.raw(
+      `update submission_status set announced_status_event_id = status_event_id
+        where status in ('ARCHIVED', 'REJECTED', 'FAILED', 'CANCELLED')`,
+    );
+  },
+  async down(db: Knex) {
+    await db.schema.alterTable("submission_status", (t) => {
+      t.dropColumn("announced_status_event_id");
+    });
+    await db.raw("drop index submission_status_history_held_back");
+    await db.schema.alterTable("submission_status_history", (t) => {
+      t.dropColumn("passed_over");
+    });
+  },
+};
+
+const migrations = [readModel, consoleIndexes, historyPositions, heldBackAndAnnounced];
 const config = {
   tableName: "flyt_status_read_model_migrations",
   migrationSource: {

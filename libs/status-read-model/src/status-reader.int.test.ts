@@ -16,6 +16,7 @@ beforeAll(async () => {
     "001-status-read-model",
     "002-console-indexes",
     "003-history-positions",
+    "004-held-back-and-announced",
   ]);
   expect(await migrateStatusReadModel(db)).toEqual([]);
 });
@@ -25,8 +26,8 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-describe("the history positions migration", () => {
-  it("keeps the order a history was shown in before it: by time, ties in lifecycle order", async () => {
+describe("the history positions and held-back migrations", () => {
+  it("keeps the order a history was shown in before it, and holds back only what was not shown", async () => {
     const legacy = await createTestDatabase();
     const old = createDatabase({ url: legacy.url, applicationName: "flyt.test" });
     try {
@@ -54,11 +55,38 @@ describe("the history positions migration", () => {
         step("a2", "sub_a", "VALIDATED", 1, 1),
         step("b1", "sub_b", "RECEIVED", 0, 5),
       ]);
-      expect(await migrateStatusReadModel(old)).toEqual(["003-history-positions"]);
+      expect(await migrateStatusReadModel(old, "003-history-positions")).toEqual(["003-history-positions"]);
       expect(
         await old("submission_status_history").orderBy(["submission_id", "position"]).pluck("event_id"),
       ).toEqual(["a1", "a2", "a2b", "a3", "b1"]);
       expect(await old("submission_status_history").whereNull("position")).toEqual([]);
+
+      // Then: what is shown is not held back, what is not may be; a terminal row's announcement was made.
+      await old("submission_status_history").insert(step("b2", "sub_b", "ARCHIVED", 9, 6));
+      const row = (submission_id: string, status: string, status_event_id: string) => ({
+        submission_id,
+        tenant_id: "demo",
+        source_application_id: "egrunnerverv",
+        integration_id: "egrunnerverv-sak",
+        source_instance_id: submission_id,
+        kind: "CASE",
+        run: 1,
+        status,
+        status_event_id,
+        created_at: at(0),
+        updated_at: at(3),
+      });
+      await old("submission_status").insert([row("sub_a", "ARCHIVED", "a3"), row("sub_b", "RECEIVED", "b1")]);
+      expect(await migrateStatusReadModel(old)).toEqual(["004-held-back-and-announced"]);
+      expect(
+        await old("submission_status_history")
+          .whereNull("position")
+          .where({ passed_over: false })
+          .pluck("event_id"),
+      ).toEqual(["b2"]);
+      expect(
+        await old("submission_status").orderBy("submission_id").pluck("announced_status_event_id"),
+      ).toEqual(["a3", null]);
     } finally {
       await old.destroy();
       await legacy.drop();

@@ -83,6 +83,7 @@ try {
           db: live,
           rebuildSchema: REBUILD_SCHEMA,
           applyToRebuilt: (trx, events) => new StatusStore(trx, completionId).apply(events),
+          completionEventId: completionId,
         }),
     });
     logger.info({ ...counts, ms: Date.now() - started }, "status read model rebuilt from the topics");

@@ -193,6 +193,47 @@ describe("the projection of a submission's events", () => {
     expect(announced.map((announcement) => announcement.by)).toEqual(["FAILED-1-2"]);
   });
 
+  it("shows a retry's RECEIVED only after the run before it ended, whatever order they are read in", () => {
+    const retried = event("RECEIVED", 10, { run: 2, receivedAt: at(0) });
+    const failed = event("FAILED", 2, { errors: failure("503") });
+    const first = release([], [received, retried]);
+    expect(first.map((step) => step.eventId)).toEqual(["RECEIVED-1-0"]);
+    const then = release(first, [retried, validated, failed]);
+    expect([...first, ...then].map((step) => step.eventId)).toEqual([
+      "RECEIVED-1-0",
+      "VALIDATED-1-1",
+      "FAILED-1-2",
+      "RECEIVED-2-10",
+    ]);
+    // Read all at once (a rebuild's chunk), the same order.
+    expect(release([], [retried, failed, validated, received]).map((step) => step.eventId)).toEqual([
+      "RECEIVED-1-0",
+      "VALIDATED-1-1",
+      "FAILED-1-2",
+      "RECEIVED-2-10",
+    ]);
+    const revalidated = event("VALIDATED", 11, { run: 2 });
+    const rearchived = event("ARCHIVED", 14, {
+      run: 2,
+      caseNumber: "2026/12",
+      journalPostNumbers: [],
+      errors: [],
+    });
+    for (const order of permutations([received, validated, failed, retried, revalidated, rearchived])) {
+      const { history, views, announced } = feed(order);
+      expect(history.map((step) => step.status)).toEqual([
+        "RECEIVED",
+        "VALIDATED",
+        "FAILED",
+        "RECEIVED",
+        "VALIDATED",
+        "ARCHIVED",
+      ]);
+      expect(onlyGrowsAtItsEnd(views)).toBe(true);
+      expect(announced.at(-1)?.by).toBe("ARCHIVED-2-14");
+    }
+  });
+
   it("lets an operator's resolution end a failed run, announced once more", () => {
     const { state, announced } = feed([
       received,

@@ -90,20 +90,22 @@ export function foldStatus(shown: readonly StatusEvent[]): SubmissionState | und
 }
 
 /**
- * The step an event's step must follow in its run, as a rank the run must have reached: what the event's producer
+ * The step an event's step must follow, as a run and a rank that run must have reached: what the event's producer
  * acted on, so it is certain to arrive. Validation acts on the received event, the archive adapter on the
- * validated one, an operator on a run the pipeline ended (FAILED or REJECTED); a received event starts its run.
+ * validated one, an operator on a run the pipeline ended (FAILED or REJECTED); the first run's received event
+ * starts the history, and a retry's (an operator's, of an ended run) follows the end of the run before.
  */
-function follows(event: StatusEvent): number | undefined {
-  if (event.byOperator) return statusRank.FAILED;
+function follows(event: StatusEvent): { readonly run: number; readonly rank: number } | undefined {
+  const run = event.submission.run;
+  if (event.byOperator) return { run, rank: statusRank.FAILED };
   switch (event.status) {
     case "RECEIVED":
-      return undefined;
+      return run > 1 ? { run: run - 1, rank: statusRank.FAILED } : undefined;
     case "VALIDATED":
     case "REJECTED":
-      return statusRank.RECEIVED;
+      return { run, rank: statusRank.RECEIVED };
     default:
-      return statusRank.VALIDATED;
+      return { run, rank: statusRank.VALIDATED };
   }
 }
 
@@ -112,9 +114,14 @@ function follows(event: StatusEvent): number | undefined {
  * client sees only grows at its end, so an event is shown once every step it follows is (held back until then),
  * and never after a step it would come before: a step its run has passed, a duplicate (a second RECEIVED keeps
  * the first one's time), or an earlier run's late event is recorded but never shown. A failure the archive's
- * success overtakes before either is shown is not shown either.
+ * success overtakes before either is shown is not shown either. An `overdue` event (held back so long that what it
+ * follows must have been lost on the way, see `releaseOverdue`) is shown without waiting for it.
  */
-export function release(shown: readonly StatusEvent[], pending: readonly StatusEvent[]): StatusEvent[] {
+export function release(
+  shown: readonly StatusEvent[],
+  pending: readonly StatusEvent[],
+  overdue: (event: StatusEvent) => boolean = () => false,
+): StatusEvent[] {
   const reached = new Map<number, number>();
   let lastRun = 0;
   for (const event of shown) {
@@ -130,7 +137,7 @@ export function release(shown: readonly StatusEvent[], pending: readonly StatusE
     const rank = rankOf(event);
     if (run < lastRun || (top !== undefined && rank <= top)) continue;
     const after = follows(event);
-    if (after !== undefined && (top === undefined || top < after)) continue;
+    if (after !== undefined && (reached.get(after.run) ?? -1) < after.rank && !overdue(event)) continue;
     if (event.status === "FAILED" && !event.byOperator && ordered.some((later) => archivedBy(later, run)))
       continue;
     released.push(event);
@@ -154,22 +161,41 @@ export interface Projection {
    * then holds every step the terminal one follows, so the announcement is complete.
    */
   readonly completedBy?: StatusEvent;
+  /** The events still not shown that never will be (a step their run has passed, an earlier run's): no longer held back. */
+  readonly passedOver: readonly StatusEvent[];
 }
 
 /**
  * What the recorded events not yet shown (`pending`, newly recorded ones among them) do to a submission whose
  * history shows `shown`, oldest first.
  */
-export function project(shown: readonly StatusEvent[], pending: readonly StatusEvent[]): Projection {
-  const appended = release(shown, pending);
-  if (appended.length === 0) return { appended };
+export function project(
+  shown: readonly StatusEvent[],
+  pending: readonly StatusEvent[],
+  overdue?: (event: StatusEvent) => boolean,
+): Projection {
+  const appended = release(shown, pending, overdue);
+  const passedOver = neverShown([...shown, ...appended], pending);
+  if (appended.length === 0) return { appended, passedOver };
   const before = foldStatus(shown);
   const state = foldStatus([...shown, ...appended]) as SubmissionState;
   const newlyTerminal = terminalStatuses.has(state.status) && state.statusEventId !== before?.statusEventId;
   const completedBy = newlyTerminal
     ? appended.find((event) => event.eventId === state.statusEventId)
     : undefined;
-  return completedBy ? { appended, state, completedBy } : { appended, state };
+  return completedBy ? { appended, state, completedBy, passedOver } : { appended, state, passedOver };
+}
+
+/** The pending events a history showing `shown` has gone past for good: a later run's step, or a step as far along. */
+function neverShown(shown: readonly StatusEvent[], pending: readonly StatusEvent[]): StatusEvent[] {
+  const lastRun = Math.max(0, ...shown.map((event) => event.submission.run));
+  const reached = (run: number) =>
+    Math.max(-1, ...shown.filter((event) => event.submission.run === run).map(rankOf));
+  return pending.filter(
+    (event) =>
+      !shown.includes(event) &&
+      (event.submission.run < lastRun || rankOf(event) <= reached(event.submission.run)),
+  );
 }
 
 /** The steps a history shows, oldest first: what polling lists and what a completion carries. */

@@ -26,7 +26,7 @@ export interface RebuildDependencies {
    * Puts the rebuilt tables in place of the live ones, first taking over every event the live projection recorded
    * that the rebuild did not read.
    */
-  readonly swap: () => Promise<{ readonly takenOver: number }>;
+  readonly swap: () => Promise<{ readonly takenOver: number; readonly announced: number }>;
 }
 
 /**
@@ -36,9 +36,12 @@ export interface RebuildDependencies {
  * recorded that the rebuild has not read. The status is folded from the recorded events, so the result does not
  * depend on the order they were read in: it equals the live model.
  */
-export async function rebuildReadModel(
-  deps: RebuildDependencies,
-): Promise<{ readonly rebuilt: number; readonly caughtUp: number; readonly takenOver: number }> {
+export async function rebuildReadModel(deps: RebuildDependencies): Promise<{
+  readonly rebuilt: number;
+  readonly caughtUp: number;
+  readonly takenOver: number;
+  readonly announced: number;
+}> {
   const toEvent = new Map(deps.sources.map((source) => [source.topic.topic, source.toEvent]));
   const intoRebuilt = async (messages: readonly ReadMessage[]) => {
     const events = messages.flatMap((message) => {
@@ -61,6 +64,6 @@ export async function rebuildReadModel(
     snapshot = next;
     if (messages < CAUGHT_UP_BELOW) break;
   }
-  const { takenOver } = await deps.swap();
-  return { rebuilt, caughtUp, takenOver };
+  const { takenOver, announced } = await deps.swap();
+  return { rebuilt, caughtUp, takenOver, announced };
 }

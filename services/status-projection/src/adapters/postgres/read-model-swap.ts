@@ -1,8 +1,12 @@
 import type { SubmissionRef } from "@flyt/schemas";
+import { terminalStatuses } from "@flyt/status-read-model";
 import type { Knex } from "knex";
 import { type HistoryRow, type IncomingStatusEvent, recordedEvent } from "./status-store";
 
-/** The tables a rebuild replaces; the outbox of announcements stays, so nothing is announced twice. */
+/**
+ * The tables a rebuild replaces; the outbox of announcements stays, so nothing is announced twice, and takes
+ * the rebuild's announcements that the live model never made.
+ */
 const REBUILT_TABLES = ["submission_status_history", "submission_status"] as const;
 const REPLACED_SCHEMA = "flyt_status_replaced";
 /** How long the swap waits for the live projection's writes before it lets go and tries again. */
@@ -22,18 +26,23 @@ export async function createRebuildSchema(db: Knex, schema: string): Promise<voi
  * tables (history first, in the order the projection writes them, so the two never deadlock), every event the live
  * projection recorded that the rebuild has not is applied to the rebuilt tables first. Polling and the projection
  * wait for it and then see the rebuilt tables. A crash before the commit leaves the live model as it was.
- * Answers how many events were taken over from the live tables.
+ * A submission the rebuild completed that the live model never announced (it held the terminal step back, waiting
+ * for one the rebuild read) gets its announcement in the live outbox, in the same transaction: once the rebuilt
+ * tables have the step that was missing, the live projection sees nothing new to announce when it comes.
+ * Answers how many events were taken over from the live tables, and how many announcements were added.
  */
 export async function swapInRebuiltTables(options: {
   readonly db: Knex;
   readonly rebuildSchema: string;
   /** Applies events to the rebuilt tables (the transaction's search path names their schema meanwhile). */
   readonly applyToRebuilt: (trx: Knex.Transaction, events: IncomingStatusEvent[]) => Promise<unknown>;
-}): Promise<{ readonly takenOver: number }> {
+  /** The id of the announcement of a terminal event (the projection's). */
+  readonly completionEventId: (terminalEventId: string) => string;
+}): Promise<{ readonly takenOver: number; readonly announced: number }> {
   const { db, rebuildSchema } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const takenOver = await db.transaction(async (trx) => {
+      const swapped = await db.transaction(async (trx) => {
         await trx.raw(`set local lock_timeout = '${LOCK_TIMEOUT}'`);
         const { rows } = await trx.raw<{ rows: { schema: string }[] }>("select current_schema() as schema");
         const live = rows[0]?.schema ?? "public";
@@ -47,6 +56,7 @@ export async function swapInRebuiltTables(options: {
           await options.applyToRebuilt(trx, missing);
           await trx.raw("set local search_path to ??", [live]);
         }
+        const announced = await announceWhatLiveDidNot(trx, live, rebuildSchema, options.completionEventId);
         await trx.raw("drop schema if exists ?? cascade", [REPLACED_SCHEMA]);
         await trx.raw("create schema ??", [REPLACED_SCHEMA]);
         // Out of the way first: the rebuilt tables' indexes have the same names, unique per schema.
@@ -57,15 +67,43 @@ export async function swapInRebuiltTables(options: {
           await trx.raw("alter table ??.?? set schema ??", [rebuildSchema, table, live]);
         }
         await trx.raw("drop schema ?? cascade", [REPLACED_SCHEMA]);
-        return missing.length;
+        return { takenOver: missing.length, announced };
       });
       await db.raw("drop schema if exists ?? cascade", [rebuildSchema]);
-      return { takenOver };
+      return swapped;
     } catch (error) {
       if (!RETRIED_CODES.has((error as { code?: string }).code ?? "") || attempt >= SWAP_ATTEMPTS)
         throw error;
     }
   }
+}
+
+/**
+ * Copies into the live outbox the rebuild's announcement of each terminal rebuilt row whose terminal event the live
+ * row never announced (the rebuild's own outbox goes with its schema); the relay publishes them. Rebuilt rows
+ * already name the terminal event they announced.
+ */
+async function announceWhatLiveDidNot(
+  trx: Knex.Transaction,
+  live: string,
+  rebuildSchema: string,
+  completionEventId: (terminalEventId: string) => string,
+): Promise<number> {
+  const { rows } = await trx.raw<{ rows: { status_event_id: string }[] }>(
+    `select r.status_event_id
+       from ??.submission_status r
+       left join ??.submission_status l on l.submission_id = r.submission_id
+      where r.status = any(?) and l.announced_status_event_id is distinct from r.status_event_id`,
+    [rebuildSchema, live, [...terminalStatuses]],
+  );
+  if (rows.length === 0) return 0;
+  const { rowCount } = await trx.raw<{ rowCount: number }>(
+    `insert into ??.completion_outbox (event_id, submission_id, event, headers)
+     select event_id, submission_id, event, headers from ??.completion_outbox where event_id = any(?)
+     on conflict (event_id) do nothing`,
+    [live, rebuildSchema, rows.map((row) => completionEventId(row.status_event_id))],
+  );
+  return rowCount;
 }
 
 /**
