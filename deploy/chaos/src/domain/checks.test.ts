@@ -3,6 +3,7 @@ import {
   callbacksEqualTheFinalStatus,
   canonicalJson,
   everyAcceptedEndsAsExpected,
+  everyPlannedSubmissionAccepted,
   grewAtItsEnd,
   historiesOnlyGrowAtTheirEnd,
   idempotencyExact,
@@ -75,6 +76,15 @@ describe("every 202 ends terminal with the expected status", () => {
     expect(checked.passed).toBe(false);
     expect(checked.figures).toMatchObject({ notTerminal: 2, unexpectedStatus: 1 });
     expect(checked.examples.join("\n")).toContain("b (one-step) ended FAILED [case-not-archived]");
+  });
+});
+
+describe("every submission sent is accepted (202) in the end", () => {
+  it("names each one the gateway never took", () => {
+    expect(everyPlannedSubmissionAccepted(3, []).passed).toBe(true);
+    expect(
+      everyPlannedSubmissionAccepted(3, [{ sourceInstanceId: "CHAOS-1", lastStatus: 503 }]).examples,
+    ).toEqual(["CHAOS-1: last answered 503"]);
   });
 });
 
@@ -239,6 +249,7 @@ describe("recovery after each fault", () => {
     extra: Partial<Observations> = {},
   ): Observations => ({
     accepted: runs.map((run) => run.submission),
+    notAccepted: [],
     copyGroups: [],
     answers: [],
     polls: [],

@@ -2,9 +2,10 @@ import {
   type AcceptedSubmission,
   type ArchiveRecord,
   type CopyGroup,
-  type HttpAnswer,
   type HistoryStep,
+  type HttpAnswer,
   isTerminal,
+  type NotAccepted,
   type Observations,
   type Poll,
   type ReceivedCallback,
@@ -63,6 +64,18 @@ export function everyAcceptedEndsAsExpected(
     "every 202 ends terminal with the expected status",
     { accepted: accepted.length, notTerminal: stuck, unexpectedStatus: unexpected },
     broken,
+  );
+}
+
+/** Every submission the load planned was taken in the end: a source system that retries 503s gets its 202. */
+export function everyPlannedSubmissionAccepted(
+  accepted: number,
+  notAccepted: readonly NotAccepted[],
+): CheckResult {
+  return result(
+    "every submission sent is accepted (202) in the end",
+    { accepted, notAccepted: notAccepted.length },
+    notAccepted.map((refused) => `${refused.sourceInstanceId}: last answered ${refused.lastStatus}`),
   );
 }
 
@@ -399,6 +412,7 @@ export function runChecks(observations: Observations, recovery: RecoveryOptions)
   return {
     recoveries,
     checks: [
+      everyPlannedSubmissionAccepted(observations.accepted.length, observations.notAccepted),
       everyAcceptedEndsAsExpected(observations.accepted, observations.finals),
       idempotencyExact(observations.copyGroups),
       noDuplicateArchiveEntries(observations.archive, observations.accepted, observations.finals),

@@ -94,8 +94,15 @@ export interface FaultWindow {
   readonly endedAt: number;
 }
 
+/** A planned submission the gateway never took (202), with the last status it answered (0: no answer). */
+export interface NotAccepted {
+  readonly sourceInstanceId: string;
+  readonly lastStatus: number;
+}
+
 export interface Observations {
   readonly accepted: readonly AcceptedSubmission[];
+  readonly notAccepted: readonly NotAccepted[];
   readonly copyGroups: readonly CopyGroup[];
   readonly answers: readonly HttpAnswer[];
   readonly polls: readonly Poll[];

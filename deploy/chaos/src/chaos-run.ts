@@ -1,0 +1,179 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { repoRoot } from "@flyt/local-infra";
+import type { Logger } from "@flyt/logging";
+import { ChaosStack, SERVICES, SLOW_LOSSY_ARCHIVE } from "./chaos-stack";
+import { runChecks } from "./domain/checks";
+import { SOURCE_APPLICATIONS } from "./domain/load-plan";
+import type { FaultWindow, Observations } from "./domain/observations";
+import { type Fault, faultName, type Profile } from "./domain/profiles";
+import { type ChaosReport, renderMarkdown } from "./domain/report";
+import { Load } from "./load";
+import { type OwnInfrastructure, startOwnInfrastructure } from "./own-infrastructure";
+
+export interface ChaosRunOptions {
+  readonly profile: Profile;
+  /** The shared infrastructure (the short profile runs on it, in a namespace and database of its own). */
+  readonly shared: {
+    readonly kafkaBrokers: readonly string[];
+    readonly schemaRegistryUrl: string;
+    readonly postgresUrl: string;
+  };
+  readonly runId: string;
+  /** Load kept up after the last fault, beyond the profile's spacing. */
+  readonly extraLoadSeconds: number;
+  /** The command that ran it, for the report. */
+  readonly command: string;
+  readonly logger: Logger;
+}
+
+export interface ChaosRun {
+  readonly report: ChaosReport;
+  readonly observations: Observations;
+  /** Where the JSON and Markdown reports were written. */
+  readonly files: readonly string[];
+  /** The services' logs (kept whole by a short run), for reading why a check failed. */
+  readonly logs: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+}
+
+/**
+ * One chaos run: the stack, load at the profile's fixed rate, each fault in turn with the load running, then
+ * time to settle; what was observed is checked and reported (JSON and Markdown under `.flyt/chaos/`).
+ */
+export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
+  const { profile, logger } = options;
+  const startedAt = new Date();
+  const own = profile.ownInfrastructure ? await startOwnInfrastructure(logger) : undefined;
+  const infra = own?.infra ?? options.shared;
+  const stack = new ChaosStack({ ...infra, runId: options.runId, keepLogs: !own, logger });
+  let load: Load | undefined;
+  try {
+    await stack.start();
+    for (const application of SOURCE_APPLICATIONS) await stack.registerCallback(application);
+    load = new Load(
+      { gatewayUrl: () => stack.gatewayUrl, tokenFor: (app) => stack.tokenFor(app) },
+      options.runId,
+    );
+    const faults: FaultWindow[] = [];
+    load.start(profile.actionsPerSecond);
+    const loadStartedAt = Date.now();
+    await sleep(profile.warmUpSeconds * 1_000);
+    for (const fault of profile.faults) {
+      const window = { name: faultName(fault), startedAt: Date.now() };
+      logger.info({ fault: window.name }, "fault");
+      await inflict(fault, stack, own);
+      faults.push({ ...window, endedAt: Date.now() });
+      await sleep(profile.spacingSeconds * 1_000);
+    }
+    await sleep(options.extraLoadSeconds * 1_000);
+    await load.stop();
+    const loadEndedAt = Date.now();
+    logger.info({ accepted: load.accepted.length }, "load stopped; settling");
+    await settle(load, stack, profile.settleSeconds * 1_000);
+    const endedAt = Date.now();
+    await load.stopPolling();
+    const observations: Observations = {
+      accepted: load.accepted,
+      notAccepted: load.notAccepted,
+      copyGroups: load.copyGroups,
+      answers: load.answers,
+      polls: load.polls,
+      finals: await load.finals(),
+      callbacks: stack.receiver.received,
+      archive: await stack.archiveRecords(),
+      faults,
+      loadEndedAt,
+      endedAt,
+    };
+    const { checks, recoveries } = runChecks(observations, profile.recovery);
+    const byScenario: Record<string, number> = {};
+    for (const submission of observations.accepted) {
+      byScenario[submission.scenario] = (byScenario[submission.scenario] ?? 0) + 1;
+    }
+    const loadSeconds = Math.round((loadEndedAt - loadStartedAt) / 1_000);
+    const report: ChaosReport = {
+      summary: {
+        profile: profile.name,
+        command: options.command,
+        startedAt: startedAt.toISOString(),
+        loadSeconds,
+        submissionsPerSecond: observations.accepted.length / loadSeconds,
+        accepted: observations.accepted.length,
+        byScenario,
+      },
+      checks,
+      recoveries,
+    };
+    const logs = Object.fromEntries(SERVICES.map((service) => [service, stack.logOf(service)]));
+    return { report, observations, files: await writeReport(report), logs };
+  } finally {
+    load?.abort();
+    await stack.stop();
+    await own?.stop();
+  }
+}
+
+/** Causes the fault and resolves once it is over: the service, broker or archive back. */
+async function inflict(fault: Fault, stack: ChaosStack, own: OwnInfrastructure | undefined): Promise<void> {
+  const needOwn = () => {
+    if (!own) throw new Error(`${faultName(fault)} needs the run's own infrastructure`);
+    return own;
+  };
+  switch (fault.kind) {
+    case "kill-service":
+      await stack.stopService(fault.service, "SIGKILL");
+      await stack.startService(fault.service);
+      return;
+    case "archive-outage":
+      await stack.archiveDown("chaos: planned outage");
+      await sleep(fault.seconds * 1_000);
+      await stack.archiveUp();
+      return;
+    case "slow-lossy-archive":
+      await stack.stopService("archive-adapter", "SIGTERM");
+      await stack.startService("archive-adapter", SLOW_LOSSY_ARCHIVE);
+      await sleep(fault.seconds * 1_000);
+      await stack.stopService("archive-adapter", "SIGTERM");
+      await stack.startService("archive-adapter");
+      return;
+    case "callback-receiver-down":
+      await stack.receiver.stop();
+      await sleep(fault.seconds * 1_000);
+      await stack.receiver.start();
+      return;
+    case "kill-kafka":
+      await needOwn().killKafka();
+      return;
+    case "kill-registry":
+      await needOwn().killRegistry();
+      return;
+    case "restart-postgres":
+      await needOwn().restartPostgres();
+      return;
+  }
+}
+
+/** Waits until every accepted submission is terminal and called back, or the time is up. */
+async function settle(load: Load, stack: ChaosStack, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const calledBack = new Set(stack.receiver.received.map((callback) => callback.body.id));
+    if (
+      load.accepted.every((submission) => load.terminal.has(submission.id) && calledBack.has(submission.id))
+    ) {
+      return;
+    }
+    await sleep(1_000);
+  }
+}
+
+async function writeReport(report: ChaosReport): Promise<string[]> {
+  const folder = join(repoRoot, ".flyt", "chaos");
+  await mkdir(folder, { recursive: true });
+  const name = `${report.summary.profile}-${report.summary.startedAt.replaceAll(":", "")}`;
+  const files = [join(folder, `${name}.json`), join(folder, `${name}.md`)];
+  await writeFile(files[0] as string, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(files[1] as string, renderMarkdown(report));
+  return files;
+}
