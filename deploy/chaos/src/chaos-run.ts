@@ -106,7 +106,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       recoveries,
     };
     const logs = Object.fromEntries(SERVICES.map((service) => [service, stack.logOf(service)]));
-    return { report, observations, files: await writeReport(report), logs };
+    return { report, observations, files: await writeReport(report, observations), logs };
   } finally {
     load?.abort();
     await stack.stop();
@@ -168,12 +168,18 @@ async function settle(load: Load, stack: ChaosStack, timeoutMs: number): Promise
   }
 }
 
-async function writeReport(report: ChaosReport): Promise<string[]> {
+/** The report as JSON and Markdown, and what it was computed from (to look into a failed check). */
+async function writeReport(report: ChaosReport, observations: Observations): Promise<string[]> {
   const folder = join(repoRoot, ".flyt", "chaos");
   await mkdir(folder, { recursive: true });
   const name = `${report.summary.profile}-${report.summary.startedAt.replaceAll(":", "")}`;
-  const files = [join(folder, `${name}.json`), join(folder, `${name}.md`)];
+  const files = [
+    join(folder, `${name}.json`),
+    join(folder, `${name}.md`),
+    join(folder, `${name}.observations.json`),
+  ];
   await writeFile(files[0] as string, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(files[1] as string, renderMarkdown(report));
+  await writeFile(files[2] as string, JSON.stringify(observations));
   return files;
 }

@@ -147,7 +147,7 @@ export class ChaosStack {
     return this.#services.get(service)?.records ?? [];
   }
 
-  /** Declares the simulated archive down, as an operator does (`npm run simulator -- outage`). */
+  /** Declares the simulated archive down, as an operator does (`npm run simulator -- outage`, built). */
   async archiveDown(reason: string): Promise<void> {
     await this.#simulator(["outage", "--destination", DESTINATION, "--seconds", "3600", "--reason", reason]);
   }
@@ -231,10 +231,9 @@ export class ChaosStack {
   }
 
   async #simulator(args: readonly string[]): Promise<void> {
-    await run(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "services/archive-adapter/scripts/simulator.ts"), ...args],
-      { cwd: repoRoot, env: { PATH: process.env.PATH ?? "", DATABASE_URL: this.#databaseUrl } },
-    );
+    await run(process.execPath, [join(repoRoot, "services/archive-adapter/dist/simulator.js"), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: this.#databaseUrl },
+    });
   }
 }

@@ -13,6 +13,8 @@ import {
 /** How a source system retries a request the gateway did not take (503, no connection): for two minutes. */
 const SEND_DEADLINE_MS = 120_000;
 const POLL_INTERVAL_MS = 2_000;
+/** Polls at once: a source system polls from a few workers, not a connection per submission. */
+const POLLS_AT_ONCE = 8;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Tokens are taken again well before they expire. */
 const TOKEN_AGE_MS = 10 * 60_000;
@@ -44,6 +46,7 @@ export class Load {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #pollers = new Set<Promise<unknown>>();
   readonly #acceptedIds = new Set<string>();
+  readonly #pollSlots = new Slots(POLLS_AT_ONCE);
   readonly #tokens = new Map<string, { token: Promise<string>; at: number }>();
   #running = false;
   #stopped: Promise<void> = Promise.resolve();
@@ -211,7 +214,9 @@ export class Load {
   async #poll(id: string, application: string): Promise<void> {
     while (this.#polling) {
       await sleep(POLL_INTERVAL_MS);
-      const answer = await this.#request(application, "GET", `/api/v1/submissions/${id}`);
+      const answer = await this.#pollSlots.use(() =>
+        this.#request(application, "GET", `/api/v1/submissions/${id}`),
+      );
       if (answer.status !== 200 || !answer.body) continue;
       const resource = answer.body as unknown as StatusResource;
       this.polls.push({ id, at: Date.now(), history: resource.history });
@@ -244,7 +249,13 @@ export class Load {
       });
       const text = await res.text();
       const retryAfter = res.headers.get("retry-after");
-      this.answers.push({ at, operation, status: res.status, retryAfter: retryAfter !== null });
+      this.answers.push({
+        at,
+        operation,
+        status: res.status,
+        retryAfter: retryAfter !== null,
+        durationMs: Date.now() - at,
+      });
       if (res.status === 401) this.#tokens.delete(application);
       return {
         status: res.status,
@@ -252,7 +263,7 @@ export class Load {
         retryAfterSeconds: retryAfter === null ? undefined : Number(retryAfter),
       };
     } catch {
-      this.answers.push({ at, operation, status: 0, retryAfter: false });
+      this.answers.push({ at, operation, status: 0, retryAfter: false, durationMs: Date.now() - at });
       return { status: 0, body: undefined, retryAfterSeconds: undefined };
     }
   }
@@ -272,5 +283,27 @@ function parseJson(text: string): Record<string, unknown> | undefined {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
     return undefined;
+  }
+}
+
+/** At most `size` tasks at once; the others wait their turn, in order. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
   }
 }

@@ -219,10 +219,10 @@ describe("every callback equals the final status resource, under one webhook-id"
 describe("no 5xx but 503 (with Retry-After)", () => {
   it("takes 503s with Retry-After and failed connections; fails a 500 and a bare 503", () => {
     const checked = onlyServiceUnavailable([
-      { at: T0, operation: "POST /api/v1/cases", status: 503, retryAfter: true },
-      { at: T0, operation: "POST /api/v1/cases", status: 0, retryAfter: false },
-      { at: T0, operation: "POST /api/v1/cases", status: 500, retryAfter: false },
-      { at: T0, operation: "GET /api/v1/submissions/{id}", status: 503, retryAfter: false },
+      { at: T0, operation: "POST /api/v1/cases", status: 503, retryAfter: true, durationMs: 5 },
+      { at: T0, operation: "POST /api/v1/cases", status: 0, retryAfter: false, durationMs: 5 },
+      { at: T0, operation: "POST /api/v1/cases", status: 500, retryAfter: false, durationMs: 5 },
+      { at: T0, operation: "GET /api/v1/submissions/{id}", status: 503, retryAfter: false, durationMs: 5 },
     ]);
     expect(checked.figures).toMatchObject({
       otherServerErrors: 1,

@@ -63,6 +63,8 @@ export interface HttpAnswer {
   readonly operation: string;
   readonly status: number;
   readonly retryAfter: boolean;
+  /** How long the answer took (or the request until it failed). */
+  readonly durationMs: number;
 }
 
 /** One poll of a submission's status resource, in the order the poller made them. */
