@@ -60,10 +60,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     const loadStartedAt = Date.now();
     await sleep(profile.warmUpSeconds * 1_000);
     for (const fault of profile.faults) {
-      const window = { name: faultName(fault), startedAt: Date.now() };
-      logger.info({ fault: window.name }, "fault");
-      await inflict(fault, stack, own);
-      faults.push({ ...window, endedAt: Date.now() });
+      logger.info({ fault: faultName(fault) }, "fault");
+      faults.push(await inflict(fault, stack, own));
       await sleep(profile.spacingSeconds * 1_000);
     }
     await sleep(options.extraLoadSeconds * 1_000);
@@ -106,7 +104,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       recoveries,
     };
     const logs = Object.fromEntries(SERVICES.map((service) => [service, stack.logOf(service)]));
-    return { report, observations, files: await writeReport(report, observations), logs };
+    return { report, observations, files: await writeReport(report, observations, logs), logs };
   } finally {
     load?.abort();
     await stack.stop();
@@ -114,44 +112,53 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   }
 }
 
-/** Causes the fault and resolves once it is over: the service, broker or archive back. */
-async function inflict(fault: Fault, stack: ChaosStack, own: OwnInfrastructure | undefined): Promise<void> {
+/** Causes the fault and resolves once it is over (the service, broker or archive back) with when it was. */
+async function inflict(
+  fault: Fault,
+  stack: ChaosStack,
+  own: OwnInfrastructure | undefined,
+): Promise<FaultWindow> {
+  const name = faultName(fault);
   const needOwn = () => {
-    if (!own) throw new Error(`${faultName(fault)} needs the run's own infrastructure`);
+    if (!own) throw new Error(`${name} needs the run's own infrastructure`);
     return own;
   };
+  let startedAt = Date.now();
   switch (fault.kind) {
     case "kill-service":
       await stack.stopService(fault.service, "SIGKILL");
       await stack.startService(fault.service);
-      return;
+      break;
     case "archive-outage":
       await stack.archiveDown("chaos: planned outage");
+      // From when it is declared: the declaring tool's own start is no part of the outage.
+      startedAt = Date.now();
       await sleep(fault.seconds * 1_000);
       await stack.archiveUp();
-      return;
+      break;
     case "slow-lossy-archive":
       await stack.stopService("archive-adapter", "SIGTERM");
       await stack.startService("archive-adapter", SLOW_LOSSY_ARCHIVE);
       await sleep(fault.seconds * 1_000);
       await stack.stopService("archive-adapter", "SIGTERM");
       await stack.startService("archive-adapter");
-      return;
+      break;
     case "callback-receiver-down":
       await stack.receiver.stop();
       await sleep(fault.seconds * 1_000);
       await stack.receiver.start();
-      return;
+      break;
     case "kill-kafka":
       await needOwn().killKafka();
-      return;
+      break;
     case "kill-registry":
       await needOwn().killRegistry();
-      return;
+      break;
     case "restart-postgres":
       await needOwn().restartPostgres();
-      return;
+      break;
   }
+  return { name, startedAt, endedAt: Date.now() };
 }
 
 /** Waits until every accepted submission is terminal and called back, or the time is up. */
@@ -169,7 +176,11 @@ async function settle(load: Load, stack: ChaosStack, timeoutMs: number): Promise
 }
 
 /** The report as JSON and Markdown, and what it was computed from (to look into a failed check). */
-async function writeReport(report: ChaosReport, observations: Observations): Promise<string[]> {
+async function writeReport(
+  report: ChaosReport,
+  observations: Observations,
+  logs: ChaosRun["logs"],
+): Promise<string[]> {
   const folder = join(repoRoot, ".flyt", "chaos");
   await mkdir(folder, { recursive: true });
   const name = `${report.summary.profile}-${report.summary.startedAt.replaceAll(":", "")}`;
@@ -181,5 +192,11 @@ async function writeReport(report: ChaosReport, observations: Observations): Pro
   await writeFile(files[0] as string, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(files[1] as string, renderMarkdown(report));
   await writeFile(files[2] as string, JSON.stringify(observations));
+  for (const [service, records] of Object.entries(logs)) {
+    if (records.length === 0) continue;
+    const file = join(folder, `${name}.${service}.log`);
+    await writeFile(file, records.map((record) => JSON.stringify(record)).join("\n"));
+    files.push(file);
+  }
   return files;
 }

@@ -63,6 +63,8 @@ export interface ChaosStackOptions {
 export class ChaosStack {
   readonly receiver = new CallbackReceiver();
   readonly #services = new Map<string, ServiceProcess>();
+  /** Every process each service ran as, killed ones included, for their logs. */
+  readonly #processes = new Map<string, ServiceProcess[]>();
   readonly #clients = new Map<string, RegisteredClient>();
   readonly #database: string;
   readonly #namespace: string;
@@ -98,7 +100,7 @@ export class ChaosStack {
       clients: [...this.#clients.values()],
     });
     await this.receiver.start();
-    for (const service of SERVICES) await this.startService(service);
+    await Promise.all(SERVICES.map((service) => this.startService(service)));
   }
 
   /** A source application's access token, as its source system gets one. */
@@ -134,6 +136,7 @@ export class ChaosStack {
       },
     );
     this.#services.set(service, started);
+    this.#processes.set(service, [...(this.#processes.get(service) ?? []), started]);
     if (service === "gateway") this.#gatewayPort = String(started.port);
   }
 
@@ -144,7 +147,7 @@ export class ChaosStack {
 
   /** What a service logged (a short run keeps it all), for a report of why a check failed. */
   logOf(service: string): readonly Record<string, unknown>[] {
-    return this.#services.get(service)?.records ?? [];
+    return (this.#processes.get(service) ?? []).flatMap((process) => process.records);
   }
 
   /** Declares the simulated archive down, as an operator does (`npm run simulator -- outage`, built). */

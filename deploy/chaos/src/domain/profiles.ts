@@ -38,7 +38,7 @@ const recovery: RecoveryOptions = {
 export const shortProfile: Profile = {
   name: "short",
   actionsPerSecond: 3.5,
-  warmUpSeconds: 15,
+  warmUpSeconds: 10,
   spacingSeconds: 30,
   faults: [
     { kind: "kill-service", service: "validation" },
@@ -46,7 +46,7 @@ export const shortProfile: Profile = {
     { kind: "kill-service", service: "archive-adapter" },
     { kind: "callback-receiver-down", seconds: 10 },
   ],
-  settleSeconds: 60,
+  settleSeconds: 45,
   ownInfrastructure: false,
   recovery,
 };
