@@ -8,7 +8,8 @@ import { profiles } from "./domain/profiles";
 import { renderMarkdown } from "./domain/report";
 
 const config = loadConfig();
-const profile = profiles[config.profile];
+const chosen = profiles[config.profile];
+const profile = { ...chosen, actionsPerSecond: config.actionsPerSecond ?? chosen.actionsPerSecond };
 /** Start-up, the load with its faults and spacing, and settling, with room to spare. */
 const RUN_TIMEOUT_MS =
   (120 +
