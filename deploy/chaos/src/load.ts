@@ -202,11 +202,10 @@ export class Load {
     for (;;) {
       const answer = await this.#request(post.sourceApplication, "POST", path, post.body, idempotencyKey);
       statuses.push(answer.status);
-      const retriable =
-        answer.status === 0 || answer.status === 503 || answer.status === 429 || answer.status === 401;
-      // A copy sent while another is in flight gets 409: it asks again, as a source system would.
-      const inFlightCopy = answer.status === 409 && idempotencyKey !== undefined;
-      if ((!retriable && !inFlightCopy) || Date.now() > deadline) return answer;
+      // A copy sent while another is still being written (or one left half-written by a crash) gets 409: it asks
+      // again, as a source system would (a 409 for another body never comes: no body here is sent differently).
+      const retriable = [0, 401, 409, 429, 503].includes(answer.status);
+      if (!retriable || Date.now() > deadline) return answer;
       await sleep(Math.min(answer.retryAfterSeconds ?? 1, 5) * 1_000);
     }
   }
