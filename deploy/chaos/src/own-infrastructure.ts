@@ -6,6 +6,7 @@ import {
   type Infrastructure,
   isRunning,
   loadSettings,
+  portAnswers,
   readManaged,
   repoRoot,
   resolveInfrastructure,
@@ -43,24 +44,33 @@ export async function startOwnInfrastructure(logger: Logger): Promise<OwnInfrast
     FLYT_REGISTRY_JAVA_HOME: process.env.FLYT_REGISTRY_JAVA_HOME,
   });
   const infra = await resolveInfrastructure({ settings, logger, reapWithOwner: true });
-  const kill = async (name: string, signal: NodeJS.Signals) => {
+  const kill = async (name: string, port: number, signal: NodeJS.Signals) => {
     const managed = await readManaged(settings.stateDir, name);
     if (!managed || !isRunning(managed)) throw new Error(`the run's ${name} is not running`);
     process.kill(managed.pid, signal);
-    await waitFor(`${name} gone`, async () => !isRunning(managed), { timeoutMs: 60_000, intervalMs: 50 });
+    // Its port too: a dying process loses its command line before it closes its sockets, and starting it again
+    // on a port still taken fails.
+    await waitFor(
+      `${name} gone`,
+      async () => !isRunning(managed) && !(await portAnswers("127.0.0.1", port)),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      },
+    );
   };
   return {
     infra,
     async killKafka() {
-      await kill("kafka", "SIGKILL");
+      await kill("kafka", PORTS.kafka, "SIGKILL");
       await ensureLocalKafka(settings, logger);
     },
     async killRegistry() {
-      await kill("registry", "SIGKILL");
+      await kill("registry", PORTS.registry, "SIGKILL");
       await ensureLocalRegistry(settings, infra.postgresUrl, logger);
     },
     async restartPostgres() {
-      await kill("postgres", "SIGINT");
+      await kill("postgres", PORTS.postgres, "SIGINT");
       await ensureEmbeddedPostgres(settings, logger);
     },
     stop: () => infra.stop(),

@@ -14,5 +14,5 @@ export { confluentApiPath, ensureLocalRegistry } from "./registry";
 export { type Infrastructure, type Provenance, resolveInfrastructure } from "./resolver";
 export { localServices, opsPort, PIPELINE_HEAP, servicePort, serviceProcessName } from "./services";
 export { type InfraSettings, loadSettings, repoRoot } from "./settings";
-export { waitFor } from "./wait";
+export { portAnswers, waitFor } from "./wait";
 export { deployTopics, registeredClientIds, seedRegistries } from "./workspace-scripts";
