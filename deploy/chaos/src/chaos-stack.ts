@@ -17,7 +17,7 @@ import {
   type RunningAuthorizationServer,
   startAuthorizationServer,
 } from "@flyt/oauth-server";
-import { type ServiceProcess, startServiceProcess } from "@flyt/testing";
+import { type ServiceProcess, startServiceProcess, waitForReady } from "@flyt/testing";
 import pg from "pg";
 import { CallbackReceiver } from "./callback-receiver";
 import type { ArchiveRecord } from "./domain/observations";
@@ -101,6 +101,10 @@ export class ChaosStack {
     });
     await this.receiver.start();
     await Promise.all(SERVICES.map((service) => this.startService(service)));
+    // Ready (its tables migrated, consuming) before the first request, as a deployment routes only to ready ones.
+    await Promise.all(
+      [...this.#services.values()].map((service) => waitForReady({ baseUrl: service.opsBaseUrl }, 120_000)),
+    );
   }
 
   /** A source application's access token, as its source system gets one. */
