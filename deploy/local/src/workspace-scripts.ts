@@ -27,7 +27,11 @@ async function runScript(script: string, args: string[], env: Record<string, str
 }
 
 /** Creates (or repairs) every topic of the catalogue and registers every value schema (`npm run topics:deploy`). */
-export async function deployTopics(infra: Infrastructure, logger: Logger, namespace?: string): Promise<void> {
+export async function deployTopics(
+  infra: Pick<Infrastructure, "kafkaBrokers" | "schemaRegistryUrl">,
+  logger: Logger,
+  namespace?: string,
+): Promise<void> {
   await runScript("libs/topics/scripts/deploy-topics.ts", [], {
     KAFKA_BROKERS: infra.kafkaBrokers.join(","),
     SCHEMA_REGISTRY_URL: infra.schemaRegistryUrl,

@@ -19,6 +19,11 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface ServiceProcessOptions {
+  /** Keep every log record (default), or only those up to "service started": a long run's log is too big to hold. */
+  readonly keepLogRecords?: "all" | "until-started";
+}
+
 /**
  * Runs a service's built entry point (`services/<name>/dist/main.js`) as its own process against the test
  * infrastructure, on a free port, and resolves once it has logged "service started".
@@ -26,6 +31,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   service: string,
   env: Readonly<Record<string, string>> = {},
+  options: ServiceProcessOptions = {},
 ): Promise<ServiceProcess> {
   const infra = testInfra();
   const child = spawn(process.execPath, [join(repoRoot, "services", service, "dist", "main.js")], {
@@ -48,9 +54,12 @@ export async function startServiceProcess(
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
   const { port, opsPort } = await new Promise<{ port: number; opsPort: number }>((resolve, reject) => {
+    let started = false;
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      if (started && options.keepLogRecords === "until-started") return;
       const record = parseRecord(line);
       records.push(record);
+      started ||= record.msg === "service started";
       if (record.msg === "service started")
         resolve({ port: Number(record.port), opsPort: Number(record.opsPort ?? record.port) });
     });

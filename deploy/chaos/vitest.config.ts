@@ -1,0 +1,3 @@
+import { integrationTestConfig } from "@flyt/testing/vitest";
+
+export default integrationTestConfig();
