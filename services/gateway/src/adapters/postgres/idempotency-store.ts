@@ -41,9 +41,11 @@ export class IdempotencyStore {
     }
     const age = this.stale.now().getTime() - (row.created_at as Date).getTime();
     if (age < this.stale.inFlightMs) return { outcome: "in-flight" };
-    // Left in flight by a crash: take it over, unless another retry just did (compare and set).
+    // Left in flight by a crash (or by a request that could not release it): take it over, unless another retry
+    // just did (compare and set). Compared to the millisecond: Postgres keeps microseconds, a Date does not.
     const taken = await this.db("idempotency_keys")
-      .where({ client_id: clientId, key, state: "in-flight", created_at: row.created_at })
+      .where({ client_id: clientId, key, state: "in-flight" })
+      .andWhereRaw("date_trunc('milliseconds', created_at) = ?", [row.created_at])
       .update({ created_at: this.db.fn.now() });
     return taken > 0 ? { outcome: "claimed" } : { outcome: "in-flight" };
   }
